@@ -1,0 +1,90 @@
+package account
+
+import (
+	"context"
+	"log/slog"
+	"time"
+)
+
+// Audit actions.
+const (
+	ActionLogin           = "connexion"
+	ActionLoginFailed     = "connexion refusée"
+	ActionLoginThrottled  = "connexion bloquée (trop d'essais)"
+	ActionLogout          = "déconnexion"
+	ActionPasswordChanged = "mot de passe modifié"
+	ActionForbidden       = "accès refusé"
+	ActionRead            = "consultation de données personnelles"
+	ActionUserCreated     = "compte créé"
+)
+
+// Entry is one line of the audit log.
+type Entry struct {
+	ID            int64
+	At            time.Time
+	ActorID       int64
+	ActorLogin    string
+	Action        string
+	SubjectUserID int64
+	Target        string
+	Address       string
+	Detail        string
+}
+
+func nullable(id int64) any {
+	if id == 0 {
+		return nil
+	}
+	return id
+}
+
+// Audit records an entry. A failure to audit is logged, never shown: it must
+// not turn a refusal into an error page, nor leak the log's state.
+func (s *Service) Audit(ctx context.Context, e Entry) {
+	if e.At.IsZero() {
+		e.At = s.now()
+	}
+	_, err := s.db.Write.ExecContext(ctx, `INSERT INTO audit_log(at, actor_id, actor_login, action, subject_user_id, target, address, detail)
+		VALUES (?,?,?,?,?,?,?,?)`, e.At.UTC().Format(time.RFC3339Nano), nullable(e.ActorID), e.ActorLogin, e.Action,
+		nullable(e.SubjectUserID), e.Target, e.Address, e.Detail)
+	if err != nil {
+		slog.Error("journal d'audit", "err", err, "action", e.Action)
+	}
+}
+
+// AuditFilter narrows the audit log.
+type AuditFilter struct {
+	Action string
+	Limit  int
+}
+
+// AuditLog returns the latest entries, newest first.
+func (s *Service) AuditLog(ctx context.Context, f AuditFilter) ([]Entry, error) {
+	if f.Limit <= 0 || f.Limit > 500 {
+		f.Limit = 200
+	}
+	q := `SELECT id, at, coalesce(actor_id,0), actor_login, action, coalesce(subject_user_id,0), target, address, detail FROM audit_log`
+	args := []any{}
+	if f.Action != "" {
+		q += ` WHERE action=?`
+		args = append(args, f.Action)
+	}
+	q += ` ORDER BY id DESC LIMIT ?`
+	args = append(args, f.Limit)
+	rows, err := s.db.Read.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Entry
+	for rows.Next() {
+		var e Entry
+		var at string
+		if err := rows.Scan(&e.ID, &at, &e.ActorID, &e.ActorLogin, &e.Action, &e.SubjectUserID, &e.Target, &e.Address, &e.Detail); err != nil {
+			return nil, err
+		}
+		e.At, _ = time.Parse(time.RFC3339Nano, at)
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}

@@ -1,0 +1,157 @@
+package account
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"strings"
+	"time"
+
+	"github.com/casp-cnam/casp/internal/apperr"
+	"github.com/casp-cnam/casp/internal/form"
+)
+
+// Cohort is a promotion: learners following the programme together, with
+// the assessors and managers assigned to it.
+type Cohort struct {
+	ID               int64
+	Name             string
+	FrameworkID      string
+	StartsOn         time.Time
+	EndsOn           time.Time
+	AnonymousMarking bool
+	Learners         int
+	Assessors        int
+}
+
+// NewCohort is the form to create a cohort.
+type NewCohort struct {
+	Name        string `form:"name" validate:"required,max=120"`
+	FrameworkID string `form:"framework" validate:"required"`
+	StartsOn    string `form:"starts_on" validate:"required,datetime=2006-01-02"`
+	EndsOn      string `form:"ends_on" validate:"required,datetime=2006-01-02"`
+}
+
+// CreateCohort adds a cohort.
+func (s *Service) CreateCohort(ctx context.Context, nc NewCohort) (Cohort, error) {
+	nc.Name = strings.TrimSpace(nc.Name)
+	if err := form.Check(nc); err != nil {
+		return Cohort{}, err
+	}
+	if nc.EndsOn < nc.StartsOn {
+		return Cohort{}, apperr.Fields(map[string]string{"ends_on": "La date de fin doit suivre la date de début."})
+	}
+	res, err := s.db.Write.ExecContext(ctx, `INSERT INTO cohorts(name, framework_id, starts_on, ends_on, created_at) VALUES (?,?,?,?,?)`,
+		nc.Name, nc.FrameworkID, nc.StartsOn, nc.EndsOn, s.now().UTC().Format(time.RFC3339))
+	if err != nil {
+		if isUnique(err) {
+			return Cohort{}, apperr.Fields(map[string]string{"name": "Une promotion porte déjà ce nom."})
+		}
+		return Cohort{}, err
+	}
+	id, _ := res.LastInsertId()
+	return s.Cohort(ctx, id)
+}
+
+// AddMember enrols a learner, or assigns an assessor or manager, to a cohort.
+func (s *Service) AddMember(ctx context.Context, cohortID, userID int64, role Role) error {
+	if role != Learner && role != Assessor && role != Manager {
+		return apperr.New(apperr.Invalid, "Ce rôle ne peut pas être rattaché à une promotion.")
+	}
+	_, err := s.db.Write.ExecContext(ctx, `INSERT OR IGNORE INTO cohort_members(cohort_id, user_id, member_role) VALUES (?,?,?)`, cohortID, userID, string(role))
+	return err
+}
+
+const cohortCols = `c.id, c.name, c.framework_id, c.starts_on, c.ends_on, c.anonymous_marking,
+	(SELECT count(*) FROM cohort_members m WHERE m.cohort_id=c.id AND m.member_role='learner'),
+	(SELECT count(*) FROM cohort_members m WHERE m.cohort_id=c.id AND m.member_role='assessor')`
+
+func scanCohort(row interface{ Scan(...any) error }) (Cohort, error) {
+	var c Cohort
+	var start, end string
+	if err := row.Scan(&c.ID, &c.Name, &c.FrameworkID, &start, &end, &c.AnonymousMarking, &c.Learners, &c.Assessors); err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
+			return Cohort{}, apperr.New(apperr.NotFound, "Promotion introuvable.")
+		}
+		return Cohort{}, err
+	}
+	c.StartsOn, _ = time.Parse("2006-01-02", start)
+	c.EndsOn, _ = time.Parse("2006-01-02", end)
+	return c, nil
+}
+
+// Cohort returns one cohort.
+func (s *Service) Cohort(ctx context.Context, id int64) (Cohort, error) {
+	return scanCohort(s.db.Read.QueryRowContext(ctx, `SELECT `+cohortCols+` FROM cohorts c WHERE c.id=?`, id))
+}
+
+// Cohorts lists every cohort, newest first.
+func (s *Service) Cohorts(ctx context.Context) ([]Cohort, error) {
+	return s.cohorts(ctx, `SELECT `+cohortCols+` FROM cohorts c ORDER BY c.starts_on DESC, c.name`)
+}
+
+// CohortsOf lists the cohorts a user belongs to, in any role.
+func (s *Service) CohortsOf(ctx context.Context, userID int64) ([]Cohort, error) {
+	return s.cohorts(ctx, `SELECT DISTINCT `+cohortCols+` FROM cohorts c JOIN cohort_members m ON m.cohort_id=c.id
+		WHERE m.user_id=? ORDER BY c.starts_on DESC, c.name`, userID)
+}
+
+func (s *Service) cohorts(ctx context.Context, q string, args ...any) ([]Cohort, error) {
+	rows, err := s.db.Read.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Cohort
+	for rows.Next() {
+		c, err := scanCohort(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// Members lists a cohort's members in one role, by name.
+func (s *Service) Members(ctx context.Context, cohortID int64, role Role) ([]User, error) {
+	rows, err := s.db.Read.QueryContext(ctx, `SELECT `+prefixed("u.", userCols)+` FROM users u
+		JOIN cohort_members m ON m.user_id=u.id WHERE m.cohort_id=? AND m.member_role=? ORDER BY u.display_name`, cohortID, string(role))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []User
+	for rows.Next() {
+		u, err := scanUser(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, u)
+	}
+	return out, rows.Err()
+}
+
+func prefixed(p, cols string) string {
+	parts := strings.Split(cols, ", ")
+	for i := range parts {
+		parts[i] = p + parts[i]
+	}
+	return strings.Join(parts, ", ")
+}
+
+// CanSeeLearner tells whether viewer may read learner's data: the learner
+// themself, an administrator, or a manager or assessor of one of the
+// learner's cohorts.
+func (s *Service) CanSeeLearner(ctx context.Context, viewer User, learnerID int64) (bool, error) {
+	if viewer.ID == learnerID || viewer.Role == Admin {
+		return true, nil
+	}
+	if viewer.Role != Manager && viewer.Role != Assessor {
+		return false, nil
+	}
+	var n int
+	err := s.db.Read.QueryRowContext(ctx, `SELECT count(*) FROM cohort_members v JOIN cohort_members l ON l.cohort_id=v.cohort_id
+		WHERE v.user_id=? AND v.member_role IN ('manager','assessor') AND l.user_id=? AND l.member_role='learner'`, viewer.ID, learnerID).Scan(&n)
+	return n > 0, err
+}

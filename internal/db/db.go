@@ -1,0 +1,167 @@
+// Package db opens casp's SQLite database: one writer connection and a pool
+// of readers on the same file, every setting in the connection string so that
+// each pooled connection (a separate SQLite instance) gets it, and embedded
+// migrations owned by the packages whose tables they create.
+package db
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strings"
+	"time"
+
+	_ "github.com/mattn/go-sqlite3" // the SQLite driver (cgo)
+)
+
+// DB is the pair of pools. Write has a single connection: SQLite allows one
+// writer at a time, and queuing in Go is cheaper than busy-waiting in SQLite.
+type DB struct {
+	Write *sql.DB
+	Read  *sql.DB
+	path  string
+}
+
+// Open opens (creating if needed) the database file at path.
+func Open(path string) (*DB, error) {
+	if path == "" || path == ":memory:" || strings.HasPrefix(path, "file::memory:") {
+		return nil, errors.New("une base en mémoire ne peut pas être partagée entre connexions : indiquez un fichier")
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, err
+	}
+	params := url.Values{}
+	params.Set("_busy_timeout", "5000")
+	params.Set("_journal_mode", "WAL")
+	params.Set("_foreign_keys", "1")
+	params.Set("_synchronous", "NORMAL")
+	params.Set("_txlock", "immediate")
+	params.Set("_cache_size", "-16000")
+	dsn := "file:" + abs + "?" + params.Encode()
+	w, err := sql.Open("sqlite3", dsn)
+	if err != nil {
+		return nil, err
+	}
+	w.SetMaxOpenConns(1)
+	w.SetMaxIdleConns(1)
+	w.SetConnMaxLifetime(0)
+	if err := w.Ping(); err != nil {
+		w.Close()
+		return nil, fmt.Errorf("ouverture de %s : %w", path, err)
+	}
+	rparams := url.Values{}
+	for k, v := range params {
+		rparams[k] = v
+	}
+	rparams.Set("_query_only", "1")
+	rparams.Del("_txlock")
+	r, err := sql.Open("sqlite3", "file:"+abs+"?"+rparams.Encode())
+	if err != nil {
+		w.Close()
+		return nil, err
+	}
+	n := max(4, runtime.NumCPU()*2)
+	r.SetMaxOpenConns(n)
+	r.SetMaxIdleConns(n)
+	return &DB{Write: w, Read: r, path: abs}, nil
+}
+
+// Path is the database file.
+func (d *DB) Path() string { return d.path }
+
+// Close closes both pools.
+func (d *DB) Close() error { return errors.Join(d.Read.Close(), d.Write.Close()) }
+
+// Ping checks both pools answer.
+func (d *DB) Ping(ctx context.Context) error {
+	var one int
+	if err := d.Read.QueryRowContext(ctx, "SELECT 1").Scan(&one); err != nil {
+		return err
+	}
+	return d.Write.PingContext(ctx)
+}
+
+// Tx runs fn in a write transaction (BEGIN IMMEDIATE), committing on success.
+func (d *DB) Tx(ctx context.Context, fn func(*sql.Tx) error) error {
+	tx, err := d.Write.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	if err := fn(tx); err != nil {
+		tx.Rollback()
+		return err
+	}
+	return tx.Commit()
+}
+
+// Migrations is one package's set of embedded *.sql files, applied in name
+// order, each in its own transaction, and recorded under the package's name.
+type Migrations struct {
+	Owner string
+	FS    fs.FS
+	Dir   string
+}
+
+// Migrate applies every migration not yet recorded.
+func (d *DB) Migrate(ctx context.Context, sets ...Migrations) error {
+	if _, err := d.Write.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+		owner TEXT NOT NULL, name TEXT NOT NULL, applied_at TEXT NOT NULL,
+		PRIMARY KEY (owner, name))`); err != nil {
+		return err
+	}
+	for _, set := range sets {
+		names, err := fs.Glob(set.FS, set.Dir+"/*.sql")
+		if err != nil {
+			return err
+		}
+		sort.Strings(names)
+		for _, name := range names {
+			base := filepath.Base(name)
+			var done int
+			if err := d.Write.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations WHERE owner=? AND name=?`, set.Owner, base).Scan(&done); err != nil {
+				return err
+			}
+			if done > 0 {
+				continue
+			}
+			body, err := fs.ReadFile(set.FS, name)
+			if err != nil {
+				return err
+			}
+			err = d.Tx(ctx, func(tx *sql.Tx) error {
+				if _, err := tx.ExecContext(ctx, string(body)); err != nil {
+					return err
+				}
+				_, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations(owner, name, applied_at) VALUES (?,?,?)`,
+					set.Owner, base, time.Now().UTC().Format(time.RFC3339))
+				return err
+			})
+			if err != nil {
+				return fmt.Errorf("migration %s/%s : %w", set.Owner, base, err)
+			}
+		}
+	}
+	return nil
+}
+
+// Backup writes a consistent copy of the database to dest while the server
+// runs: VACUUM INTO copies one snapshot, and WAL lets the server keep
+// reading and writing from its own process meanwhile.
+func (d *DB) Backup(ctx context.Context, dest string) error {
+	abs, err := filepath.Abs(dest)
+	if err != nil {
+		return err
+	}
+	if abs == d.path {
+		return errors.New("la copie ne peut pas remplacer la base elle-même")
+	}
+	_, err = d.Write.ExecContext(ctx, `VACUUM INTO ?`, abs)
+	return err
+}

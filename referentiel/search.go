@@ -1,0 +1,87 @@
+package referentiel
+
+import (
+	"strings"
+	"unicode"
+
+	"golang.org/x/text/runes"
+	"golang.org/x/text/transform"
+	"golang.org/x/text/unicode/norm"
+)
+
+// Fold lowers a text and strips its accents and typographic apostrophes, so
+// that « evaluation » finds « Évaluation » and « l'équipe » finds « l’équipe ».
+func Fold(s string) string {
+	t := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
+	out, _, err := transform.String(t, s)
+	if err != nil {
+		out = s
+	}
+	out = strings.ToLower(out)
+	out = strings.NewReplacer("’", "'", "œ", "oe", "æ", "ae", "\u00a0", " ", "\u202f", " ").Replace(out)
+	return out
+}
+
+// Hit is one item matching a search.
+type Hit struct {
+	Task   *Task
+	ID     string
+	Kind   string // French name of the item's kind
+	Text   string
+	Before string // the text split around the first match, for highlighting
+	Match  string
+	After  string
+}
+
+// Search returns every item whose text contains all the words of q, ignoring
+// case and accents, in framework order. Task titles count as items.
+func (fw *Framework) Search(q string) []Hit {
+	words := strings.Fields(Fold(q))
+	if len(words) == 0 {
+		return nil
+	}
+	var hits []Hit
+	try := func(t *Task, id, kind, text string) {
+		folded := Fold(text)
+		for _, w := range words {
+			if !strings.Contains(folded, w) {
+				return
+			}
+		}
+		hits = append(hits, highlight(Hit{Task: t, ID: id, Kind: kind, Text: text}, words[0]))
+	}
+	for _, t := range fw.taskOrder {
+		try(t, t.ID, "Tâche", t.Title)
+		for _, s := range t.SubSteps {
+			try(t, s.ID, "Sous-étape", s.Title)
+		}
+		t.EachCompetence(func(it *Item) { try(t, it.ID, "Compétence associée", it.Display()) })
+		t.EachCapacity(func(it *Item) { try(t, it.ID, "Capacité évaluée", it.Display()) })
+		for _, m := range t.Methods {
+			try(t, m.ID, "Modalité d'évaluation", m.Display())
+		}
+		t.EachCriterion(func(c *Criterion) { try(t, c.ID, "Critère d'évaluation", c.Display()) })
+	}
+	return hits
+}
+
+// highlight splits the hit's text around the first occurrence of the folded
+// word. Folding keeps one rune per rune for French letters, so rune offsets
+// in the folded text map back to the original.
+func highlight(h Hit, word string) Hit {
+	orig := []rune(h.Text)
+	folded := []rune(Fold(h.Text))
+	if len(orig) != len(folded) {
+		h.Before = h.Text
+		return h
+	}
+	w := []rune(word)
+	for i := 0; i+len(w) <= len(folded); i++ {
+		if string(folded[i:i+len(w)]) == word {
+			h.Before, h.Match, h.After = string(orig[:i]), string(orig[i:i+len(w)]), string(orig[i+len(w):])
+			return h
+		}
+	}
+	h.Before = h.Text
+	return h
+}

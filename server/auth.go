@@ -1,0 +1,199 @@
+package server
+
+import (
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/casp-cnam/casp/internal/account"
+	"github.com/casp-cnam/casp/internal/apperr"
+)
+
+type ctxKey int
+
+const (
+	userKey ctxKey = iota
+	csrfKey
+)
+
+// Session keys.
+const (
+	sessUserID  = "uid"
+	sessLoginAt = "login_at"
+)
+
+// currentUser is the signed-in user, nil for a visitor.
+func currentUser(c *fiber.Ctx) *account.User {
+	u, _ := c.Locals(userKey).(*account.User)
+	return u
+}
+
+// loadUser reads the session and puts the signed-in user in the context,
+// ending sessions past their absolute timeout or of disabled accounts.
+func (s *Server) loadUser(c *fiber.Ctx) error {
+	if c.Cookies("casp_session") == "" {
+		return c.Next()
+	}
+	sess, err := s.sessions.Get(c)
+	if err != nil {
+		return err
+	}
+	uid, _ := sess.Get(sessUserID).(int64)
+	if uid == 0 {
+		return c.Next()
+	}
+	loginAt, _ := sess.Get(sessLoginAt).(int64)
+	if time.Since(time.Unix(loginAt, 0)) > AbsoluteTimeout {
+		if err := sess.Destroy(); err != nil {
+			return err
+		}
+		return c.Next()
+	}
+	u, err := s.accounts.ByID(c.UserContext(), uid)
+	if apperr.CodeOf(err) == apperr.NotFound || (err == nil && u.Disabled) {
+		if err := sess.Destroy(); err != nil {
+			return err
+		}
+		return c.Next()
+	}
+	if err != nil {
+		return err
+	}
+	c.Locals(userKey, &u)
+	return c.Next()
+}
+
+// require lets through signed-in users of the given roles. Visitors are sent
+// to the login page; others get a 403 page, and the refusal is audited.
+func (s *Server) require(roles ...account.Role) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		u := currentUser(c)
+		if u == nil {
+			if c.Method() == fiber.MethodGet {
+				return c.Redirect("/connexion?retour="+url.QueryEscape(c.OriginalURL()), fiber.StatusSeeOther)
+			}
+			return apperr.New(apperr.Unauthorized, "Votre session a expiré : reconnectez-vous.")
+		}
+		for _, r := range roles {
+			if u.Role == r {
+				return c.Next()
+			}
+		}
+		return s.forbid(c, "rôle "+string(u.Role)+" non autorisé")
+	}
+}
+
+// forbid audits a refusal and returns the 403 error.
+func (s *Server) forbid(c *fiber.Ctx, why string) error {
+	u := currentUser(c)
+	e := account.Entry{Action: account.ActionForbidden, Target: c.Method() + " " + c.Path(), Address: c.IP(), Detail: why}
+	if u != nil {
+		e.ActorID, e.ActorLogin = u.ID, u.Login
+	}
+	s.accounts.Audit(c.UserContext(), e)
+	return apperr.New(apperr.Forbidden, "Vous n'avez pas accès à cette page.")
+}
+
+// auditRead records that the current user read another person's data.
+func (s *Server) auditRead(c *fiber.Ctx, subjectID int64, target string) {
+	u := currentUser(c)
+	if u == nil || u.ID == subjectID {
+		return
+	}
+	s.accounts.Audit(c.UserContext(), account.Entry{ActorID: u.ID, ActorLogin: u.Login, Action: account.ActionRead,
+		SubjectUserID: subjectID, Target: target, Address: c.IP()})
+}
+
+func (s *Server) loginForm(c *fiber.Ctx) error {
+	if currentUser(c) != nil {
+		return c.Redirect("/", fiber.StatusSeeOther)
+	}
+	p := s.page(c, "Se connecter")
+	p.Form = map[string]string{"retour": safeReturn(c.Query("retour"))}
+	if c.Query("fin") == "1" {
+		p.Notice = "Vous êtes déconnecté."
+	}
+	return s.render(c, "login", p)
+}
+
+func (s *Server) login(c *fiber.Ctx) error {
+	login := strings.TrimSpace(c.FormValue("login"))
+	ret := safeReturn(c.FormValue("retour"))
+	p := s.page(c, "Se connecter")
+	p.Form = map[string]string{"login": login, "retour": ret}
+	errs := map[string]string{}
+	if login == "" {
+		errs["login"] = "Saisissez votre identifiant."
+	}
+	if c.FormValue("password") == "" {
+		errs["password"] = "Saisissez votre mot de passe."
+	}
+	if len(errs) > 0 {
+		p.Errors = errs
+		return s.renderStatus(c, fiber.StatusUnprocessableEntity, "login", p)
+	}
+	u, err := s.accounts.Authenticate(c.UserContext(), login, c.FormValue("password"), c.IP())
+	if err != nil {
+		e, ok := apperr.As(err)
+		if !ok {
+			return err
+		}
+		status := fiber.StatusUnauthorized
+		if e.Code == apperr.Throttled {
+			status = fiber.StatusTooManyRequests
+			c.Set(fiber.HeaderRetryAfter, "900")
+		}
+		p.Errors = map[string]string{"password": e.Message}
+		return s.renderStatus(c, status, "login", p)
+	}
+	sess, err := s.sessions.Get(c)
+	if err != nil {
+		return err
+	}
+	// A new session id at login: a session fixed by an attacker before
+	// login is worthless after it.
+	if err := sess.Regenerate(); err != nil {
+		return err
+	}
+	sess.Set(sessUserID, u.ID)
+	sess.Set(sessLoginAt, time.Now().Unix())
+	if err := sess.Save(); err != nil {
+		return err
+	}
+	if ret == "" {
+		ret = "/"
+	}
+	return c.Redirect(ret, fiber.StatusSeeOther)
+}
+
+func (s *Server) logout(c *fiber.Ctx) error {
+	if u := currentUser(c); u != nil {
+		s.accounts.Audit(c.UserContext(), account.Entry{ActorID: u.ID, ActorLogin: u.Login, Action: account.ActionLogout, Address: c.IP()})
+	}
+	sess, err := s.sessions.Get(c)
+	if err != nil {
+		return err
+	}
+	if err := sess.Destroy(); err != nil {
+		return err
+	}
+	c.ClearCookie("casp_csrf")
+	return c.Redirect("/connexion?fin=1", fiber.StatusSeeOther)
+}
+
+// safeReturn keeps only local paths, so the login form cannot be used to
+// redirect to another site.
+func safeReturn(ret string) string {
+	if !strings.HasPrefix(ret, "/") || strings.HasPrefix(ret, "//") || strings.HasPrefix(ret, "/\\") {
+		return ""
+	}
+	return ret
+}
+
+func (s *Server) csrfRefused(c *fiber.Ctx, err error) error {
+	s.log.Info("jeton CSRF refusé", "path", c.Path(), "err", err)
+	return &apperr.Error{Code: apperr.Forbidden, Message: "Le formulaire a expiré ou ne provient pas de casp. Rechargez la page et recommencez : rien n'a été enregistré."}
+}
+

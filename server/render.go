@@ -1,0 +1,161 @@
+package server
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/casp-cnam/casp/internal/account"
+	"github.com/casp-cnam/casp/internal/apperr"
+	"github.com/casp-cnam/casp/views"
+)
+
+// page starts a page with what the layout needs: user, navigation, CSRF
+// token, and the notice carried over from the previous request.
+func (s *Server) page(c *fiber.Ctx, title string, crumbs ...views.Link) *views.Page {
+	p := &views.Page{Title: title, Demo: s.cfg.Demo, Crumbs: crumbs}
+	if tok, ok := c.Locals(csrfKey).(string); ok {
+		p.CSRF = tok
+	}
+	if u := currentUser(c); u != nil {
+		p.User = &views.User{ID: u.ID, Name: u.DisplayName, Login: u.Login, Role: string(u.Role), RoleLabel: u.Role.Label()}
+	}
+	p.Nav = navFor(currentUser(c), c.Path())
+	if len(crumbs) > 0 {
+		p.Crumbs = append([]views.Link{{Href: "/", Label: "Accueil"}}, crumbs...)
+		p.Crumbs[len(p.Crumbs)-1].Current = true
+	}
+	if n := c.Cookies("casp_notice"); n != "" {
+		p.Notice = notices[n]
+		c.ClearCookie("casp_notice")
+	}
+	return p
+}
+
+// notices are the messages shown after a redirect (post/redirect/get); the
+// cookie carries only a key, never free text.
+var notices = map[string]string{
+	"mot-de-passe": "Votre mot de passe a été modifié.",
+	"compte":       "Le compte a été créé.",
+	"promotion":    "La promotion a été créée.",
+}
+
+// redirectWithNotice sends the user on after a successful action.
+func redirectWithNotice(c *fiber.Ctx, to, notice string) error {
+	c.Cookie(&fiber.Cookie{Name: "casp_notice", Value: notice, Path: "/", HTTPOnly: true, SameSite: "Lax", MaxAge: 60})
+	return c.Redirect(to, fiber.StatusSeeOther)
+}
+
+func navFor(u *account.User, path string) []views.Link {
+	links := []views.Link{{Href: "/", Label: "Accueil"}}
+	if u != nil {
+		switch u.Role {
+		case account.Admin:
+			links = append(links, views.Link{Href: "/promotions", Label: "Promotions"},
+				views.Link{Href: "/admin/comptes", Label: "Comptes"}, views.Link{Href: "/admin/journal", Label: "Journal d'audit"})
+		case account.Manager:
+			links = append(links, views.Link{Href: "/promotions", Label: "Promotions"})
+		case account.Assessor:
+			links = append(links, views.Link{Href: "/promotions", Label: "Mes promotions"})
+		}
+	}
+	links = append(links, views.Link{Href: "/referentiel", Label: "Référentiel"})
+	if u != nil {
+		links = append(links, views.Link{Href: "/compte", Label: "Mon compte"})
+	} else {
+		links = append(links, views.Link{Href: "/connexion", Label: "Se connecter"})
+	}
+	best := -1
+	for i, l := range links {
+		if l.Href == path || (l.Href != "/" && strings.HasPrefix(path, l.Href+"/")) {
+			if best < 0 || len(l.Href) > len(links[best].Href) {
+				best = i
+			}
+		}
+	}
+	if best >= 0 {
+		links[best].Current = true
+	}
+	return links
+}
+
+func (s *Server) render(c *fiber.Ctx, name string, p *views.Page) error {
+	return s.renderStatus(c, fiber.StatusOK, name, p)
+}
+
+func (s *Server) renderStatus(c *fiber.Ctx, status int, name string, p *views.Page) error {
+	c.Status(status)
+	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
+	if p.User != nil {
+		// Pages with personal data must not be kept by shared browsers or proxies.
+		c.Set(fiber.HeaderCacheControl, "no-store")
+	}
+	return s.views.Render(c.Response().BodyWriter(), name, p)
+}
+
+func (s *Server) staticPage(name, title string) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		return s.render(c, name, s.page(c, title, views.Link{Label: title}))
+	}
+}
+
+func (s *Server) notFound(c *fiber.Ctx) error {
+	return apperr.New(apperr.NotFound, "La page demandée n'existe pas.")
+}
+
+// handleError turns any error into a French page (or JSON under /api/):
+// coded errors keep their message, anything else is logged and shown as a
+// generic message, never as the raw error.
+func (s *Server) handleError(c *fiber.Ctx, err error) error {
+	status := http.StatusInternalServerError
+	msg := "Une erreur inattendue est survenue. Elle a été enregistrée ; réessayez dans un instant."
+	title := "Erreur"
+	if e, ok := apperr.As(err); ok {
+		msg = e.Message
+		switch e.Code {
+		case apperr.NotFound:
+			status, title = http.StatusNotFound, "Page introuvable"
+		case apperr.Forbidden:
+			status, title = http.StatusForbidden, "Accès refusé"
+		case apperr.Unauthorized:
+			status, title = http.StatusUnauthorized, "Connexion nécessaire"
+		case apperr.Invalid, apperr.Conflict:
+			status, title = http.StatusUnprocessableEntity, "Demande invalide"
+		case apperr.Throttled:
+			status, title = http.StatusTooManyRequests, "Trop de tentatives"
+		}
+	} else if fe, ok := err.(*fiber.Error); ok {
+		status = fe.Code
+		switch fe.Code {
+		case fiber.StatusNotFound:
+			title, msg = "Page introuvable", "La page demandée n'existe pas."
+		case fiber.StatusMethodNotAllowed:
+			title, msg = "Action impossible", "Cette action n'est pas possible sur cette page."
+		case fiber.StatusRequestEntityTooLarge:
+			title, msg = "Envoi trop volumineux", "Les données envoyées dépassent la taille autorisée."
+		case fiber.StatusBadRequest:
+			title, msg = "Demande invalide", "La demande est mal formée."
+		default:
+			s.log.Error("erreur HTTP", "path", c.Path(), "status", fe.Code, "err", fe.Message)
+		}
+	} else {
+		s.log.Error("erreur interne", "method", c.Method(), "path", c.Path(), "err", err)
+	}
+	if strings.HasPrefix(c.Path(), "/api/") {
+		return c.Status(status).JSON(fiber.Map{"erreur": msg})
+	}
+	p := s.page(c, title, views.Link{Label: title})
+	p.Data = errorPage{Status: status, Message: msg}
+	c.Response().ResetBody()
+	if rerr := s.renderStatus(c, status, "error", p); rerr != nil {
+		s.log.Error("rendu de la page d'erreur", "err", rerr)
+		return c.Status(status).SendString(msg)
+	}
+	return nil
+}
+
+type errorPage struct {
+	Status  int
+	Message string
+}

@@ -1,0 +1,41 @@
+package server
+
+import "github.com/casp-cnam/casp/internal/account"
+
+// routes is the route table: every page's handler is one hop from here.
+func (s *Server) routes() {
+	a := s.app
+	anyone := []account.Role{account.Admin, account.Manager, account.Assessor, account.Learner}
+	staff := []account.Role{account.Admin, account.Manager, account.Assessor}
+
+	a.Get("/", s.home)
+	a.Get("/connexion", s.loginForm)
+	a.Post("/connexion", s.login)
+	a.Post("/deconnexion", s.logout)
+	a.Get("/accessibilite", s.staticPage("accessibilite", "Accessibilité"))
+	a.Get("/donnees-personnelles", s.staticPage("donnees-personnelles", "Données personnelles"))
+
+	a.Get("/compte", s.require(anyone...), s.accountPage)
+	a.Get("/compte/mot-de-passe", s.require(anyone...), s.passwordForm)
+	a.Post("/compte/mot-de-passe", s.require(anyone...), s.changePassword)
+
+	// The framework is public: a trainee-to-be may read it before enrolling.
+	a.Get("/referentiel", s.frameworkIndex)
+	a.Get("/referentiel/taches/:id", s.frameworkTask)
+	a.Get("/referentiel/lacunes", s.frameworkGaps)
+	a.Get("/referentiel/productions", s.deliverableKinds)
+	a.Get("/referentiel/productions/:id", s.deliverableKind)
+	a.Get("/api/v1/referentiel", s.frameworkExport)
+
+	a.Get("/promotions", s.require(staff...), s.cohortList)
+	a.Get("/promotions/nouvelle", s.require(account.Admin, account.Manager), s.cohortForm)
+	a.Post("/promotions", s.require(account.Admin, account.Manager), s.cohortCreate)
+	a.Get("/promotions/:id", s.require(staff...), s.cohortPage)
+
+	a.Get("/admin/comptes", s.require(account.Admin), s.userList)
+	a.Get("/admin/comptes/nouveau", s.require(account.Admin), s.userForm)
+	a.Post("/admin/comptes", s.require(account.Admin), s.userCreate)
+	a.Get("/admin/journal", s.require(account.Admin), s.auditLog)
+
+	a.Use(s.notFound)
+}

@@ -1,0 +1,157 @@
+// Package server is casp's web layer: the fiber app, its middleware, the
+// route table and thin handlers that read input, call one domain function
+// and render. It knows nothing of SQL.
+package server
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/csrf"
+	"github.com/gofiber/fiber/v2/middleware/filesystem"
+	"github.com/gofiber/fiber/v2/middleware/helmet"
+	"github.com/gofiber/fiber/v2/middleware/recover"
+	"github.com/gofiber/fiber/v2/middleware/session"
+
+	"github.com/casp-cnam/casp/internal/account"
+	"github.com/casp-cnam/casp/internal/db"
+	"github.com/casp-cnam/casp/referentiel"
+	"github.com/casp-cnam/casp/views"
+)
+
+// Session lifetimes: idle timeout (refreshed on each request) and absolute
+// timeout (from login, whatever the activity).
+const (
+	IdleTimeout     = 30 * time.Minute
+	AbsoluteTimeout = 10 * time.Hour
+)
+
+// Config is what the server needs.
+type Config struct {
+	DB        *db.DB
+	Accounts  *account.Service
+	Catalog   *referentiel.Catalog
+	Demo      bool
+	Secure    bool // cookies marked Secure (behind HTTPS)
+	Logger    *slog.Logger
+	BaseURL   string
+	BodyLimit int
+}
+
+// Server holds the handlers' dependencies.
+type Server struct {
+	cfg      Config
+	app      *fiber.App
+	views    *views.Renderer
+	sessions *session.Store
+	storage  *account.SessionStorage
+	accounts *account.Service
+	fw       *referentiel.Framework
+	log      *slog.Logger
+}
+
+// New builds the app and its routes.
+func New(cfg Config) (*Server, error) {
+	r, err := views.New()
+	if err != nil {
+		return nil, err
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.BodyLimit == 0 {
+		cfg.BodyLimit = 12 << 20
+	}
+	s := &Server{cfg: cfg, views: r, accounts: cfg.Accounts, fw: cfg.Catalog.Default(), log: cfg.Logger}
+	s.storage = account.NewSessionStorage(cfg.DB)
+	s.sessions = session.New(session.Config{
+		Storage:        s.storage,
+		Expiration:     IdleTimeout,
+		KeyLookup:      "cookie:casp_session",
+		CookieHTTPOnly: true,
+		CookieSecure:   cfg.Secure,
+		CookieSameSite: "Lax",
+		CookiePath:     "/",
+	})
+	s.app = fiber.New(fiber.Config{
+		AppName:               "casp",
+		DisableStartupMessage: true,
+		ErrorHandler:          s.handleError,
+		BodyLimit:             cfg.BodyLimit,
+		ReadTimeout:           30 * time.Second,
+		WriteTimeout:          60 * time.Second,
+		IdleTimeout:           120 * time.Second,
+	})
+	s.app.Use(recover.New(recover.Config{EnableStackTrace: true, StackTraceHandler: func(c *fiber.Ctx, e any) {
+		s.log.Error("panique", "path", c.Path(), "err", e)
+	}}))
+	s.app.Use(helmet.New(helmet.Config{
+		ContentSecurityPolicy: "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; " +
+			"form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'",
+		XFrameOptions:      "DENY",
+		ReferrerPolicy:     "same-origin",
+		PermissionPolicy:   "camera=(), microphone=(), geolocation=(), payment=()",
+		HSTSMaxAge:         31536000,
+		ContentTypeNosniff: "nosniff",
+	}))
+	s.app.Use("/static", filesystem.New(filesystem.Config{Root: httpFS(views.Static()), MaxAge: 3600}))
+	s.app.Get("/healthz", s.healthz)
+	s.app.Use(s.loadUser)
+	s.app.Use(csrf.New(csrf.Config{
+		KeyLookup:      "form:_csrf",
+		CookieName:     "casp_csrf",
+		CookieSecure:   cfg.Secure,
+		CookieHTTPOnly: true,
+		CookieSameSite: "Lax",
+		Expiration:     AbsoluteTimeout,
+		Session:        s.sessions,
+		SessionKey:     "csrf",
+		ContextKey:     csrfKey,
+		ErrorHandler:   s.csrfRefused,
+	}))
+	s.routes()
+	return s, nil
+}
+
+// App exposes the fiber app (tests drive it through real HTTP).
+func (s *Server) App() *fiber.App { return s.app }
+
+// Listen serves until ctx is cancelled, then shuts down gracefully.
+func (s *Server) Listen(ctx context.Context, addr string) error {
+	go s.purgeSessions(ctx)
+	errc := make(chan error, 1)
+	go func() { errc <- s.app.Listen(addr) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+		return s.app.ShutdownWithTimeout(10 * time.Second)
+	}
+}
+
+func (s *Server) purgeSessions(ctx context.Context) {
+	t := time.NewTicker(10 * time.Minute)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if err := s.storage.PurgeExpired(ctx); err != nil {
+				s.log.Warn("purge des sessions", "err", err)
+			}
+		}
+	}
+}
+
+func (s *Server) healthz(c *fiber.Ctx) error {
+	ctx, cancel := context.WithTimeout(c.UserContext(), 2*time.Second)
+	defer cancel()
+	if err := s.cfg.DB.Ping(ctx); err != nil {
+		s.log.Error("healthz", "err", err)
+		return c.Status(fiber.StatusServiceUnavailable).JSON(fiber.Map{"statut": "indisponible", "base": "injoignable"})
+	}
+	return c.JSON(fiber.Map{"statut": "ok", "base": "ok", "referentiel": s.fw.ID})
+}

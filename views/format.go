@@ -1,0 +1,79 @@
+package views
+
+import (
+	"strconv"
+	"strings"
+	"time"
+	_ "time/tzdata" // Europe/Paris must resolve on machines without a zoneinfo database
+)
+
+// Paris is the time zone every date is shown in.
+var Paris = func() *time.Location {
+	loc, err := time.LoadLocation("Europe/Paris")
+	if err != nil {
+		panic(err)
+	}
+	return loc
+}()
+
+var months = [...]string{"janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"}
+
+// Date formats « 25 novembre 2026 » (« 1er » for the first of the month).
+func Date(t time.Time) string {
+	if t.IsZero() {
+		return "—"
+	}
+	t = t.In(Paris)
+	day := strconv.Itoa(t.Day())
+	if t.Day() == 1 {
+		day = "1er"
+	}
+	return day + " " + months[t.Month()-1] + " " + strconv.Itoa(t.Year())
+}
+
+// Time formats « 14 h 30 ».
+func Time(t time.Time) string {
+	t = t.In(Paris)
+	return strconv.Itoa(t.Hour()) + " h " + twoDigits(t.Minute())
+}
+
+// DateTime formats « 25 novembre 2026 à 14 h 30 ».
+func DateTime(t time.Time) string {
+	if t.IsZero() {
+		return "—"
+	}
+	return Date(t) + " à " + Time(t)
+}
+
+func twoDigits(n int) string {
+	if n < 10 {
+		return "0" + strconv.Itoa(n)
+	}
+	return strconv.Itoa(n)
+}
+
+// Number formats an integer the French way: « 1 234 » with a narrow no-break space.
+func Number(n int) string {
+	s := strconv.Itoa(n)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	var b strings.Builder
+	for i, r := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteString("\u202f")
+		}
+		b.WriteRune(r)
+	}
+	if neg {
+		return "-" + b.String()
+	}
+	return b.String()
+}
+
+// Plural picks the singular or plural noun: « 1 tâche », « 9 tâches ».
+func Plural(n int, one, many string) string {
+	if n == 0 || n == 1 {
+		return Number(n) + "\u00a0" + one
+	}
+	return Number(n) + "\u00a0" + many
+}

@@ -1,0 +1,137 @@
+// Package views holds casp's HTML templates and static assets, embedded in
+// the binary, and renders pages. Each page is parsed once at start-up
+// together with the layout and partials, so a broken template stops the
+// server before it serves anything.
+package views
+
+import (
+	"bytes"
+	"embed"
+	"fmt"
+	"html/template"
+	"io"
+	"io/fs"
+	"path"
+	"strings"
+	"time"
+)
+
+//go:embed templates
+var templatesFS embed.FS
+
+//go:embed static
+var staticFS embed.FS
+
+// Static is the tree served under /static/.
+func Static() fs.FS {
+	sub, err := fs.Sub(staticFS, "static")
+	if err != nil {
+		panic(err)
+	}
+	return sub
+}
+
+// Page is what every template receives.
+type Page struct {
+	Title     string
+	User      *User
+	Nav       []Link
+	Crumbs    []Link
+	CSRF      string
+	Notice    string
+	Errors    map[string]string
+	Form      map[string]string
+	Data      any
+	Demo      bool
+	PrintMode bool
+}
+
+// User is the signed-in person as the layout shows them.
+type User struct {
+	ID        int64
+	Name      string
+	Login     string
+	Role      string
+	RoleLabel string
+}
+
+// Link is a navigation entry or a breadcrumb step.
+type Link struct {
+	Href    string
+	Label   string
+	Current bool
+}
+
+// FieldError returns the message for a form field.
+func (p *Page) FieldError(name string) string { return p.Errors[name] }
+
+// Value returns what the user typed in a form field.
+func (p *Page) Value(name string) string { return p.Form[name] }
+
+// Renderer renders pages by name.
+type Renderer struct {
+	pages map[string]*template.Template
+}
+
+var funcs = template.FuncMap{
+	"date":     Date,
+	"datetime": DateTime,
+	"number":   Number,
+	"plural":   Plural,
+	"add":      func(a, b int) int { return a + b },
+	"now":      time.Now,
+	"join":     strings.Join,
+	"upper":    strings.ToUpper,
+	"field":    newField,
+}
+
+// Field is what the field partials receive.
+type Field struct {
+	P                       *Page
+	Name, Label, Hint, Type string
+	Auto                    string
+}
+
+func newField(p *Page, name, label, hint, typ, auto string) Field {
+	return Field{P: p, Name: name, Label: label, Hint: hint, Type: typ, Auto: auto}
+}
+
+// New parses every page under templates/pages with the layout and partials.
+func New() (*Renderer, error) {
+	base, err := template.New("layout.html").Funcs(funcs).ParseFS(templatesFS, "templates/layout.html", "templates/partials/*.html")
+	if err != nil {
+		return nil, fmt.Errorf("gabarits communs : %w", err)
+	}
+	names, err := fs.Glob(templatesFS, "templates/pages/*.html")
+	if err != nil {
+		return nil, err
+	}
+	r := &Renderer{pages: map[string]*template.Template{}}
+	for _, name := range names {
+		t, err := template.Must(base.Clone()).ParseFS(templatesFS, name)
+		if err != nil {
+			return nil, fmt.Errorf("gabarit %s : %w", name, err)
+		}
+		r.pages[strings.TrimSuffix(path.Base(name), ".html")] = t
+	}
+	return r, nil
+}
+
+// Has tells whether a page exists; the server checks its routes against it
+// at start-up.
+func (r *Renderer) Has(name string) bool { _, ok := r.pages[name]; return ok }
+
+// Render writes a page. It renders into a buffer first so that a template
+// error never sends half a page.
+func (r *Renderer) Render(w io.Writer, name string, p *Page) error {
+	t, ok := r.pages[name]
+	if !ok {
+		return fmt.Errorf("page %q inconnue", name)
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout.html", p); err != nil {
+		return err
+	}
+	_, err := buf.WriteTo(w)
+	return err
+}
