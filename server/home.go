@@ -15,7 +15,7 @@ func httpFS(f fs.FS) http.FileSystem { return http.FS(f) }
 type homeData struct {
 	Cohorts      []account.Cohort
 	Stats        frameworkStats
-	Users        map[account.Role]int
+	Users        map[string]int
 	Recent       []account.Entry
 	FirstRun     bool
 	Framework    string
@@ -68,9 +68,9 @@ func (s *Server) home(c *fiber.Ctx) error {
 		if err != nil {
 			return err
 		}
-		d.Users = map[account.Role]int{}
+		d.Users = map[string]int{}
 		for _, x := range users {
-			d.Users[x.Role]++
+			d.Users[string(x.Role)]++
 		}
 		if d.Recent, err = s.accounts.AuditLog(ctx, account.AuditFilter{Limit: 8}); err != nil {
 			return err

@@ -1,0 +1,302 @@
+// Command casp runs the platform and its administration tasks. It only
+// wires packages together.
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+
+	"golang.org/x/term"
+
+	"github.com/casp-cnam/casp/internal/account"
+	"github.com/casp-cnam/casp/internal/apperr"
+	"github.com/casp-cnam/casp/internal/db"
+	"github.com/casp-cnam/casp/internal/demo"
+	"github.com/casp-cnam/casp/referentiel"
+	"github.com/casp-cnam/casp/server"
+)
+
+const usage = `casp — plateforme de formation et de certification du titre CASP
+
+Utilisation :
+  casp serve [--addr 127.0.0.1:8080] [--db casp.db] [--demo]
+  casp user add --role ROLE --login IDENTIFIANT [--name "Nom Prénom"] [--email ADRESSE] [--cohort "Promotion"] [--db casp.db]
+  casp backup FICHIER [--db casp.db]
+  casp export referentiel --format json|csv|case [--base-url URL] [--out FICHIER]
+
+Rôles : admin, responsable, evaluateur, apprenant.
+`
+
+func main() {
+	if err := run(context.Background(), os.Args[1:], os.Stdin, os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "casp :", message(err))
+		os.Exit(1)
+	}
+}
+
+func message(err error) string {
+	if e, ok := apperr.As(err); ok {
+		if len(e.Fields) > 0 {
+			var parts []string
+			for k, v := range e.Fields {
+				parts = append(parts, k+" : "+v)
+			}
+			return e.Message + " " + strings.Join(parts, " ; ")
+		}
+		return e.Message
+	}
+	return err.Error()
+}
+
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	switch args[0] {
+	case "serve":
+		return serve(ctx, args[1:], stdout)
+	case "user":
+		if len(args) < 2 || args[1] != "add" {
+			return errors.New("sous-commande attendue : casp user add …")
+		}
+		return userAdd(ctx, args[2:], stdin, stdout)
+	case "backup":
+		return backup(ctx, args[1:], stdout)
+	case "export":
+		if len(args) < 2 || args[1] != "referentiel" {
+			return errors.New("sous-commande attendue : casp export referentiel …")
+		}
+		return exportFramework(args[2:], stdout)
+	case "help", "-h", "--help", "aide":
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	return fmt.Errorf("commande inconnue %q\n\n%s", args[0], usage)
+}
+
+// open opens the database and applies every package's migrations.
+func open(ctx context.Context, path string) (*db.DB, error) {
+	d, err := db.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := d.Migrate(ctx, account.Migrations); err != nil {
+		d.Close()
+		return nil, err
+	}
+	return d, nil
+}
+
+func serve(ctx context.Context, args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	addr := fs.String("addr", "127.0.0.1:8080", "adresse d'écoute")
+	path := fs.String("db", "casp.db", "fichier de la base SQLite")
+	withDemo := fs.Bool("demo", false, "données de démonstration sur une base vide")
+	secure := fs.Bool("secure-cookies", false, "cookies réservés à HTTPS (derrière un proxy TLS)")
+	baseURL := fs.String("base-url", "", "adresse publique (par défaut http://ADDR)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	cat, err := referentiel.Load()
+	if err != nil {
+		return err
+	}
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	d, err := open(ctx, *path)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	acc := account.New(d)
+	if *baseURL == "" {
+		*baseURL = "http://" + *addr
+	}
+	url := strings.TrimRight(*baseURL, "/")
+	if *withDemo {
+		seeded, err := demo.Seed(ctx, acc, cat.Default())
+		if err != nil {
+			return fmt.Errorf("données de démonstration : %w", err)
+		}
+		if seeded {
+			fmt.Fprintln(stdout, "Données de démonstration créées.")
+		}
+		fmt.Fprintf(stdout, "Mode démonstration — comptes : admin, responsable, evaluateur1, evaluateur2, apprenant01 … apprenant12 ; mot de passe : %s\n", demo.Password)
+	} else if n, err := acc.Count(ctx); err != nil {
+		return err
+	} else if n == 0 {
+		fmt.Fprintf(stdout, "Aucun compte n'existe. Créez l'administrateur :\n  casp user add --role admin --login admin --name \"Votre nom\" --db %s\n", *path)
+	}
+	srv, err := server.New(server.Config{DB: d, Accounts: acc, Catalog: cat, Demo: *withDemo, Secure: *secure,
+		BaseURL: url, Logger: slog.New(slog.NewTextHandler(os.Stderr, nil))})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "casp écoute sur %s (base %s)\n", url, d.Path())
+	return srv.Listen(ctx, *addr)
+}
+
+func userAdd(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer) error {
+	fs := flag.NewFlagSet("user add", flag.ContinueOnError)
+	roleName := fs.String("role", "", "admin, responsable, evaluateur ou apprenant")
+	login := fs.String("login", "", "identifiant")
+	name := fs.String("name", "", "nom affiché (par défaut l'identifiant)")
+	email := fs.String("email", "", "adresse électronique")
+	cohort := fs.String("cohort", "", "promotion à laquelle rattacher le compte")
+	path := fs.String("db", "casp.db", "fichier de la base SQLite")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	role, ok := account.ParseRole(*roleName)
+	if !ok {
+		return errors.New("--role attendu : admin, responsable, evaluateur ou apprenant")
+	}
+	if *name == "" {
+		*name = *login
+	}
+	password, err := readPassword(stdin, stdout)
+	if err != nil {
+		return err
+	}
+	d, err := open(ctx, *path)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	acc := account.New(d)
+	u, err := acc.Create(ctx, account.NewUser{Login: *login, DisplayName: *name, Email: *email, Role: role, Password: password})
+	if err != nil {
+		return err
+	}
+	acc.Audit(ctx, account.Entry{ActorLogin: "ligne de commande", Action: account.ActionUserCreated, SubjectUserID: u.ID, Target: "compte " + u.Login})
+	if *cohort != "" {
+		cohorts, err := acc.Cohorts(ctx)
+		if err != nil {
+			return err
+		}
+		found := false
+		for _, c := range cohorts {
+			if c.Name == *cohort {
+				found = true
+				if err := acc.AddMember(ctx, c.ID, u.ID, role); err != nil {
+					return err
+				}
+			}
+		}
+		if !found {
+			return fmt.Errorf("compte créé, mais la promotion %q n'existe pas", *cohort)
+		}
+	}
+	fmt.Fprintf(stdout, "Compte %s (%s) créé.\n", u.Login, u.Role.Label())
+	return nil
+}
+
+// readPassword asks twice on a terminal (without echo), or reads one line
+// from a pipe, so scripts can provision accounts.
+func readPassword(stdin io.Reader, stdout io.Writer) (string, error) {
+	if f, ok := stdin.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		fmt.Fprint(stdout, "Mot de passe (12 caractères au moins) : ")
+		p1, err := term.ReadPassword(int(f.Fd()))
+		fmt.Fprintln(stdout)
+		if err != nil {
+			return "", err
+		}
+		fmt.Fprint(stdout, "Confirmez : ")
+		p2, err := term.ReadPassword(int(f.Fd()))
+		fmt.Fprintln(stdout)
+		if err != nil {
+			return "", err
+		}
+		if string(p1) != string(p2) {
+			return "", errors.New("les deux saisies ne correspondent pas")
+		}
+		return string(p1), nil
+	}
+	line, err := bufio.NewReader(stdin).ReadString('\n')
+	if err != nil && !errors.Is(err, io.EOF) {
+		return "", err
+	}
+	return strings.TrimRight(line, "\r\n"), nil
+}
+
+func backup(ctx context.Context, args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("backup", flag.ContinueOnError)
+	path := fs.String("db", "casp.db", "fichier de la base SQLite")
+	// Accept the destination before or after the flags.
+	var dest string
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		dest, args = args[0], args[1:]
+	}
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if dest == "" && fs.NArg() > 0 {
+		dest = fs.Arg(0)
+	}
+	if dest == "" {
+		return errors.New("indiquez le fichier de destination : casp backup FICHIER")
+	}
+	if _, err := os.Stat(dest); err == nil {
+		return fmt.Errorf("%s existe déjà : choisissez un autre nom", dest)
+	}
+	if _, err := os.Stat(*path); err != nil {
+		return fmt.Errorf("base %s introuvable", *path)
+	}
+	d, err := open(ctx, *path)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	if err := d.Backup(ctx, dest); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "Copie cohérente écrite dans %s\n", dest)
+	return nil
+}
+
+func exportFramework(args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("export referentiel", flag.ContinueOnError)
+	format := fs.String("format", "json", "json, csv ou case")
+	base := fs.String("base-url", "http://127.0.0.1:8080", "adresse publique, pour les URI du paquet CASE")
+	out := fs.String("out", "", "fichier de sortie (par défaut la sortie standard)")
+	version := fs.String("version", referentiel.DefaultID, "version du référentiel")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	cat, err := referentiel.Load()
+	if err != nil {
+		return err
+	}
+	fw, ok := cat.Get(*version)
+	if !ok {
+		return fmt.Errorf("version de référentiel inconnue : %s", *version)
+	}
+	w := stdout
+	if *out != "" {
+		f, err := os.Create(*out)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		w = f
+	}
+	switch *format {
+	case "json":
+		return fw.WriteJSON(w)
+	case "csv":
+		return fw.WriteCSV(w)
+	case "case":
+		return fw.WriteCASE(w, strings.TrimRight(*base, "/"))
+	}
+	return fmt.Errorf("format inconnu %q : json, csv ou case", *format)
+}
