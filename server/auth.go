@@ -196,4 +196,3 @@ func (s *Server) csrfRefused(c *fiber.Ctx, err error) error {
 	s.log.Info("jeton CSRF refusé", "path", c.Path(), "err", err)
 	return &apperr.Error{Code: apperr.Forbidden, Message: "Le formulaire a expiré ou ne provient pas de casp. Rechargez la page et recommencez : rien n'a été enregistré."}
 }
-

@@ -18,11 +18,10 @@ import (
 	"golang.org/x/term"
 
 	"github.com/casp-cnam/casp/internal/account"
+	"github.com/casp-cnam/casp/internal/app"
 	"github.com/casp-cnam/casp/internal/apperr"
-	"github.com/casp-cnam/casp/internal/db"
 	"github.com/casp-cnam/casp/internal/demo"
 	"github.com/casp-cnam/casp/referentiel"
-	"github.com/casp-cnam/casp/server"
 )
 
 const usage = `casp — plateforme de formation et de certification du titre CASP
@@ -84,19 +83,6 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	return fmt.Errorf("commande inconnue %q\n\n%s", args[0], usage)
 }
 
-// open opens the database and applies every package's migrations.
-func open(ctx context.Context, path string) (*db.DB, error) {
-	d, err := db.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	if err := d.Migrate(ctx, account.Migrations); err != nil {
-		d.Close()
-		return nil, err
-	}
-	return d, nil
-}
-
 func serve(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	addr := fs.String("addr", "127.0.0.1:8080", "adresse d'écoute")
@@ -107,43 +93,30 @@ func serve(ctx context.Context, args []string, stdout io.Writer) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	cat, err := referentiel.Load()
-	if err != nil {
-		return err
-	}
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	d, err := open(ctx, *path)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	acc := account.New(d)
 	if *baseURL == "" {
 		*baseURL = "http://" + *addr
 	}
 	url := strings.TrimRight(*baseURL, "/")
+	p, err := app.New(ctx, app.Options{DBPath: *path, Demo: *withDemo, Secure: *secure, BaseURL: url,
+		Logger: slog.New(slog.NewTextHandler(os.Stderr, nil))})
+	if err != nil {
+		return err
+	}
+	defer p.Close()
 	if *withDemo {
-		seeded, err := demo.Seed(ctx, acc, cat.Default())
-		if err != nil {
-			return fmt.Errorf("données de démonstration : %w", err)
-		}
-		if seeded {
+		if p.Seeded {
 			fmt.Fprintln(stdout, "Données de démonstration créées.")
 		}
 		fmt.Fprintf(stdout, "Mode démonstration — comptes : admin, responsable, evaluateur1, evaluateur2, apprenant01 … apprenant12 ; mot de passe : %s\n", demo.Password)
-	} else if n, err := acc.Count(ctx); err != nil {
+	} else if n, err := p.Accounts.Count(ctx); err != nil {
 		return err
 	} else if n == 0 {
 		fmt.Fprintf(stdout, "Aucun compte n'existe. Créez l'administrateur :\n  casp user add --role admin --login admin --name \"Votre nom\" --db %s\n", *path)
 	}
-	srv, err := server.New(server.Config{DB: d, Accounts: acc, Catalog: cat, Demo: *withDemo, Secure: *secure,
-		BaseURL: url, Logger: slog.New(slog.NewTextHandler(os.Stderr, nil))})
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(stdout, "casp écoute sur %s (base %s)\n", url, d.Path())
-	return srv.Listen(ctx, *addr)
+	fmt.Fprintf(stdout, "casp écoute sur %s (base %s)\n", url, p.DB.Path())
+	return p.Server.Listen(ctx, *addr)
 }
 
 func userAdd(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer) error {
@@ -168,7 +141,7 @@ func userAdd(ctx context.Context, args []string, stdin io.Reader, stdout io.Writ
 	if err != nil {
 		return err
 	}
-	d, err := open(ctx, *path)
+	d, err := app.OpenDB(ctx, *path)
 	if err != nil {
 		return err
 	}
@@ -252,7 +225,7 @@ func backup(ctx context.Context, args []string, stdout io.Writer) error {
 	if _, err := os.Stat(*path); err != nil {
 		return fmt.Errorf("base %s introuvable", *path)
 	}
-	d, err := open(ctx, *path)
+	d, err := app.OpenDB(ctx, *path)
 	if err != nil {
 		return err
 	}

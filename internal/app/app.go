@@ -1,0 +1,80 @@
+// Package app wires casp's packages together: the database with every
+// package's migrations, the domain services and the web server. The command
+// and the tests share it, so tests run exactly what `casp serve` runs.
+package app
+
+import (
+	"context"
+	"io"
+	"log/slog"
+
+	"github.com/casp-cnam/casp/internal/account"
+	"github.com/casp-cnam/casp/internal/db"
+	"github.com/casp-cnam/casp/internal/demo"
+	"github.com/casp-cnam/casp/referentiel"
+	"github.com/casp-cnam/casp/server"
+)
+
+// OpenDB opens the database and applies every package's migrations.
+func OpenDB(ctx context.Context, path string) (*db.DB, error) {
+	d, err := db.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := d.Migrate(ctx, account.Migrations); err != nil {
+		d.Close()
+		return nil, err
+	}
+	return d, nil
+}
+
+// Options configure a platform instance.
+type Options struct {
+	DBPath  string
+	Demo    bool
+	Secure  bool
+	BaseURL string
+	Logger  *slog.Logger
+	Out     io.Writer // start-up messages
+}
+
+// Platform is a running configuration: database, services and server.
+type Platform struct {
+	DB       *db.DB
+	Accounts *account.Service
+	Catalog  *referentiel.Catalog
+	Server   *server.Server
+	Seeded   bool
+}
+
+// New opens the database, seeds the demo when asked, and builds the server.
+func New(ctx context.Context, o Options) (*Platform, error) {
+	cat, err := referentiel.Load()
+	if err != nil {
+		return nil, err
+	}
+	d, err := OpenDB(ctx, o.DBPath)
+	if err != nil {
+		return nil, err
+	}
+	p := &Platform{DB: d, Accounts: account.New(d), Catalog: cat}
+	if o.Demo {
+		if p.Seeded, err = demo.Seed(ctx, p.Accounts, cat.Default()); err != nil {
+			d.Close()
+			return nil, err
+		}
+	}
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+	p.Server, err = server.New(server.Config{DB: d, Accounts: p.Accounts, Catalog: cat, Demo: o.Demo,
+		Secure: o.Secure, BaseURL: o.BaseURL, Logger: o.Logger})
+	if err != nil {
+		d.Close()
+		return nil, err
+	}
+	return p, nil
+}
+
+// Close releases the database.
+func (p *Platform) Close() error { return p.DB.Close() }

@@ -1,0 +1,152 @@
+// Package testenv starts a real casp platform for tests: a SQLite file in
+// t.TempDir(), the same wiring as `casp serve`, and an HTTP listener on a
+// loopback port, with a client that keeps cookies like a browser.
+package testenv
+
+import (
+	"context"
+	"html"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/casp-cnam/casp/internal/app"
+)
+
+// Env is a running platform.
+type Env struct {
+	URL      string
+	Platform *app.Platform
+	t        testing.TB
+}
+
+// Start runs a platform until the test ends. demo seeds the demo data.
+func Start(t testing.TB, demo bool) *Env {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	p, err := app.New(ctx, app.Options{DBPath: filepath.Join(t.TempDir(), "casp.db"), Demo: demo,
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if err := p.Server.App().Listener(ln); err != nil {
+			t.Log(err)
+		}
+	}()
+	t.Cleanup(func() {
+		cancel()
+		_ = p.Server.App().ShutdownWithTimeout(5 * time.Second)
+		<-done
+		_ = p.Close()
+	})
+	return &Env{URL: "http://" + ln.Addr().String(), Platform: p, t: t}
+}
+
+// Client is a cookie-keeping HTTP client that does not follow redirects,
+// so tests see each 303.
+type Client struct {
+	HTTP *http.Client
+	env  *Env
+}
+
+// NewClient returns a fresh visitor.
+func (e *Env) NewClient() *Client {
+	jar, _ := cookiejar.New(nil)
+	return &Client{env: e, HTTP: &http.Client{Jar: jar, Timeout: 20 * time.Second,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
+}
+
+// Response is a read response.
+type Response struct {
+	Status   int
+	Body     string
+	Header   http.Header
+	Location string
+}
+
+// Get fetches a path.
+func (c *Client) Get(path string) Response {
+	c.env.t.Helper()
+	resp, err := c.HTTP.Get(c.env.URL + path)
+	if err != nil {
+		c.env.t.Fatal(err)
+	}
+	return read(c.env.t, resp)
+}
+
+// Post sends a form as is (add "_csrf" yourself, or use Submit).
+func (c *Client) Post(path string, form url.Values) Response {
+	c.env.t.Helper()
+	resp, err := c.HTTP.PostForm(c.env.URL+path, form)
+	if err != nil {
+		c.env.t.Fatal(err)
+	}
+	return read(c.env.t, resp)
+}
+
+// Submit loads the page holding the form, takes its CSRF token, and posts.
+func (c *Client) Submit(formPage, action string, form url.Values) Response {
+	c.env.t.Helper()
+	page := c.Get(formPage)
+	tok := CSRFToken(page.Body)
+	if tok == "" {
+		c.env.t.Fatalf("pas de jeton CSRF sur %s (statut %d)", formPage, page.Status)
+	}
+	form.Set("_csrf", tok)
+	return c.Post(action, form)
+}
+
+// Login signs in and fails the test if it does not work.
+func (c *Client) Login(login, password string) {
+	c.env.t.Helper()
+	r := c.Submit("/connexion", "/connexion", url.Values{"login": {login}, "password": {password}})
+	if r.Status != http.StatusSeeOther {
+		c.env.t.Fatalf("connexion de %s : statut %d, attendu 303", login, r.Status)
+	}
+}
+
+func read(t testing.TB, resp *http.Response) Response {
+	t.Helper()
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return Response{Status: resp.StatusCode, Body: string(b), Header: resp.Header, Location: resp.Header.Get("Location")}
+}
+
+var csrfRe = regexp.MustCompile(`name="_csrf" value="([^"]+)"`)
+
+// CSRFToken extracts the first CSRF token of a page.
+func CSRFToken(html string) string {
+	m := csrfRe.FindStringSubmatch(html)
+	if m == nil {
+		return ""
+	}
+	return m[1]
+}
+
+// Text strips tags and entities from HTML and turns no-break spaces into
+// spaces, for assertions on what a reader sees.
+func Text(page string) string {
+	s := html.UnescapeString(tagRe.ReplaceAllString(page, " "))
+	s = strings.NewReplacer("\u00a0", " ", "\u202f", " ").Replace(s)
+	return strings.Join(strings.Fields(s), " ")
+}
+
+var tagRe = regexp.MustCompile(`(?s)<script.*?</script>|<style.*?</style>|<[^>]+>`)

@@ -1,0 +1,326 @@
+package server_test
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/casp-cnam/casp/internal/account"
+	"github.com/casp-cnam/casp/internal/testenv"
+)
+
+func TestHealthz(t *testing.T) {
+	env := testenv.Start(t, false)
+	r := env.NewClient().Get("/healthz")
+	if r.Status != http.StatusOK {
+		t.Fatalf("statut %d", r.Status)
+	}
+	var body map[string]string
+	if err := json.Unmarshal([]byte(r.Body), &body); err != nil {
+		t.Fatal(err)
+	}
+	if body["statut"] != "ok" || body["base"] != "ok" {
+		t.Fatalf("réponse %v", body)
+	}
+}
+
+func TestSecurityHeaders(t *testing.T) {
+	env := testenv.Start(t, false)
+	r := env.NewClient().Get("/referentiel")
+	csp := r.Header.Get("Content-Security-Policy")
+	if !strings.Contains(csp, "default-src 'self'") || strings.Contains(csp, "unsafe-inline") {
+		t.Errorf("CSP %q", csp)
+	}
+	for h, want := range map[string]string{"X-Content-Type-Options": "nosniff", "X-Frame-Options": "DENY", "Referrer-Policy": "same-origin"} {
+		if got := r.Header.Get(h); got != want {
+			t.Errorf("%s = %q, attendu %q", h, got, want)
+		}
+	}
+}
+
+func TestCSRFRefused(t *testing.T) {
+	env := testenv.Start(t, true)
+	c := env.NewClient()
+	c.Get("/connexion") // gets a session and a token cookie, but the form omits the token
+	r := c.Post("/connexion", url.Values{"login": {"admin"}, "password": {"demo"}})
+	if r.Status != http.StatusForbidden {
+		t.Fatalf("connexion sans jeton : statut %d, attendu 403", r.Status)
+	}
+	if !strings.Contains(r.Body, "Le formulaire a expiré") || !strings.Contains(r.Body, `lang="fr"`) {
+		t.Fatalf("page de refus inattendue : %s", testenv.Text(r.Body))
+	}
+	// A forged token is refused too, and logged-in state-changing forms need it.
+	r = c.Post("/connexion", url.Values{"login": {"admin"}, "password": {"demo"}, "_csrf": {"forged-token"}})
+	if r.Status != http.StatusForbidden {
+		t.Fatalf("jeton forgé : statut %d", r.Status)
+	}
+	c.Login("admin", "demo")
+	r = c.Post("/admin/comptes", url.Values{"login": {"intrus"}, "display_name": {"Intrus"}, "role": {"admin"}, "password": {"un mot de passe long"}})
+	if r.Status != http.StatusForbidden {
+		t.Fatalf("création de compte sans jeton : statut %d", r.Status)
+	}
+	if _, err := env.Platform.Accounts.ByLogin(context.Background(), "intrus"); err == nil {
+		t.Fatal("le compte a été créé malgré l'absence de jeton")
+	}
+}
+
+func TestLoginRegeneratesSession(t *testing.T) {
+	env := testenv.Start(t, true)
+	c := env.NewClient()
+	c.Get("/connexion")
+	u, _ := url.Parse(env.URL)
+	before := cookie(c.HTTP.Jar.Cookies(u), "casp_session")
+	if before == "" {
+		t.Fatal("pas de cookie de session avant la connexion")
+	}
+	c.Login("responsable", "demo")
+	after := cookie(c.HTTP.Jar.Cookies(u), "casp_session")
+	if after == "" || after == before {
+		t.Fatalf("session non régénérée : avant %q, après %q", before, after)
+	}
+	// The old id must not be a valid session any more.
+	old := env.NewClient()
+	old.HTTP.Jar.SetCookies(u, []*http.Cookie{{Name: "casp_session", Value: before}})
+	if r := old.Get("/compte"); r.Status != http.StatusSeeOther {
+		t.Fatalf("l'ancien identifiant de session donne encore accès : statut %d", r.Status)
+	}
+	if r := c.Get("/compte"); r.Status != http.StatusOK || !strings.Contains(r.Body, "Nadia Fontaine") {
+		t.Fatalf("compte après connexion : statut %d", r.Status)
+	}
+}
+
+func cookie(cs []*http.Cookie, name string) string {
+	for _, c := range cs {
+		if c.Name == name {
+			return c.Value
+		}
+	}
+	return ""
+}
+
+func TestLearnerRefusedAdminPage(t *testing.T) {
+	env := testenv.Start(t, true)
+	c := env.NewClient()
+	c.Login("apprenant01", "demo")
+	for _, path := range []string{"/admin/comptes", "/admin/journal", "/promotions", "/promotions/1"} {
+		r := c.Get(path)
+		if r.Status != http.StatusForbidden {
+			t.Errorf("%s : statut %d, attendu 403", path, r.Status)
+			continue
+		}
+		if !strings.Contains(r.Body, "<h1>Accès refusé</h1>") || !strings.Contains(testenv.Text(r.Body), "Vous n'avez pas accès à cette page.") {
+			t.Errorf("%s : page 403 inattendue : %s", path, testenv.Text(r.Body))
+		}
+	}
+	entries, err := env.Platform.Accounts.AuditLog(context.Background(), account.AuditFilter{Action: account.ActionForbidden})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(entries) < 4 || entries[0].ActorLogin != "apprenant01" {
+		t.Fatalf("refus non journalisés : %+v", entries)
+	}
+}
+
+func TestVisitorRedirectedToLogin(t *testing.T) {
+	env := testenv.Start(t, true)
+	r := env.NewClient().Get("/admin/comptes")
+	if r.Status != http.StatusSeeOther || r.Location != "/connexion?retour=%2Fadmin%2Fcomptes" {
+		t.Fatalf("statut %d, redirection %q", r.Status, r.Location)
+	}
+}
+
+func TestLoginReturnsToRequestedPageOnlyLocally(t *testing.T) {
+	env := testenv.Start(t, true)
+	c := env.NewClient()
+	r := c.Submit("/connexion?retour=%2Fadmin%2Fjournal", "/connexion", url.Values{"login": {"admin"}, "password": {"demo"}, "retour": {"/admin/journal"}})
+	if r.Location != "/admin/journal" {
+		t.Fatalf("retour %q", r.Location)
+	}
+	c2 := env.NewClient()
+	r = c2.Submit("/connexion", "/connexion", url.Values{"login": {"admin"}, "password": {"demo"}, "retour": {"//evil.example/"}})
+	if r.Location != "/" {
+		t.Fatalf("redirection ouverte : %q", r.Location)
+	}
+}
+
+func TestLoginThrottledPerAccount(t *testing.T) {
+	env := testenv.Start(t, true)
+	c := env.NewClient()
+	for i := 0; i < account.MaxFailuresLogin; i++ {
+		r := c.Submit("/connexion", "/connexion", url.Values{"login": {"evaluateur1"}, "password": {"mauvais"}})
+		if r.Status != http.StatusUnauthorized || !strings.Contains(r.Body, "Identifiant ou mot de passe incorrect.") {
+			t.Fatalf("essai %d : statut %d", i+1, r.Status)
+		}
+	}
+	// Even the right password is refused while the account is throttled.
+	r := c.Submit("/connexion", "/connexion", url.Values{"login": {"evaluateur1"}, "password": {"demo"}})
+	if r.Status != http.StatusTooManyRequests {
+		t.Fatalf("après %d échecs : statut %d, attendu 429", account.MaxFailuresLogin, r.Status)
+	}
+	if !strings.Contains(r.Body, "Trop de tentatives de connexion échouées") || r.Header.Get("Retry-After") == "" {
+		t.Fatalf("message de blocage absent : %s", testenv.Text(r.Body))
+	}
+	// Another account from the same address is not blocked yet.
+	c.Login("evaluateur2", "demo")
+}
+
+func TestLoginThrottledPerAddress(t *testing.T) {
+	env := testenv.Start(t, true)
+	c := env.NewClient()
+	for i := 0; i < account.MaxFailuresAddress; i++ {
+		login := []string{"x1", "x2", "x3", "x4", "x5"}[i%5] // spread over accounts: no per-account block
+		c.Submit("/connexion", "/connexion", url.Values{"login": {login}, "password": {"mauvais"}})
+	}
+	r := c.Submit("/connexion", "/connexion", url.Values{"login": {"admin"}, "password": {"demo"}})
+	if r.Status != http.StatusTooManyRequests {
+		t.Fatalf("statut %d, attendu 429 après %d échecs depuis la même adresse", r.Status, account.MaxFailuresAddress)
+	}
+}
+
+func TestValidationMessagesInFrench(t *testing.T) {
+	env := testenv.Start(t, true)
+	c := env.NewClient()
+	c.Login("admin", "demo")
+	r := c.Submit("/admin/comptes/nouveau", "/admin/comptes", url.Values{"login": {"É T"}, "display_name": {"Marie Curie"},
+		"email": {"pas-une-adresse"}, "role": {"learner"}, "password": {"court"}})
+	if r.Status != http.StatusUnprocessableEntity {
+		t.Fatalf("statut %d", r.Status)
+	}
+	text := testenv.Text(r.Body)
+	for _, want := range []string{"Le formulaire contient 3 erreurs", "Utilisez des lettres minuscules sans accent",
+		"Saisissez une adresse électronique valide", "Saisissez au moins 12 caractères."} {
+		if !strings.Contains(text, want) {
+			t.Errorf("absent de la page : %q", want)
+		}
+	}
+	for _, want := range []string{
+		`value="Marie Curie"`, // what was typed is kept
+		`value="pas-une-adresse"`,
+		`aria-invalid="true"`,
+		`href="#login"`,
+	} {
+		if !strings.Contains(r.Body, want) {
+			t.Errorf("absent de la page : %q", want)
+		}
+	}
+	if strings.Contains(r.Body, `value="court"`) {
+		t.Error("le mot de passe saisi est renvoyé dans la page")
+	}
+	// Empty login form.
+	c2 := env.NewClient()
+	r = c2.Submit("/connexion", "/connexion", url.Values{"login": {""}, "password": {""}})
+	if r.Status != http.StatusUnprocessableEntity || !strings.Contains(r.Body, "Saisissez votre identifiant.") || !strings.Contains(r.Body, "Saisissez votre mot de passe.") {
+		t.Fatalf("formulaire de connexion vide : statut %d %s", r.Status, testenv.Text(r.Body))
+	}
+}
+
+func TestAdminCreatesAccountAndItCanLogIn(t *testing.T) {
+	env := testenv.Start(t, true)
+	c := env.NewClient()
+	c.Login("admin", "demo")
+	r := c.Submit("/admin/comptes/nouveau", "/admin/comptes", url.Values{"login": {"m.durand"}, "display_name": {"Marc Durand"},
+		"role": {"assessor"}, "password": {"une phrase de passe"}})
+	if r.Status != http.StatusSeeOther || r.Location != "/admin/comptes" {
+		t.Fatalf("création : statut %d vers %q", r.Status, r.Location)
+	}
+	r = c.Get("/admin/comptes")
+	if !strings.Contains(r.Body, "Le compte a été créé.") || !strings.Contains(r.Body, "Marc Durand") {
+		t.Fatal("le compte créé n'apparaît pas avec l'avis de réussite")
+	}
+	// Same login again: conflict reported next to the field.
+	r = c.Submit("/admin/comptes/nouveau", "/admin/comptes", url.Values{"login": {"m.durand"}, "display_name": {"Autre"},
+		"role": {"assessor"}, "password": {"une phrase de passe"}})
+	if r.Status != http.StatusUnprocessableEntity || !strings.Contains(r.Body, "Cet identifiant est déjà utilisé") {
+		t.Fatalf("doublon : statut %d", r.Status)
+	}
+	other := env.NewClient()
+	other.Login("m.durand", "une phrase de passe")
+	if r := other.Get("/"); !strings.Contains(r.Body, "Espace évaluateur") {
+		t.Fatal("le nouvel évaluateur n'arrive pas sur son accueil")
+	}
+}
+
+func TestPasswordChange(t *testing.T) {
+	env := testenv.Start(t, true)
+	c := env.NewClient()
+	c.Login("apprenant02", "demo")
+	r := c.Submit("/compte/mot-de-passe", "/compte/mot-de-passe", url.Values{"current": {"faux"}, "new": {"nouvelle phrase secrète"}, "confirm": {"nouvelle phrase secrète"}})
+	if r.Status != http.StatusUnprocessableEntity || !strings.Contains(r.Body, "Le mot de passe actuel est incorrect.") {
+		t.Fatalf("mot de passe actuel faux : statut %d", r.Status)
+	}
+	r = c.Submit("/compte/mot-de-passe", "/compte/mot-de-passe", url.Values{"current": {"demo"}, "new": {"nouvelle phrase secrète"}, "confirm": {"autre chose encore"}})
+	if r.Status != http.StatusUnprocessableEntity || !strings.Contains(r.Body, "Les deux saisies ne correspondent pas.") {
+		t.Fatalf("confirmation différente : statut %d", r.Status)
+	}
+	r = c.Submit("/compte/mot-de-passe", "/compte/mot-de-passe", url.Values{"current": {"demo"}, "new": {"nouvelle phrase secrète"}, "confirm": {"nouvelle phrase secrète"}})
+	if r.Status != http.StatusSeeOther {
+		t.Fatalf("changement : statut %d", r.Status)
+	}
+	fresh := env.NewClient()
+	r = fresh.Submit("/connexion", "/connexion", url.Values{"login": {"apprenant02"}, "password": {"demo"}})
+	if r.Status != http.StatusUnauthorized {
+		t.Fatalf("l'ancien mot de passe marche encore : statut %d", r.Status)
+	}
+	fresh.Login("apprenant02", "nouvelle phrase secrète")
+}
+
+func TestLogout(t *testing.T) {
+	env := testenv.Start(t, true)
+	c := env.NewClient()
+	c.Login("responsable", "demo")
+	r := c.Submit("/", "/deconnexion", url.Values{})
+	if r.Status != http.StatusSeeOther || r.Location != "/connexion?fin=1" {
+		t.Fatalf("déconnexion : %d %q", r.Status, r.Location)
+	}
+	if r := c.Get("/compte"); r.Status != http.StatusSeeOther {
+		t.Fatalf("encore connecté après déconnexion : %d", r.Status)
+	}
+}
+
+func TestNotFoundInFrench(t *testing.T) {
+	env := testenv.Start(t, false)
+	c := env.NewClient()
+	for _, p := range []string{"/nimporte-quoi", "/referentiel/taches/6.6", "/referentiel/productions/inconnu"} {
+		r := c.Get(p)
+		if r.Status != http.StatusNotFound || !strings.Contains(r.Body, "<h1>Page introuvable</h1>") {
+			t.Errorf("%s : statut %d", p, r.Status)
+		}
+	}
+	r := c.Get("/api/v1/referentiel?format=xml")
+	if r.Status != http.StatusUnprocessableEntity || !strings.Contains(r.Body, `"erreur":"Format inconnu`) {
+		t.Errorf("format inconnu : %d %s", r.Status, r.Body)
+	}
+}
+
+func TestCohortAccessIsScopedAndAudited(t *testing.T) {
+	env := testenv.Start(t, true)
+	ctx := context.Background()
+	acc := env.Platform.Accounts
+	other, err := acc.CreateCohort(ctx, account.NewCohort{Name: "Autre promotion", FrameworkID: "casp-2016", StartsOn: "2026-09-01", EndsOn: "2027-06-30"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := env.NewClient()
+	c.Login("evaluateur1", "demo")
+	if r := c.Get("/promotions/1"); r.Status != http.StatusOK || !strings.Contains(r.Body, "Inès Bernard") {
+		t.Fatalf("sa promotion : statut %d", r.Status)
+	}
+	if r := c.Get("/promotions/" + strconv.FormatInt(other.ID, 10)); r.Status != http.StatusForbidden {
+		t.Fatalf("promotion d'un autre : statut %d, attendu 403", r.Status)
+	}
+	if r := c.Get("/promotions/abc"); r.Status != http.StatusNotFound {
+		t.Fatalf("identifiant forgé : statut %d", r.Status)
+	}
+	reads, err := acc.AuditLog(ctx, account.AuditFilter{Action: account.ActionRead})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(reads) != 1 || reads[0].ActorLogin != "evaluateur1" || !strings.Contains(reads[0].Target, "Promotion 2026") {
+		t.Fatalf("consultation non journalisée : %+v", reads)
+	}
+}
+
