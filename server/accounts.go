@@ -106,7 +106,7 @@ func (s *Server) auditLog(c *fiber.Ctx) error {
 		Action  string
 		Actions []string
 	}{entries, c.Query("action"), []string{account.ActionLogin, account.ActionLoginFailed, account.ActionLoginThrottled,
-		account.ActionLogout, account.ActionForbidden, account.ActionRead, account.ActionPasswordChanged, account.ActionUserCreated}}
+		account.ActionLogout, account.ActionForbidden, account.ActionRead, account.ActionPasswordChanged, account.ActionUserCreated, account.ActionMembership}}
 	return s.render(c, "journal", p)
 }
 
@@ -169,49 +169,112 @@ func (s *Server) cohortCreate(c *fiber.Ctx) error {
 	return redirectWithNotice(c, "/promotions/"+strconv.FormatInt(co.ID, 10), "promotion")
 }
 
-// cohortPage shows a cohort's members to its staff. Reading the list of
-// learners is reading other people's data: it is audited.
-func (s *Server) cohortPage(c *fiber.Ctx) error {
+// cohortFor loads the cohort named in the URL and checks the user may see
+// it (admin, or staff member of it) or, with manage, change it (admin, or
+// manager of it). Anything else is refused and audited.
+func (s *Server) cohortFor(c *fiber.Ctx, manage bool) (account.Cohort, error) {
 	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
 	if err != nil || id <= 0 {
-		return apperr.New(apperr.NotFound, "Promotion introuvable.")
+		return account.Cohort{}, apperr.New(apperr.NotFound, "Promotion introuvable.")
 	}
 	ctx := c.UserContext()
 	co, err := s.accounts.Cohort(ctx, id)
 	if err != nil {
-		return err
+		return account.Cohort{}, err
 	}
 	u := currentUser(c)
-	if u.Role != account.Admin {
-		mine, err := s.accounts.CohortsOf(ctx, u.ID)
-		if err != nil {
+	if u.Role == account.Admin {
+		return co, nil
+	}
+	roles := []account.Role{account.Manager}
+	if !manage {
+		roles = append(roles, account.Assessor)
+	}
+	ok, err := s.accounts.IsMember(ctx, co.ID, u.ID, roles...)
+	if err != nil {
+		return account.Cohort{}, err
+	}
+	if !ok {
+		return account.Cohort{}, s.forbid(c, "promotion "+c.Params("id")+" hors de ses promotions")
+	}
+	return co, nil
+}
+
+type cohortData struct {
+	Cohort                        account.Cohort
+	Learners, Assessors, Managers []account.User
+	CanManage                     bool
+	AddLearners, AddAssessors     []account.User
+	AddManagers                   []account.User
+}
+
+// CohortRef tells the member partials which cohort they act on and whether
+// the viewer may change it.
+func (d cohortData) CohortRef() (int64, bool) { return d.Cohort.ID, d.CanManage }
+
+// cohortPage shows a cohort's members to its staff. Reading the list of
+// learners is reading other people's data: it is audited.
+func (s *Server) cohortPage(c *fiber.Ctx) error {
+	co, err := s.cohortFor(c, false)
+	if err != nil {
+		return err
+	}
+	ctx := c.UserContext()
+	u := currentUser(c)
+	d := cohortData{Cohort: co}
+	for _, m := range []struct {
+		role account.Role
+		dst  *[]account.User
+	}{{account.Learner, &d.Learners}, {account.Assessor, &d.Assessors}, {account.Manager, &d.Managers}} {
+		if *m.dst, err = s.accounts.Members(ctx, co.ID, m.role); err != nil {
 			return err
 		}
-		member := false
-		for _, m := range mine {
-			member = member || m.ID == co.ID
+	}
+	if u.Role == account.Admin || u.Role == account.Manager {
+		if d.CanManage, err = s.accounts.IsMember(ctx, co.ID, u.ID, account.Manager); err != nil {
+			return err
 		}
-		if !member {
-			return s.forbid(c, "promotion "+c.Params("id")+" hors de ses promotions")
+		d.CanManage = d.CanManage || u.Role == account.Admin
+	}
+	if d.CanManage {
+		for _, m := range []struct {
+			role account.Role
+			dst  *[]account.User
+		}{{account.Learner, &d.AddLearners}, {account.Assessor, &d.AddAssessors}, {account.Manager, &d.AddManagers}} {
+			if *m.dst, err = s.accounts.NonMembers(ctx, co.ID, m.role); err != nil {
+				return err
+			}
 		}
-	}
-	learners, err := s.accounts.Members(ctx, co.ID, account.Learner)
-	if err != nil {
-		return err
-	}
-	assessors, err := s.accounts.Members(ctx, co.ID, account.Assessor)
-	if err != nil {
-		return err
-	}
-	managers, err := s.accounts.Members(ctx, co.ID, account.Manager)
-	if err != nil {
-		return err
 	}
 	s.auditRead(c, 0, "liste des membres de la promotion "+co.Name)
 	p := s.page(c, co.Name, cohortsCrumb, views.Link{Label: co.Name})
-	p.Data = struct {
-		Cohort                        account.Cohort
-		Learners, Assessors, Managers []account.User
-	}{co, learners, assessors, managers}
+	p.Data = d
 	return s.render(c, "promotion", p)
+}
+
+// cohortMembers adds (action=ajouter) or removes (action=retirer) a member.
+func (s *Server) cohortMembers(c *fiber.Ctx) error {
+	co, err := s.cohortFor(c, true)
+	if err != nil {
+		return err
+	}
+	role := account.Role(c.FormValue("role"))
+	uid, err := strconv.ParseInt(c.FormValue("user"), 10, 64)
+	if err != nil || uid <= 0 || !role.Valid() {
+		return apperr.New(apperr.Invalid, "Choisissez une personne dans la liste.")
+	}
+	ctx := c.UserContext()
+	notice := "membre-ajoute"
+	if c.FormValue("action") == "retirer" {
+		err, notice = s.accounts.RemoveMember(ctx, co.ID, uid, role), "membre-retire"
+	} else {
+		err = s.accounts.AddMember(ctx, co.ID, uid, role)
+	}
+	if err != nil {
+		return err
+	}
+	me := currentUser(c)
+	s.accounts.Audit(ctx, account.Entry{ActorID: me.ID, ActorLogin: me.Login, Action: account.ActionMembership,
+		SubjectUserID: uid, Target: "promotion " + co.Name, Address: c.IP(), Detail: c.FormValue("action") + " " + string(role)})
+	return redirectWithNotice(c, "/promotions/"+strconv.FormatInt(co.ID, 10), notice)
 }

@@ -45,7 +45,7 @@ func (s *Server) loadUser(c *fiber.Ctx) error {
 		return c.Next()
 	}
 	loginAt, _ := sess.Get(sessLoginAt).(int64)
-	if time.Since(time.Unix(loginAt, 0)) > AbsoluteTimeout {
+	if time.Since(time.Unix(loginAt, 0)) > s.cfg.AbsoluteTimeout {
 		if err := sess.Destroy(); err != nil {
 			return err
 		}

@@ -36,9 +36,11 @@ func (s *Server) page(c *fiber.Ctx, title string, crumbs ...views.Link) *views.P
 // notices are the messages shown after a redirect (post/redirect/get); the
 // cookie carries only a key, never free text.
 var notices = map[string]string{
-	"mot-de-passe": "Votre mot de passe a été modifié.",
-	"compte":       "Le compte a été créé.",
-	"promotion":    "La promotion a été créée.",
+	"mot-de-passe":  "Votre mot de passe a été modifié.",
+	"compte":        "Le compte a été créé.",
+	"promotion":     "La promotion a été créée.",
+	"membre-ajoute": "La personne a été rattachée à la promotion.",
+	"membre-retire": "La personne a été retirée de la promotion.",
 }
 
 // redirectWithNotice sends the user on after a successful action.

@@ -31,6 +31,7 @@ func (s *Server) routes() {
 	a.Get("/promotions/nouvelle", s.require(account.Admin, account.Manager), s.cohortForm)
 	a.Post("/promotions", s.require(account.Admin, account.Manager), s.cohortCreate)
 	a.Get("/promotions/:id", s.require(staff...), s.cohortPage)
+	a.Post("/promotions/:id/membres", s.require(account.Admin, account.Manager), s.cohortMembers)
 
 	a.Get("/admin/comptes", s.require(account.Admin), s.userList)
 	a.Get("/admin/comptes/nouveau", s.require(account.Admin), s.userForm)

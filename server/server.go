@@ -21,11 +21,11 @@ import (
 	"github.com/casp-cnam/casp/views"
 )
 
-// Session lifetimes: idle timeout (refreshed on each request) and absolute
-// timeout (from login, whatever the activity).
+// Default session lifetimes: idle timeout (refreshed on each request) and
+// absolute timeout (from login, whatever the activity).
 const (
-	IdleTimeout     = 30 * time.Minute
-	AbsoluteTimeout = 10 * time.Hour
+	DefaultIdleTimeout     = 30 * time.Minute
+	DefaultAbsoluteTimeout = 10 * time.Hour
 )
 
 // Config is what the server needs.
@@ -38,6 +38,8 @@ type Config struct {
 	Logger    *slog.Logger
 	BaseURL   string
 	BodyLimit int
+	// Session lifetimes; zero means the defaults.
+	IdleTimeout, AbsoluteTimeout time.Duration
 }
 
 // Server holds the handlers' dependencies.
@@ -64,11 +66,17 @@ func New(cfg Config) (*Server, error) {
 	if cfg.BodyLimit == 0 {
 		cfg.BodyLimit = 12 << 20
 	}
+	if cfg.IdleTimeout == 0 {
+		cfg.IdleTimeout = DefaultIdleTimeout
+	}
+	if cfg.AbsoluteTimeout == 0 {
+		cfg.AbsoluteTimeout = DefaultAbsoluteTimeout
+	}
 	s := &Server{cfg: cfg, views: r, accounts: cfg.Accounts, fw: cfg.Catalog.Default(), log: cfg.Logger}
 	s.storage = account.NewSessionStorage(cfg.DB)
 	s.sessions = session.New(session.Config{
 		Storage:        s.storage,
-		Expiration:     IdleTimeout,
+		Expiration:     cfg.IdleTimeout,
 		KeyLookup:      "cookie:casp_session",
 		CookieHTTPOnly: true,
 		CookieSecure:   cfg.Secure,
@@ -105,7 +113,7 @@ func New(cfg Config) (*Server, error) {
 		CookieSecure:   cfg.Secure,
 		CookieHTTPOnly: true,
 		CookieSameSite: "Lax",
-		Expiration:     AbsoluteTimeout,
+		Expiration:     cfg.AbsoluteTimeout,
 		Session:        s.sessions,
 		SessionKey:     "csrf",
 		ContextKey:     csrfKey,

@@ -8,8 +8,10 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/casp-cnam/casp/internal/account"
+	"github.com/casp-cnam/casp/internal/app"
 	"github.com/casp-cnam/casp/internal/testenv"
 )
 
@@ -324,3 +326,79 @@ func TestCohortAccessIsScopedAndAudited(t *testing.T) {
 	}
 }
 
+func TestSessionTimeouts(t *testing.T) {
+	env := testenv.StartWith(t, app.Options{Demo: true, AbsoluteTimeout: time.Second})
+	c := env.NewClient()
+	c.Login("apprenant03", "demo")
+	if r := c.Get("/compte"); r.Status != http.StatusOK {
+		t.Fatalf("juste après la connexion : statut %d", r.Status)
+	}
+	time.Sleep(2100 * time.Millisecond) // login time is kept to the second
+	if r := c.Get("/compte"); r.Status != http.StatusSeeOther {
+		t.Fatalf("après l'expiration absolue : statut %d, attendu une redirection vers la connexion", r.Status)
+	}
+
+	idle := testenv.StartWith(t, app.Options{Demo: true, IdleTimeout: time.Second})
+	c = idle.NewClient()
+	c.Login("apprenant04", "demo")
+	time.Sleep(2100 * time.Millisecond)
+	if r := c.Get("/compte"); r.Status != http.StatusSeeOther {
+		t.Fatalf("après l'inactivité : statut %d, attendu une redirection", r.Status)
+	}
+}
+
+func TestCohortMembershipManagement(t *testing.T) {
+	env := testenv.Start(t, true)
+	ctx := context.Background()
+	acc := env.Platform.Accounts
+	newbie, err := acc.Create(ctx, account.NewUser{Login: "nouvelle", DisplayName: "Zoé Nouvelle", Role: account.Learner, Password: "une phrase de passe"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := strconv.FormatInt(newbie.ID, 10)
+	mgr := env.NewClient()
+	mgr.Login("responsable", "demo")
+	page := mgr.Get("/promotions/1")
+	if !strings.Contains(page.Body, "Inscrire cet apprenant") || !strings.Contains(page.Body, "Zoé Nouvelle") {
+		t.Fatal("le responsable ne voit pas le formulaire d'inscription")
+	}
+	r := mgr.Submit("/promotions/1", "/promotions/1/membres", url.Values{"user": {id}, "role": {"learner"}, "action": {"ajouter"}})
+	if r.Status != http.StatusSeeOther {
+		t.Fatalf("inscription : statut %d", r.Status)
+	}
+	if ok, _ := acc.IsMember(ctx, 1, newbie.ID, account.Learner); !ok {
+		t.Fatal("l'apprenante n'a pas été inscrite")
+	}
+	// A learner account cannot be made an assessor by forging the role.
+	r = mgr.Submit("/promotions/1", "/promotions/1/membres", url.Values{"user": {id}, "role": {"assessor"}, "action": {"ajouter"}})
+	if r.Status != http.StatusUnprocessableEntity || !strings.Contains(testenv.Text(r.Body), "n'a pas le rôle") {
+		t.Fatalf("rôle forgé : statut %d", r.Status)
+	}
+	// An assessor of the cohort may read it but not change it.
+	ass := env.NewClient()
+	ass.Login("evaluateur1", "demo")
+	if strings.Contains(ass.Get("/promotions/1").Body, "Inscrire cet apprenant") {
+		t.Fatal("un évaluateur voit le formulaire d'inscription")
+	}
+	r = ass.Submit("/promotions/1", "/promotions/1/membres", url.Values{"user": {id}, "role": {"learner"}, "action": {"retirer"}})
+	if r.Status != http.StatusForbidden {
+		t.Fatalf("retrait par un évaluateur : statut %d", r.Status)
+	}
+	// A manager of another cohort cannot touch this one.
+	if _, err := acc.Create(ctx, account.NewUser{Login: "autre.resp", DisplayName: "Autre Responsable", Role: account.Manager, Password: "une phrase de passe"}); err != nil {
+		t.Fatal(err)
+	}
+	o := env.NewClient()
+	o.Login("autre.resp", "une phrase de passe")
+	r = o.Submit("/promotions", "/promotions/1/membres", url.Values{"user": {id}, "role": {"learner"}, "action": {"retirer"}})
+	if r.Status != http.StatusForbidden {
+		t.Fatalf("responsable d'une autre promotion : statut %d", r.Status)
+	}
+	r = mgr.Submit("/promotions/1", "/promotions/1/membres", url.Values{"user": {id}, "role": {"learner"}, "action": {"retirer"}})
+	if r.Status != http.StatusSeeOther {
+		t.Fatalf("retrait : statut %d", r.Status)
+	}
+	if ok, _ := acc.IsMember(ctx, 1, newbie.ID, account.Learner); ok {
+		t.Fatal("l'apprenante est toujours inscrite")
+	}
+}

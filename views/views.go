@@ -83,6 +83,36 @@ var funcs = template.FuncMap{
 	"join":     strings.Join,
 	"upper":    strings.ToUpper,
 	"field":    newField,
+	"members":  newMemberList,
+	"adder":    newMemberAdd,
+}
+
+// MemberList is what the cohort member partials receive; Users is any list
+// of accounts (the views package does not know the account type).
+type MemberList struct {
+	Users             any
+	Role, CSRF, Empty string
+	Label, Button     string
+	CohortID          int64
+	Manage            bool
+}
+
+func cohortOf(p *Page) (int64, bool) {
+	type cohortPage interface{ CohortRef() (int64, bool) }
+	if cp, ok := p.Data.(cohortPage); ok {
+		return cp.CohortRef()
+	}
+	return 0, false
+}
+
+func newMemberList(p *Page, users any, role, empty string) MemberList {
+	id, manage := cohortOf(p)
+	return MemberList{Users: users, Role: role, CSRF: p.CSRF, Empty: empty, CohortID: id, Manage: manage}
+}
+
+func newMemberAdd(p *Page, users any, role, label, button string) MemberList {
+	id, _ := cohortOf(p)
+	return MemberList{Users: users, Role: role, CSRF: p.CSRF, Label: label, Button: button, CohortID: id}
 }
 
 // Field is what the field partials receive.

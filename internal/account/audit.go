@@ -16,6 +16,7 @@ const (
 	ActionForbidden       = "accès refusé"
 	ActionRead            = "consultation de données personnelles"
 	ActionUserCreated     = "compte créé"
+	ActionMembership      = "membres d'une promotion modifiés"
 )
 
 // Entry is one line of the audit log.

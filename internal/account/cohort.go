@@ -58,7 +58,14 @@ func (s *Service) AddMember(ctx context.Context, cohortID, userID int64, role Ro
 	if role != Learner && role != Assessor && role != Manager {
 		return apperr.New(apperr.Invalid, "Ce rôle ne peut pas être rattaché à une promotion.")
 	}
-	_, err := s.db.Write.ExecContext(ctx, `INSERT OR IGNORE INTO cohort_members(cohort_id, user_id, member_role) VALUES (?,?,?)`, cohortID, userID, string(role))
+	u, err := s.ByID(ctx, userID)
+	if err != nil {
+		return err
+	}
+	if u.Role != role {
+		return apperr.New(apperr.Invalid, "Le compte %s n'a pas le rôle %s.", u.Login, strings.ToLower(role.Label()))
+	}
+	_, err = s.db.Write.ExecContext(ctx, `INSERT OR IGNORE INTO cohort_members(cohort_id, user_id, member_role) VALUES (?,?,?)`, cohortID, userID, string(role))
 	return err
 }
 
@@ -154,4 +161,45 @@ func (s *Service) CanSeeLearner(ctx context.Context, viewer User, learnerID int6
 	err := s.db.Read.QueryRowContext(ctx, `SELECT count(*) FROM cohort_members v JOIN cohort_members l ON l.cohort_id=v.cohort_id
 		WHERE v.user_id=? AND v.member_role IN ('manager','assessor') AND l.user_id=? AND l.member_role='learner'`, viewer.ID, learnerID).Scan(&n)
 	return n > 0, err
+}
+
+// RemoveMember withdraws a member from a cohort in one role.
+func (s *Service) RemoveMember(ctx context.Context, cohortID, userID int64, role Role) error {
+	_, err := s.db.Write.ExecContext(ctx, `DELETE FROM cohort_members WHERE cohort_id=? AND user_id=? AND member_role=?`, cohortID, userID, string(role))
+	return err
+}
+
+// IsMember tells whether a user belongs to a cohort in one of the roles.
+func (s *Service) IsMember(ctx context.Context, cohortID, userID int64, roles ...Role) (bool, error) {
+	var n int
+	for _, r := range roles {
+		if err := s.db.Read.QueryRowContext(ctx, `SELECT count(*) FROM cohort_members WHERE cohort_id=? AND user_id=? AND member_role=?`,
+			cohortID, userID, string(r)).Scan(&n); err != nil {
+			return false, err
+		}
+		if n > 0 {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+// NonMembers lists the active accounts of a role that are not yet in a cohort in that role.
+func (s *Service) NonMembers(ctx context.Context, cohortID int64, role Role) ([]User, error) {
+	rows, err := s.db.Read.QueryContext(ctx, `SELECT `+userCols+` FROM users u WHERE u.role=? AND u.disabled=0
+		AND NOT EXISTS (SELECT 1 FROM cohort_members m WHERE m.cohort_id=? AND m.user_id=u.id AND m.member_role=?)
+		ORDER BY u.display_name`, string(role), cohortID, string(role))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []User
+	for rows.Next() {
+		u, err := scanUser(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, u)
+	}
+	return out, rows.Err()
 }

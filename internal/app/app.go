@@ -5,8 +5,8 @@ package app
 
 import (
 	"context"
-	"io"
 	"log/slog"
+	"time"
 
 	"github.com/casp-cnam/casp/internal/account"
 	"github.com/casp-cnam/casp/internal/db"
@@ -35,7 +35,8 @@ type Options struct {
 	Secure  bool
 	BaseURL string
 	Logger  *slog.Logger
-	Out     io.Writer // start-up messages
+	// Session lifetimes; zero means the server's defaults.
+	IdleTimeout, AbsoluteTimeout time.Duration
 }
 
 // Platform is a running configuration: database, services and server.
@@ -68,7 +69,7 @@ func New(ctx context.Context, o Options) (*Platform, error) {
 		o.Logger = slog.Default()
 	}
 	p.Server, err = server.New(server.Config{DB: d, Accounts: p.Accounts, Catalog: cat, Demo: o.Demo,
-		Secure: o.Secure, BaseURL: o.BaseURL, Logger: o.Logger})
+		Secure: o.Secure, BaseURL: o.BaseURL, Logger: o.Logger, IdleTimeout: o.IdleTimeout, AbsoluteTimeout: o.AbsoluteTimeout})
 	if err != nil {
 		d.Close()
 		return nil, err

@@ -31,9 +31,19 @@ type Env struct {
 // Start runs a platform until the test ends. demo seeds the demo data.
 func Start(t testing.TB, demo bool) *Env {
 	t.Helper()
+	return StartWith(t, app.Options{Demo: demo})
+}
+
+// StartWith runs a platform with options; the database is always a fresh
+// file in t.TempDir().
+func StartWith(t testing.TB, o app.Options) *Env {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	p, err := app.New(ctx, app.Options{DBPath: filepath.Join(t.TempDir(), "casp.db"), Demo: demo,
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	o.DBPath = filepath.Join(t.TempDir(), "casp.db")
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	p, err := app.New(ctx, o)
 	if err != nil {
 		t.Fatal(err)
 	}

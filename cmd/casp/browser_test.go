@@ -1,0 +1,790 @@
+package main
+
+// Browser tests: the real server (run "serve --demo") driven by a real
+// headless Chromium through chromedp, with axe-core checking every page
+// against WCAG 2.1 A/AA, plus checks of the French UI (lang, one h1, title,
+// no raw error, no untranslated English word).
+//
+// Needs chromium (CASP_CHROMIUM, /usr/bin/chromium or chromium-browser /
+// google-chrome in PATH) and node_modules/axe-core (npm ci at the root of the
+// repository). Without them the tests fail, unless CASP_SKIP_BROWSER=1, which
+// skips them.
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
+)
+
+// browserTestTimeout bounds each browser test (or each role of the login
+// test).
+const browserTestTimeout = 60 * time.Second
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	browser.stop()
+	os.Exit(code)
+}
+
+// browserEnv is the one server and the one browser of the test binary,
+// started by the first browser test and stopped by TestMain.
+type browserEnv struct {
+	once sync.Once
+	skip string // set when a prerequisite is missing and CASP_SKIP_BROWSER=1
+	err  error  // set when the environment could not start
+
+	baseURL string
+	axeJS   string
+	dir     string // temporary folder: database and browser profile
+
+	stopServer context.CancelFunc
+	serverDone chan error
+
+	stopAlloc   context.CancelFunc
+	stopBrowser context.CancelFunc
+	browserCtx  context.Context
+}
+
+var browser browserEnv
+
+const missingHelp = "lancez `.ci/run`, ou installez les prérequis : `apt-get install chromium && npm ci` " +
+	"(CASP_SKIP_BROWSER=1 saute ces tests, CASP_CHROMIUM désigne un autre navigateur)"
+
+// env returns the shared environment, starting it on first use. It fails the
+// test when a prerequisite is missing, or skips it if CASP_SKIP_BROWSER=1.
+func env(t *testing.T) *browserEnv {
+	t.Helper()
+	browser.once.Do(browser.start)
+	if browser.skip != "" {
+		t.Skip(browser.skip)
+	}
+	if browser.err != nil {
+		t.Fatal(browser.err)
+	}
+	return &browser
+}
+
+func (e *browserEnv) start() {
+	missing := func(what string) {
+		msg := what + " : " + missingHelp
+		if os.Getenv("CASP_SKIP_BROWSER") == "1" {
+			e.skip = "CASP_SKIP_BROWSER=1 — " + msg
+		} else {
+			e.err = errors.New(msg)
+		}
+	}
+	chromium, err := findChromium()
+	if err != nil {
+		missing(err.Error())
+		return
+	}
+	axePath, err := findAxe()
+	if err != nil {
+		missing(err.Error())
+		return
+	}
+	src, err := os.ReadFile(axePath)
+	if err != nil {
+		e.err = err
+		return
+	}
+	e.axeJS = string(src)
+
+	if e.dir, err = os.MkdirTemp("", "casp-browser-"); err != nil {
+		e.err = err
+		return
+	}
+	if e.err = e.startServer(); e.err != nil {
+		return
+	}
+	e.err = e.startBrowser(chromium)
+}
+
+// findChromium returns the browser to drive.
+func findChromium() (string, error) {
+	if p := os.Getenv("CASP_CHROMIUM"); p != "" {
+		if _, err := os.Stat(p); err != nil {
+			return "", fmt.Errorf("CASP_CHROMIUM=%s introuvable", p)
+		}
+		return p, nil
+	}
+	if _, err := os.Stat("/usr/bin/chromium"); err == nil {
+		return "/usr/bin/chromium", nil
+	}
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p, nil
+		}
+	}
+	return "", errors.New("chromium introuvable (ni CASP_CHROMIUM, ni /usr/bin/chromium, ni chromium, chromium-browser ou google-chrome dans le PATH)")
+}
+
+// findAxe returns node_modules/axe-core/axe.min.js of the module root (the
+// folder with go.mod, above the working directory).
+func findAxe() (string, error) {
+	dir, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			p := filepath.Join(dir, "node_modules", "axe-core", "axe.min.js")
+			if _, err := os.Stat(p); err != nil {
+				return "", fmt.Errorf("axe-core introuvable (%s)", p)
+			}
+			return p, nil
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", errors.New("go.mod introuvable au-dessus du dossier courant, donc axe-core aussi")
+		}
+		dir = parent
+	}
+}
+
+// startServer runs `casp serve --demo` on a free loopback port and waits for
+// /healthz.
+func (e *browserEnv) startServer() error {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return err
+	}
+	addr := ln.Addr().String()
+	if err := ln.Close(); err != nil {
+		return err
+	}
+	e.baseURL = "http://" + addr
+	ctx, cancel := context.WithCancel(context.Background())
+	e.stopServer = cancel
+	e.serverDone = make(chan error, 1)
+	go func() {
+		e.serverDone <- run(ctx, []string{"serve", "--demo", "--db", filepath.Join(e.dir, "casp.db"), "--addr", addr},
+			strings.NewReader(""), io.Discard, io.Discard)
+	}()
+
+	client := &http.Client{Timeout: 2 * time.Second}
+	deadline := time.Now().Add(15 * time.Second)
+	for time.Now().Before(deadline) {
+		select {
+		case err := <-e.serverDone:
+			e.serverDone <- err
+			return fmt.Errorf("le serveur s'est arrêté au démarrage : %v", err)
+		default:
+		}
+		if resp, err := client.Get(e.baseURL + "/healthz"); err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return nil
+			}
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	return fmt.Errorf("%s/healthz n'a pas répondu 200 en 15 s", e.baseURL)
+}
+
+func (e *browserEnv) startBrowser(chromium string) error {
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(chromium),
+		chromedp.Headless,
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.NoFirstRun,
+		chromedp.Flag("disable-dev-shm-usage", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("lang", "fr-FR"),
+		chromedp.UserDataDir(filepath.Join(e.dir, "profil")),
+		chromedp.WindowSize(1280, 900),
+	)
+	allocCtx, stopAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	browserCtx, stopBrowser := chromedp.NewContext(allocCtx)
+	e.stopAlloc, e.stopBrowser, e.browserCtx = stopAlloc, stopBrowser, browserCtx
+	startCtx, cancel := context.WithTimeout(browserCtx, 30*time.Second)
+	defer cancel()
+	// The first action starts the browser; its lifetime is browserCtx's.
+	if err := chromedp.Do(browserCtx); err != nil {
+		return fmt.Errorf("démarrage de %s : %w", chromium, err)
+	}
+	if _, err := chromedp.Run(startCtx, chromedp.Evaluate[int](`1`)); err != nil {
+		return fmt.Errorf("démarrage de %s : %w", chromium, err)
+	}
+	return nil
+}
+
+func (e *browserEnv) stop() {
+	if e.stopBrowser != nil {
+		e.stopBrowser()
+	}
+	if e.stopAlloc != nil {
+		e.stopAlloc()
+	}
+	if e.stopServer != nil {
+		e.stopServer()
+		select {
+		case <-e.serverDone:
+		case <-time.After(15 * time.Second):
+		}
+	}
+	if e.dir != "" {
+		os.RemoveAll(e.dir)
+	}
+}
+
+// newSession opens a tab in a new browser context (like a private window:
+// its own cookies), with the page's CSP bypassed so axe can be injected. The
+// tab lives at most browserTestTimeout.
+func newSession(t *testing.T) context.Context {
+	t.Helper()
+	e := env(t)
+	ctx, cancel := context.WithTimeout(e.browserCtx, browserTestTimeout)
+	ctx, cancelTab := chromedp.NewContext(ctx, chromedp.WithNewBrowserContext())
+	t.Cleanup(func() { cancelTab(); cancel() })
+	if err := chromedp.Do(ctx, chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
+		_, err := chromedp.Call(ctx, page.SetBypassCSP, page.SetBypassCSPParams{Enabled: true})
+		return err
+	})); err != nil {
+		t.Fatalf("ouverture d'un onglet : %v", err)
+	}
+	return ctx
+}
+
+// navigate loads a path of the app and waits for its body.
+func navigate(t *testing.T, ctx context.Context, path string) {
+	t.Helper()
+	if err := chromedp.Do(ctx,
+		chromedp.Navigate(browser.baseURL+path),
+		chromedp.WaitReady(chromedp.CSS("body")),
+	); err != nil {
+		t.Fatalf("%s : navigation : %v", path, err)
+	}
+}
+
+// clickAndWait clicks an element and waits for the page it leads to.
+func clickAndWait(t *testing.T, ctx context.Context, sel string) {
+	t.Helper()
+	if _, err := chromedp.Run(ctx, chromedp.WaitEvent(page.LoadEventFired, nil, chromedp.Click(chromedp.CSS(sel)))); err != nil {
+		t.Fatalf("clic sur %s : %v", sel, err)
+	}
+	if err := chromedp.Do(ctx, chromedp.WaitReady(chromedp.CSS("body"))); err != nil {
+		t.Fatalf("après le clic sur %s : %v", sel, err)
+	}
+}
+
+// eval runs JavaScript in the page and decodes its result.
+func eval[T any](t *testing.T, ctx context.Context, js string) T {
+	t.Helper()
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](js))
+	if err != nil {
+		t.Fatalf("évaluation de %q : %v", js, err)
+	}
+	return v
+}
+
+// pageFacts is what checkPage reads from the page.
+type pageFacts struct {
+	URL   string   `json:"url"`
+	Path  string   `json:"path"`
+	Lang  string   `json:"lang"`
+	Title string   `json:"title"`
+	H1    []string `json:"h1"`
+	Text  string   `json:"text"`
+}
+
+func readPage(t *testing.T, ctx context.Context) pageFacts {
+	t.Helper()
+	return eval[pageFacts](t, ctx, `({
+		url: location.href,
+		path: location.pathname,
+		lang: document.documentElement.lang,
+		title: document.title,
+		h1: Array.from(document.querySelectorAll('h1'), h => h.innerText.trim()),
+		text: document.body.innerText,
+	})`)
+}
+
+// checkPage navigates to path and audits it (see audit).
+func checkPage(t *testing.T, ctx context.Context, path string) pageFacts {
+	t.Helper()
+	navigate(t, ctx, path)
+	return audit(t, ctx)
+}
+
+// audit checks the page on screen: axe-core WCAG 2.1 A and AA rules, French
+// language, one h1, the title pattern, and visible text without raw errors or
+// untranslated English words. It returns what it read.
+func audit(t *testing.T, ctx context.Context) pageFacts {
+	t.Helper()
+	f := readPage(t, ctx)
+	where := f.Path
+	if u, err := url.Parse(f.URL); err == nil && u.RawQuery != "" {
+		where += "?" + u.RawQuery
+	}
+
+	runAxe(t, ctx, where)
+
+	if f.Lang != "fr" {
+		t.Errorf("%s : <html lang=%q>, attendu \"fr\"", where, f.Lang)
+	}
+	if len(f.H1) != 1 {
+		t.Errorf("%s : %d titres h1 %q, attendu exactement un", where, len(f.H1), f.H1)
+	}
+	if !strings.HasSuffix(f.Title, " — casp") || strings.TrimSuffix(f.Title, " — casp") == "" {
+		t.Errorf("%s : titre %q, attendu « … — casp »", where, f.Title)
+	}
+	for _, m := range rawErrorMarkers {
+		if strings.Contains(f.Text, m) {
+			t.Errorf("%s : le texte visible contient %q (erreur brute ou gabarit non rendu)", where, m)
+		}
+	}
+	for _, re := range rawErrorWords {
+		if loc := re.FindStringIndex(f.Text); loc != nil {
+			t.Errorf("%s : le texte visible contient %q (erreur brute) : …%s…", where, re.String(), excerpt(f.Text, loc))
+		}
+	}
+	for _, w := range englishWords {
+		if loc := w.re.FindStringIndex(f.Text); loc != nil {
+			t.Errorf("%s : mot anglais %q dans le texte visible : …%s…", where, w.word, excerpt(f.Text, loc))
+		}
+	}
+	return f
+}
+
+// rawErrorMarkers betray a Go error, a panic or an unrendered template when
+// they reach the screen (case-sensitive substrings).
+var rawErrorMarkers = []string{"runtime error", "sql:", "SQLITE", "nil pointer", "Internal Server Error",
+	"Cannot GET", "{{", "}}", "<no value>", "%!", "ZgotmplZ"}
+
+// rawErrorWords are matched as whole words, since French has « panique ».
+var rawErrorWords = []*regexp.Regexp{wordRE("panic"), wordRE("goroutine"), wordRE("undefined"), wordRE("NaN")}
+
+// englishWords would only be on screen if part of the UI were left
+// untranslated; matched case-sensitively as whole words. Proper nouns of the
+// framework texts (« CASE 1EdTech ») are not in the list.
+var englishWords = func() []struct {
+	word string
+	re   *regexp.Regexp
+} {
+	words := []string{"Login", "Log in", "Logout", "Log out", "Sign in", "Sign out", "Sign up", "Submit",
+		"Password", "Username", "Not Found", "Forbidden", "Unauthorized", "Error", "Cancel", "Search",
+		"Home", "Settings", "Dashboard", "Welcome", "Save", "Delete", "Edit", "Loading", "Required",
+		"Invalid", "Previous", "Filter", "Skip to", "Access denied", "Account", "Users", "Page not found"}
+	var out []struct {
+		word string
+		re   *regexp.Regexp
+	}
+	for _, w := range words {
+		out = append(out, struct {
+			word string
+			re   *regexp.Regexp
+		}{w, wordRE(w)})
+	}
+	return out
+}()
+
+// wordRE matches w as a whole word: no letter or digit (accented ones
+// included) on either side.
+func wordRE(w string) *regexp.Regexp {
+	return regexp.MustCompile(`(?:^|[^\p{L}\p{N}_])` + regexp.QuoteMeta(w) + `(?:$|[^\p{L}\p{N}_])`)
+}
+
+func excerpt(s string, loc []int) string {
+	from, to := max(0, loc[0]-40), min(len(s), loc[1]+40)
+	for from > 0 && !isRuneStart(s[from]) {
+		from--
+	}
+	for to < len(s) && !isRuneStart(s[to]) {
+		to++
+	}
+	return strings.Join(strings.Fields(s[from:to]), " ")
+}
+
+func isRuneStart(b byte) bool { return b&0xC0 != 0x80 }
+
+type axeResult struct {
+	Version    string         `json:"version"`
+	Passes     int            `json:"passes"`
+	Violations []axeViolation `json:"violations"`
+}
+
+type axeViolation struct {
+	ID     string `json:"id"`
+	Impact string `json:"impact"`
+	Help   string `json:"help"`
+	Nodes  []struct {
+		Target  string `json:"target"`
+		HTML    string `json:"html"`
+		Summary string `json:"summary"`
+	} `json:"nodes"`
+}
+
+// runAxe injects axe-core (once per document) and fails the test with every
+// WCAG 2.1 A/AA violation.
+func runAxe(t *testing.T, ctx context.Context, where string) {
+	t.Helper()
+	if !eval[bool](t, ctx, `typeof window.axe === 'object'`) {
+		if err := chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](browser.axeJS)); err != nil {
+			t.Fatalf("%s : injection d'axe-core : %v", where, err)
+		}
+	}
+	res, err := chromedp.Run(ctx, chromedp.Evaluate[axeResult](`axe.run(document, {
+		runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']},
+		resultTypes: ['violations'],
+	}).then(r => ({
+		version: axe.version,
+		passes: r.passes.length,
+		violations: r.violations.map(v => ({
+			id: v.id, impact: v.impact || '', help: v.help,
+			nodes: v.nodes.map(n => ({target: n.target.map(String).join(' '), html: n.html, summary: n.failureSummary || ''})),
+		})),
+	}))`, chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatalf("%s : axe.run : %v", where, err)
+	}
+	if res.Version == "" || res.Passes == 0 {
+		t.Fatalf("%s : axe n'a rien vérifié (version %q, %d règles passées)", where, res.Version, res.Passes)
+	}
+	for _, v := range res.Violations {
+		var b strings.Builder
+		fmt.Fprintf(&b, "%s : axe %s [%s] %s", where, v.ID, v.Impact, v.Help)
+		for _, n := range v.Nodes {
+			fmt.Fprintf(&b, "\n    %s  %s", n.Target, n.HTML)
+			if n.Summary != "" {
+				fmt.Fprintf(&b, "\n      %s", strings.ReplaceAll(n.Summary, "\n", "\n      "))
+			}
+		}
+		t.Error(b.String())
+	}
+}
+
+// h1 returns the single h1 of the page ("" if not exactly one).
+func (f pageFacts) h1() string {
+	if len(f.H1) != 1 {
+		return ""
+	}
+	return f.H1[0]
+}
+
+func wantText(t *testing.T, f pageFacts, want ...string) {
+	t.Helper()
+	for _, w := range want {
+		if !strings.Contains(f.Text, w) {
+			t.Errorf("%s : texte attendu absent : %q", f.Path, w)
+		}
+	}
+}
+
+// login signs in through the form, as a person would.
+func login(t *testing.T, ctx context.Context, user, password string) {
+	t.Helper()
+	navigate(t, ctx, "/connexion")
+	if err := chromedp.Do(ctx,
+		chromedp.SendKeys(chromedp.CSS("#login"), user),
+		chromedp.SendKeys(chromedp.CSS("#password"), password),
+	); err != nil {
+		t.Fatalf("saisie de l'identifiant : %v", err)
+	}
+	clickAndWait(t, ctx, `main form[action="/connexion"] button[type=submit]`)
+}
+
+func TestBrowserVisitorPages(t *testing.T) {
+	ctx := newSession(t)
+	pages := []struct {
+		path, h1 string
+		text     []string
+	}{
+		{"/", "", nil},
+		{"/referentiel", "Référentiel d'activités et de certification", nil},
+		{"/referentiel/taches/1.4", "", []string{
+			"Qualité et pertinence des questions, des étapes de l'entretien.",
+			"Elaboration d'un guide d'entretien",
+			"Compétences associées", "Compétences ou capacités évaluées", "Modalités d'évaluation", "Critères d'évaluation",
+		}},
+		{"/referentiel/taches/4.1", "", []string{"Acteurs de l'intervention sociale ;"}},
+		{"/referentiel/taches/6.7", "", []string{"Aucune capacité évaluée"}},
+		{"/referentiel/lacunes", "", nil},
+		{"/referentiel/productions", "", []string{"Guide d'entretien"}},
+		{"/referentiel/productions/guide-entretien", "Guide d'entretien", []string{"Elaboration d'un guide d'entretien"}},
+		{"/accessibilite", "", nil},
+		{"/donnees-personnelles", "", nil},
+		{"/connexion", "Se connecter", nil},
+		{"/cette-page-n-existe-pas", "Page introuvable", []string{"Code 404."}},
+		{"/referentiel/taches/9.9", "Page introuvable", []string{"Cette tâche n'existe pas dans le référentiel."}},
+	}
+	for _, p := range pages {
+		f := checkPage(t, ctx, p.path)
+		if p.h1 != "" && f.h1() != p.h1 {
+			t.Errorf("%s : h1 %q, attendu %q", p.path, f.h1(), p.h1)
+		}
+		wantText(t, f, p.text...)
+		if strings.HasPrefix(p.path, "/referentiel/taches/") && p.h1 == "" {
+			id := strings.TrimPrefix(p.path, "/referentiel/taches/")
+			if !strings.HasPrefix(f.h1(), id+" ") && !strings.HasPrefix(f.h1(), id+"\n") {
+				t.Errorf("%s : h1 %q, attendu le numéro %s puis le titre", p.path, f.h1(), id)
+			}
+		}
+	}
+	// A visitor sent to a private page lands on the login form.
+	navigate(t, ctx, "/compte")
+	if f := readPage(t, ctx); f.Path != "/connexion" || !strings.Contains(f.URL, "retour=%2Fcompte") {
+		t.Errorf("/compte sans session : arrivé sur %s, attendu /connexion?retour=%%2Fcompte", f.URL)
+	}
+}
+
+func TestBrowserSearch(t *testing.T) {
+	ctx := newSession(t)
+	navigate(t, ctx, "/referentiel")
+	if err := chromedp.Do(ctx, chromedp.SendKeys(chromedp.CSS("#q"), "evaluation urgence")); err != nil {
+		t.Fatal(err)
+	}
+	clickAndWait(t, ctx, `form[role=search] button[type=submit]`)
+	f := audit(t, ctx)
+	if u, _ := url.Parse(f.URL); u == nil || u.Path != "/referentiel" || u.Query().Get("q") != "evaluation urgence" {
+		t.Errorf("URL après la recherche : %s, attendu /referentiel?q=evaluation+urgence", f.URL)
+	}
+	hits := eval[[]string](t, ctx, `Array.from(document.querySelectorAll('ol.hits > li'), li => li.innerText.replace(/\s+/g, ' ').trim())`)
+	found := slices.ContainsFunc(hits, func(h string) bool {
+		return strings.Contains(h, "Tâche 1.5") && strings.Contains(h, "Evaluer le niveau d'urgence de la demande")
+	})
+	if !found {
+		t.Errorf("la recherche « evaluation urgence » (sans accent) ne trouve pas la compétence 1.5 « Evaluer le niveau d'urgence de la demande » ; résultats : %q ; titre : %q", hits, f.h1())
+	}
+
+	// Same search in upper case with accents: folding works both ways.
+	navigate(t, ctx, "/referentiel")
+	if err := chromedp.Do(ctx, chromedp.SendKeys(chromedp.CSS("#q"), "ÉVALUER URGENCE")); err != nil {
+		t.Fatal(err)
+	}
+	clickAndWait(t, ctx, `form[role=search] button[type=submit]`)
+	hits = eval[[]string](t, ctx, `Array.from(document.querySelectorAll('ol.hits > li'), li => li.innerText.replace(/\s+/g, ' ').trim())`)
+	if !slices.ContainsFunc(hits, func(h string) bool {
+		return strings.Contains(h, "Tâche 1.5") && strings.Contains(h, "Evaluer le niveau d'urgence de la demande")
+	}) {
+		t.Errorf("la recherche « ÉVALUER URGENCE » ne trouve pas 1.5/comp/6 ; résultats : %q", hits)
+	}
+
+	// Filters: activity 6, tasks without assessment. The query field is
+	// emptied first, else the page shows search results.
+	if err := chromedp.Do(ctx,
+		chromedp.SetValue(chromedp.CSS("#q"), ""),
+		chromedp.SetValue(chromedp.CSS("#activite"), "6"),
+		chromedp.SetValue(chromedp.CSS("#evaluation"), "sans"),
+	); err != nil {
+		t.Fatal(err)
+	}
+	clickAndWait(t, ctx, `form[role=search] button[type=submit]`)
+	f = audit(t, ctx)
+	if u, _ := url.Parse(f.URL); u == nil || u.Query().Get("activite") != "6" || u.Query().Get("evaluation") != "sans" {
+		t.Errorf("URL après le filtre : %s, attendu activite=6&evaluation=sans", f.URL)
+	}
+	type row struct {
+		ID  string `json:"id"`
+		Tag string `json:"tag"`
+	}
+	rows := eval[[]row](t, ctx, `Array.from(document.querySelectorAll('ul.tasks > li'), li => ({
+		id: (li.querySelector('.task-id') || {}).innerText || '',
+		tag: (li.querySelector('.tag') || {}).innerText || '',
+	}))`)
+	if len(rows) == 0 {
+		t.Fatalf("filtre activité 6 + sans évaluation : aucune tâche listée")
+	}
+	ids := make([]string, len(rows))
+	for i, r := range rows {
+		ids[i] = r.ID
+		if !strings.HasPrefix(r.ID, "6.") {
+			t.Errorf("filtre activité 6 : tâche %q listée", r.ID)
+		}
+		if r.Tag != "Sans évaluation" {
+			t.Errorf("filtre sans évaluation : tâche %s marquée %q", r.ID, r.Tag)
+		}
+	}
+	if !slices.Contains(ids, "6.7") {
+		t.Errorf("filtre activité 6 + sans évaluation : 6.7 absente de %q", ids)
+	}
+	sections := eval[int](t, ctx, `document.querySelectorAll('section.activity').length`)
+	if sections != 1 {
+		t.Errorf("filtre activité 6 : %d sections d'activité, attendu 1", sections)
+	}
+}
+
+func TestBrowserRolesLogin(t *testing.T) {
+	roles := []struct{ login, h1 string }{
+		{"admin", "Administration"},
+		{"responsable", "Espace responsable de formation"},
+		{"evaluateur1", "Espace évaluateur"},
+		{"apprenant01", "Mon espace apprenant"},
+	}
+	for _, r := range roles {
+		t.Run(r.login, func(t *testing.T) {
+			ctx := newSession(t)
+			login(t, ctx, r.login, "demo")
+			f := audit(t, ctx)
+			if f.Path != "/" {
+				t.Fatalf("après la connexion de %s : sur %s, attendu /", r.login, f.URL)
+			}
+			if f.h1() != r.h1 {
+				t.Errorf("accueil de %s : h1 %q, attendu %q", r.login, f.h1(), r.h1)
+			}
+			links := eval[[]string](t, ctx, `Array.from(document.querySelectorAll('nav.main-nav a'), a => a.getAttribute('href'))`)
+			if len(links) < 3 {
+				t.Errorf("navigation de %s : %q, trop peu de liens", r.login, links)
+			}
+			for _, href := range links {
+				if href == "/" {
+					continue
+				}
+				g := checkPage(t, ctx, href)
+				if g.Path != href {
+					t.Errorf("lien %s de %s : arrivé sur %s", href, r.login, g.URL)
+				}
+				if strings.Contains(g.Text, "Accès refusé") || strings.Contains(g.Text, "Page introuvable") {
+					t.Errorf("lien %s de la navigation de %s : page d'erreur %q", href, r.login, g.h1())
+				}
+				current := eval[[]string](t, ctx, `Array.from(document.querySelectorAll('nav.main-nav a[aria-current="page"]'), a => a.getAttribute('href'))`)
+				if !slices.Equal(current, []string{href}) {
+					t.Errorf("%s : lien courant de la navigation %q, attendu [%s]", href, current, href)
+				}
+			}
+			navigate(t, ctx, "/")
+			clickAndWait(t, ctx, `form[action="/deconnexion"] button[type=submit]`)
+			f = audit(t, ctx)
+			if f.Path != "/connexion" {
+				t.Errorf("après « Se déconnecter » : sur %s, attendu /connexion", f.URL)
+			}
+			wantText(t, f, "Vous êtes déconnecté.")
+			// The session is really gone.
+			navigate(t, ctx, "/compte")
+			if g := readPage(t, ctx); g.Path != "/connexion" {
+				t.Errorf("après la déconnexion, /compte mène à %s, attendu /connexion", g.URL)
+			}
+		})
+	}
+}
+
+func TestBrowserLoginErrors(t *testing.T) {
+	ctx := newSession(t)
+	login(t, ctx, "evaluateur2", "pas-le-bon")
+	f := audit(t, ctx)
+	if f.Path != "/connexion" {
+		t.Errorf("mauvais mot de passe : sur %s, attendu /connexion", f.URL)
+	}
+	if f.h1() != "Se connecter" {
+		t.Errorf("mauvais mot de passe : h1 %q", f.h1())
+	}
+	summary := eval[string](t, ctx, `(() => {
+		const s = document.querySelector('.error-summary');
+		if (!s) return '';
+		const r = s.getBoundingClientRect();
+		return (r.width > 0 && r.height > 0 && getComputedStyle(s).visibility !== 'hidden') ? s.innerText : '(invisible)';
+	})()`)
+	if !strings.Contains(summary, "Identifiant ou mot de passe incorrect.") {
+		t.Errorf("récapitulatif d'erreurs %q, attendu « Identifiant ou mot de passe incorrect. »", summary)
+	}
+	if v, err := chromedp.Run(ctx, chromedp.Value(chromedp.CSS("#login"))); err != nil || v != "evaluateur2" {
+		t.Errorf("le champ identifiant vaut %q (%v), attendu la saisie « evaluateur2 »", v, err)
+	}
+	if v, err := chromedp.Run(ctx, chromedp.Value(chromedp.CSS("#password"))); err != nil || v != "" {
+		t.Errorf("le champ mot de passe est prérempli (%q, %v)", v, err)
+	}
+	if inv := eval[string](t, ctx, `document.getElementById('password').getAttribute('aria-invalid') || ''`); inv != "true" {
+		t.Errorf("#password : aria-invalid=%q, attendu \"true\"", inv)
+	}
+	// Still signed out.
+	navigate(t, ctx, "/compte")
+	if g := readPage(t, ctx); g.Path != "/connexion" {
+		t.Errorf("après un échec de connexion, /compte mène à %s", g.URL)
+	}
+
+	// Empty form: one message per field.
+	navigate(t, ctx, "/connexion")
+	clickAndWait(t, ctx, `main form[action="/connexion"] button[type=submit]`)
+	f = audit(t, ctx)
+	wantText(t, f, "Saisissez votre identifiant.", "Saisissez votre mot de passe.")
+}
+
+func TestBrowserForbidden(t *testing.T) {
+	ctx := newSession(t)
+	login(t, ctx, "apprenant01", "demo")
+	if f := readPage(t, ctx); f.h1() != "Mon espace apprenant" {
+		t.Fatalf("connexion d'apprenant01 : h1 %q", f.h1())
+	}
+	f := checkPage(t, ctx, "/admin/comptes")
+	if f.h1() != "Accès refusé" {
+		t.Errorf("/admin/comptes pour apprenant01 : h1 %q, attendu « Accès refusé »", f.h1())
+	}
+	wantText(t, f, "Vous n'avez pas accès à cette page.", "Code 403.")
+	if strings.Contains(f.Text, "apprenant02") || strings.Contains(f.Text, "evaluateur1") {
+		t.Errorf("/admin/comptes refusé mais la liste des comptes est visible")
+	}
+}
+
+func TestBrowserKeyboard(t *testing.T) {
+	ctx := newSession(t)
+	navigate(t, ctx, "/connexion")
+	if err := chromedp.Do(ctx, chromedp.KeyEvent(kb.Tab)); err != nil {
+		t.Fatal(err)
+	}
+	type focus struct {
+		Tag     string  `json:"tag"`
+		Text    string  `json:"text"`
+		Href    string  `json:"href"`
+		ID      string  `json:"id"`
+		Left    float64 `json:"left"`
+		Top     float64 `json:"top"`
+		Width   float64 `json:"width"`
+		Height  float64 `json:"height"`
+		Outline string  `json:"outline"`
+	}
+	const readFocus = `(() => {
+		const a = document.activeElement, r = a.getBoundingClientRect(), s = getComputedStyle(a);
+		return {tag: a.tagName, text: a.innerText.trim(), href: a.getAttribute('href') || '', id: a.id,
+			left: r.left, top: r.top, width: r.width, height: r.height,
+			outline: s.outlineStyle + ' ' + s.outlineWidth + ' / ' + s.boxShadow};
+	})()`
+	got := eval[focus](t, ctx, readFocus)
+	if got.Tag != "A" || got.Text != "Aller au contenu" || got.Href != "#contenu" {
+		t.Fatalf("premier Tab : le focus est sur <%s href=%q> %q, attendu le lien d'évitement « Aller au contenu »", got.Tag, got.Href, got.Text)
+	}
+	if got.Width < 1 || got.Height < 1 || got.Left < 0 || got.Top < 0 || got.Left > 1280 || got.Top > 900 {
+		t.Errorf("le lien d'évitement focalisé n'est pas visible à l'écran : %+v", got)
+	}
+	// Enter follows it: the focus moves to the main content.
+	if err := chromedp.Do(ctx, chromedp.KeyEvent(kb.Enter)); err != nil {
+		t.Fatal(err)
+	}
+	var after focus
+	for range 20 {
+		if after = eval[focus](t, ctx, readFocus); after.ID == "contenu" {
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if after.ID != "contenu" {
+		t.Errorf("Entrée sur « Aller au contenu » : le focus est sur <%s id=%q>, attendu <main id=\"contenu\">", after.Tag, after.ID)
+	}
+	// The next Tab reaches the first field of the form.
+	if err := chromedp.Do(ctx, chromedp.KeyEvent(kb.Tab)); err != nil {
+		t.Fatal(err)
+	}
+	if next := eval[focus](t, ctx, readFocus); next.ID != "login" {
+		t.Errorf("Tab après le lien d'évitement : focus sur <%s id=%q>, attendu le champ #login", next.Tag, next.ID)
+	}
+}
