@@ -59,6 +59,7 @@ func (s *Server) userList(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	s.auditRead(c, 0, "liste des comptes")
 	d := usersData{Users: users, Counts: map[account.Role]int{}, Roles: account.Roles}
 	for _, u := range users {
 		d.Counts[u.Role]++

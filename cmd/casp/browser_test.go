@@ -290,7 +290,7 @@ func clickAndWait(t *testing.T, ctx context.Context, sel string) {
 }
 
 // eval runs JavaScript in the page and decodes its result.
-func eval[T any](t *testing.T, ctx context.Context, js string) T {
+func eval[T any](t testing.TB, ctx context.Context, js string) T {
 	t.Helper()
 	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](js))
 	if err != nil {
@@ -309,7 +309,7 @@ type pageFacts struct {
 	Text  string   `json:"text"`
 }
 
-func readPage(t *testing.T, ctx context.Context) pageFacts {
+func readPage(t testing.TB, ctx context.Context) pageFacts {
 	t.Helper()
 	return eval[pageFacts](t, ctx, `({
 		url: location.href,
@@ -331,7 +331,7 @@ func checkPage(t *testing.T, ctx context.Context, path string) pageFacts {
 // audit checks the page on screen: axe-core WCAG 2.1 A and AA rules, French
 // language, one h1, the title pattern, and visible text without raw errors or
 // untranslated English words. It returns what it read.
-func audit(t *testing.T, ctx context.Context) pageFacts {
+func audit(t testing.TB, ctx context.Context) pageFacts {
 	t.Helper()
 	f := readPage(t, ctx)
 	where := f.Path
@@ -438,7 +438,7 @@ type axeViolation struct {
 
 // runAxe injects axe-core (once per document) and fails the test with every
 // WCAG 2.1 A/AA violation.
-func runAxe(t *testing.T, ctx context.Context, where string) {
+func runAxe(t testing.TB, ctx context.Context, where string) {
 	t.Helper()
 	if !eval[bool](t, ctx, `typeof window.axe === 'object'`) {
 		if err := chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](browser.axeJS)); err != nil {
@@ -581,10 +581,15 @@ func TestBrowserSearch(t *testing.T) {
 		t.Errorf("la recherche « ÉVALUER URGENCE » ne trouve pas 1.5/comp/6 ; résultats : %q", hits)
 	}
 
-	// Filters: activity 6, tasks without assessment. The query field is
-	// emptied first, else the page shows search results.
+	// Filters: activity 6, tasks without assessment. The query field, which
+	// keeps the last search, is emptied first, else the page shows search
+	// results. (chromedp.SetValue cannot set "": its empty argument is
+	// dropped, so the field is cleared in JavaScript.)
+	if q := eval[string](t, ctx, `document.getElementById('q').value`); q != "ÉVALUER URGENCE" {
+		t.Errorf("le champ de recherche ne garde pas la saisie : %q", q)
+	}
 	if err := chromedp.Do(ctx,
-		chromedp.SetValue(chromedp.CSS("#q"), ""),
+		chromedp.Evaluate[chromedp.Void](`document.getElementById('q').value = ''`),
 		chromedp.SetValue(chromedp.CSS("#activite"), "6"),
 		chromedp.SetValue(chromedp.CSS("#evaluation"), "sans"),
 	); err != nil {
@@ -786,5 +791,56 @@ func TestBrowserKeyboard(t *testing.T) {
 	}
 	if next := eval[focus](t, ctx, readFocus); next.ID != "login" {
 		t.Errorf("Tab après le lien d'évitement : focus sur <%s id=%q>, attendu le champ #login", next.Tag, next.ID)
+	}
+}
+
+// recorder collects the errors that audit reports, so a test can check that
+// the harness does report them.
+type recorder struct {
+	testing.TB
+	errs []string
+}
+
+func (r *recorder) Error(args ...any) { r.errs = append(r.errs, fmt.Sprint(args...)) }
+func (r *recorder) Errorf(format string, args ...any) {
+	r.errs = append(r.errs, fmt.Sprintf(format, args...))
+}
+
+// TestBrowserHarnessCatchesDefects breaks a real page in the browser and
+// checks that audit reports each defect: a harness that cannot fail proves
+// nothing.
+func TestBrowserHarnessCatchesDefects(t *testing.T) {
+	ctx := newSession(t)
+	navigate(t, ctx, "/connexion")
+	clean := &recorder{TB: t}
+	audit(clean, ctx)
+	if len(clean.errs) > 0 {
+		t.Fatalf("/connexion intacte devrait passer l'audit : %q", clean.errs)
+	}
+	if err := chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](`(() => {
+		document.documentElement.lang = 'en';
+		document.title = 'Login';
+		const m = document.querySelector('main');
+		m.insertAdjacentHTML('beforeend',
+			'<h1>Second</h1>' +
+			'<img src="/static/favicon.svg">' +
+			'<input type="text" id="sans-etiquette">' +
+			'<p style="color:#ccc;background:#fff">Submit</p>' +
+			'<p>sql: no rows in result set</p>' +
+			'<p>Password</p>');
+	})()`)); err != nil {
+		t.Fatal(err)
+	}
+	broken := &recorder{TB: t}
+	audit(broken, ctx)
+	all := strings.Join(broken.errs, "\n")
+	t.Logf("%d défauts signalés comme attendu :\n%s", len(broken.errs), all)
+	for _, want := range []string{
+		"axe image-alt", "axe label", "axe color-contrast",
+		`lang="en"`, "2 titres h1", `titre "Login"`, `"sql:"`, `mot anglais "Submit"`, `mot anglais "Password"`,
+	} {
+		if !strings.Contains(all, want) {
+			t.Errorf("l'audit n'a pas signalé %q ; il a signalé :\n%s", want, all)
+		}
 	}
 }
