@@ -186,3 +186,19 @@ func TestCriteriaOfAlignedTask(t *testing.T) {
 		t.Errorf("%d critères pour une modalité sur %d : l'alignement n'est pas appliqué", len(got), all)
 	}
 }
+
+func TestSearchMatchesInflections(t *testing.T) {
+	fw := mustLoad(t)
+	found := false
+	for _, h := range fw.Search("évaluation urgence") {
+		if h.Task.ID == "1.5" && strings.HasPrefix(h.Text, "Evaluer le niveau d'urgence") {
+			found = true
+		}
+	}
+	if !found {
+		t.Fatal("« évaluation urgence » devrait trouver « Evaluer le niveau d'urgence » (1.5)")
+	}
+	if got := stem("cas"); got != "cas" {
+		t.Fatalf("les mots courts restent exacts : %q", got)
+	}
+}

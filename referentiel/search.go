@@ -34,11 +34,15 @@ type Hit struct {
 }
 
 // Search returns every item whose text contains all the words of q, ignoring
-// case and accents, in framework order. Task titles count as items.
+// case, accents and the common French endings (« évaluation » finds
+// « Evaluer »), in framework order. Task titles count as items.
 func (fw *Framework) Search(q string) []Hit {
 	words := strings.Fields(Fold(q))
 	if len(words) == 0 {
 		return nil
+	}
+	for i, w := range words {
+		words[i] = stem(w)
 	}
 	var hits []Hit
 	try := func(t *Task, id, kind, text string) {
@@ -84,4 +88,17 @@ func highlight(h Hit, word string) Hit {
 	}
 	h.Before = h.Text
 	return h
+}
+
+// stem cuts a folded French word to a root its inflections share
+// (« evaluation », « evaluer » → « evalu »); a root keeps at least 4 letters
+// so that short words stay exact.
+func stem(w string) string {
+	for _, suf := range []string{"ations", "ation", "ements", "ement", "atrices", "atrice", "ateurs", "ateur",
+		"ees", "ee", "es", "er", "ez", "e", "s"} {
+		if r, ok := strings.CutSuffix(w, suf); ok && len([]rune(r)) >= 4 {
+			return r
+		}
+	}
+	return w
 }
