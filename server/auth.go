@@ -16,6 +16,7 @@ type ctxKey int
 const (
 	userKey ctxKey = iota
 	csrfKey
+	auditedKey
 )
 
 // Session keys.
@@ -93,6 +94,7 @@ func (s *Server) forbid(c *fiber.Ctx, why string) error {
 		e.ActorID, e.ActorLogin = u.ID, u.Login
 	}
 	s.accounts.Audit(c.UserContext(), e)
+	c.Locals(auditedKey, true)
 	return apperr.New(apperr.Forbidden, "Vous n'avez pas accès à cette page.")
 }
 

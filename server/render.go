@@ -36,11 +36,21 @@ func (s *Server) page(c *fiber.Ctx, title string, crumbs ...views.Link) *views.P
 // notices are the messages shown after a redirect (post/redirect/get); the
 // cookie carries only a key, never free text.
 var notices = map[string]string{
-	"mot-de-passe":  "Votre mot de passe a été modifié.",
-	"compte":        "Le compte a été créé.",
-	"promotion":     "La promotion a été créée.",
-	"membre-ajoute": "La personne a été rattachée à la promotion.",
-	"membre-retire": "La personne a été retirée de la promotion.",
+	"mot-de-passe":           "Votre mot de passe a été modifié.",
+	"compte":                 "Le compte a été créé.",
+	"promotion":              "La promotion a été créée.",
+	"membre-ajoute":          "La personne a été rattachée à la promotion.",
+	"membre-retire":          "La personne a été retirée de la promotion.",
+	"piece-creee":            "La pièce a été créée. Rédigez-la, enregistrez le brouillon quand vous voulez, puis déposez-la.",
+	"brouillon":              "Brouillon enregistré.",
+	"depose":                 "Pièce déposée. Voici votre accusé de dépôt : conservez-le.",
+	"liens":                  "Les liens avec le référentiel ont été enregistrés.",
+	"piece-jointe":           "La pièce jointe a été ajoutée.",
+	"piece-jointe-retiree":   "La pièce jointe a été retirée.",
+	"evaluation-enregistree": "Évaluation enregistrée.",
+	"evaluation-prete":       "Évaluation complète : elle est prête à publier.",
+	"evaluation-publiee":     "Évaluation publiée.",
+	"regles":                 "Les règles d'évaluation de la promotion ont été enregistrées.",
 }
 
 // redirectWithNotice sends the user on after a successful action.
@@ -59,7 +69,9 @@ func navFor(u *account.User, path string) []views.Link {
 		case account.Manager:
 			links = append(links, views.Link{Href: "/promotions", Label: "Promotions"})
 		case account.Assessor:
-			links = append(links, views.Link{Href: "/promotions", Label: "Mes promotions"})
+			links = append(links, views.Link{Href: "/evaluation", Label: "À évaluer"}, views.Link{Href: "/promotions", Label: "Mes promotions"})
+		case account.Learner:
+			links = append(links, views.Link{Href: "/portfolio", Label: "Mon portfolio"}, views.Link{Href: "/progression", Label: "Ma progression"})
 		}
 	}
 	links = append(links, views.Link{Href: "/referentiel", Label: "Référentiel"})
@@ -120,6 +132,11 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 			status, title = http.StatusNotFound, "Page introuvable"
 		case apperr.Forbidden:
 			status, title = http.StatusForbidden, "Accès refusé"
+			// Refusals from the domain (a forged id, a piece of another
+			// learner) are audited here, once.
+			if done, _ := c.Locals(auditedKey).(bool); !done {
+				s.forbid(c, e.Message)
+			}
 		case apperr.Unauthorized:
 			status, title = http.StatusUnauthorized, "Connexion nécessaire"
 		case apperr.Invalid, apperr.Conflict:

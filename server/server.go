@@ -15,6 +15,7 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/recover"
 	"github.com/gofiber/fiber/v2/middleware/session"
 
+	"github.com/casp-cnam/casp/assessment"
 	"github.com/casp-cnam/casp/internal/account"
 	"github.com/casp-cnam/casp/internal/db"
 	"github.com/casp-cnam/casp/referentiel"
@@ -30,14 +31,15 @@ const (
 
 // Config is what the server needs.
 type Config struct {
-	DB        *db.DB
-	Accounts  *account.Service
-	Catalog   *referentiel.Catalog
-	Demo      bool
-	Secure    bool // cookies marked Secure (behind HTTPS)
-	Logger    *slog.Logger
-	BaseURL   string
-	BodyLimit int
+	DB         *db.DB
+	Accounts   *account.Service
+	Assessment *assessment.Service
+	Catalog    *referentiel.Catalog
+	Demo       bool
+	Secure     bool // cookies marked Secure (behind HTTPS)
+	Logger     *slog.Logger
+	BaseURL    string
+	BodyLimit  int
 	// Session lifetimes; zero means the defaults.
 	IdleTimeout, AbsoluteTimeout time.Duration
 }
@@ -50,6 +52,7 @@ type Server struct {
 	sessions *session.Store
 	storage  *account.SessionStorage
 	accounts *account.Service
+	assess   *assessment.Service
 	fw       *referentiel.Framework
 	log      *slog.Logger
 }
@@ -72,7 +75,7 @@ func New(cfg Config) (*Server, error) {
 	if cfg.AbsoluteTimeout == 0 {
 		cfg.AbsoluteTimeout = DefaultAbsoluteTimeout
 	}
-	s := &Server{cfg: cfg, views: r, accounts: cfg.Accounts, fw: cfg.Catalog.Default(), log: cfg.Logger}
+	s := &Server{cfg: cfg, views: r, accounts: cfg.Accounts, assess: cfg.Assessment, fw: cfg.Catalog.Default(), log: cfg.Logger}
 	s.storage = account.NewSessionStorage(cfg.DB)
 	s.sessions = session.New(session.Config{
 		Storage:        s.storage,

@@ -83,8 +83,35 @@ var funcs = template.FuncMap{
 	"join":     strings.Join,
 	"upper":    strings.ToUpper,
 	"field":    newField,
-	"members":  newMemberList,
-	"adder":    newMemberAdd,
+	"seq": func(n int) []int {
+		out := make([]int, n)
+		for i := range out {
+			out[i] = i
+		}
+		return out
+	},
+	"name": func(format string, args ...any) string { return fmt.Sprintf(format, args...) },
+	"pct":  func(f float64) string { return strings.Replace(fmt.Sprintf("%.0f %%", f*100), " ", "\u00a0", 1) },
+	"dec2": func(f float64) string { return strings.Replace(fmt.Sprintf("%.2f", f), ".", ",", 1) },
+	"dec1": func(f float64) string { return strings.Replace(fmt.Sprintf("%.1f", f), ".", ",", 1) },
+	"phaseArgs": func(p *Page, i int, name string, questions any) RowArgs {
+		if questions == nil {
+			questions = []struct{ Text, Intent string }{}
+		}
+		return RowArgs{P: p, I: i, Name: name, Questions: questions}
+	},
+	"questionArgs": func(p *Page, i, j int, text, intent string) RowArgs {
+		return RowArgs{P: p, I: i, J: j, Text: text, Intent: intent}
+	},
+	"actorArgs": func(p *Page, i int, id, name, typ, domain string) RowArgs {
+		return RowArgs{P: p, I: i, ID: id, Name: name, Type: typ, Domain: domain}
+	},
+	"relationArgs": func(p *Page, i int, from, to, kind, dir, comment string) RowArgs {
+		return RowArgs{P: p, I: i, From: from, To: to, Kind: kind, Direction: dir, Comment: comment}
+	},
+	"html":    func(s string) template.HTML { return template.HTML(s) }, // only for server-generated, already-safe markup (SVG)
+	"members": newMemberList,
+	"adder":   newMemberAdd,
 }
 
 // MemberList is what the cohort member partials receive; Users is any list
@@ -113,6 +140,15 @@ func newMemberList(p *Page, users any, role, empty string) MemberList {
 func newMemberAdd(p *Page, users any, role, label, button string) MemberList {
 	id, _ := cohortOf(p)
 	return MemberList{Users: users, Role: role, CSRF: p.CSRF, Label: label, Button: button, CohortID: id}
+}
+
+// RowArgs is what the repeated rows of the structured editors receive.
+type RowArgs struct {
+	P                                    *Page
+	I, J                                 int
+	ID, Name, Type, Domain, Text, Intent string
+	From, To, Kind, Direction, Comment   string
+	Questions                            any
 }
 
 // Field is what the field partials receive.

@@ -17,6 +17,8 @@ const (
 	ActionRead            = "consultation de données personnelles"
 	ActionUserCreated     = "compte créé"
 	ActionMembership      = "membres d'une promotion modifiés"
+	ActionGrading         = "évaluation"
+	ActionSettings        = "règles d'évaluation modifiées"
 )
 
 // Entry is one line of the audit log.

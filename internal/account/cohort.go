@@ -203,3 +203,9 @@ func (s *Service) NonMembers(ctx context.Context, cohortID int64, role Role) ([]
 	}
 	return out, rows.Err()
 }
+
+// SetAnonymousMarking turns anonymous marking on or off for a cohort.
+func (s *Service) SetAnonymousMarking(ctx context.Context, cohortID int64, on bool) error {
+	_, err := s.db.Write.ExecContext(ctx, `UPDATE cohorts SET anonymous_marking=? WHERE id=?`, on, cohortID)
+	return err
+}

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/casp-cnam/casp/assessment"
 	"github.com/casp-cnam/casp/internal/account"
 	"github.com/casp-cnam/casp/internal/db"
 	"github.com/casp-cnam/casp/internal/demo"
@@ -21,7 +22,7 @@ func OpenDB(ctx context.Context, path string) (*db.DB, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := d.Migrate(ctx, account.Migrations); err != nil {
+	if err := d.Migrate(ctx, account.Migrations, assessment.Migrations); err != nil {
 		d.Close()
 		return nil, err
 	}
@@ -41,11 +42,12 @@ type Options struct {
 
 // Platform is a running configuration: database, services and server.
 type Platform struct {
-	DB       *db.DB
-	Accounts *account.Service
-	Catalog  *referentiel.Catalog
-	Server   *server.Server
-	Seeded   bool
+	DB         *db.DB
+	Accounts   *account.Service
+	Catalog    *referentiel.Catalog
+	Assessment *assessment.Service
+	Server     *server.Server
+	Seeded     bool
 }
 
 // New opens the database, seeds the demo when asked, and builds the server.
@@ -58,7 +60,9 @@ func New(ctx context.Context, o Options) (*Platform, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &Platform{DB: d, Accounts: account.New(d), Catalog: cat}
+	// Attachments live beside the database, never under anything served.
+	files := o.DBPath + ".fichiers"
+	p := &Platform{DB: d, Accounts: account.New(d), Catalog: cat, Assessment: assessment.New(d, cat, files)}
 	if o.Demo {
 		if p.Seeded, err = demo.Seed(ctx, p.Accounts, cat.Default()); err != nil {
 			d.Close()
@@ -68,7 +72,7 @@ func New(ctx context.Context, o Options) (*Platform, error) {
 	if o.Logger == nil {
 		o.Logger = slog.Default()
 	}
-	p.Server, err = server.New(server.Config{DB: d, Accounts: p.Accounts, Catalog: cat, Demo: o.Demo,
+	p.Server, err = server.New(server.Config{DB: d, Accounts: p.Accounts, Assessment: p.Assessment, Catalog: cat, Demo: o.Demo,
 		Secure: o.Secure, BaseURL: o.BaseURL, Logger: o.Logger, IdleTimeout: o.IdleTimeout, AbsoluteTimeout: o.AbsoluteTimeout})
 	if err != nil {
 		d.Close()

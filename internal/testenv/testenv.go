@@ -99,6 +99,19 @@ func (c *Client) Get(path string) Response {
 	return read(c.env.t, resp)
 }
 
+// BaseURL is the server's address.
+func (c *Client) BaseURL() string { return c.env.URL }
+
+// Do sends a prepared request.
+func (c *Client) Do(req *http.Request) Response {
+	c.env.t.Helper()
+	resp, err := c.HTTP.Do(req)
+	if err != nil {
+		c.env.t.Fatal(err)
+	}
+	return read(c.env.t, resp)
+}
+
 // Post sends a form as is (add "_csrf" yourself, or use Submit).
 func (c *Client) Post(path string, form url.Values) Response {
 	c.env.t.Helper()

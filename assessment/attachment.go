@@ -1,0 +1,437 @@
+package assessment
+
+// Attachments joined to a report: PDF, ODT or DOCX, checked by their
+// content, stored under a random name outside the web root, downloaded under
+// a sanitized version of the name the learner gave them.
+//
+// Serving them is the HTTP layer's job; it should send the stored kind's MIME
+// (never the client's), "Content-Disposition: attachment" built with
+// mime.FormatMediaType("attachment", map[string]string{"filename": name})
+// (which encodes accents per RFC 2231), and "X-Content-Type-Options: nosniff".
+
+import (
+	"archive/zip"
+	"bytes"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/gabriel-vasile/mimetype"
+	"golang.org/x/text/unicode/norm"
+)
+
+// AttachmentKind is a type of file accepted as an attachment.
+type AttachmentKind struct {
+	Ext   string // with its dot, lower case: ".pdf"
+	MIME  string // the type to serve it with
+	Label string // its name for learners, in French
+}
+
+// The accepted kinds.
+var (
+	attPDF  = AttachmentKind{Ext: ".pdf", MIME: "application/pdf", Label: "PDF"}
+	attODT  = AttachmentKind{Ext: ".odt", MIME: "application/vnd.oasis.opendocument.text", Label: "Texte OpenDocument (ODT)"}
+	attDOCX = AttachmentKind{Ext: ".docx", MIME: "application/vnd.openxmlformats-officedocument.wordprocessingml.document", Label: "Document Word (DOCX)"}
+)
+
+// AllowedAttachments lists the kinds CheckAttachment accepts.
+var AllowedAttachments = []AttachmentKind{attPDF, attODT, attDOCX}
+
+// MaxAttachmentBytes is the largest file accepted (10 Mio).
+const MaxAttachmentBytes = 10 << 20
+
+// AttachmentQuotaBytes is what one learner may store in all (50 Mio).
+const AttachmentQuotaBytes = 50 << 20
+
+// attMaxDownloadNameRunes bounds DownloadName's result, extension included.
+const attMaxDownloadNameRunes = 120
+
+// attDefaultStem names a file whose original name has nothing left.
+const attDefaultStem = "pièce-jointe"
+
+// The content types a DOCX package declares in [Content_Types].xml.
+const (
+	attDocxMain  = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
+	attDocmMain  = "application/vnd.ms-word.document.macroEnabled.main+xml"
+	attDotxMain  = "application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml"
+	attDotmMain  = "application/vnd.ms-word.template.macroEnabledTemplate.main+xml"
+	attODFPrefix = "application/vnd.oasis.opendocument."
+)
+
+var (
+	attErrEmpty   = errors.New("Le fichier est vide.")
+	attErrDamaged = errors.New("Le fichier semble incomplet ou abîmé : il ne s'ouvre pas. " +
+		"Enregistrez-le de nouveau depuis votre traitement de texte, puis réessayez.")
+	attErrMacros = errors.New("Les documents Word contenant des macros (DOCM) ne sont pas acceptés : " +
+		"enregistrez-le au format « Document Word (.docx) ».")
+	attErrEncrypted = errors.New("Ce document est protégé par un mot de passe : les évaluateurs ne pourraient pas l'ouvrir. " +
+		"Enregistrez-le sans mot de passe, puis réessayez.")
+)
+
+// CheckAttachment tells what a file is by its content alone — never by its
+// name nor by the Content-Type the browser sent — and returns its kind if it
+// is a PDF, an ODT or a DOCX. Otherwise the error's message, in French, is
+// meant to be shown next to the form field:
+//
+//	Le fichier est vide.
+//	Le fichier dépasse 10 Mio (12,4 Mio).
+//	Ce fichier n'est ni un PDF, ni un document ODT, ni un document DOCX (type détecté : image PNG).
+//
+// content is the whole file: the caller reads at most MaxAttachmentBytes+1
+// bytes (io.LimitReader), so that a larger file is refused without being
+// held in memory whole; the size is checked before anything is sniffed.
+//
+// The whole content is needed because ODT and DOCX are ZIP packages whose
+// telling entries may lie anywhere: mimetype (used here for PDF and to name
+// refused types) looks at the first 4 KiB only, enough for a PDF's "%PDF-"
+// but not for a DOCX whose "word/" entries come after a thumbnail. Those two
+// are recognized by reading the ZIP's central directory (archive/zip):
+//   - ODT: a "mimetype" entry holding exactly
+//     application/vnd.oasis.opendocument.text, and a "content.xml" entry;
+//     refused if its manifest declares encryption (password).
+//   - DOCX: a "[Content_Types].xml" declaring the WordprocessingML main
+//     document type, and "word/" entries; macro-enabled documents (DOCM) and
+//     templates are refused.
+//
+// Only the small "mimetype", manifest and "[Content_Types].xml" entries are
+// decompressed, each through a size limit, so a ZIP bomb costs nothing.
+func CheckAttachment(content []byte) (AttachmentKind, error) {
+	size := int64(len(content))
+	if size == 0 {
+		return AttachmentKind{}, attErrEmpty
+	}
+	if size > MaxAttachmentBytes {
+		limit := attFormatSize(MaxAttachmentBytes)
+		got := attFormatSize(size)
+		if got == limit {
+			// The caller stopped reading at MaxAttachmentBytes+1: the real
+			// size is unknown, and "10 Mio (10 Mio)" would say nothing.
+			return AttachmentKind{}, fmt.Errorf("Le fichier dépasse %s.", limit)
+		}
+		return AttachmentKind{}, fmt.Errorf("Le fichier dépasse %s (%s).", limit, got)
+	}
+
+	detected := mimetype.Detect(content)
+	if detected.Is(attPDF.MIME) {
+		return attPDF, nil
+	}
+	if detected.Is("application/zip") || bytes.HasPrefix(content, []byte("PK\x03\x04")) {
+		return attCheckZip(content, detected)
+	}
+	return AttachmentKind{}, attNotAllowed(attTypeLabel(detected))
+}
+
+// attCheckZip recognizes an ODT or a DOCX package.
+func attCheckZip(content []byte, detected *mimetype.MIME) (AttachmentKind, error) {
+	// What the first 4 KiB suggested, to choose the right message when the
+	// package turns out unreadable.
+	officeLike := detected.Is(attODT.MIME) || detected.Is(attDOCX.MIME) ||
+		strings.HasPrefix(attBaseMIME(detected), attODFPrefix)
+
+	zr, err := zip.NewReader(bytes.NewReader(content), int64(len(content)))
+	if err != nil {
+		if officeLike {
+			return AttachmentKind{}, attErrDamaged
+		}
+		return AttachmentKind{}, attNotAllowed(attTypeLabel(detected))
+	}
+	files := map[string]*zip.File{}
+	hasWordDir := false
+	for _, f := range zr.File {
+		if _, dup := files[f.Name]; !dup {
+			files[f.Name] = f
+		}
+		if strings.HasPrefix(f.Name, "word/") {
+			hasWordDir = true
+		}
+	}
+
+	if f := files["mimetype"]; f != nil {
+		declared, err := attReadEntry(f, 256)
+		if err != nil {
+			return AttachmentKind{}, attErrDamaged
+		}
+		mt := strings.TrimSpace(string(declared))
+		if mt == attODT.MIME {
+			if files["content.xml"] == nil {
+				return AttachmentKind{}, attErrDamaged
+			}
+			if m := files["META-INF/manifest.xml"]; m != nil {
+				manifest, err := attReadEntry(m, 1<<20)
+				if err != nil {
+					return AttachmentKind{}, attErrDamaged
+				}
+				if bytes.Contains(manifest, []byte("encryption-data")) {
+					return AttachmentKind{}, attErrEncrypted
+				}
+			}
+			return attODT, nil
+		}
+		if strings.HasPrefix(mt, attODFPrefix) {
+			// Another OpenDocument: spreadsheet, presentation, template…
+			return AttachmentKind{}, attNotAllowed(attTypeLabelFor(mt, ""))
+		}
+	}
+
+	if f := files["[Content_Types].xml"]; f != nil {
+		types, err := attReadEntry(f, 1<<20)
+		if err != nil {
+			return AttachmentKind{}, attErrDamaged
+		}
+		switch {
+		case bytes.Contains(types, []byte(attDocxMain)):
+			if !hasWordDir {
+				return AttachmentKind{}, attErrDamaged
+			}
+			return attDOCX, nil
+		case bytes.Contains(types, []byte(attDocmMain)):
+			return AttachmentKind{}, attErrMacros
+		case bytes.Contains(types, []byte(attDotxMain)), bytes.Contains(types, []byte(attDotmMain)):
+			return AttachmentKind{}, attNotAllowed("modèle Word (DOTX)")
+		}
+		if hasWordDir {
+			return AttachmentKind{}, attErrDamaged
+		}
+	}
+
+	if detected.Is(attDOCX.MIME) || detected.Is(attODT.MIME) {
+		// Looked like one in its first bytes, but is not whole.
+		return AttachmentKind{}, attErrDamaged
+	}
+	return AttachmentKind{}, attNotAllowed(attTypeLabel(detected))
+}
+
+// attReadEntry decompresses a ZIP entry, refusing one larger than limit.
+func attReadEntry(f *zip.File, limit int64) ([]byte, error) {
+	if f.UncompressedSize64 > uint64(limit) {
+		return nil, errors.New("entrée trop grande")
+	}
+	rc, err := f.Open()
+	if err != nil {
+		return nil, err
+	}
+	defer rc.Close()
+	b, err := io.ReadAll(io.LimitReader(rc, limit+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(b)) > limit {
+		return nil, errors.New("entrée trop grande")
+	}
+	return b, nil
+}
+
+func attNotAllowed(label string) error {
+	return fmt.Errorf("Ce fichier n'est ni un PDF, ni un document ODT, ni un document DOCX (type détecté : %s).", label)
+}
+
+// attBaseMIME is the detected type without parameters (charset).
+func attBaseMIME(m *mimetype.MIME) string {
+	base, _, _ := strings.Cut(m.String(), ";")
+	return strings.TrimSpace(base)
+}
+
+func attTypeLabel(m *mimetype.MIME) string {
+	return attTypeLabelFor(attBaseMIME(m), m.Extension())
+}
+
+// attTypeLabels names, in French, the types learners are likely to send by
+// mistake.
+var attTypeLabels = map[string]string{
+	"image/png":                     "image PNG",
+	"image/apng":                    "image PNG",
+	"image/jpeg":                    "image JPEG",
+	"image/gif":                     "image GIF",
+	"image/webp":                    "image WebP",
+	"image/heic":                    "image HEIC",
+	"image/heif":                    "image HEIF",
+	"image/avif":                    "image AVIF",
+	"image/tiff":                    "image TIFF",
+	"image/bmp":                     "image BMP",
+	"image/svg+xml":                 "image SVG",
+	"text/html":                     "page web HTML",
+	"application/xhtml+xml":         "page web HTML",
+	"text/plain":                    "texte brut",
+	"text/rtf":                      "document RTF",
+	"text/csv":                      "tableau CSV",
+	"text/xml":                      "fichier XML",
+	"application/json":              "fichier JSON",
+	"text/javascript":               "script JavaScript",
+	"application/zip":               "archive ZIP",
+	"application/vnd.rar":           "archive RAR",
+	"application/x-7z-compressed":   "archive 7z",
+	"application/gzip":              "archive GZIP",
+	"application/x-tar":             "archive TAR",
+	"application/msword":            "document Word 97-2003 (DOC)",
+	"application/vnd.ms-excel":      "classeur Excel 97-2003 (XLS)",
+	"application/vnd.ms-powerpoint": "présentation PowerPoint 97-2003 (PPT)",
+	"application/x-ole-storage":     "document Office ancien format ou protégé par mot de passe",
+	"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet":         "classeur Excel (XLSX)",
+	"application/vnd.openxmlformats-officedocument.presentationml.presentation": "présentation PowerPoint (PPTX)",
+	"application/vnd.oasis.opendocument.spreadsheet":                            "classeur OpenDocument (ODS)",
+	"application/vnd.oasis.opendocument.presentation":                           "présentation OpenDocument (ODP)",
+	"application/vnd.oasis.opendocument.graphics":                               "dessin OpenDocument (ODG)",
+	"application/vnd.oasis.opendocument.text-template":                          "modèle de texte OpenDocument (OTT)",
+	"application/epub+zip":                                                      "livre numérique EPUB",
+	"application/postscript":                                                    "document PostScript",
+	"application/vnd.microsoft.portable-executable":                             "programme exécutable",
+	"application/x-executable":                                                  "programme exécutable",
+	"application/x-elf":                                                         "programme exécutable",
+	"application/x-mach-binary":                                                 "programme exécutable",
+	"application/x-msdownload":                                                  "programme exécutable",
+	"application/x-ms-installer":                                                "programme d'installation",
+	"application/java-archive":                                                  "archive Java (JAR)",
+	"application/octet-stream":                                                  "inconnu",
+}
+
+// attTypeLabelFor names a MIME type in French: from the table, else by family
+// ("image JXL", "fichier audio MP3"), else the MIME type itself.
+func attTypeLabelFor(mimeType, ext string) string {
+	if l, ok := attTypeLabels[mimeType]; ok {
+		return l
+	}
+	e := strings.ToUpper(strings.TrimPrefix(ext, "."))
+	family, _, _ := strings.Cut(mimeType, "/")
+	switch family {
+	case "image":
+		return strings.TrimSpace("image " + e)
+	case "audio":
+		return strings.TrimSpace("fichier audio " + e)
+	case "video":
+		return strings.TrimSpace("vidéo " + e)
+	case "text":
+		return "texte"
+	}
+	if strings.HasPrefix(mimeType, attODFPrefix) {
+		return "document OpenDocument d'un autre type que texte"
+	}
+	if mimeType == "" {
+		return "inconnu"
+	}
+	return mimeType
+}
+
+// attFormatSize writes a size the French way, in binary units with a decimal
+// comma: "850 octets", "12,4 Kio", "12,4 Mio", "10 Mio" (no ",0").
+func attFormatSize(n int64) string {
+	switch {
+	case n < 1<<10:
+		if n <= 1 {
+			return strconv.FormatInt(n, 10) + " octet"
+		}
+		return strconv.FormatInt(n, 10) + " octets"
+	case n < 1<<20:
+		return attOneDecimal(float64(n)/(1<<10)) + " Kio"
+	default:
+		return attOneDecimal(float64(n)/(1<<20)) + " Mio"
+	}
+}
+
+func attOneDecimal(v float64) string {
+	s := strconv.FormatFloat(v, 'f', 1, 64)
+	s = strings.TrimSuffix(s, ".0")
+	return strings.Replace(s, ".", ",", 1)
+}
+
+// StoredName returns a random, unguessable file name for storing an
+// attachment outside the web root: 128 bits from crypto/rand in lower-case
+// hex, then the kind's extension, e.g. "3f2a…9c.pdf" (32 hex digits). It
+// refuses a kind that is not one of AllowedAttachments, so nothing else can
+// ever be written with an extension of its own choosing.
+func StoredName(kind AttachmentKind) (string, error) {
+	allowed := false
+	for _, k := range AllowedAttachments {
+		if k == kind {
+			allowed = true
+			break
+		}
+	}
+	if !allowed {
+		return "", fmt.Errorf("assessment: type de pièce jointe non autorisé (%q)", kind.Ext)
+	}
+	var b [16]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(b[:]) + kind.Ext, nil
+}
+
+// attReservedNames are device names Windows refuses as file names, with or
+// without an extension.
+var attReservedNames = map[string]bool{
+	"CON": true, "PRN": true, "AUX": true, "NUL": true,
+	"COM1": true, "COM2": true, "COM3": true, "COM4": true, "COM5": true,
+	"COM6": true, "COM7": true, "COM8": true, "COM9": true,
+	"LPT1": true, "LPT2": true, "LPT3": true, "LPT4": true, "LPT5": true,
+	"LPT6": true, "LPT7": true, "LPT8": true, "LPT9": true,
+}
+
+// DownloadName turns the name a learner's browser sent into one safe to offer
+// for download (Content-Disposition) and to show:
+//   - only the last path element is kept ("../../etc/passwd" → "passwd",
+//     "C:\Users\marie\rapport.pdf" → "rapport.pdf");
+//   - accents are kept, in NFC (macOS sends decomposed letters);
+//   - control and invisible formatting characters (including bidirectional
+//     overrides that disguise an extension), double quotes and the characters
+//     Windows forbids (< > : | ? *) are removed; runs of white space become
+//     one space; leading and trailing spaces and dots are trimmed;
+//   - the kind's extension is forced: a trailing one in any case is replaced
+//     ("RAPPORT.PDF" → "RAPPORT.pdf"), another one is kept before it
+//     ("scan.png" → "scan.png.pdf");
+//   - at most 120 runes, extension included; Windows device names (CON,
+//     NUL…) get a leading "_"; an empty result becomes "pièce-jointe".
+func DownloadName(original string, kind AttachmentKind) string {
+	ext := strings.ToLower(kind.Ext)
+	name := norm.NFC.String(strings.ToValidUTF8(original, ""))
+
+	// Last non-empty path element.
+	parts := strings.FieldsFunc(name, func(r rune) bool { return r == '/' || r == '\\' })
+	name = ""
+	if len(parts) > 0 {
+		name = parts[len(parts)-1]
+	}
+
+	var b strings.Builder
+	space := false
+	for _, r := range name {
+		switch {
+		case unicode.IsSpace(r):
+			space = true
+			continue
+		case unicode.IsControl(r), unicode.Is(unicode.Cf, r), r == utf8.RuneError:
+			continue
+		case strings.ContainsRune("\"<>:|?*", r):
+			continue
+		}
+		if space && b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		space = false
+		b.WriteRune(r)
+	}
+	stem := attTrimName(b.String())
+	if ext != "" && len(stem) >= len(ext) && strings.EqualFold(stem[len(stem)-len(ext):], ext) {
+		stem = attTrimName(stem[:len(stem)-len(ext)])
+	}
+
+	if base, _, _ := strings.Cut(stem, "."); attReservedNames[strings.ToUpper(strings.TrimSpace(base))] {
+		stem = "_" + stem
+	}
+	if room := attMaxDownloadNameRunes - utf8.RuneCountInString(ext); utf8.RuneCountInString(stem) > room {
+		stem = attTrimName(string([]rune(stem)[:room]))
+	}
+	if stem == "" {
+		stem = attDefaultStem
+	}
+	return stem + ext
+}
+
+func attTrimName(s string) string {
+	return strings.Trim(s, " .")
+}

@@ -1,0 +1,331 @@
+package assessment
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"strings"
+
+	"github.com/casp-cnam/casp/internal/account"
+	"github.com/casp-cnam/casp/internal/apperr"
+)
+
+// isAssessorOf tells whether the user marks in the cohort.
+func (s *Service) isAssessorOf(ctx context.Context, q queryer, userID, cohortID int64) (bool, error) {
+	var n int
+	err := q.QueryRowContext(ctx, `SELECT count(*) FROM cohort_members WHERE cohort_id=? AND user_id=? AND member_role='assessor'`, cohortID, userID).Scan(&n)
+	return n > 0, err
+}
+
+func notYourCohort() error {
+	return apperr.New(apperr.Forbidden, "Cette pièce n'appartient pas à une promotion qui vous est confiée.")
+}
+
+// StartGrading opens (or resumes) the assessor's grading of a piece's
+// latest version. The role follows the marking rules: single marking, first
+// or second blind marker, third assessor when the two disagree, or a
+// rectification of a released result.
+func (s *Service) StartGrading(ctx context.Context, assessor account.User, pieceID int64) (Grading, error) {
+	var gid int64
+	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
+		p, err := scanPiece(tx.QueryRowContext(ctx, `SELECT `+pieceCols+` FROM pieces p JOIN users u ON u.id=p.learner_id WHERE p.id=?`, pieceID))
+		if err != nil {
+			return err
+		}
+		if ok, err := s.isAssessorOf(ctx, tx, assessor.ID, p.CohortID); err != nil {
+			return err
+		} else if !ok || assessor.Role != account.Assessor {
+			return notYourCohort()
+		}
+		if p.LatestVersionID == 0 {
+			return apperr.New(apperr.Conflict, "Cette pièce n'a pas encore été déposée.")
+		}
+		gs, err := gradingsOf(ctx, tx, p.LatestVersionID)
+		if err != nil {
+			return err
+		}
+		for _, g := range gs {
+			if g.AssessorID == assessor.ID && (g.State == Marking || g.State == Ready) {
+				gid = g.ID
+				return nil
+			}
+		}
+		role, err := nextRole(p, gs, assessor.ID)
+		if err != nil {
+			return err
+		}
+		now := stamp(s.now())
+		res, err := tx.ExecContext(ctx, `INSERT INTO gradings(version_id, assessor_id, role, state, created_at, updated_at) VALUES (?,?,?,?,?,?)`,
+			p.LatestVersionID, assessor.ID, string(role), string(Marking), now, now)
+		if err != nil {
+			return err
+		}
+		gid, _ = res.LastInsertId()
+		return refreshStatus(ctx, tx, p.ID)
+	})
+	if err != nil {
+		return Grading{}, err
+	}
+	return s.Grading(ctx, assessor, gid)
+}
+
+// nextRole decides which grading the assessor may open on the latest version.
+func nextRole(p Piece, gs []Grading, assessorID int64) (GradingRole, error) {
+	mine := func(role GradingRole) bool {
+		for _, g := range gs {
+			if g.AssessorID == assessorID && g.Role == role && g.State != Withdrawn {
+				return true
+			}
+		}
+		return false
+	}
+	taken := func(role GradingRole) string {
+		for _, g := range gs {
+			if g.Role == role && g.State != Withdrawn {
+				return g.AssessorName
+			}
+		}
+		return ""
+	}
+	switch p.Status {
+	case Graded, Rework:
+		if taken(Correction) != "" {
+			return "", apperr.New(apperr.Conflict, "Une rectification est déjà en cours sur cette version.")
+		}
+		return Correction, nil
+	case Moderation:
+		if mine(First) || mine(Second) {
+			return "", apperr.New(apperr.Conflict, "Vous avez corrigé cette version : l'arbitrage revient à un autre évaluateur.")
+		}
+		if who := taken(Third); who != "" {
+			return "", apperr.New(apperr.Conflict, "L'arbitrage est déjà assuré par %s.", who)
+		}
+		return Third, nil
+	}
+	if !p.DoubleMarking {
+		if who := taken(Single); who != "" {
+			return "", apperr.New(apperr.Conflict, "Cette pièce est déjà en cours de correction par %s.", who)
+		}
+		return Single, nil
+	}
+	if mine(First) || mine(Second) {
+		return "", apperr.New(apperr.Conflict, "Vous avez déjà corrigé cette version.")
+	}
+	if taken(First) == "" {
+		return First, nil
+	}
+	if taken(Second) == "" {
+		return Second, nil
+	}
+	return "", apperr.New(apperr.Conflict, "Deux évaluateurs corrigent déjà cette version.")
+}
+
+// Grading returns a grading to its assessor, or to a third assessor or
+// manager of the cohort (who compare the two blind gradings).
+func (s *Service) Grading(ctx context.Context, viewer account.User, id int64) (Grading, error) {
+	var versionID int64
+	err := s.db.Read.QueryRowContext(ctx, `SELECT version_id FROM gradings WHERE id=?`, id).Scan(&versionID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Grading{}, apperr.New(apperr.NotFound, "Évaluation introuvable.")
+	}
+	if err != nil {
+		return Grading{}, err
+	}
+	gs, err := gradingsOf(ctx, s.db.Read, versionID)
+	if err != nil {
+		return Grading{}, err
+	}
+	for _, g := range gs {
+		if g.ID == id {
+			if g.AssessorID != viewer.ID {
+				return Grading{}, apperr.New(apperr.Forbidden, "Cette évaluation est celle d'un autre évaluateur.")
+			}
+			return g, nil
+		}
+	}
+	return Grading{}, apperr.New(apperr.NotFound, "Évaluation introuvable.")
+}
+
+// GradingInput is the grading form.
+type GradingInput struct {
+	Levels   map[string]int // -1: not set
+	Comments map[string]string
+	Decision Decision
+	Feedback string
+}
+
+// SaveGrading stores the assessor's levels and comments. With ready, the
+// grading must be complete (every criterion, a decision, and feedback when
+// the piece is not validated) and moves to « prêt à publier ».
+func (s *Service) SaveGrading(ctx context.Context, assessor account.User, id int64, in GradingInput, ready bool) error {
+	g, err := s.Grading(ctx, assessor, id)
+	if err != nil {
+		return err
+	}
+	if g.State == Released || g.State == Withdrawn {
+		return apperr.New(apperr.Conflict, "Cette évaluation est publiée : elle ne peut plus être modifiée. Ouvrez une rectification.")
+	}
+	v, p, err := s.versionByID(ctx, s.db.Read, g.VersionID)
+	if err != nil {
+		return err
+	}
+	st, err := s.Settings(ctx, p.CohortID)
+	if err != nil {
+		return err
+	}
+	fields := map[string]string{}
+	for _, c := range v.Criteria {
+		l, ok := in.Levels[c]
+		if ok && (l < -1 || l >= len(st.Levels)) {
+			fields["niveau-"+c] = "Choisissez un niveau de l'échelle."
+		}
+		if ready && (!ok || l < 0) {
+			fields["niveau-"+c] = "Choisissez un niveau pour ce critère."
+		}
+		if len([]rune(in.Comments[c])) > 2000 {
+			fields["commentaire-"+c] = "Le commentaire tient en 2 000 caractères au plus."
+		}
+	}
+	in.Feedback = strings.TrimSpace(in.Feedback)
+	if in.Decision != "" && in.Decision != Validated && in.Decision != ToRework && in.Decision != NotValidated {
+		fields["decision"] = "Choisissez une décision."
+	}
+	if ready && in.Decision == "" {
+		fields["decision"] = "Choisissez une décision d'ensemble."
+	}
+	if ready && in.Decision != Validated && in.Decision != "" && in.Feedback == "" {
+		fields["feedback"] = "Expliquez à l'apprenant ce qu'il doit retravailler."
+	}
+	if len([]rune(in.Feedback)) > 10000 {
+		fields["feedback"] = "Le retour tient en 10 000 caractères au plus."
+	}
+	if len(fields) > 0 {
+		return apperr.Fields(fields)
+	}
+	state := Marking
+	if ready {
+		state = Ready
+	}
+	return s.db.Tx(ctx, func(tx *sql.Tx) error {
+		for _, c := range v.Criteria {
+			var level any
+			if l, ok := in.Levels[c]; ok && l >= 0 {
+				level = l
+			}
+			if _, err := tx.ExecContext(ctx, `INSERT INTO grading_scores(grading_id, criterion_id, level, comment) VALUES (?,?,?,?)
+				ON CONFLICT(grading_id, criterion_id) DO UPDATE SET level=excluded.level, comment=excluded.comment`,
+				id, c, level, strings.TrimSpace(in.Comments[c])); err != nil {
+				return err
+			}
+		}
+		_, err := tx.ExecContext(ctx, `UPDATE gradings SET decision=?, feedback=?, state=?, updated_at=? WHERE id=? AND assessor_id=? AND state IN ('en_cours','pret')`,
+			string(in.Decision), in.Feedback, string(state), stamp(s.now()), id, assessor.ID)
+		return err
+	})
+}
+
+// Release publishes a ready grading. For single marking, a third assessor
+// or a rectification, the learner sees it at once; a blind double-marking
+// grading counts once its pair is released too, and goes to arbitration if
+// the two disagree. A rectification withdraws the result it replaces.
+func (s *Service) Release(ctx context.Context, assessor account.User, id int64) error {
+	g, err := s.Grading(ctx, assessor, id)
+	if err != nil {
+		return err
+	}
+	if g.State != Ready {
+		return apperr.New(apperr.Conflict, "Seule une évaluation complète, prête à publier, peut être publiée.")
+	}
+	return s.db.Tx(ctx, func(tx *sql.Tx) error {
+		now := stamp(s.now())
+		if _, err := tx.ExecContext(ctx, `UPDATE gradings SET state='publie', released_at=?, updated_at=? WHERE id=? AND state='pret'`, now, now, id); err != nil {
+			return err
+		}
+		if g.Role == Correction {
+			if _, err := tx.ExecContext(ctx, `UPDATE gradings SET supersedes_id=(SELECT max(id) FROM gradings WHERE version_id=? AND id<>? AND state='publie')
+				WHERE id=?`, g.VersionID, id, id); err != nil {
+				return err
+			}
+		}
+		var pieceID int64
+		if err := tx.QueryRowContext(ctx, `SELECT piece_id FROM piece_versions WHERE id=?`, g.VersionID).Scan(&pieceID); err != nil {
+			return err
+		}
+		return refreshStatus(ctx, tx, pieceID)
+	})
+}
+
+// GradingView is what the grading screen shows.
+type GradingView struct {
+	Grading  Grading
+	Version  Version
+	Piece    Piece
+	Learner  string // the pseudonym under anonymous marking, until release
+	Settings Settings
+	// Others are the gradings the assessor may compare with: the two blind
+	// gradings for a third assessor, the released result for a rectification.
+	Others    []Grading
+	Result    *Result
+	Disagree  []string
+	Anonymous bool
+	Editable  bool
+}
+
+// GradingView loads a grading with its version, for its assessor.
+func (s *Service) GradingView(ctx context.Context, assessor account.User, id int64) (GradingView, error) {
+	g, err := s.Grading(ctx, assessor, id)
+	if err != nil {
+		return GradingView{}, err
+	}
+	v, p, err := s.versionByID(ctx, s.db.Read, g.VersionID)
+	if err != nil {
+		return GradingView{}, err
+	}
+	if ok, err := s.isAssessorOf(ctx, s.db.Read, assessor.ID, p.CohortID); err != nil {
+		return GradingView{}, err
+	} else if !ok {
+		return GradingView{}, notYourCohort()
+	}
+	if v.Attachments, err = s.attachmentsOf(ctx, s.db.Read, p.ID, v.ID); err != nil {
+		return GradingView{}, err
+	}
+	gv := GradingView{Grading: g, Version: v, Piece: p, Learner: p.LearnerName, Editable: g.State == Marking || g.State == Ready}
+	if gv.Settings, err = s.Settings(ctx, p.CohortID); err != nil {
+		return gv, err
+	}
+	if err := s.db.Read.QueryRowContext(ctx, `SELECT anonymous_marking FROM cohorts WHERE id=?`, p.CohortID).Scan(&gv.Anonymous); err != nil {
+		return gv, err
+	}
+	all, err := gradingsOf(ctx, s.db.Read, v.ID)
+	if err != nil {
+		return gv, err
+	}
+	o := resolve(all, p.DoubleMarking, gv.Settings.Discrepancy)
+	if gv.Anonymous && o.result == nil && p.Status != Graded && p.Status != Rework {
+		gv.Learner = p.Pseudonym
+	}
+	switch g.Role {
+	case Third:
+		for _, x := range all {
+			if (x.Role == First || x.Role == Second) && x.State == Released {
+				gv.Others = append(gv.Others, x)
+			}
+		}
+		_, gv.Disagree = Discrepant(levelsOf(gv.Others[0]), levelsOf(gv.Others[len(gv.Others)-1]),
+			string(gv.Others[0].Decision), string(gv.Others[len(gv.Others)-1].Decision), gv.Settings.Discrepancy)
+	case Correction:
+		prev := resolve(withoutGrading(all, g.ID), p.DoubleMarking, gv.Settings.Discrepancy)
+		gv.Result = prev.result
+	}
+	return gv, nil
+}
+
+func withoutGrading(gs []Grading, id int64) []Grading {
+	out := make([]Grading, 0, len(gs))
+	for _, g := range gs {
+		if g.ID != id {
+			out = append(out, g)
+		}
+	}
+	return out
+}

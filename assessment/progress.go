@@ -1,0 +1,437 @@
+package assessment
+
+import (
+	"context"
+	"database/sql"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/casp-cnam/casp/referentiel"
+)
+
+// CapacityState is where a learner stands on one capacity.
+type CapacityState string
+
+// The states, from nothing to acquired.
+const (
+	CapMissing  CapacityState = "a_couvrir"
+	CapDraft    CapacityState = "en_preparation"
+	CapPending  CapacityState = "en_evaluation"
+	CapRework   CapacityState = "non_acquise"
+	CapAcquired CapacityState = "acquise"
+)
+
+// Label is the state in French.
+func (c CapacityState) Label() string {
+	switch c {
+	case CapMissing:
+		return "À couvrir"
+	case CapDraft:
+		return "Pièce en préparation"
+	case CapPending:
+		return "En évaluation"
+	case CapRework:
+		return "Évaluée, pas encore acquise"
+	case CapAcquired:
+		return "Acquise"
+	}
+	return string(c)
+}
+
+// Symbol marks the state in text, never by colour alone.
+func (c CapacityState) Symbol() string {
+	switch c {
+	case CapMissing:
+		return "○"
+	case CapDraft:
+		return "✎"
+	case CapPending:
+		return "⧗"
+	case CapRework:
+		return "↺"
+	case CapAcquired:
+		return "✓"
+	}
+	return "•"
+}
+
+// Evidence is one piece's latest released result, as the acquisition rule
+// sees it.
+type Evidence struct {
+	PieceID  int64
+	Title    string
+	Version  int
+	Levels   map[string]int // criterion → level, only the criteria the version asked for
+	Released time.Time
+}
+
+// Rule decides acquisition from evidence. It lives in one place so that
+// another rule (best result, n times) can replace it.
+type Rule interface {
+	Acquired(capCriteria []string, pass int, evidence []Evidence) bool
+	Text(passLabel string) string
+}
+
+// LatestReleasedRule: a capacity is acquired when the latest released
+// grading of at least one piece linked to it rates every criterion of that
+// capacity it was asked to grade at the pass level or above.
+type LatestReleasedRule struct{}
+
+// Acquired applies the rule.
+func (LatestReleasedRule) Acquired(capCriteria []string, pass int, evidence []Evidence) bool {
+	for _, e := range evidence {
+		graded, ok := 0, true
+		for _, c := range capCriteria {
+			l, asked := e.Levels[c]
+			if !asked {
+				continue
+			}
+			graded++
+			if l < pass {
+				ok = false
+			}
+		}
+		if graded > 0 && ok {
+			return true
+		}
+	}
+	return false
+}
+
+// Text states the rule for the UI.
+func (LatestReleasedRule) Text(passLabel string) string {
+	return "Une capacité est acquise quand la dernière évaluation publiée d'au moins une pièce qui lui est reliée place chacun de ses critères au niveau « " +
+		passLabel + " » ou au-dessus."
+}
+
+// CurrentRule is the rule in force.
+var CurrentRule Rule = LatestReleasedRule{}
+
+// CapacityProgress is one capacity's line in a learner's progress.
+type CapacityProgress struct {
+	Capacity *referentiel.Item
+	Criteria []string
+	State    CapacityState
+	Pieces   []Piece // pieces linked to it
+	Evidence []Evidence
+}
+
+// TaskProgress groups a task's capacities.
+type TaskProgress struct {
+	Task       *referentiel.Task
+	Capacities []CapacityProgress
+	Acquired   int
+}
+
+// ActivityProgress groups an activity's tasks.
+type ActivityProgress struct {
+	Activity   *referentiel.Activity
+	Tasks      []TaskProgress
+	Acquired   int
+	Capacities int
+}
+
+// Progress is a learner's whole record against the framework.
+type Progress struct {
+	Activities []ActivityProgress
+	Acquired   int
+	Capacities int
+	Pending    int
+	Missing    int
+	Pieces     []Piece
+	Feedback   []FeedbackItem
+	Deadlines  []Deadline
+	Rule       string
+	Settings   Settings
+}
+
+// FeedbackItem is a released result as the learner sees it.
+type FeedbackItem struct {
+	Piece    Piece
+	Version  int
+	Decision Decision
+	Feedback []string
+	At       time.Time
+}
+
+// Deadline is when a deliverable kind is due in a cohort.
+type Deadline struct {
+	KindID string
+	Kind   string
+	DueOn  time.Time
+	Done   bool
+}
+
+// Progress computes a learner's progress with a fixed number of queries,
+// whatever the number of pieces.
+func (s *Service) Progress(ctx context.Context, learnerID int64) (Progress, error) {
+	fw := s.framework()
+	pieces, err := s.LearnerPieces(ctx, learnerID)
+	if err != nil {
+		return Progress{}, err
+	}
+	var out Progress
+	out.Pieces = pieces
+	cohortID := int64(0)
+	if err := s.db.Read.QueryRowContext(ctx, `SELECT m.cohort_id FROM cohort_members m JOIN cohorts c ON c.id=m.cohort_id
+		WHERE m.user_id=? AND m.member_role='learner' ORDER BY c.starts_on DESC LIMIT 1`, learnerID).Scan(&cohortID); err != nil && err != sql.ErrNoRows {
+		return out, err
+	}
+	st, err := s.Settings(ctx, cohortID)
+	if err != nil {
+		return out, err
+	}
+	out.Settings = st
+	out.Rule = CurrentRule.Text(st.LevelLabel(st.PassLevel))
+	results, err := s.learnerResults(ctx, learnerID)
+	if err != nil {
+		return out, err
+	}
+	// Which pieces claim which capacity: the latest deposited version's
+	// links, or the draft's links for pieces never deposited.
+	linked := map[string][]Piece{}
+	evidence := map[string][]Evidence{}
+	for _, p := range pieces {
+		r := results[p.ID]
+		var links []CapacityLink
+		if r.version.ID != 0 {
+			links = r.version.Links
+		} else if links, err = s.Links(ctx, p); err != nil {
+			return out, err
+		}
+		for _, l := range links {
+			linked[l.CapacityID] = append(linked[l.CapacityID], p)
+			if r.result != nil {
+				evidence[l.CapacityID] = append(evidence[l.CapacityID], Evidence{PieceID: p.ID, Title: p.Title, Version: r.version.Number,
+					Levels: r.result.Levels, Released: r.result.ReleasedAt})
+			}
+		}
+		if r.result != nil {
+			out.Feedback = append(out.Feedback, FeedbackItem{Piece: p, Version: r.version.Number, Decision: r.result.Decision,
+				Feedback: r.result.Feedback, At: r.result.ReleasedAt})
+		}
+	}
+	for _, a := range fw.Activities {
+		ap := ActivityProgress{Activity: a}
+		for _, t := range a.Tasks {
+			if !t.HasCertification() {
+				continue
+			}
+			tp := TaskProgress{Task: t}
+			t.EachCapacity(func(c *referentiel.Item) {
+				cp := CapacityProgress{Capacity: c, Pieces: linked[c.ID], Evidence: evidence[c.ID]}
+				t.EachCriterion(func(cr *referentiel.Criterion) {
+					for _, x := range t.CapacitiesOf(cr) {
+						if x.ID == c.ID {
+							cp.Criteria = append(cp.Criteria, cr.ID)
+						}
+					}
+				})
+				cp.State = capacityState(cp, st.PassLevel)
+				switch cp.State {
+				case CapAcquired:
+					tp.Acquired++
+					out.Acquired++
+				case CapPending:
+					out.Pending++
+				case CapMissing:
+					out.Missing++
+				}
+				out.Capacities++
+				ap.Capacities++
+				tp.Capacities = append(tp.Capacities, cp)
+			})
+			ap.Acquired += tp.Acquired
+			ap.Tasks = append(ap.Tasks, tp)
+		}
+		out.Activities = append(out.Activities, ap)
+	}
+	out.Deadlines, err = s.deadlines(ctx, cohortID, pieces)
+	return out, err
+}
+
+func capacityState(cp CapacityProgress, pass int) CapacityState {
+	if CurrentRule.Acquired(cp.Criteria, pass, cp.Evidence) {
+		return CapAcquired
+	}
+	pending, draft := false, false
+	for _, p := range cp.Pieces {
+		switch p.Status {
+		case Deposited, InGrading, Moderation:
+			pending = true
+		case Draft, Rework:
+			draft = true
+		}
+	}
+	switch {
+	case pending:
+		return CapPending
+	case len(cp.Evidence) > 0:
+		return CapRework
+	case draft:
+		return CapDraft
+	}
+	return CapMissing
+}
+
+type pieceResult struct {
+	version Version
+	result  *Result
+}
+
+// learnerResults finds, for each of a learner's pieces, the latest version
+// with a released result (versions and gradings loaded in two queries).
+func (s *Service) learnerResults(ctx context.Context, learnerID int64) (map[int64]pieceResult, error) {
+	rows, err := s.db.Read.QueryContext(ctx, `SELECT v.id, v.piece_id, v.number, v.title, v.body, v.links, v.criteria, v.sha256, v.deposited_at, p.double_marking,
+		coalesce((SELECT discrepancy FROM marking_settings ms WHERE ms.cohort_id=p.cohort_id), 2)
+		FROM piece_versions v JOIN pieces p ON p.id=v.piece_id WHERE p.learner_id=? ORDER BY v.piece_id, v.number DESC`, learnerID)
+	if err != nil {
+		return nil, err
+	}
+	type vrow struct {
+		v      Version
+		double bool
+		disc   int
+	}
+	var versions []vrow
+	for rows.Next() {
+		var r vrow
+		var links, criteria, at string
+		if err := rows.Scan(&r.v.ID, &r.v.PieceID, &r.v.Number, &r.v.Title, &r.v.Body, &links, &criteria, &r.v.SHA256, &at, &r.double, &r.disc); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		r.v.DepositedAt = parseStamp(sql.NullString{String: at, Valid: true})
+		if err := jsonInto(links, &r.v.Links); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		if err := jsonInto(criteria, &r.v.Criteria); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		versions = append(versions, r)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	ids := make([]int64, len(versions))
+	for i, r := range versions {
+		ids[i] = r.v.ID
+	}
+	gs, err := gradingsForVersions(ctx, s.db.Read, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := map[int64]pieceResult{}
+	for _, r := range versions {
+		cur, seen := out[r.v.PieceID]
+		if seen && cur.result != nil {
+			continue // a later version already has a result
+		}
+		o := resolve(gs[r.v.ID], r.double, r.disc)
+		if o.result != nil {
+			out[r.v.PieceID] = pieceResult{version: r.v, result: o.result}
+		} else if !seen {
+			out[r.v.PieceID] = pieceResult{version: r.v}
+		}
+	}
+	return out, nil
+}
+
+// gradingsForVersions loads the gradings of many versions in two queries.
+func gradingsForVersions(ctx context.Context, q querier, ids []int64) (map[int64][]Grading, error) {
+	out := map[int64][]Grading{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	in := placeholders(ids)
+	rows, err := q.QueryContext(ctx, `SELECT g.id, g.version_id, g.assessor_id, u.display_name, g.role, g.state, g.decision, g.feedback,
+		coalesce(g.supersedes_id,0), g.created_at, g.updated_at, g.released_at
+		FROM gradings g JOIN users u ON u.id=g.assessor_id WHERE g.version_id IN (`+in+`) ORDER BY g.id`)
+	if err != nil {
+		return nil, err
+	}
+	byID := map[int64]*Grading{}
+	var order []Grading
+	for rows.Next() {
+		var g Grading
+		var created, updated string
+		var released sql.NullString
+		if err := rows.Scan(&g.ID, &g.VersionID, &g.AssessorID, &g.AssessorName, &g.Role, &g.State, &g.Decision, &g.Feedback,
+			&g.SupersedesID, &created, &updated, &released); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		g.CreatedAt = parseStamp(sql.NullString{String: created, Valid: true})
+		g.UpdatedAt = parseStamp(sql.NullString{String: updated, Valid: true})
+		g.ReleasedAt = parseStamp(released)
+		g.Scores = map[string]Score{}
+		order = append(order, g)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	for i := range order {
+		byID[order[i].ID] = &order[i]
+	}
+	srows, err := q.QueryContext(ctx, `SELECT s.grading_id, s.criterion_id, coalesce(s.level,-1), s.comment FROM grading_scores s
+		JOIN gradings g ON g.id=s.grading_id WHERE g.version_id IN (`+in+`)`)
+	if err != nil {
+		return nil, err
+	}
+	defer srows.Close()
+	for srows.Next() {
+		var gid int64
+		var crit string
+		var sc Score
+		if err := srows.Scan(&gid, &crit, &sc.Level, &sc.Comment); err != nil {
+			return nil, err
+		}
+		byID[gid].Scores[crit] = sc
+	}
+	for _, g := range order {
+		out[g.VersionID] = append(out[g.VersionID], *byID[g.ID])
+	}
+	return out, srows.Err()
+}
+
+// placeholders inlines integer ids (they are ints, never user text).
+func placeholders(ids []int64) string {
+	parts := make([]string, len(ids))
+	for i, id := range ids {
+		parts[i] = strconv.FormatInt(id, 10)
+	}
+	return strings.Join(parts, ",")
+}
+
+func (s *Service) deadlines(ctx context.Context, cohortID int64, pieces []Piece) ([]Deadline, error) {
+	rows, err := s.db.Read.QueryContext(ctx, `SELECT kind_id, due_on FROM deadlines WHERE cohort_id=? ORDER BY due_on`, cohortID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Deadline
+	fw := s.framework()
+	for rows.Next() {
+		var d Deadline
+		var due string
+		if err := rows.Scan(&d.KindID, &due); err != nil {
+			return nil, err
+		}
+		d.DueOn, _ = time.Parse("2006-01-02", due)
+		if k, ok := fw.Kind(d.KindID); ok {
+			d.Kind = k.Label
+		}
+		for _, p := range pieces {
+			if p.KindID == d.KindID && p.Status != Draft {
+				d.Done = true
+			}
+		}
+		out = append(out, d)
+	}
+	return out, rows.Err()
+}

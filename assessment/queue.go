@@ -1,0 +1,173 @@
+package assessment
+
+import (
+	"context"
+	"database/sql"
+	"strings"
+	"time"
+
+	"github.com/casp-cnam/casp/internal/account"
+)
+
+// QueueFilter narrows an assessor's queue.
+type QueueFilter struct {
+	KindID   string
+	CohortID int64
+	Status   Status
+	From, To time.Time // deposit date range (inclusive days); zero: open
+	Page     int       // from 1
+}
+
+// QueuePageSize is how many pieces a queue page shows.
+const QueuePageSize = 50
+
+// QueueItem is one piece awaiting the assessor.
+type QueueItem struct {
+	PieceID      int64
+	Title        string
+	KindID       string
+	Kind         string
+	CohortID     int64
+	CohortName   string
+	Learner      string // the pseudonym under anonymous marking
+	Anonymous    bool
+	Status       Status
+	Version      int
+	DepositedAt  time.Time
+	Due          time.Time
+	Double       bool
+	MyGradingID  int64
+	MyState      MarkingState // ToMark when the assessor has not started
+	MyRole       GradingRole
+	OthersActive int // gradings by colleagues under way on this version
+	WasMarker    bool
+}
+
+// Actionable tells whether the assessor can start or resume work on it.
+func (q QueueItem) Actionable() bool {
+	if q.MyGradingID != 0 {
+		return true
+	}
+	switch {
+	case q.Status == Moderation:
+		return !q.WasMarker
+	case q.Double:
+		return q.OthersActive < 2
+	}
+	return q.OthersActive == 0
+}
+
+// Queue is a page of the queue with counts over all of it.
+type Queue struct {
+	Items    []QueueItem
+	Total    int
+	ByStatus map[string]int
+	Page     int
+	Pages    int
+}
+
+// Queue lists the pieces awaiting grading in the assessor's cohorts, oldest
+// deposit first. Two statements, whatever the number of learners.
+func (s *Service) Queue(ctx context.Context, assessor account.User, f QueueFilter) (Queue, error) {
+	where := []string{`p.status IN ('depose','en_evaluation','moderation')`}
+	var args []any // the filters' values
+	if f.KindID != "" {
+		where = append(where, `p.kind_id=?`)
+		args = append(args, f.KindID)
+	}
+	if f.CohortID != 0 {
+		where = append(where, `p.cohort_id=?`)
+		args = append(args, f.CohortID)
+	}
+	if !f.From.IsZero() {
+		where = append(where, `p.deposited_at>=?`)
+		args = append(args, stamp(f.From))
+	}
+	if !f.To.IsZero() {
+		where = append(where, `p.deposited_at<?`)
+		args = append(args, stamp(f.To.AddDate(0, 0, 1)))
+	}
+	base := ` FROM pieces p
+		JOIN cohort_members m ON m.cohort_id=p.cohort_id AND m.user_id=? AND m.member_role='assessor'
+		WHERE ` + strings.Join(where, " AND ")
+	q := Queue{ByStatus: map[string]int{}, Page: max(f.Page, 1)}
+	// Counts by status over the whole filtered queue (before the status filter).
+	rows, err := s.db.Read.QueryContext(ctx, `SELECT p.status, count(*)`+base+` GROUP BY p.status`, append([]any{assessor.ID}, args...)...)
+	if err != nil {
+		return q, err
+	}
+	for rows.Next() {
+		var st Status
+		var n int
+		if err := rows.Scan(&st, &n); err != nil {
+			rows.Close()
+			return q, err
+		}
+		q.ByStatus[string(st)] = n
+		if f.Status == "" || f.Status == st {
+			q.Total += n
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return q, err
+	}
+	listArgs := append([]any{assessor.ID, assessor.ID, assessor.ID, assessor.ID}, args...)
+	statusCond := ""
+	if f.Status != "" {
+		statusCond = ` AND p.status=?`
+		listArgs = append(listArgs, string(f.Status))
+	}
+	q.Pages = max(1, (q.Total+QueuePageSize-1)/QueuePageSize)
+	if q.Page > q.Pages {
+		q.Page = q.Pages
+	}
+	listArgs = append(listArgs, QueuePageSize, (q.Page-1)*QueuePageSize)
+	rows, err = s.db.Read.QueryContext(ctx, `SELECT p.id, p.title, p.kind_id, p.cohort_id, c.name, u.display_name, p.pseudonym, c.anonymous_marking,
+		p.status, v.number, p.deposited_at, d.due_on, p.double_marking,
+		coalesce(g.id,0), coalesce(g.state,''), coalesce(g.role,''),
+		(SELECT count(*) FROM gradings o WHERE o.version_id=p.latest_version_id AND o.assessor_id<>? AND o.state<>'clos' AND o.role IN ('simple','premier','second')),
+		(SELECT count(*) FROM gradings w WHERE w.version_id=p.latest_version_id AND w.assessor_id=? AND w.role IN ('premier','second'))
+		FROM pieces p
+		JOIN cohort_members m ON m.cohort_id=p.cohort_id AND m.user_id=? AND m.member_role='assessor'
+		JOIN cohorts c ON c.id=p.cohort_id
+		JOIN users u ON u.id=p.learner_id
+		JOIN piece_versions v ON v.id=p.latest_version_id
+		LEFT JOIN gradings g ON g.version_id=p.latest_version_id AND g.assessor_id=? AND g.state IN ('en_cours','pret')
+		LEFT JOIN deadlines d ON d.cohort_id=p.cohort_id AND d.kind_id=p.kind_id
+		WHERE `+strings.Join(where, " AND ")+statusCond+`
+		ORDER BY p.deposited_at, p.id LIMIT ? OFFSET ?`, listArgs...)
+	if err != nil {
+		return q, err
+	}
+	defer rows.Close()
+	fw := s.framework()
+	for rows.Next() {
+		var it QueueItem
+		var name, pseudo, deposited string
+		var due sql.NullString
+		var state, role string
+		var was int
+		if err := rows.Scan(&it.PieceID, &it.Title, &it.KindID, &it.CohortID, &it.CohortName, &name, &pseudo, &it.Anonymous,
+			&it.Status, &it.Version, &deposited, &due, &it.Double, &it.MyGradingID, &state, &role, &it.OthersActive, &was); err != nil {
+			return q, err
+		}
+		it.Learner = name
+		if it.Anonymous {
+			it.Learner = pseudo
+		}
+		it.DepositedAt = parseStamp(sql.NullString{String: deposited, Valid: true})
+		if due.Valid {
+			it.Due, _ = time.Parse("2006-01-02", due.String)
+		}
+		it.MyState, it.MyRole, it.WasMarker = ToMark, GradingRole(role), was > 0
+		if state != "" {
+			it.MyState = MarkingState(state)
+		}
+		if k, ok := fw.Kind(it.KindID); ok {
+			it.Kind = k.Label
+		}
+		q.Items = append(q.Items, it)
+	}
+	return q, rows.Err()
+}

@@ -1,0 +1,131 @@
+package assessment
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"strings"
+
+	"github.com/casp-cnam/casp/internal/apperr"
+)
+
+// Settings are a cohort's marking rules.
+type Settings struct {
+	CohortID int64
+	// Levels is the scale, lowest first; PassLevel is the index of the first
+	// level that counts as acquired.
+	Levels    []string
+	PassLevel int
+	// DoubleKinds are the deliverable kinds always double-marked;
+	// SamplePercent of the other pieces are drawn for double marking.
+	DoubleKinds   []string
+	SamplePercent int
+	// Discrepancy is the level gap on one criterion that sends a
+	// double-marked piece to a third assessor.
+	Discrepancy int
+}
+
+// DefaultLevels is the scale used in French vocational assessment.
+var DefaultLevels = []string{"Non acquis", "En cours d'acquisition", "Acquis", "Maîtrisé"}
+
+// DefaultSettings are used until a manager changes them.
+func DefaultSettings(cohortID int64) Settings {
+	return Settings{CohortID: cohortID, Levels: append([]string(nil), DefaultLevels...), PassLevel: 2, DoubleKinds: []string{}, Discrepancy: 2}
+}
+
+// Doubles tells whether the kind is always double-marked.
+func (st Settings) Doubles(kindID string) bool {
+	for _, k := range st.DoubleKinds {
+		if k == kindID {
+			return true
+		}
+	}
+	return false
+}
+
+// LevelLabel names a level, "—" when unset.
+func (st Settings) LevelLabel(level int) string {
+	if level < 0 || level >= len(st.Levels) {
+		return "—"
+	}
+	return st.Levels[level]
+}
+
+// Settings returns a cohort's marking settings (defaults when never set).
+func (s *Service) Settings(ctx context.Context, cohortID int64) (Settings, error) {
+	return s.settingsFrom(ctx, s.db.Read, cohortID)
+}
+
+type queryer interface {
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+func (s *Service) settingsFrom(ctx context.Context, q queryer, cohortID int64) (Settings, error) {
+	st := DefaultSettings(cohortID)
+	var levels, kinds string
+	err := q.QueryRowContext(ctx, `SELECT levels, pass_level, double_kinds, sample_percent, discrepancy FROM marking_settings WHERE cohort_id=?`, cohortID).
+		Scan(&levels, &st.PassLevel, &kinds, &st.SamplePercent, &st.Discrepancy)
+	if errors.Is(err, sql.ErrNoRows) {
+		return st, nil
+	}
+	if err != nil {
+		return st, err
+	}
+	if err := json.Unmarshal([]byte(levels), &st.Levels); err != nil {
+		return st, err
+	}
+	if err := json.Unmarshal([]byte(kinds), &st.DoubleKinds); err != nil {
+		return st, err
+	}
+	return st, nil
+}
+
+// SaveSettings validates and stores a cohort's marking settings. Changing
+// the scale does not touch gradings already saved: levels are indices, so a
+// manager should change the scale before marking starts (the page says so).
+func (s *Service) SaveSettings(ctx context.Context, st Settings) error {
+	fields := map[string]string{}
+	var levels []string
+	for _, l := range st.Levels {
+		if l = strings.TrimSpace(l); l != "" {
+			levels = append(levels, l)
+		}
+	}
+	switch {
+	case len(levels) < 2:
+		fields["levels"] = "Indiquez au moins deux niveaux, un par ligne, du plus faible au plus élevé."
+	case len(levels) > 8:
+		fields["levels"] = "Indiquez au plus huit niveaux."
+	}
+	for _, l := range levels {
+		if len([]rune(l)) > 60 {
+			fields["levels"] = "Chaque niveau tient en 60 caractères au plus."
+		}
+	}
+	if len(levels) >= 2 && (st.PassLevel < 1 || st.PassLevel >= len(levels)) {
+		fields["pass_level"] = "Choisissez le premier niveau qui vaut acquisition (ni le plus faible, ni au-delà de l'échelle)."
+	}
+	if st.SamplePercent < 0 || st.SamplePercent > 100 {
+		fields["sample_percent"] = "Indiquez un pourcentage entre 0 et 100."
+	}
+	if st.Discrepancy < 1 || st.Discrepancy >= max(len(levels), 2) {
+		fields["discrepancy"] = "L'écart qui déclenche un arbitrage doit être d'au moins un niveau et inférieur à la taille de l'échelle."
+	}
+	fw := s.cat.Default()
+	for _, k := range st.DoubleKinds {
+		if _, ok := fw.Kind(k); !ok {
+			fields["double_kinds"] = "Type de production inconnu."
+		}
+	}
+	if len(fields) > 0 {
+		return apperr.Fields(fields)
+	}
+	lj, _ := json.Marshal(levels)
+	kj, _ := json.Marshal(append([]string{}, st.DoubleKinds...))
+	_, err := s.db.Write.ExecContext(ctx, `INSERT INTO marking_settings(cohort_id, levels, pass_level, double_kinds, sample_percent, discrepancy)
+		VALUES (?,?,?,?,?,?) ON CONFLICT(cohort_id) DO UPDATE SET levels=excluded.levels, pass_level=excluded.pass_level,
+		double_kinds=excluded.double_kinds, sample_percent=excluded.sample_percent, discrepancy=excluded.discrepancy`,
+		st.CohortID, string(lj), st.PassLevel, string(kj), st.SamplePercent, st.Discrepancy)
+	return err
+}

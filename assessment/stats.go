@@ -1,0 +1,147 @@
+package assessment
+
+import (
+	"context"
+	"sort"
+
+	"github.com/casp-cnam/casp/referentiel"
+)
+
+// AgreementRow is the agreement on one criterion, or between one pair of
+// assessors, over the double-marked versions of a cohort.
+type AgreementRow struct {
+	Key       string // criterion id, or « A / B »
+	Label     string
+	Task      string
+	Agreement Agreement
+}
+
+// AgreementReport gathers a cohort's double-marking agreement.
+type AgreementReport struct {
+	ByCriterion []AgreementRow
+	ByPair      []AgreementRow
+	Overall     Agreement
+	Versions    int // double-marked versions with both gradings released
+	Moderated   int // of which sent to a third assessor
+	Levels      int
+}
+
+// AgreementStats compares the two blind gradings of every double-marked
+// version of a cohort (both released), criterion by criterion.
+func (s *Service) AgreementStats(ctx context.Context, cohortID int64) (AgreementReport, error) {
+	st, err := s.Settings(ctx, cohortID)
+	if err != nil {
+		return AgreementReport{}, err
+	}
+	rep := AgreementReport{Levels: len(st.Levels)}
+	rows, err := s.db.Read.QueryContext(ctx, `SELECT DISTINCT g.version_id FROM gradings g JOIN piece_versions v ON v.id=g.version_id
+		JOIN pieces p ON p.id=v.piece_id WHERE p.cohort_id=? AND g.role IN ('premier','second') AND g.state='publie'`, cohortID)
+	if err != nil {
+		return rep, err
+	}
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return rep, err
+		}
+		ids = append(ids, id)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return rep, err
+	}
+	gs, err := gradingsForVersions(ctx, s.db.Read, ids)
+	if err != nil {
+		return rep, err
+	}
+	byCrit := map[string][]RatingPair{}
+	byPair := map[string][]RatingPair{}
+	var all []RatingPair
+	for _, id := range ids {
+		var first, second *Grading
+		moderated := false
+		for i := range gs[id] {
+			g := &gs[id][i]
+			switch {
+			case g.Role == First && g.State == Released:
+				first = g
+			case g.Role == Second && g.State == Released:
+				second = g
+			case g.Role == Third:
+				moderated = true
+			}
+		}
+		if first == nil || second == nil {
+			continue
+		}
+		rep.Versions++
+		if moderated {
+			rep.Moderated++
+		}
+		a, b := first.AssessorName, second.AssessorName
+		if b < a {
+			a, b = b, a
+		}
+		pairKey := a + " / " + b
+		for c, sa := range first.Scores {
+			sb, ok := second.Scores[c]
+			if !ok || sa.Level < 0 || sb.Level < 0 {
+				continue
+			}
+			p := RatingPair{A: sa.Level, B: sb.Level}
+			byCrit[c] = append(byCrit[c], p)
+			byPair[pairKey] = append(byPair[pairKey], p)
+			all = append(all, p)
+		}
+	}
+	k := max(len(st.Levels), 2)
+	if rep.Overall, err = Agree(all, k); err != nil {
+		return rep, err
+	}
+	fw := s.framework()
+	for c, pairs := range byCrit {
+		ag, err := Agree(pairs, k)
+		if err != nil {
+			return rep, err
+		}
+		row := AgreementRow{Key: c, Agreement: ag}
+		if t, ok := fw.Task(taskOf(c)); ok {
+			row.Task = t.ID
+			if cr := t.Criterion(c); cr != nil {
+				row.Label = cr.Display()
+			}
+		}
+		rep.ByCriterion = append(rep.ByCriterion, row)
+	}
+	for key, pairs := range byPair {
+		ag, err := Agree(pairs, k)
+		if err != nil {
+			return rep, err
+		}
+		rep.ByPair = append(rep.ByPair, AgreementRow{Key: key, Label: key, Agreement: ag})
+	}
+	order := criterionOrder(fw)
+	sort.Slice(rep.ByCriterion, func(i, j int) bool { return order[rep.ByCriterion[i].Key] < order[rep.ByCriterion[j].Key] })
+	sort.Slice(rep.ByPair, func(i, j int) bool { return rep.ByPair[i].Key < rep.ByPair[j].Key })
+	return rep, nil
+}
+
+// taskOf returns the task id of a stable id (« 1.4/crit/2 » → « 1.4 »).
+func taskOf(id string) string {
+	for i, r := range id {
+		if r == '/' {
+			return id[:i]
+		}
+	}
+	return id
+}
+
+func criterionOrder(fw *referentiel.Framework) map[string]int {
+	order := map[string]int{}
+	for _, t := range fw.Tasks() {
+		t.EachCriterion(func(c *referentiel.Criterion) { order[c.ID] = len(order) })
+	}
+	return order
+}

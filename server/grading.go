@@ -1,0 +1,236 @@
+package server
+
+import (
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/casp-cnam/casp/assessment"
+	"github.com/casp-cnam/casp/internal/account"
+	"github.com/casp-cnam/casp/internal/apperr"
+	"github.com/casp-cnam/casp/referentiel"
+	"github.com/casp-cnam/casp/views"
+)
+
+var queueCrumb = views.Link{Href: "/evaluation", Label: "À évaluer"}
+
+type queueData struct {
+	Queue    assessment.Queue
+	Filter   map[string]string
+	Kinds    []*referentiel.DeliverableKind
+	Cohorts  []account.Cohort
+	Statuses []assessment.Status
+	Prev     string
+	Next     string
+}
+
+// queue is the assessor's list of pieces to grade, oldest deposit first.
+func (s *Server) queue(c *fiber.Ctx) error {
+	u := currentUser(c)
+	ctx := c.UserContext()
+	f := assessment.QueueFilter{KindID: c.Query("type"), Status: assessment.Status(c.Query("statut"))}
+	f.CohortID, _ = strconv.ParseInt(c.Query("promotion"), 10, 64)
+	f.Page, _ = strconv.Atoi(c.Query("page"))
+	f.From, _ = time.ParseInLocation("2006-01-02", c.Query("du"), views.Paris)
+	f.To, _ = time.ParseInLocation("2006-01-02", c.Query("au"), views.Paris)
+	q, err := s.assess.Queue(ctx, *u, f)
+	if err != nil {
+		return err
+	}
+	cohorts, err := s.accounts.CohortsOf(ctx, u.ID)
+	if err != nil {
+		return err
+	}
+	d := queueData{Queue: q, Kinds: s.fw.DeliverableKinds, Cohorts: cohorts,
+		Statuses: []assessment.Status{assessment.Deposited, assessment.InGrading, assessment.Moderation},
+		Filter:   map[string]string{"type": f.KindID, "statut": string(f.Status), "promotion": c.Query("promotion"), "du": c.Query("du"), "au": c.Query("au")}}
+	pageURL := func(n int) string {
+		v := c.Request().URI().QueryArgs()
+		args := fmt.Sprintf("?type=%s&statut=%s&promotion=%s&du=%s&au=%s&page=%d", v.Peek("type"), v.Peek("statut"), v.Peek("promotion"), v.Peek("du"), v.Peek("au"), n)
+		return "/evaluation" + args
+	}
+	if q.Page > 1 {
+		d.Prev = pageURL(q.Page - 1)
+	}
+	if q.Page < q.Pages {
+		d.Next = pageURL(q.Page + 1)
+	}
+	p := s.page(c, "Pièces à évaluer", views.Link{Label: "À évaluer"})
+	p.Data = d
+	return s.render(c, "evaluation", p)
+}
+
+// gradingStart opens the assessor's grading of a piece and sends them to it.
+func (s *Server) gradingStart(c *fiber.Ctx) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	g, err := s.assess.StartGrading(c.UserContext(), *currentUser(c), id)
+	if err != nil {
+		return err
+	}
+	u := currentUser(c)
+	s.accounts.Audit(c.UserContext(), account.Entry{ActorID: u.ID, ActorLogin: u.Login, Action: account.ActionGrading,
+		Target: fmt.Sprintf("pièce %d", id), Address: c.IP(), Detail: "ouverture : " + g.Role.Label()})
+	return c.Redirect("/evaluation/"+strconv.FormatInt(g.ID, 10), fiber.StatusSeeOther)
+}
+
+type gradingData struct {
+	View     assessment.GradingView
+	Kind     *referentiel.DeliverableKind
+	Rows     []rubricRow
+	Report   *assessment.Rendered
+	Guide    *assessment.Guide
+	Map      *assessment.ActorMap
+	MapSVG   string
+	Rule     string
+	Levels   []levelOption
+	Decision string
+	Feedback string
+}
+
+type levelOption struct {
+	Index int
+	Label string
+}
+
+type rubricRow struct {
+	Criterion *referentiel.Criterion
+	Task      *referentiel.Task
+	Level     int
+	Comment   string
+	Others    []otherScore
+	Disagree  bool
+	Previous  string
+}
+
+type otherScore struct {
+	Assessor string
+	Level    string
+	Comment  string
+}
+
+func (s *Server) gradingPage(c *fiber.Ctx) error {
+	id, err := pathID(c, "gid")
+	if err != nil {
+		return err
+	}
+	gv, err := s.assess.GradingView(c.UserContext(), *currentUser(c), id)
+	if err != nil {
+		return err
+	}
+	return s.renderGrading(c, gv, nil, nil)
+}
+
+// renderGrading shows the grading screen; in (when not nil) is what the
+// assessor just typed, kept on a validation error.
+func (s *Server) renderGrading(c *fiber.Ctx, gv assessment.GradingView, in *assessment.GradingInput, errs map[string]string) error {
+	kind, _ := s.fw.Kind(gv.Piece.KindID)
+	d := gradingData{View: gv, Kind: kind, Decision: string(gv.Grading.Decision), Feedback: gv.Grading.Feedback,
+		Rule: assessment.CurrentRule.Text(gv.Settings.LevelLabel(gv.Settings.PassLevel))}
+	for i, l := range gv.Settings.Levels {
+		d.Levels = append(d.Levels, levelOption{Index: i, Label: l})
+	}
+	pd := pieceData{Kind: kind}
+	s.fillEditor(&pd, gv.Version.Body)
+	d.Report, d.Guide, d.Map, d.MapSVG = pd.Report, pd.Guide, pd.Map, pd.MapSVG
+	disagree := map[string]bool{}
+	for _, c := range gv.Disagree {
+		disagree[c] = true
+	}
+	for _, cid := range gv.Version.Criteria {
+		t, ok := s.fw.Task(taskOfID(cid))
+		if !ok || t.Criterion(cid) == nil {
+			continue
+		}
+		row := rubricRow{Criterion: t.Criterion(cid), Task: t, Level: -1, Disagree: disagree[cid]}
+		if sc, ok := gv.Grading.Scores[cid]; ok {
+			row.Level, row.Comment = sc.Level, sc.Comment
+		}
+		if in != nil {
+			if l, ok := in.Levels[cid]; ok {
+				row.Level = l
+			}
+			row.Comment = in.Comments[cid]
+		}
+		for _, o := range gv.Others {
+			sc := o.Scores[cid]
+			row.Others = append(row.Others, otherScore{Assessor: o.AssessorName + " (" + o.Role.Label() + ")", Level: gv.Settings.LevelLabel(sc.Level), Comment: sc.Comment})
+		}
+		if gv.Result != nil {
+			if l, ok := gv.Result.Levels[cid]; ok {
+				row.Previous = gv.Settings.LevelLabel(l)
+			}
+		}
+		d.Rows = append(d.Rows, row)
+	}
+	if in != nil {
+		d.Decision, d.Feedback = string(in.Decision), in.Feedback
+	}
+	p := s.page(c, "Évaluer « "+gv.Version.Title+" »", queueCrumb, views.Link{Label: "Évaluer"})
+	p.Errors = errs
+	p.Data = d
+	status := fiber.StatusOK
+	if errs != nil {
+		status = fiber.StatusUnprocessableEntity
+	}
+	return s.renderStatus(c, status, "evaluer", p)
+}
+
+// gradingSave stores the rubric; « pret » also checks it is complete,
+// « publier » releases it. Every action is audited.
+func (s *Server) gradingSave(c *fiber.Ctx) error {
+	id, err := pathID(c, "gid")
+	if err != nil {
+		return err
+	}
+	u := currentUser(c)
+	ctx := c.UserContext()
+	gv, err := s.assess.GradingView(ctx, *u, id)
+	if err != nil {
+		return err
+	}
+	action := c.FormValue("action")
+	if action == "publier" {
+		if err := s.assess.Release(ctx, *u, id); err != nil {
+			return err
+		}
+		s.accounts.Audit(ctx, account.Entry{ActorID: u.ID, ActorLogin: u.Login, Action: account.ActionGrading, SubjectUserID: gv.Piece.LearnerID,
+			Target: fmt.Sprintf("pièce %d, version %d", gv.Piece.ID, gv.Version.Number), Address: c.IP(), Detail: "publication : " + gv.Grading.Role.Label()})
+		return redirectWithNotice(c, "/evaluation", "evaluation-publiee")
+	}
+	f := formValues(c)
+	in := assessment.GradingInput{Levels: map[string]int{}, Comments: map[string]string{}, Decision: assessment.Decision(f["decision"]), Feedback: f["feedback"]}
+	for _, cid := range gv.Version.Criteria {
+		if v, ok := f["niveau-"+cid]; ok && v != "" {
+			l, err := strconv.Atoi(v)
+			if err != nil {
+				l = -2 // reported as out of the scale
+			}
+			in.Levels[cid] = l
+		}
+		in.Comments[cid] = f["commentaire-"+cid]
+	}
+	ready := action == "pret"
+	err = s.assess.SaveGrading(ctx, *u, id, in, ready)
+	if e, ok := apperr.As(err); ok && e.Fields != nil {
+		return s.renderGrading(c, gv, &in, e.Fields)
+	}
+	if err != nil {
+		return err
+	}
+	detail := "enregistrement"
+	if ready {
+		detail = "prête à publier"
+	}
+	s.accounts.Audit(ctx, account.Entry{ActorID: u.ID, ActorLogin: u.Login, Action: account.ActionGrading, SubjectUserID: gv.Piece.LearnerID,
+		Target: fmt.Sprintf("pièce %d, version %d", gv.Piece.ID, gv.Version.Number), Address: c.IP(), Detail: detail})
+	notice := "evaluation-enregistree"
+	if ready {
+		notice = "evaluation-prete"
+	}
+	return redirectWithNotice(c, "/evaluation/"+strconv.FormatInt(id, 10), notice)
+}

@@ -1,0 +1,90 @@
+package server
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/casp-cnam/casp/assessment"
+	"github.com/casp-cnam/casp/internal/account"
+	"github.com/casp-cnam/casp/internal/apperr"
+	"github.com/casp-cnam/casp/referentiel"
+	"github.com/casp-cnam/casp/views"
+)
+
+type markingData struct {
+	Cohort    account.Cohort
+	Settings  assessment.Settings
+	Kinds     []*referentiel.DeliverableKind
+	Agreement assessment.AgreementReport
+	Rule      string
+	CanManage bool
+}
+
+// markingPage shows a cohort's marking rules and the double-marking
+// agreement statistics.
+func (s *Server) markingPage(c *fiber.Ctx) error {
+	co, err := s.cohortFor(c, true)
+	if err != nil {
+		return err
+	}
+	st, err := s.assess.Settings(c.UserContext(), co.ID)
+	if err != nil {
+		return err
+	}
+	return s.renderMarking(c, co, st, nil)
+}
+
+func (s *Server) renderMarking(c *fiber.Ctx, co account.Cohort, st assessment.Settings, errs map[string]string) error {
+	rep, err := s.assess.AgreementStats(c.UserContext(), co.ID)
+	if err != nil {
+		return err
+	}
+	p := s.page(c, "Règles d'évaluation — "+co.Name, cohortsCrumb, views.Link{Href: "/promotions/" + strconv.FormatInt(co.ID, 10), Label: co.Name},
+		views.Link{Label: "Règles d'évaluation"})
+	p.Errors = errs
+	p.Form = map[string]string{"levels": strings.Join(st.Levels, "\n"), "pass_level": strconv.Itoa(st.PassLevel),
+		"sample_percent": strconv.Itoa(st.SamplePercent), "discrepancy": strconv.Itoa(st.Discrepancy)}
+	p.Data = markingData{Cohort: co, Settings: st, Kinds: s.fw.DeliverableKinds, Agreement: rep,
+		Rule: assessment.CurrentRule.Text(st.LevelLabel(st.PassLevel))}
+	status := fiber.StatusOK
+	if errs != nil {
+		status = fiber.StatusUnprocessableEntity
+	}
+	return s.renderStatus(c, status, "regles-evaluation", p)
+}
+
+func (s *Server) markingSave(c *fiber.Ctx) error {
+	co, err := s.cohortFor(c, true)
+	if err != nil {
+		return err
+	}
+	st := assessment.Settings{CohortID: co.ID, DoubleKinds: []string{}}
+	st.Levels = strings.Split(strings.ReplaceAll(c.FormValue("levels"), "\r", ""), "\n")
+	st.PassLevel, _ = strconv.Atoi(c.FormValue("pass_level"))
+	st.SamplePercent, err = strconv.Atoi(strings.TrimSpace(strings.TrimSuffix(c.FormValue("sample_percent"), "%")))
+	if err != nil {
+		st.SamplePercent = -1
+	}
+	st.Discrepancy, _ = strconv.Atoi(c.FormValue("discrepancy"))
+	c.Request().PostArgs().VisitAll(func(k, v []byte) {
+		if string(k) == "double_kinds" {
+			st.DoubleKinds = append(st.DoubleKinds, string(v))
+		}
+	})
+	ctx := c.UserContext()
+	if err := s.assess.SaveSettings(ctx, st); err != nil {
+		if e, ok := apperr.As(err); ok && e.Fields != nil {
+			co.AnonymousMarking = c.FormValue("anonymous") == "1"
+			return s.renderMarking(c, co, st, e.Fields)
+		}
+		return err
+	}
+	if err := s.accounts.SetAnonymousMarking(ctx, co.ID, c.FormValue("anonymous") == "1"); err != nil {
+		return err
+	}
+	u := currentUser(c)
+	s.accounts.Audit(ctx, account.Entry{ActorID: u.ID, ActorLogin: u.Login, Action: account.ActionSettings, Target: "promotion " + co.Name, Address: c.IP()})
+	return redirectWithNotice(c, "/promotions/"+strconv.FormatInt(co.ID, 10)+"/evaluation", "regles")
+}

@@ -1,0 +1,720 @@
+package server
+
+import (
+	"fmt"
+	"io"
+	"net/url"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/casp-cnam/casp/assessment"
+	"github.com/casp-cnam/casp/internal/account"
+	"github.com/casp-cnam/casp/internal/apperr"
+	"github.com/casp-cnam/casp/referentiel"
+	"github.com/casp-cnam/casp/views"
+)
+
+var portfolioCrumb = views.Link{Href: "/portfolio", Label: "Mon portfolio"}
+
+func pathID(c *fiber.Ctx, name string) (int64, error) {
+	id, err := strconv.ParseInt(c.Params(name), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, apperr.New(apperr.NotFound, "Page introuvable.")
+	}
+	return id, nil
+}
+
+type portfolioData struct {
+	Pieces   []assessment.Piece
+	Progress assessment.Progress
+	Kinds    []*referentiel.DeliverableKind
+	FW       *referentiel.Framework
+}
+
+// portfolio lists the learner's pieces with a summary of their progress.
+func (s *Server) portfolio(c *fiber.Ctx) error {
+	u := currentUser(c)
+	prog, err := s.assess.Progress(c.UserContext(), u.ID)
+	if err != nil {
+		return err
+	}
+	p := s.page(c, "Mon portfolio", views.Link{Label: "Mon portfolio"})
+	p.Data = portfolioData{Pieces: prog.Pieces, Progress: prog, Kinds: s.fw.DeliverableKinds, FW: s.fw}
+	return s.render(c, "portfolio", p)
+}
+
+func (s *Server) pieceForm(c *fiber.Ctx) error {
+	p := s.page(c, "Nouvelle pièce", portfolioCrumb, views.Link{Label: "Nouvelle pièce"})
+	p.Data = s.fw.DeliverableKinds
+	p.Form = map[string]string{"kind": c.Query("type")}
+	return s.render(c, "piece-nouvelle", p)
+}
+
+func (s *Server) pieceCreate(c *fiber.Ctx) error {
+	np := assessment.NewPiece{KindID: c.FormValue("kind"), Title: c.FormValue("title")}
+	piece, err := s.assess.Create(c.UserContext(), *currentUser(c), np)
+	if e, ok := apperr.As(err); ok && e.Fields != nil {
+		p := s.page(c, "Nouvelle pièce", portfolioCrumb, views.Link{Label: "Nouvelle pièce"})
+		p.Data = s.fw.DeliverableKinds
+		p.Errors = e.Fields
+		p.Form = map[string]string{"kind": np.KindID, "title": np.Title}
+		return s.renderStatus(c, fiber.StatusUnprocessableEntity, "piece-nouvelle", p)
+	}
+	if err != nil {
+		return err
+	}
+	return redirectWithNotice(c, pieceURL(piece.ID), "piece-creee")
+}
+
+func pieceURL(id int64) string { return "/portfolio/" + strconv.FormatInt(id, 10) }
+
+// pieceData is everything the piece page shows.
+type pieceData struct {
+	Piece       assessment.Piece
+	Kind        *referentiel.DeliverableKind
+	Links       []linkView
+	Extra       []capacityOption
+	Versions    []versionView
+	Attachments []assessment.Attachment
+	Report      *assessment.Rendered
+	Guide       *assessment.Guide
+	Map         *assessment.ActorMap
+	MapSVG      string
+	Preview     bool
+	Owner       bool
+	Quota       string
+	MaxFile     string
+	Settings    assessment.Settings
+	Options     editorOptions
+}
+
+type option struct{ Value, Label string }
+
+// editorOptions are the choices of the structured editors.
+type editorOptions struct {
+	Domains, Relations, Directions, Settings []option
+}
+
+func newEditorOptions() editorOptions {
+	var o editorOptions
+	for _, d := range assessment.Domains {
+		o.Domains = append(o.Domains, option{string(d), d.Label()})
+	}
+	for _, k := range assessment.RelationKinds {
+		o.Relations = append(o.Relations, option{string(k), k.Label()})
+	}
+	o.Directions = []option{{"aller", "→ de la première vers la seconde"}, {"retour", "← de la seconde vers la première"},
+		{"double", "↔ dans les deux sens"}, {"aucune", "— sans sens"}}
+	for _, st := range assessment.GuideSettings {
+		o.Settings = append(o.Settings, option{st.Value, st.Label})
+	}
+	return o
+}
+
+type linkView struct {
+	assessment.CapacityLink
+	Capacity *referentiel.Item
+	Task     *referentiel.Task
+}
+
+type capacityOption struct {
+	Task     *referentiel.Task
+	Capacity *referentiel.Item
+}
+
+type versionView struct {
+	assessment.Version
+	Result *assessment.Result
+}
+
+func (s *Server) loadPiece(c *fiber.Ctx) (assessment.Piece, error) {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return assessment.Piece{}, err
+	}
+	return s.assess.Piece(c.UserContext(), *currentUser(c), id)
+}
+
+// piecePage shows a piece: its editor while it is a draft, its versions and
+// their results, its links to the framework.
+func (s *Server) piecePage(c *fiber.Ctx) error {
+	piece, err := s.loadPiece(c)
+	if err != nil {
+		return err
+	}
+	p, err := s.piecePageData(c, piece)
+	if err != nil {
+		return err
+	}
+	return s.render(c, "piece", p)
+}
+
+func (s *Server) piecePageData(c *fiber.Ctx, piece assessment.Piece) (*views.Page, error) {
+	ctx := c.UserContext()
+	u := currentUser(c)
+	kind, _ := s.fw.Kind(piece.KindID)
+	d := pieceData{Piece: piece, Kind: kind, Owner: u.ID == piece.LearnerID,
+		MaxFile: "10 Mio", Quota: "50 Mio", Options: newEditorOptions()}
+	if u.ID != piece.LearnerID {
+		s.auditRead(c, piece.LearnerID, "pièce "+strconv.FormatInt(piece.ID, 10))
+	}
+	links, err := s.assess.Links(ctx, piece)
+	if err != nil {
+		return nil, err
+	}
+	linked := map[string]bool{}
+	for _, l := range links {
+		linked[l.CapacityID] = true
+		d.Links = append(d.Links, s.linkView(l))
+	}
+	for _, t := range s.fw.Tasks() {
+		t.EachCapacity(func(it *referentiel.Item) {
+			if !linked[it.ID] {
+				d.Extra = append(d.Extra, capacityOption{Task: t, Capacity: it})
+			}
+		})
+	}
+	versions, err := s.assess.VersionsWithResults(ctx, piece)
+	if err != nil {
+		return nil, err
+	}
+	for _, v := range versions {
+		d.Versions = append(d.Versions, versionView{Version: v.Version, Result: v.Result})
+	}
+	if d.Owner {
+		if d.Attachments, err = s.assess.DraftAttachments(ctx, *u, piece.ID); err != nil {
+			return nil, err
+		}
+	}
+	if d.Settings, err = s.assess.Settings(ctx, piece.CohortID); err != nil {
+		return nil, err
+	}
+	s.fillEditor(&d, piece.Draft)
+	p := s.page(c, piece.Title, portfolioCrumb, views.Link{Label: piece.Title})
+	if !d.Owner {
+		p.Crumbs = []views.Link{{Href: "/", Label: "Accueil"}, {Label: piece.Title, Current: true}}
+	}
+	p.Form = map[string]string{"title": piece.Title}
+	if g := d.Guide; g != nil {
+		p.Form["objectifs"], p.Form["public"], p.Form["posture"], p.Form["confidentialite"] = g.Objectives, g.Audience, g.Posture, g.Confidentiality
+		p.Form["duree"] = strconv.Itoa(g.Duration)
+	}
+	if m := d.Map; m != nil {
+		p.Form["titre"], p.Form["thematique"], p.Form["territoire"] = m.Title, m.Theme, m.Territory
+	}
+	p.Data = &d
+	return p, nil
+}
+
+func (s *Server) linkView(l assessment.CapacityLink) linkView {
+	lv := linkView{CapacityLink: l}
+	if t, ok := s.fw.Task(taskOfID(l.CapacityID)); ok {
+		lv.Task, lv.Capacity = t, t.Capacity(l.CapacityID)
+	}
+	return lv
+}
+
+func taskOfID(id string) string {
+	if i := strings.IndexByte(id, '/'); i > 0 {
+		return id[:i]
+	}
+	return id
+}
+
+// fillEditor decodes the draft for its editor.
+func (s *Server) fillEditor(d *pieceData, body string) {
+	switch d.Kind.Editor {
+	case "guide":
+		g, err := assessment.ParseGuide([]byte(body))
+		if err != nil {
+			g = assessment.NewGuide()
+		}
+		d.Guide = &g
+	case "cartographie":
+		m, err := assessment.ParseActorMap([]byte(body))
+		if err != nil {
+			m = assessment.ActorMap{}
+		}
+		d.Map = &m
+		d.MapSVG = string(m.SVG())
+	default:
+		r, err := assessment.RenderMarkdown(body)
+		if err == nil {
+			d.Report = &r
+		}
+	}
+}
+
+// pieceSave stores the draft as typed (so nothing is lost), then previews
+// or deposits according to the button pressed.
+func (s *Server) pieceSave(c *fiber.Ctx) error {
+	piece, err := s.loadPiece(c)
+	if err != nil {
+		return err
+	}
+	u := currentUser(c)
+	kind, _ := s.fw.Kind(piece.KindID)
+	title := c.FormValue("title")
+	var body string
+	switch kind.Editor {
+	case "guide":
+		body = string(guideFromForm(formValues(c)).JSON())
+	case "cartographie":
+		body = string(mapFromForm(formValues(c)).JSON())
+	default:
+		body = c.FormValue("draft")
+	}
+	ctx := c.UserContext()
+	if err := s.assess.SaveDraft(ctx, *u, piece.ID, title, body); err != nil {
+		if e, ok := apperr.As(err); ok && e.Fields != nil {
+			piece.Draft, piece.Title = body, title
+			return s.pieceWithErrors(c, piece, e.Fields)
+		}
+		return err
+	}
+	switch c.FormValue("action") {
+	case "deposer":
+		v, err := s.assess.Deposit(ctx, *u, piece.ID)
+		if e, ok := apperr.As(err); ok && e.Fields != nil {
+			piece, _ = s.assess.Piece(ctx, *u, piece.ID)
+			return s.pieceWithErrors(c, piece, e.Fields)
+		}
+		if err != nil {
+			return err
+		}
+		return redirectWithNotice(c, fmt.Sprintf("%s/versions/%d/accuse", pieceURL(piece.ID), v.Number), "depose")
+	case "previsualiser":
+		piece, err = s.assess.Piece(ctx, *u, piece.ID)
+		if err != nil {
+			return err
+		}
+		p, err := s.piecePageData(c, piece)
+		if err != nil {
+			return err
+		}
+		p.Data.(*pieceData).Preview = true
+		p.Notice = "Brouillon enregistré. L'aperçu est affiché sous l'éditeur."
+		return s.render(c, "piece", p)
+	}
+	return redirectWithNotice(c, pieceURL(piece.ID)+"#editeur", "brouillon")
+}
+
+func (s *Server) pieceWithErrors(c *fiber.Ctx, piece assessment.Piece, fields map[string]string) error {
+	p, err := s.piecePageData(c, piece)
+	if err != nil {
+		return err
+	}
+	p.Errors = fields
+	return s.renderStatus(c, fiber.StatusUnprocessableEntity, "piece", p)
+}
+
+// preview answers the editor's live preview (JavaScript enhancement): the
+// rendered Markdown, its outline and counts, as JSON. Nothing is stored.
+func (s *Server) preview(c *fiber.Ctx) error {
+	if _, err := s.loadPiece(c); err != nil {
+		return err
+	}
+	r, err := assessment.RenderMarkdown(c.FormValue("draft"))
+	if err != nil {
+		return apperr.New(apperr.Invalid, "Le texte dépasse 400 000 caractères.")
+	}
+	return c.JSON(fiber.Map{"html": string(r.HTML), "mots": r.Words, "pages": r.Pages, "plan": r.Outline})
+}
+
+// formValues copies the urlencoded form (fiber reuses its buffers).
+func formValues(c *fiber.Ctx) map[string]string {
+	out := map[string]string{}
+	c.Request().PostArgs().VisitAll(func(k, v []byte) { out[string(k)] = string(v) })
+	return out
+}
+
+var indexRe = regexp.MustCompile(`\[(\d+)\]`)
+
+// indexed collects form keys like prefix[3].field into rows by index.
+func indexed(form map[string]string, prefix string) []map[string]string {
+	rows := map[int]map[string]string{}
+	for k, v := range form {
+		if !strings.HasPrefix(k, prefix+"[") {
+			continue
+		}
+		m := indexRe.FindStringSubmatch(k[len(prefix):])
+		if m == nil {
+			continue
+		}
+		n, err := strconv.Atoi(m[1])
+		if err != nil || n > 500 {
+			continue
+		}
+		rest := strings.TrimPrefix(k[len(prefix)+len(m[0]):], ".")
+		if rows[n] == nil {
+			rows[n] = map[string]string{}
+		}
+		rows[n][rest] = v
+	}
+	keys := make([]int, 0, len(rows))
+	for k := range rows {
+		keys = append(keys, k)
+	}
+	sort.Ints(keys)
+	out := make([]map[string]string, 0, len(keys))
+	for _, k := range keys {
+		out = append(out, rows[k])
+	}
+	return out
+}
+
+// guideFromForm rebuilds a guide from the form, dropping the empty rows
+// offered for additions.
+func guideFromForm(f map[string]string) assessment.Guide {
+	dur, _ := strconv.Atoi(strings.TrimSpace(f["duree"]))
+	g := assessment.Guide{Objectives: f["objectifs"], Audience: f["public"], Setting: f["contexte"], Duration: dur,
+		Posture: f["posture"], Confidentiality: f["confidentialite"], Phases: []assessment.GuidePhase{}}
+	for _, row := range indexed(f, "phases") {
+		ph := assessment.GuidePhase{Name: strings.TrimSpace(row["nom"]), Questions: []assessment.GuideQuestion{}}
+		qs := indexed(row, "questions")
+		for _, q := range qs {
+			text, intent := strings.TrimSpace(q["question"]), strings.TrimSpace(q["intention"])
+			if text != "" || intent != "" {
+				ph.Questions = append(ph.Questions, assessment.GuideQuestion{Text: text, Intent: intent})
+			}
+		}
+		if ph.Name != "" || len(ph.Questions) > 0 {
+			g.Phases = append(g.Phases, ph)
+		}
+	}
+	return g
+}
+
+// mapFromForm rebuilds an actor map from the form. New actors get fresh
+// ids; blanking an actor's name removes it and its relations.
+func mapFromForm(f map[string]string) assessment.ActorMap {
+	m := assessment.ActorMap{Title: f["titre"], Theme: f["thematique"], Territory: f["territoire"],
+		Actors: []assessment.Actor{}, Relations: []assessment.Relation{}}
+	used := map[string]bool{}
+	rows := indexed(f, "acteurs")
+	for _, r := range rows {
+		if id := r["id"]; id != "" {
+			used[id] = true
+		}
+	}
+	next := 1
+	for _, r := range rows {
+		name := strings.TrimSpace(r["nom"])
+		if name == "" {
+			continue
+		}
+		id := r["id"]
+		if id == "" {
+			for used["a"+strconv.Itoa(next)] {
+				next++
+			}
+			id = "a" + strconv.Itoa(next)
+			used[id] = true
+		}
+		m.Actors = append(m.Actors, assessment.Actor{ID: id, Name: name, Type: strings.TrimSpace(r["type"]), Domain: assessment.Domain(r["domaine"])})
+	}
+	present := map[string]bool{}
+	for _, a := range m.Actors {
+		present[a.ID] = true
+	}
+	for _, r := range indexed(f, "relations") {
+		from, to := r["de"], r["vers"]
+		if from == "" && to == "" {
+			continue
+		}
+		if (from != "" && !present[from]) || (to != "" && !present[to]) {
+			continue // an actor removed in this same submission
+		}
+		m.Relations = append(m.Relations, assessment.Relation{From: from, To: to, Kind: assessment.RelationKind(r["nature"]),
+			Direction: assessment.Direction(r["sens"]), Comment: strings.TrimSpace(r["commentaire"])})
+	}
+	return m
+}
+
+// pieceLinks saves the learner's extra capacities and justifications.
+func (s *Server) pieceLinks(c *fiber.Ctx) error {
+	piece, err := s.loadPiece(c)
+	if err != nil {
+		return err
+	}
+	f := formValues(c)
+	in := assessment.LinksInput{Justifications: map[string]string{}}
+	if add := f["ajout"]; add != "" {
+		in.Capacities = append(in.Capacities, add)
+	}
+	for k, v := range f {
+		if id, ok := strings.CutPrefix(k, "just-"); ok {
+			in.Justifications[id] = v
+		}
+		if id, ok := strings.CutPrefix(k, "garder-"); ok && v == "1" {
+			in.Capacities = append(in.Capacities, id)
+		}
+	}
+	err = s.assess.SetLinks(c.UserContext(), *currentUser(c), piece.ID, in)
+	if e, ok := apperr.As(err); ok && e.Fields != nil {
+		return s.pieceWithErrors(c, piece, e.Fields)
+	}
+	if err != nil {
+		return err
+	}
+	return redirectWithNotice(c, pieceURL(piece.ID)+"#liens", "liens")
+}
+
+// attachmentUpload takes one file (multipart); the type is checked from
+// the content. Errors are shown next to the file field, the draft intact.
+func (s *Server) attachmentUpload(c *fiber.Ctx) error {
+	piece, err := s.loadPiece(c)
+	if err != nil {
+		return err
+	}
+	fh, err := c.FormFile("fichier")
+	if err != nil {
+		return s.pieceWithErrors(c, piece, map[string]string{"fichier": "Choisissez un fichier PDF, ODT ou DOCX."})
+	}
+	if fh.Size > assessment.MaxAttachmentBytes {
+		return s.pieceWithErrors(c, piece, map[string]string{"fichier": fmt.Sprintf("Le fichier dépasse 10 Mio (%s) : réduisez-le ou découpez-le.", sizeFR(fh.Size))})
+	}
+	f, err := fh.Open()
+	if err != nil {
+		return err
+	}
+	content, err := io.ReadAll(io.LimitReader(f, assessment.MaxAttachmentBytes+1))
+	f.Close()
+	if err != nil {
+		return err
+	}
+	_, err = s.assess.AddAttachment(c.UserContext(), *currentUser(c), piece.ID, fh.Filename, content)
+	if e, ok := apperr.As(err); ok && e.Fields != nil {
+		return s.pieceWithErrors(c, piece, e.Fields)
+	}
+	if err != nil {
+		return err
+	}
+	return redirectWithNotice(c, pieceURL(piece.ID)+"#pieces-jointes", "piece-jointe")
+}
+
+func sizeFR(n int64) string {
+	return strings.Replace(fmt.Sprintf("%.1f Mio", float64(n)/(1<<20)), ".", ",", 1)
+}
+
+func (s *Server) attachmentRemove(c *fiber.Ctx) error {
+	piece, err := s.loadPiece(c)
+	if err != nil {
+		return err
+	}
+	aid, err := pathID(c, "aid")
+	if err != nil {
+		return err
+	}
+	if err := s.assess.RemoveAttachment(c.UserContext(), *currentUser(c), piece.ID, aid); err != nil {
+		return err
+	}
+	return redirectWithNotice(c, pieceURL(piece.ID)+"#pieces-jointes", "piece-jointe-retiree")
+}
+
+// attachmentDownload serves a file as a download, never inline.
+func (s *Server) attachmentDownload(c *fiber.Ctx) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	aid, err := pathID(c, "aid")
+	if err != nil {
+		return err
+	}
+	a, path, err := s.assess.OpenAttachment(c.UserContext(), *currentUser(c), id, aid)
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentType, a.MIME)
+	c.Set(fiber.HeaderContentDisposition, `attachment; filename="fichier"; filename*=UTF-8''`+url.PathEscape(a.OriginalName))
+	c.Set(fiber.HeaderCacheControl, "private, no-store")
+	return c.SendFile(path)
+}
+
+type versionData struct {
+	Piece      assessment.Piece
+	Kind       *referentiel.DeliverableKind
+	Version    assessment.Version
+	Result     *assessment.Result
+	Moderation bool
+	Latest     bool
+	Report     *assessment.Rendered
+	Guide      *assessment.Guide
+	Map        *assessment.ActorMap
+	MapSVG     string
+	Links      []linkView
+	Criteria   []criterionView
+	Settings   assessment.Settings
+	Owner      bool
+}
+
+type criterionView struct {
+	Criterion *referentiel.Criterion
+	Task      *referentiel.Task
+	Level     int
+	HasLevel  bool
+	Comments  []string
+}
+
+// loadVersion finds a version of a piece the viewer may read, with its result.
+func (s *Server) loadVersion(c *fiber.Ctx) (*versionData, error) {
+	piece, err := s.loadPiece(c)
+	if err != nil {
+		return nil, err
+	}
+	n, err := strconv.Atoi(c.Params("n"))
+	if err != nil || n <= 0 {
+		return nil, apperr.New(apperr.NotFound, "Version introuvable.")
+	}
+	ctx := c.UserContext()
+	all, err := s.assess.VersionsWithResults(ctx, piece)
+	if err != nil {
+		return nil, err
+	}
+	u := currentUser(c)
+	kind, _ := s.fw.Kind(piece.KindID)
+	for i, vr := range all {
+		if vr.Version.Number != n {
+			continue
+		}
+		d := &versionData{Piece: piece, Kind: kind, Version: vr.Version, Result: vr.Result, Moderation: vr.Moderation,
+			Latest: i == 0, Owner: u.ID == piece.LearnerID}
+		if d.Settings, err = s.assess.Settings(ctx, piece.CohortID); err != nil {
+			return nil, err
+		}
+		pd := pieceData{Kind: kind}
+		s.fillEditor(&pd, vr.Version.Body)
+		d.Report, d.Guide, d.Map, d.MapSVG = pd.Report, pd.Guide, pd.Map, pd.MapSVG
+		for _, l := range vr.Version.Links {
+			d.Links = append(d.Links, s.linkView(l))
+		}
+		d.Criteria = s.criteriaViews(vr.Version.Criteria, vr.Result)
+		if !d.Owner {
+			s.auditRead(c, piece.LearnerID, fmt.Sprintf("pièce %d, version %d", piece.ID, n))
+		}
+		return d, nil
+	}
+	return nil, apperr.New(apperr.NotFound, "Version introuvable.")
+}
+
+func (s *Server) criteriaViews(ids []string, r *assessment.Result) []criterionView {
+	var out []criterionView
+	for _, id := range ids {
+		t, ok := s.fw.Task(taskOfID(id))
+		if !ok {
+			continue
+		}
+		cv := criterionView{Criterion: t.Criterion(id), Task: t}
+		if r != nil {
+			cv.Level, cv.HasLevel = r.Levels[id]
+			cv.Comments = r.Comments[id]
+		}
+		if cv.Criterion != nil {
+			out = append(out, cv)
+		}
+	}
+	return out
+}
+
+func (s *Server) versionPage(c *fiber.Ctx) error {
+	d, err := s.loadVersion(c)
+	if err != nil {
+		return err
+	}
+	title := fmt.Sprintf("%s — version %d", d.Piece.Title, d.Version.Number)
+	p := s.page(c, title, portfolioCrumb, views.Link{Href: pieceURL(d.Piece.ID), Label: d.Piece.Title}, views.Link{Label: fmt.Sprintf("Version %d", d.Version.Number)})
+	p.Data = d
+	return s.render(c, "version", p)
+}
+
+// receipt is the accusé de dépôt: a printable page, or plain text to keep.
+func (s *Server) receipt(c *fiber.Ctx) error {
+	d, err := s.loadVersion(c)
+	if err != nil {
+		return err
+	}
+	if c.Query("format") == "txt" {
+		var b strings.Builder
+		fmt.Fprintf(&b, "ACCUSÉ DE DÉPÔT — casp\r\n\r\nApprenant : %s\r\nPièce : %s\r\nType de production : %s\r\nVersion : %d\r\nDéposée le : %s (heure de Paris)\r\nEmpreinte SHA-256 : %s\r\n",
+			d.Piece.LearnerName, d.Version.Title, d.Kind.Label, d.Version.Number, views.DateTime(d.Version.DepositedAt), d.Version.SHA256)
+		for _, a := range d.Version.Attachments {
+			fmt.Fprintf(&b, "Pièce jointe : %s — SHA-256 %s\r\n", a.OriginalName, a.SHA256)
+		}
+		b.WriteString("\r\nL'empreinte identifie le contenu déposé : toute modification la changerait.\r\n")
+		c.Set(fiber.HeaderContentType, "text/plain; charset=utf-8")
+		c.Set(fiber.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="accuse-depot-%d-v%d.txt"`, d.Piece.ID, d.Version.Number))
+		return c.SendString(b.String())
+	}
+	p := s.page(c, "Accusé de dépôt", portfolioCrumb, views.Link{Href: pieceURL(d.Piece.ID), Label: d.Piece.Title}, views.Link{Label: "Accusé de dépôt"})
+	p.Data = d
+	return s.render(c, "accuse", p)
+}
+
+// mapDownload serves a version's actor map as SVG or JSON.
+func (s *Server) mapDownload(c *fiber.Ctx) error {
+	d, err := s.loadVersion(c)
+	if err != nil {
+		return err
+	}
+	if d.Map == nil {
+		return apperr.New(apperr.NotFound, "Cette pièce n'est pas une cartographie.")
+	}
+	name := fmt.Sprintf("cartographie-%d-v%d", d.Piece.ID, d.Version.Number)
+	if c.Params("format") == "json" {
+		c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSONCharsetUTF8)
+		c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+name+`.json"`)
+		return c.Send(d.Map.JSON())
+	}
+	if c.Params("format") != "svg" {
+		return apperr.New(apperr.NotFound, "Format inconnu.")
+	}
+	c.Set(fiber.HeaderContentType, "image/svg+xml; charset=utf-8")
+	c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+name+`.svg"`)
+	return c.Send(d.Map.SVG())
+}
+
+// progression is a learner's progress by activity, task and capacity: their
+// own, or a learner's of their cohorts for staff (audited).
+func (s *Server) progression(c *fiber.Ctx) error {
+	u := currentUser(c)
+	learnerID := u.ID
+	title := "Ma progression"
+	if c.Params("id") != "" {
+		id, err := pathID(c, "id")
+		if err != nil {
+			return err
+		}
+		ok, err := s.accounts.CanSeeLearner(c.UserContext(), *u, id)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return s.forbid(c, "progression de l'apprenant "+c.Params("id"))
+		}
+		learner, err := s.accounts.ByID(c.UserContext(), id)
+		if err != nil {
+			return err
+		}
+		if learner.Role != account.Learner {
+			return apperr.New(apperr.NotFound, "Apprenant introuvable.")
+		}
+		learnerID = id
+		title = "Progression de " + learner.DisplayName
+		s.auditRead(c, id, "progression")
+	}
+	prog, err := s.assess.Progress(c.UserContext(), learnerID)
+	if err != nil {
+		return err
+	}
+	p := s.page(c, title, views.Link{Label: title})
+	p.Data = struct {
+		Progress assessment.Progress
+		Own      bool
+	}{prog, learnerID == u.ID}
+	return s.render(c, "progression", p)
+}
