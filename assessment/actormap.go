@@ -926,11 +926,14 @@ func amapBuild(m ActorMap) *amapLayout {
 
 	// Vertical placement and routing, widening the gaps where many relations pass.
 	top0 := headerBottom + 14
+	// Dense maps get more room between boxes, for labels and passes.
+	gap := amapMinGap + math.Max(0, math.Min(40, 10*(float64(len(L.Edges))/float64(len(L.Boxes))-1)))
+	gap = math.Round(gap)
 	minGap := make([][]float64, n)
 	for c := range L.Columns {
 		minGap[c] = make([]float64, len(L.Columns[c].Boxes))
 		for k := range minGap[c] {
-			minGap[c][k] = amapMinGap
+			minGap[c][k] = gap
 		}
 	}
 	var passes []amapPass
@@ -1571,6 +1574,9 @@ func (L *amapLayout) placeLabels(headerBottom float64) {
 				}
 				inner := r.grow(-1)
 				for oi := range L.Edges {
+					if cost >= bestCost {
+						break
+					}
 					if oi != ei && L.Edges[oi].Poly.crosses(inner) {
 						cost += 0.6
 					}

@@ -239,9 +239,9 @@ func TestActorMapValidate(t *testing.T) {
 			{ID: "c", Name: "CCAS", Domain: DomainSocial, StructureRef: strings.Repeat("s", 65)},
 		},
 		Relations: []Relation{
-			{From: "a", To: "c", Kind: RelationOrientation, Direction: DirectionAller},                    // valid
-			{From: "a", To: "a", Kind: RelationFinancement, Direction: DirectionDouble},                   // self-loop
-			{From: "zz", To: "", Kind: "amitié", Direction: "haut"},                                       // unknown everything
+			{From: "a", To: "c", Kind: RelationOrientation, Direction: DirectionAller},                                 // valid
+			{From: "a", To: "a", Kind: RelationFinancement, Direction: DirectionDouble},                                // self-loop
+			{From: "zz", To: "", Kind: "amitié", Direction: "haut"},                                                    // unknown everything
 			{From: "c", To: "a", Kind: RelationTutelle, Direction: DirectionAucune, Comment: strings.Repeat("c", 501)}, // comment too long
 			{From: "c", To: "a", Kind: RelationTutelle, Direction: DirectionAucune, Comment: strings.Repeat("c", 500)},
 		},
@@ -650,7 +650,7 @@ func TestActorMapSVGMarkers(t *testing.T) {
 		if (want[1] == "") != (end == "") || !strings.HasSuffix(end, want[1]) {
 			t.Errorf("relation %s : marker-end %q, attendu …%s", rel, end, want[1])
 		}
-		if p.Attr["stroke"] != amapStyleOf(m.Relations[mustAtoi(t, rel)].Kind).Color {
+		if p.Attr["stroke"] != amapStyleOf(m.Relations[amapAtoi(t, rel)].Kind).Color {
 			t.Errorf("relation %s : couleur %s", rel, p.Attr["stroke"])
 		}
 	}
@@ -675,7 +675,7 @@ func TestActorMapSVGMarkers(t *testing.T) {
 	}
 }
 
-func mustAtoi(t *testing.T, s string) int {
+func amapAtoi(t *testing.T, s string) int {
 	n, err := strconv.Atoi(s)
 	if err != nil {
 		t.Fatal(err)
@@ -683,8 +683,8 @@ func mustAtoi(t *testing.T, s string) int {
 	return n
 }
 
-// amapCheckLayout checks the geometry of one layout; it returns the number
-// of checks failed.
+// amapCheckLayout checks the geometry of one layout: nothing overlaps, one
+// column per domain, labels on their relation, relations around the boxes.
 func amapCheckLayout(t *testing.T, name string, m ActorMap, L *amapLayout) {
 	t.Helper()
 	fail := func(format string, args ...any) {

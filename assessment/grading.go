@@ -10,11 +10,19 @@ import (
 	"github.com/casp-cnam/casp/internal/apperr"
 )
 
-// isAssessorOf tells whether the user marks in the cohort.
-func (s *Service) isAssessorOf(ctx context.Context, q queryer, userID, cohortID int64) (bool, error) {
+// markerRole tells how the user may mark in the cohort: "assessor" (any
+// grading), "manager" (arbitration only), or "" (none).
+func (s *Service) markerRole(ctx context.Context, q queryer, user account.User, cohortID int64) (string, error) {
+	if user.Role != account.Assessor && user.Role != account.Manager {
+		return "", nil
+	}
 	var n int
-	err := q.QueryRowContext(ctx, `SELECT count(*) FROM cohort_members WHERE cohort_id=? AND user_id=? AND member_role='assessor'`, cohortID, userID).Scan(&n)
-	return n > 0, err
+	err := q.QueryRowContext(ctx, `SELECT count(*) FROM cohort_members WHERE cohort_id=? AND user_id=? AND member_role=?`,
+		cohortID, user.ID, string(user.Role)).Scan(&n)
+	if err != nil || n == 0 {
+		return "", err
+	}
+	return string(user.Role), nil
 }
 
 func notYourCohort() error {
@@ -32,9 +40,12 @@ func (s *Service) StartGrading(ctx context.Context, assessor account.User, piece
 		if err != nil {
 			return err
 		}
-		if ok, err := s.isAssessorOf(ctx, tx, assessor.ID, p.CohortID); err != nil {
+		// Assessors grade; a manager of the cohort may only arbitrate.
+		role, err := s.markerRole(ctx, tx, assessor, p.CohortID)
+		if err != nil {
 			return err
-		} else if !ok || assessor.Role != account.Assessor {
+		}
+		if role == "" || (role == "manager" && p.Status != Moderation) {
 			return notYourCohort()
 		}
 		if p.LatestVersionID == 0 {
@@ -50,13 +61,13 @@ func (s *Service) StartGrading(ctx context.Context, assessor account.User, piece
 				return nil
 			}
 		}
-		role, err := nextRole(p, gs, assessor.ID)
+		next, err := nextRole(p, gs, assessor.ID)
 		if err != nil {
 			return err
 		}
 		now := stamp(s.now())
 		res, err := tx.ExecContext(ctx, `INSERT INTO gradings(version_id, assessor_id, role, state, created_at, updated_at) VALUES (?,?,?,?,?,?)`,
-			p.LatestVersionID, assessor.ID, string(role), string(Marking), now, now)
+			p.LatestVersionID, assessor.ID, string(next), string(Marking), now, now)
 		if err != nil {
 			return err
 		}
@@ -281,9 +292,9 @@ func (s *Service) GradingView(ctx context.Context, assessor account.User, id int
 	if err != nil {
 		return GradingView{}, err
 	}
-	if ok, err := s.isAssessorOf(ctx, s.db.Read, assessor.ID, p.CohortID); err != nil {
+	if role, err := s.markerRole(ctx, s.db.Read, assessor, p.CohortID); err != nil {
 		return GradingView{}, err
-	} else if !ok {
+	} else if role == "" {
 		return GradingView{}, notYourCohort()
 	}
 	if v.Attachments, err = s.attachmentsOf(ctx, s.db.Read, p.ID, v.ID); err != nil {

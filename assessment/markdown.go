@@ -249,9 +249,12 @@ func mdParse(source []byte) ast.Node {
 // "-3" for repeats), "titre-section" for a heading with no letter or digit.
 type mdHeadingIDs struct {
 	used map[string]bool
+	next map[string]int // per base id, the next suffix to try
 }
 
-func mdNewHeadingIDs() *mdHeadingIDs { return &mdHeadingIDs{used: map[string]bool{}} }
+func mdNewHeadingIDs() *mdHeadingIDs {
+	return &mdHeadingIDs{used: map[string]bool{}, next: map[string]int{}}
+}
 
 // Generate implements parser.IDs. value is the heading's visible text.
 func (ids *mdHeadingIDs) Generate(value []byte, _ ast.NodeKind) []byte {
@@ -261,9 +264,15 @@ func (ids *mdHeadingIDs) Generate(value []byte, _ ast.NodeKind) []byte {
 	}
 	base := mdHeadingIDPrefix + slug
 	id := base
-	// A heading "Bilan 2" already holds "titre-bilan-2": go on counting.
-	for i := 2; ids.used[id]; i++ {
+	if ids.used[id] {
+		// A heading "Bilan 2" may already hold "titre-bilan-2": go on
+		// counting, from where the last repeat of base stopped so that a
+		// text of thousands of equal headings stays linear.
+		i := max(ids.next[base], 2)
+		for ; ids.used[base+"-"+strconv.Itoa(i)]; i++ {
+		}
 		id = base + "-" + strconv.Itoa(i)
+		ids.next[base] = i + 1
 	}
 	ids.used[id] = true
 	return []byte(id)

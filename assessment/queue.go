@@ -67,7 +67,8 @@ type Queue struct {
 }
 
 // Queue lists the pieces awaiting grading in the assessor's cohorts, oldest
-// deposit first. Two statements, whatever the number of learners.
+// deposit first; for a manager, the pieces of their cohorts awaiting
+// arbitration. Two statements, whatever the number of learners.
 func (s *Service) Queue(ctx context.Context, assessor account.User, f QueueFilter) (Queue, error) {
 	where := []string{`p.status IN ('depose','en_evaluation','moderation')`}
 	var args []any // the filters' values
@@ -87,9 +88,12 @@ func (s *Service) Queue(ctx context.Context, assessor account.User, f QueueFilte
 		where = append(where, `p.deposited_at<?`)
 		args = append(args, stamp(f.To.AddDate(0, 0, 1)))
 	}
-	base := ` FROM pieces p
-		JOIN cohort_members m ON m.cohort_id=p.cohort_id AND m.user_id=? AND m.member_role='assessor'
-		WHERE ` + strings.Join(where, " AND ")
+	member := `JOIN cohort_members m ON m.cohort_id=p.cohort_id AND m.user_id=? AND m.member_role='assessor'`
+	if assessor.Role == account.Manager {
+		member = `JOIN cohort_members m ON m.cohort_id=p.cohort_id AND m.user_id=? AND m.member_role='manager'`
+		where = append(where, `p.status='moderation'`)
+	}
+	base := ` FROM pieces p ` + member + ` WHERE ` + strings.Join(where, " AND ")
 	q := Queue{ByStatus: map[string]int{}, Page: max(f.Page, 1)}
 	// Counts by status over the whole filtered queue (before the status filter).
 	rows, err := s.db.Read.QueryContext(ctx, `SELECT p.status, count(*)`+base+` GROUP BY p.status`, append([]any{assessor.ID}, args...)...)
@@ -128,8 +132,7 @@ func (s *Service) Queue(ctx context.Context, assessor account.User, f QueueFilte
 		coalesce(g.id,0), coalesce(g.state,''), coalesce(g.role,''),
 		(SELECT count(*) FROM gradings o WHERE o.version_id=p.latest_version_id AND o.assessor_id<>? AND o.state<>'clos' AND o.role IN ('simple','premier','second')),
 		(SELECT count(*) FROM gradings w WHERE w.version_id=p.latest_version_id AND w.assessor_id=? AND w.role IN ('premier','second'))
-		FROM pieces p
-		JOIN cohort_members m ON m.cohort_id=p.cohort_id AND m.user_id=? AND m.member_role='assessor'
+		FROM pieces p `+member+`
 		JOIN cohorts c ON c.id=p.cohort_id
 		JOIN users u ON u.id=p.learner_id
 		JOIN piece_versions v ON v.id=p.latest_version_id

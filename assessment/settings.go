@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"strings"
+	"time"
 
 	"github.com/casp-cnam/casp/internal/apperr"
 )
@@ -127,5 +128,15 @@ func (s *Service) SaveSettings(ctx context.Context, st Settings) error {
 		VALUES (?,?,?,?,?,?) ON CONFLICT(cohort_id) DO UPDATE SET levels=excluded.levels, pass_level=excluded.pass_level,
 		double_kinds=excluded.double_kinds, sample_percent=excluded.sample_percent, discrepancy=excluded.discrepancy`,
 		st.CohortID, string(lj), st.PassLevel, string(kj), st.SamplePercent, st.Discrepancy)
+	return err
+}
+
+// SetDeadline fixes when a deliverable kind is due in a cohort.
+func (s *Service) SetDeadline(ctx context.Context, cohortID int64, kindID string, due time.Time) error {
+	if _, ok := s.framework().Kind(kindID); !ok {
+		return apperr.Fields(map[string]string{"kind": "Type de production inconnu."})
+	}
+	_, err := s.db.Write.ExecContext(ctx, `INSERT INTO deadlines(cohort_id, kind_id, due_on) VALUES (?,?,?)
+		ON CONFLICT(cohort_id, kind_id) DO UPDATE SET due_on=excluded.due_on`, cohortID, kindID, due.Format("2006-01-02"))
 	return err
 }

@@ -24,6 +24,7 @@ type queueData struct {
 	Statuses []assessment.Status
 	Prev     string
 	Next     string
+	Manager  bool
 }
 
 // queue is the assessor's list of pieces to grade, oldest deposit first.
@@ -57,7 +58,12 @@ func (s *Server) queue(c *fiber.Ctx) error {
 	if q.Page < q.Pages {
 		d.Next = pageURL(q.Page + 1)
 	}
-	p := s.page(c, "Pièces à évaluer", views.Link{Label: "À évaluer"})
+	d.Manager = u.Role == account.Manager
+	title := "Pièces à évaluer"
+	if d.Manager {
+		title = "Pièces à arbitrer"
+	}
+	p := s.page(c, title, views.Link{Label: title})
 	p.Data = d
 	return s.render(c, "evaluation", p)
 }

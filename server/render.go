@@ -67,7 +67,7 @@ func navFor(u *account.User, path string) []views.Link {
 			links = append(links, views.Link{Href: "/promotions", Label: "Promotions"},
 				views.Link{Href: "/admin/comptes", Label: "Comptes"}, views.Link{Href: "/admin/journal", Label: "Journal d'audit"})
 		case account.Manager:
-			links = append(links, views.Link{Href: "/promotions", Label: "Promotions"})
+			links = append(links, views.Link{Href: "/promotions", Label: "Promotions"}, views.Link{Href: "/evaluation", Label: "Arbitrages"})
 		case account.Assessor:
 			links = append(links, views.Link{Href: "/evaluation", Label: "À évaluer"}, views.Link{Href: "/promotions", Label: "Mes promotions"})
 		case account.Learner:

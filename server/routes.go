@@ -50,7 +50,8 @@ func (s *Server) routes() {
 	a.Get("/progression", learner, s.progression)
 	a.Get("/apprenants/:id/progression", s.require(staff...), s.progression)
 
-	assessor := s.require(account.Assessor)
+	// Managers reach the queue for arbitration only.
+	assessor := s.require(account.Assessor, account.Manager)
 	a.Get("/evaluation", assessor, s.queue)
 	a.Post("/evaluation/pieces/:id", assessor, s.gradingStart)
 	a.Get("/evaluation/:gid", assessor, s.gradingPage)

@@ -64,7 +64,7 @@ func New(ctx context.Context, o Options) (*Platform, error) {
 	files := o.DBPath + ".fichiers"
 	p := &Platform{DB: d, Accounts: account.New(d), Catalog: cat, Assessment: assessment.New(d, cat, files)}
 	if o.Demo {
-		if p.Seeded, err = demo.Seed(ctx, p.Accounts, cat.Default()); err != nil {
+		if p.Seeded, err = demo.Seed(ctx, p.Accounts, p.Assessment, cat.Default()); err != nil {
 			d.Close()
 			return nil, err
 		}

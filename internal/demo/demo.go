@@ -7,6 +7,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/casp-cnam/casp/assessment"
 	"github.com/casp-cnam/casp/internal/account"
 	"github.com/casp-cnam/casp/referentiel"
 )
@@ -22,7 +23,7 @@ var learnerNames = []string{
 
 // Seed fills an empty database. It does nothing when accounts exist, so a
 // restart with --demo never duplicates or resets anything.
-func Seed(ctx context.Context, acc *account.Service, fw *referentiel.Framework) (bool, error) {
+func Seed(ctx context.Context, acc *account.Service, as *assessment.Service, fw *referentiel.Framework) (bool, error) {
 	n, err := acc.Count(ctx)
 	if err != nil || n > 0 {
 		return false, err
@@ -59,6 +60,7 @@ func Seed(ctx context.Context, acc *account.Service, fw *referentiel.Framework) 
 			return false, err
 		}
 	}
+	var learners []account.User
 	for i, name := range learnerNames {
 		u, err := mk(fmt.Sprintf("apprenant%02d", i+1), name, account.Learner)
 		if err != nil {
@@ -67,6 +69,10 @@ func Seed(ctx context.Context, acc *account.Service, fw *referentiel.Framework) 
 		if err := acc.AddMember(ctx, co.ID, u.ID, account.Learner); err != nil {
 			return false, err
 		}
+		learners = append(learners, u)
+	}
+	if err := seedPortfolio(ctx, acc, as, fw, co.ID, learners, []account.User{ass1, ass2}); err != nil {
+		return false, fmt.Errorf("portfolio de démonstration : %w", err)
 	}
 	return true, nil
 }

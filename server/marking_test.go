@@ -1,0 +1,127 @@
+package server_test
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/casp-cnam/casp/internal/account"
+	"github.com/casp-cnam/casp/internal/testenv"
+)
+
+// depositNote creates and deposits a short note for a learner.
+func depositNote(t *testing.T, c *testenv.Client, title string) (pieceURL, id string) {
+	t.Helper()
+	piece := createPiece(t, c, "note-synthese", title)
+	r := c.Submit(piece, piece, url.Values{"title": {title}, "draft": {"## Synthèse\n\nUne note de synthèse suffisante pour être évaluée."}, "action": {"deposer"}})
+	if r.Status != http.StatusSeeOther {
+		t.Fatalf("dépôt de %q : %d %s", title, r.Status, testenv.Text(r.Body))
+	}
+	return piece, pieceIDRe.FindStringSubmatch(piece)[1]
+}
+
+func TestDoubleMarkingModerationAndAgreement(t *testing.T) {
+	env := testenv.Start(t, true)
+	mgr := env.NewClient()
+	mgr.Login("responsable", "demo")
+	// Notes de synthèse are double-marked in this cohort; copies are anonymous.
+	r := mgr.Submit("/promotions/1/evaluation", "/promotions/1/evaluation", url.Values{
+		"levels": {"Non acquis\nEn cours d'acquisition\nAcquis\nMaîtrisé"}, "pass_level": {"2"}, "double_kinds": {"note-synthese"},
+		"sample_percent": {"0"}, "discrepancy": {"2"}, "anonymous": {"1"}})
+	if r.Status != http.StatusSeeOther {
+		t.Fatalf("règles : %d %s", r.Status, testenv.Text(r.Body))
+	}
+	learner := env.NewClient()
+	learner.Login("apprenant07", "demo")
+	piece, id := depositNote(t, learner, "Note sur le non-recours")
+
+	a1, a2 := env.NewClient(), env.NewClient()
+	a1.Login("evaluateur1", "demo")
+	a2.Login("evaluateur2", "demo")
+	q := a1.Get("/evaluation")
+	if strings.Contains(q.Body, "Sarah Benali") || !strings.Contains(q.Body, "Copie ") {
+		t.Fatal("la copie anonyme montre le nom de l'apprenante")
+	}
+	g1 := a1.Submit("/evaluation", "/evaluation/pieces/"+id, url.Values{}).Location
+	g2 := a2.Submit("/evaluation", "/evaluation/pieces/"+id, url.Values{}).Location
+	if g1 == "" || g2 == "" || g1 == g2 {
+		t.Fatalf("deux corrections attendues : %q %q", g1, g2)
+	}
+	// Blind: the second marker does not see the first's levels.
+	gradeAll(t, a1, g1, "0", "a_retravailler", "Trop descriptif.", "pret")
+	if strings.Contains(a2.Get(g2).Body, "Trop descriptif.") {
+		t.Fatal("la seconde correction voit la première")
+	}
+	gradeAll(t, a2, g2, "3", "valide", "Excellente synthèse.", "pret")
+	a1.Submit(g1, g1, url.Values{"action": {"publier"}})
+	a2.Submit(g2, g2, url.Values{"action": {"publier"}})
+	// Two levels apart and different decisions: nothing released, arbitration.
+	if v := learner.Get(piece + "/versions/1"); strings.Contains(v.Body, "Excellente synthèse.") || strings.Contains(v.Body, "Trop descriptif.") {
+		t.Fatal("un résultat est publié malgré le désaccord")
+	}
+	if q := a1.Get("/evaluation?statut=moderation"); !strings.Contains(q.Body, "Prise par un collègue") && strings.Contains(q.Body, "Arbitrer") {
+		t.Fatal("un correcteur peut arbitrer sa propre copie")
+	}
+	third, err := env.Platform.Accounts.Create(t.Context(), newAssessor("arbitre"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := env.Platform.Accounts.AddMember(t.Context(), 1, third.ID, "assessor"); err != nil {
+		t.Fatal(err)
+	}
+	a3 := env.NewClient()
+	a3.Login("arbitre", "une phrase de passe")
+	r = a3.Submit("/evaluation", "/evaluation/pieces/"+id, url.Values{})
+	g3 := r.Location
+	page := a3.Get(g3)
+	if !strings.Contains(page.Body, "Trop descriptif.") || !strings.Contains(page.Body, "Excellente synthèse.") || !strings.Contains(page.Body, "Écart entre les deux corrections") {
+		t.Fatal("le tiers évaluateur ne voit pas les deux corrections et leurs écarts")
+	}
+	gradeAll(t, a3, g3, "2", "valide", "Synthèse solide, analyse à approfondir.", "pret")
+	a3.Submit(g3, g3, url.Values{"action": {"publier"}})
+	v := learner.Get(piece + "/versions/1")
+	if !strings.Contains(v.Body, "Synthèse solide") || strings.Contains(v.Body, "Trop descriptif.") {
+		t.Fatal("le résultat de l'arbitrage n'est pas celui publié")
+	}
+	// The manager sees the agreement statistics with the number of pairs.
+	stats := testenv.Text(mgr.Get("/promotions/1/evaluation").Body)
+	if !strings.Contains(stats, "1 version corrigée deux fois, dont 1 arbitrée") || !strings.Contains(stats, "Olivier Marchand / Sophie Lambert") {
+		t.Fatalf("statistiques d'accord absentes : %s", stats[strings.Index(stats, "Accord entre"):])
+	}
+}
+
+func TestConcordantDoubleMarkingKeepsLowerLevel(t *testing.T) {
+	env := testenv.Start(t, true)
+	mgr := env.NewClient()
+	mgr.Login("responsable", "demo")
+	mgr.Submit("/promotions/1/evaluation", "/promotions/1/evaluation", url.Values{
+		"levels": {"Non acquis\nEn cours d'acquisition\nAcquis\nMaîtrisé"}, "pass_level": {"2"}, "double_kinds": {"note-synthese"},
+		"sample_percent": {"0"}, "discrepancy": {"2"}})
+	learner := env.NewClient()
+	learner.Login("apprenant08", "demo")
+	piece, id := depositNote(t, learner, "Note concordante")
+	a1, a2 := env.NewClient(), env.NewClient()
+	a1.Login("evaluateur1", "demo")
+	a2.Login("evaluateur2", "demo")
+	g1 := a1.Submit("/evaluation", "/evaluation/pieces/"+id, url.Values{}).Location
+	g2 := a2.Submit("/evaluation", "/evaluation/pieces/"+id, url.Values{}).Location
+	gradeAll(t, a1, g1, "3", "valide", "Très bien.", "pret")
+	gradeAll(t, a2, g2, "2", "valide", "Bien.", "pret")
+	a1.Submit(g1, g1, url.Values{"action": {"publier"}})
+	if v := learner.Get(piece + "/versions/1"); strings.Contains(v.Body, "Très bien.") {
+		t.Fatal("résultat publié avant la seconde correction")
+	}
+	a2.Submit(g2, g2, url.Values{"action": {"publier"}})
+	v := testenv.Text(learner.Get(piece + "/versions/1").Body)
+	if !strings.Contains(v, "double correction concordante") || !strings.Contains(v, "Très bien.") || !strings.Contains(v, "Bien.") {
+		t.Fatal("le résultat concordant n'est pas publié avec les deux retours")
+	}
+	if strings.Contains(v, "✓ Maîtrisé") || !strings.Contains(v, "✓ Acquis") {
+		t.Fatal("le niveau retenu n'est pas le plus bas des deux")
+	}
+}
+
+func newAssessor(login string) account.NewUser {
+	return account.NewUser{Login: login, DisplayName: "Tiers " + login, Role: account.Assessor, Password: "une phrase de passe"}
+}
