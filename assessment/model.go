@@ -55,7 +55,7 @@ func (s Status) Symbol() string {
 	case Deposited:
 		return "↥"
 	case InGrading, Moderation:
-		return "⧗"
+		return "…"
 	case Graded:
 		return "✓"
 	case Rework:

@@ -47,7 +47,7 @@ func (c CapacityState) Symbol() string {
 	case CapDraft:
 		return "✎"
 	case CapPending:
-		return "⧗"
+		return "…"
 	case CapRework:
 		return "↺"
 	case CapAcquired:

@@ -116,7 +116,7 @@ func (s *Service) Queue(ctx context.Context, assessor account.User, f QueueFilte
 	if err := rows.Err(); err != nil {
 		return q, err
 	}
-	listArgs := append([]any{assessor.ID, assessor.ID, assessor.ID, assessor.ID}, args...)
+	listArgs := append([]any{assessor.ID, assessor.ID, assessor.ID}, args...)
 	statusCond := ""
 	if f.Status != "" {
 		statusCond = ` AND p.status=?`
@@ -126,20 +126,23 @@ func (s *Service) Queue(ctx context.Context, assessor account.User, f QueueFilte
 	if q.Page > q.Pages {
 		q.Page = q.Pages
 	}
-	listArgs = append(listArgs, QueuePageSize, (q.Page-1)*QueuePageSize)
+	listArgs = append(listArgs, QueuePageSize, (q.Page-1)*QueuePageSize, assessor.ID)
+	// The page's ids are chosen first (index scan and a sort on narrow
+	// rows); the joins and per-piece subqueries then run for those 50 only.
 	rows, err = s.db.Read.QueryContext(ctx, `SELECT p.id, p.title, p.kind_id, p.cohort_id, c.name, u.display_name, p.pseudonym, c.anonymous_marking,
 		p.status, v.number, p.deposited_at, d.due_on, p.double_marking,
 		coalesce(g.id,0), coalesce(g.state,''), coalesce(g.role,''),
 		(SELECT count(*) FROM gradings o WHERE o.version_id=p.latest_version_id AND o.assessor_id<>? AND o.state<>'clos' AND o.role IN ('simple','premier','second')),
 		(SELECT count(*) FROM gradings w WHERE w.version_id=p.latest_version_id AND w.assessor_id=? AND w.role IN ('premier','second'))
-		FROM pieces p `+member+`
+		FROM (SELECT p.id FROM pieces p `+member+` WHERE `+strings.Join(where, " AND ")+statusCond+`
+			ORDER BY p.deposited_at, p.id LIMIT ? OFFSET ?) page
+		JOIN pieces p ON p.id=page.id
 		JOIN cohorts c ON c.id=p.cohort_id
 		JOIN users u ON u.id=p.learner_id
 		JOIN piece_versions v ON v.id=p.latest_version_id
 		LEFT JOIN gradings g ON g.version_id=p.latest_version_id AND g.assessor_id=? AND g.state IN ('en_cours','pret')
 		LEFT JOIN deadlines d ON d.cohort_id=p.cohort_id AND d.kind_id=p.kind_id
-		WHERE `+strings.Join(where, " AND ")+statusCond+`
-		ORDER BY p.deposited_at, p.id LIMIT ? OFFSET ?`, listArgs...)
+		ORDER BY p.deposited_at, p.id`, listArgs...)
 	if err != nil {
 		return q, err
 	}

@@ -3,6 +3,8 @@ package server_test
 import (
 	"net/http"
 	"net/url"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -32,6 +34,7 @@ func TestDoubleMarkingModerationAndAgreement(t *testing.T) {
 	if r.Status != http.StatusSeeOther {
 		t.Fatalf("règles : %d %s", r.Status, testenv.Text(r.Body))
 	}
+	before := agreementCounts(t, mgr)
 	learner := env.NewClient()
 	learner.Login("apprenant07", "demo")
 	piece, id := depositNote(t, learner, "Note sur le non-recours")
@@ -85,9 +88,12 @@ func TestDoubleMarkingModerationAndAgreement(t *testing.T) {
 		t.Fatal("le résultat de l'arbitrage n'est pas celui publié")
 	}
 	// The manager sees the agreement statistics with the number of pairs.
-	stats := testenv.Text(mgr.Get("/promotions/1/evaluation").Body)
-	if !strings.Contains(stats, "1 version corrigée deux fois, dont 1 arbitrée") || !strings.Contains(stats, "Olivier Marchand / Sophie Lambert") {
-		t.Fatalf("statistiques d'accord absentes : %s", stats[strings.Index(stats, "Accord entre"):])
+	after := agreementCounts(t, mgr)
+	if after[0] != before[0]+1 || after[1] != before[1]+1 {
+		t.Fatalf("versions corrigées deux fois / arbitrées : avant %v, après %v", before, after)
+	}
+	if stats := testenv.Text(mgr.Get("/promotions/1/evaluation").Body); !strings.Contains(stats, "Olivier Marchand / Sophie Lambert") || !strings.Contains(stats, "κ pondéré") {
+		t.Fatal("statistiques par paire d'évaluateurs absentes")
 	}
 }
 
@@ -124,4 +130,41 @@ func TestConcordantDoubleMarkingKeepsLowerLevel(t *testing.T) {
 
 func newAssessor(login string) account.NewUser {
 	return account.NewUser{Login: login, DisplayName: "Tiers " + login, Role: account.Assessor, Password: "une phrase de passe"}
+}
+
+func TestMarkingSettingsValidation(t *testing.T) {
+	env := testenv.Start(t, true)
+	mgr := env.NewClient()
+	mgr.Login("responsable", "demo")
+	r := mgr.Submit("/promotions/1/evaluation", "/promotions/1/evaluation", url.Values{
+		"levels": {"Seul niveau"}, "pass_level": {"0"}, "sample_percent": {"150"}, "discrepancy": {"2"}, "double_kinds": {"type-inventé"}})
+	if r.Status != http.StatusUnprocessableEntity {
+		t.Fatalf("statut %d", r.Status)
+	}
+	text := testenv.Text(r.Body)
+	for _, want := range []string{"Indiquez au moins deux niveaux", "Indiquez un pourcentage entre 0 et 100.", "Type de production inconnu.", "Seul niveau"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("absent : %q", want)
+		}
+	}
+	// An assessor cannot change the rules; a learner cannot even see them.
+	ass := env.NewClient()
+	ass.Login("evaluateur1", "demo")
+	if r := ass.Get("/promotions/1/evaluation"); r.Status != http.StatusForbidden {
+		t.Fatalf("évaluateur : statut %d", r.Status)
+	}
+}
+
+var agreementRe = regexp.MustCompile(`(\d+) versions? corrigées? deux fois, dont (\d+) arbitrées?`)
+
+// agreementCounts reads (double-marked versions, arbitrated) off the page.
+func agreementCounts(t *testing.T, c *testenv.Client) [2]int {
+	t.Helper()
+	m := agreementRe.FindStringSubmatch(testenv.Text(c.Get("/promotions/1/evaluation").Body))
+	if m == nil {
+		return [2]int{}
+	}
+	a, _ := strconv.Atoi(m[1])
+	b, _ := strconv.Atoi(m[2])
+	return [2]int{a, b}
 }

@@ -17,7 +17,6 @@ import (
 	"strings"
 	"time"
 
-	_ "github.com/mattn/go-sqlite3" // the SQLite driver (cgo)
 )
 
 // DB is the pair of pools. Write has a single connection: SQLite allows one
@@ -45,7 +44,7 @@ func Open(path string) (*DB, error) {
 	params.Set("_txlock", "immediate")
 	params.Set("_cache_size", "-16000")
 	dsn := "file:" + abs + "?" + params.Encode()
-	w, err := sql.Open("sqlite3", dsn)
+	w, err := sql.Open(driverName, dsn)
 	if err != nil {
 		return nil, err
 	}
@@ -62,7 +61,7 @@ func Open(path string) (*DB, error) {
 	}
 	rparams.Set("_query_only", "1")
 	rparams.Del("_txlock")
-	r, err := sql.Open("sqlite3", "file:"+abs+"?"+rparams.Encode())
+	r, err := sql.Open(driverName, "file:"+abs+"?"+rparams.Encode())
 	if err != nil {
 		w.Close()
 		return nil, err

@@ -1,0 +1,270 @@
+package server_test
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"os"
+	"regexp"
+	"sort"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/casp-cnam/casp/assessment"
+	"github.com/casp-cnam/casp/internal/db"
+	"github.com/casp-cnam/casp/internal/testenv"
+)
+
+// seedLarge adds a cohort of n learners with per pieces each, straight in
+// SQL (the service path hashes passwords and would take minutes), and
+// assigns evaluateur1 to it. A third of the pieces are graded and released,
+// a third deposited, the rest drafts. It returns the cohort id.
+func seedLarge(tb testing.TB, env *testenv.Env, n, per int) int64 {
+	tb.Helper()
+	ctx := context.Background()
+	fw := env.Platform.Catalog.Default()
+	kinds := fw.DeliverableKinds
+	guide := string(assessment.NewGuide().JSON())
+	now := time.Date(2026, 3, 1, 8, 0, 0, 0, time.UTC)
+	var cohortID int64
+	err := env.Platform.DB.Tx(ctx, func(tx *sql.Tx) error {
+		var hash string
+		if err := tx.QueryRowContext(ctx, `SELECT password_hash FROM users WHERE login='apprenant01'`).Scan(&hash); err != nil {
+			return err
+		}
+		res, err := tx.ExecContext(ctx, `INSERT INTO cohorts(name, framework_id, starts_on, ends_on, created_at) VALUES (?,?,?,?,?)`,
+			fmt.Sprintf("Promotion de charge %d", n), fw.ID, "2026-01-05", "2026-12-18", now.Format(time.RFC3339))
+		if err != nil {
+			return err
+		}
+		cohortID, _ = res.LastInsertId()
+		if _, err := tx.ExecContext(ctx, `INSERT INTO cohort_members(cohort_id, user_id, member_role) SELECT ?, id, 'assessor' FROM users WHERE login='evaluateur1'`, cohortID); err != nil {
+			return err
+		}
+		var assessorID int64
+		if err := tx.QueryRowContext(ctx, `SELECT id FROM users WHERE login='evaluateur2'`).Scan(&assessorID); err != nil {
+			return err
+		}
+		for i := 0; i < n; i++ {
+			res, err := tx.ExecContext(ctx, `INSERT INTO users(login, display_name, role, password_hash, created_at, password_changed_at) VALUES (?,?,?,?,?,?)`,
+				fmt.Sprintf("charge%d-%05d", cohortID, i), fmt.Sprintf("Apprenant %05d", i), "learner", hash, now.Format(time.RFC3339), now.Format(time.RFC3339))
+			if err != nil {
+				return err
+			}
+			uid, _ := res.LastInsertId()
+			if _, err := tx.ExecContext(ctx, `INSERT INTO cohort_members(cohort_id, user_id, member_role) VALUES (?,?,'learner')`, cohortID, uid); err != nil {
+				return err
+			}
+			for k := 0; k < per; k++ {
+				kind := kinds[(i+k)%len(kinds)]
+				at := now.Add(time.Duration(i*per+k) * time.Minute).Format(time.RFC3339Nano)
+				res, err := tx.ExecContext(ctx, `INSERT INTO pieces(learner_id, cohort_id, kind_id, title, draft, draft_saved_at, pseudonym, status, created_at)
+					VALUES (?,?,?,?,?,?,?,?,?)`, uid, cohortID, kind.ID, fmt.Sprintf("Pièce %d-%d", i, k), guide, at, fmt.Sprintf("Copie %d%d", i, k), "brouillon", at)
+				if err != nil {
+					return err
+				}
+				pid, _ := res.LastInsertId()
+				if k%3 == 2 {
+					continue
+				}
+				var links []assessment.CapacityLink
+				for _, l := range fw.Links(kind) {
+					for _, c := range l.Capacities {
+						links = append(links, assessment.CapacityLink{CapacityID: c.ID, FromKind: true})
+					}
+				}
+				criteria := assessment.CriteriaFor(fw, links)
+				lj, _ := json.Marshal(links)
+				cj, _ := json.Marshal(criteria)
+				res, err = tx.ExecContext(ctx, `INSERT INTO piece_versions(piece_id, number, title, body, links, criteria, sha256, deposited_at) VALUES (?,?,?,?,?,?,?,?)`,
+					pid, 1, "v1", guide, string(lj), string(cj), fmt.Sprintf("%064d", pid), at)
+				if err != nil {
+					return err
+				}
+				vid, _ := res.LastInsertId()
+				status := "depose"
+				if k%3 == 1 {
+					status = "evalue"
+					res, err := tx.ExecContext(ctx, `INSERT INTO gradings(version_id, assessor_id, role, state, decision, feedback, created_at, updated_at, released_at)
+						VALUES (?,?,?,?,?,?,?,?,?)`, vid, assessorID, "simple", "publie", "valide", "Bien.", at, at, at)
+					if err != nil {
+						return err
+					}
+					gid, _ := res.LastInsertId()
+					for j, c := range criteria {
+						if _, err := tx.ExecContext(ctx, `INSERT INTO grading_scores(grading_id, criterion_id, level) VALUES (?,?,?)`, gid, c, 2+j%2); err != nil {
+							return err
+						}
+					}
+				}
+				if _, err := tx.ExecContext(ctx, `UPDATE pieces SET latest_version_id=?, deposited_at=?, status=? WHERE id=?`, vid, at, status, pid); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return cohortID
+}
+
+var gradingIDRe = regexp.MustCompile(`^/evaluation/(\d+)$`)
+
+// openGrading starts evaluateur1's grading of the oldest deposited piece of
+// the cohort and returns the grading URL and a complete form for it.
+func openGrading(tb testing.TB, c *testenv.Client, cohortID int64) (string, url.Values) {
+	tb.Helper()
+	q := c.Get("/evaluation?statut=depose&promotion=" + strconv.FormatInt(cohortID, 10))
+	m := regexp.MustCompile(`action="/evaluation/pieces/(\d+)"`).FindStringSubmatch(q.Body)
+	if m == nil {
+		tb.Fatal("aucune pièce à évaluer dans la file")
+	}
+	r := c.Submit("/evaluation", "/evaluation/pieces/"+m[1], url.Values{})
+	if !gradingIDRe.MatchString(r.Location) {
+		tb.Fatalf("ouverture : %d %q", r.Status, r.Location)
+	}
+	page := c.Get(r.Location)
+	form := url.Values{"decision": {"valide"}, "feedback": {"Travail solide."}, "action": {"enregistrer"}, "_csrf": {testenv.CSRFToken(page.Body)}}
+	for _, lv := range regexp.MustCompile(`name="(niveau-[^"]+)"`).FindAllStringSubmatch(page.Body, -1) {
+		form.Set(lv[1], "2")
+	}
+	return r.Location, form
+}
+
+// statementsFor counts the SQL statements one request runs.
+func statementsFor(fn func()) int64 {
+	before := db.Statements()
+	fn()
+	return db.Statements() - before
+}
+
+// The queue and the grading save run a fixed number of statements, whatever
+// the size of the cohort.
+func TestStatementsPerRequestDoNotGrowWithLearners(t *testing.T) {
+	counts := map[int][2]int64{}
+	for _, n := range []int{10, 200} {
+		env := testenv.Start(t, true)
+		cohort := seedLarge(t, env, n, 6)
+		c := env.NewClient()
+		c.Login("evaluateur1", "demo")
+		path := "/evaluation?promotion=" + strconv.FormatInt(cohort, 10)
+		c.Get(path) // warm the session
+		q := statementsFor(func() {
+			if r := c.Get(path); r.Status != http.StatusOK {
+				t.Fatalf("file : %d", r.Status)
+			}
+		})
+		gurl, form := openGrading(t, c, cohort)
+		s := statementsFor(func() {
+			if r := c.Post(gurl, form); r.Status != http.StatusSeeOther {
+				t.Fatalf("enregistrement : %d %s", r.Status, testenv.Text(r.Body))
+			}
+		})
+		counts[n] = [2]int64{q, s}
+	}
+	if counts[10] != counts[200] {
+		t.Fatalf("requêtes SQL par requête HTTP (file, enregistrement) : %v pour 10 apprenants, %v pour 200", counts[10], counts[200])
+	}
+	t.Logf("requêtes SQL par requête HTTP : file %d, enregistrement d'une évaluation %d", counts[10][0], counts[10][1])
+}
+
+func BenchmarkQueue(b *testing.B) {
+	env := testenv.Start(b, true)
+	cohort := seedLarge(b, env, benchLearners(), 30)
+	c := env.NewClient()
+	c.Login("evaluateur1", "demo")
+	path := "/evaluation?promotion=" + strconv.FormatInt(cohort, 10)
+	b.ResetTimer()
+	for b.Loop() {
+		if r := c.Get(path); r.Status != http.StatusOK {
+			b.Fatalf("statut %d", r.Status)
+		}
+	}
+}
+
+func BenchmarkGradingSave(b *testing.B) {
+	env := testenv.Start(b, true)
+	cohort := seedLarge(b, env, benchLearners(), 30)
+	c := env.NewClient()
+	c.Login("evaluateur1", "demo")
+	gurl, form := openGrading(b, c, cohort)
+	b.ResetTimer()
+	for b.Loop() {
+		if r := c.Post(gurl, form); r.Status != http.StatusSeeOther {
+			b.Fatalf("statut %d", r.Status)
+		}
+	}
+}
+
+func benchLearners() int {
+	if n, err := strconv.Atoi(os.Getenv("CASP_BENCH_LEARNERS")); err == nil && n > 0 {
+		return n
+	}
+	return 1000
+}
+
+// TestLoadQueueAndGrading is a load run, not a timed test: with
+// CASP_LOAD=1 it seeds 1,000 learners × 30 pieces, sends a bounded number of
+// requests from 16 concurrent clients on loopback, and logs the latency
+// percentiles. It asserts only that every request succeeded.
+func TestLoadQueueAndGrading(t *testing.T) {
+	if os.Getenv("CASP_LOAD") != "1" {
+		t.Skip("charge : CASP_LOAD=1 pour l'exécuter")
+	}
+	env := testenv.Start(t, true)
+	cohort := seedLarge(t, env, benchLearners(), 30)
+	const clients, perClient = 16, 50
+	run := func(name string, req func(c *testenv.Client, i int) int) {
+		var mu sync.Mutex
+		var lat []time.Duration
+		var wg sync.WaitGroup
+		for w := 0; w < clients; w++ {
+			c := env.NewClient()
+			c.Login("evaluateur1", "demo")
+			wg.Add(1)
+			go func(w int) {
+				defer wg.Done()
+				for i := 0; i < perClient; i++ {
+					start := time.Now()
+					st := req(c, w*perClient+i)
+					d := time.Since(start)
+					if st >= 400 {
+						t.Errorf("%s : statut %d", name, st)
+						return
+					}
+					mu.Lock()
+					lat = append(lat, d)
+					mu.Unlock()
+				}
+			}(w)
+		}
+		wg.Wait()
+		sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
+		p := func(q float64) time.Duration { return lat[int(q*float64(len(lat)-1))] }
+		t.Logf("%s : %d requêtes, %d clients — p50 %v, p90 %v, p99 %v, max %v", name, len(lat), clients, p(.5), p(.9), p(.99), lat[len(lat)-1])
+	}
+	qpath := "/evaluation?promotion=" + strconv.FormatInt(cohort, 10)
+	run("file d'évaluation", func(c *testenv.Client, _ int) int { return c.Get(qpath).Status })
+	run("healthz", func(c *testenv.Client, _ int) int { return c.Get("/healthz").Status })
+	// Each client saves its own grading again and again.
+	forms := map[*testenv.Client][2]any{}
+	var fmu sync.Mutex
+	run("enregistrement d'une évaluation", func(c *testenv.Client, _ int) int {
+		fmu.Lock()
+		f, ok := forms[c]
+		if !ok {
+			u, form := openGrading(t, c, cohort)
+			f = [2]any{u, form}
+			forms[c] = f
+		}
+		fmu.Unlock()
+		return c.Post(f[0].(string), f[1].(url.Values)).Status
+	})
+}
