@@ -11,11 +11,12 @@ import (
 
 // QueueFilter narrows an assessor's queue.
 type QueueFilter struct {
-	KindID   string
-	CohortID int64
-	Status   Status
-	From, To time.Time // deposit date range (inclusive days); zero: open
-	Page     int       // from 1
+	KindID    string
+	CohortID  int64
+	Status    Status
+	From, To  time.Time // deposit date range (inclusive days); zero: open
+	DueBefore time.Time // only kinds due on or before this day
+	Page      int       // from 1
 }
 
 // QueuePageSize is how many pieces a queue page shows.
@@ -92,6 +93,10 @@ func (s *Service) Queue(ctx context.Context, assessor account.User, f QueueFilte
 	if assessor.Role == account.Manager {
 		member = `JOIN cohort_members m ON m.cohort_id=p.cohort_id AND m.user_id=? AND m.member_role='manager'`
 		where = append(where, `p.status='moderation'`)
+	}
+	if !f.DueBefore.IsZero() {
+		where = append(where, `EXISTS (SELECT 1 FROM deadlines dl WHERE dl.cohort_id=p.cohort_id AND dl.kind_id=p.kind_id AND dl.due_on<=?)`)
+		args = append(args, f.DueBefore.Format("2006-01-02"))
 	}
 	base := ` FROM pieces p ` + member + ` WHERE ` + strings.Join(where, " AND ")
 	q := Queue{ByStatus: map[string]int{}, Page: max(f.Page, 1)}

@@ -2,6 +2,7 @@ package server
 
 import (
 	"fmt"
+	"net/url"
 	"strconv"
 	"time"
 
@@ -36,6 +37,7 @@ func (s *Server) queue(c *fiber.Ctx) error {
 	f.Page, _ = strconv.Atoi(c.Query("page"))
 	f.From, _ = time.ParseInLocation("2006-01-02", c.Query("du"), views.Paris)
 	f.To, _ = time.ParseInLocation("2006-01-02", c.Query("au"), views.Paris)
+	f.DueBefore, _ = time.ParseInLocation("2006-01-02", c.Query("echeance"), views.Paris)
 	q, err := s.assess.Queue(ctx, *u, f)
 	if err != nil {
 		return err
@@ -46,10 +48,12 @@ func (s *Server) queue(c *fiber.Ctx) error {
 	}
 	d := queueData{Queue: q, Kinds: s.fw.DeliverableKinds, Cohorts: cohorts,
 		Statuses: []assessment.Status{assessment.Deposited, assessment.InGrading, assessment.Moderation},
-		Filter:   map[string]string{"type": f.KindID, "statut": string(f.Status), "promotion": c.Query("promotion"), "du": c.Query("du"), "au": c.Query("au")}}
+		Filter:   map[string]string{"type": f.KindID, "statut": string(f.Status), "promotion": c.Query("promotion"), "du": c.Query("du"), "au": c.Query("au"), "echeance": c.Query("echeance")}}
 	pageURL := func(n int) string {
 		v := c.Request().URI().QueryArgs()
-		args := fmt.Sprintf("?type=%s&statut=%s&promotion=%s&du=%s&au=%s&page=%d", v.Peek("type"), v.Peek("statut"), v.Peek("promotion"), v.Peek("du"), v.Peek("au"), n)
+		args := fmt.Sprintf("?type=%s&statut=%s&promotion=%s&du=%s&au=%s&echeance=%s&page=%d", url.QueryEscape(string(v.Peek("type"))),
+			url.QueryEscape(string(v.Peek("statut"))), url.QueryEscape(string(v.Peek("promotion"))), url.QueryEscape(string(v.Peek("du"))),
+			url.QueryEscape(string(v.Peek("au"))), url.QueryEscape(string(v.Peek("echeance"))), n)
 		return "/evaluation" + args
 	}
 	if q.Page > 1 {

@@ -168,3 +168,47 @@ func agreementCounts(t *testing.T, c *testenv.Client) [2]int {
 	b, _ := strconv.Atoi(m[2])
 	return [2]int{a, b}
 }
+
+func TestRectificationReplacesReleasedResult(t *testing.T) {
+	env := testenv.Start(t, true)
+	learner := env.NewClient()
+	learner.Login("apprenant09", "demo")
+	piece, id := depositNote(t, learner, "Note à rectifier")
+	ass := env.NewClient()
+	ass.Login("evaluateur2", "demo")
+	g := ass.Submit("/evaluation", "/evaluation/pieces/"+id, url.Values{}).Location
+	gradeAll(t, ass, g, "3", "valide", "Parfait.", "pret")
+	ass.Submit(g, g, url.Values{"action": {"publier"}})
+	// The released grading cannot be edited in place.
+	if r := gradeAll(t, ass, g, "0", "non_valide", "Changement discret.", "pret"); r.Status != http.StatusConflict {
+		t.Fatalf("modification d'une évaluation publiée : statut %d", r.Status)
+	}
+	v := ass.Get(piece + "/versions/1")
+	if !strings.Contains(v.Body, "Rectifier le résultat publié") {
+		t.Fatal("le bouton de rectification est absent")
+	}
+	r := ass.Submit(piece+"/versions/1", "/evaluation/pieces/"+id, url.Values{})
+	if r.Status != http.StatusSeeOther {
+		t.Fatalf("ouverture de la rectification : %d", r.Status)
+	}
+	page := testenv.Text(ass.Get(r.Location).Body)
+	if !strings.Contains(page, "Rectification") || !strings.Contains(page, "Résultat publié : Maîtrisé") {
+		t.Fatal("l'écran de rectification ne rappelle pas le résultat publié")
+	}
+	gradeAll(t, ass, r.Location, "1", "a_retravailler", "Après relecture : la synthèse reste descriptive.", "pret")
+	ass.Submit(r.Location, r.Location, url.Values{"action": {"publier"}})
+	got := testenv.Text(learner.Get(piece + "/versions/1").Body)
+	if !strings.Contains(got, "Après relecture") || strings.Contains(got, "Parfait.") {
+		t.Fatal("la rectification publiée ne remplace pas le résultat")
+	}
+	entries, _ := env.Platform.Accounts.AuditLog(t.Context(), account.AuditFilter{Action: account.ActionGrading})
+	n := 0
+	for _, e := range entries {
+		if e.ActorLogin == "evaluateur2" && strings.Contains(e.Detail, "Rectification") {
+			n++
+		}
+	}
+	if n < 2 {
+		t.Fatalf("rectification non journalisée (%d entrées)", n)
+	}
+}

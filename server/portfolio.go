@@ -551,6 +551,7 @@ type versionData struct {
 	Criteria   []criterionView
 	Settings   assessment.Settings
 	Owner      bool
+	CanRectify bool
 }
 
 type criterionView struct {
@@ -584,6 +585,9 @@ func (s *Server) loadVersion(c *fiber.Ctx) (*versionData, error) {
 		}
 		d := &versionData{Piece: piece, Kind: kind, Version: vr.Version, Result: vr.Result, Moderation: vr.Moderation,
 			Latest: i == 0, Owner: u.ID == piece.LearnerID}
+		// A released result is never edited: an assessor of the cohort may
+		// open a rectification, itself graded, released and audited.
+		d.CanRectify = u.Role == account.Assessor && d.Latest && vr.Result != nil
 		if d.Settings, err = s.assess.Settings(ctx, piece.CohortID); err != nil {
 			return nil, err
 		}

@@ -280,3 +280,22 @@ func TestAttachmentsCheckedByContent(t *testing.T) {
 		t.Fatalf("pièce jointe lue par un autre apprenant : %d", r.Status)
 	}
 }
+
+func TestExpiredSessionKeepsTypedText(t *testing.T) {
+	env := testenv.Start(t, true)
+	c := env.NewClient()
+	c.Login("apprenant12", "demo")
+	piece := createPiece(t, c, "note-synthese", "Note longue")
+	page := c.Get(piece)
+	tok := testenv.CSRFToken(page.Body)
+	// The session ends (logout elsewhere, timeout) while the learner types.
+	c.Submit("/", "/deconnexion", url.Values{})
+	text := "Un long paragraphe rédigé pendant une heure, qu'il ne faut surtout pas perdre."
+	r := c.Post(piece, url.Values{"_csrf": {tok}, "title": {"Note longue"}, "draft": {text}, "action": {"enregistrer"}})
+	if r.Status != http.StatusForbidden && r.Status != http.StatusUnauthorized {
+		t.Fatalf("statut %d", r.Status)
+	}
+	if got := testenv.Text(r.Body); !strings.Contains(got, text) || !strings.Contains(got, "Votre saisie n'est pas perdue") || !strings.Contains(got, "Texte de la pièce") {
+		t.Fatalf("le texte saisi n'est pas rendu : %s", testenv.Text(r.Body))
+	}
+}

@@ -139,8 +139,10 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 			}
 		case apperr.Unauthorized:
 			status, title = http.StatusUnauthorized, "Connexion nécessaire"
-		case apperr.Invalid, apperr.Conflict:
+		case apperr.Invalid:
 			status, title = http.StatusUnprocessableEntity, "Demande invalide"
+		case apperr.Conflict:
+			status, title = http.StatusConflict, "Action impossible"
 		case apperr.Throttled:
 			status, title = http.StatusTooManyRequests, "Trop de tentatives"
 		}
@@ -165,7 +167,7 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 		return c.Status(status).JSON(fiber.Map{"erreur": msg})
 	}
 	p := s.page(c, title, views.Link{Label: title})
-	p.Data = errorPage{Status: status, Message: msg}
+	p.Data = errorPage{Status: status, Message: msg, Typed: typedFields(c, status)}
 	c.Response().ResetBody()
 	if rerr := s.renderStatus(c, status, "error", p); rerr != nil {
 		s.log.Error("rendu de la page d'erreur", "err", rerr)
@@ -177,4 +179,32 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 type errorPage struct {
 	Status  int
 	Message string
+	Typed   []typedField
+}
+
+type typedField struct{ Name, Value string }
+
+var typedLabels = map[string]string{"draft": "Texte de la pièce", "title": "Titre", "feedback": "Retour à l'apprenant",
+	"objectifs": "Objectifs", "posture": "Posture professionnelle", "confidentialite": "Confidentialité", "public": "Public visé"}
+
+// typedFields returns what the user had typed in a form refused because
+// their session expired (or its token did), so that no text is lost: the
+// error page shows it to copy back after logging in again.
+func typedFields(c *fiber.Ctx, status int) []typedField {
+	if c.Method() != fiber.MethodPost || (status != http.StatusUnauthorized && status != http.StatusForbidden) {
+		return nil
+	}
+	var out []typedField
+	c.Request().PostArgs().VisitAll(func(k, v []byte) {
+		name := string(k)
+		if name == "_csrf" || name == "action" || strings.Contains(name, "password") || len(strings.TrimSpace(string(v))) < 20 {
+			return
+		}
+		label, ok := typedLabels[name]
+		if !ok {
+			label = "Autre saisie"
+		}
+		out = append(out, typedField{Name: label, Value: string(v)})
+	})
+	return out
 }

@@ -1,0 +1,835 @@
+package main
+
+// Browser journeys of the portfolio: a learner writes a piece with its
+// editor (guide d'entretien, cartographie d'acteurs, Markdown note), deposits
+// it, assessors grade it through the grading screen, and the learner reads
+// the result and their progress. Every page visited, error states included,
+// goes through audit (axe-core WCAG 2.1 A/AA and the French UI checks of
+// browser_test.go).
+//
+// The demo server is shared by all the browser tests: these journeys use
+// learners no other test uses (apprenant09, apprenant10, apprenant11) and
+// titles made unique per run, so that they find their own pieces in the
+// assessors' queue.
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
+)
+
+// portfolioTestTimeout bounds each journey; every tab is also bounded by
+// browserTestTimeout from its opening (see newSession).
+const portfolioTestTimeout = 90 * time.Second
+
+// journey is one test's run: its deadline, shared by the tabs it opens.
+type journey struct {
+	t        *testing.T
+	deadline time.Time
+	suffix   string // makes the titles unique to this run
+}
+
+func newJourney(t *testing.T) *journey {
+	t.Helper()
+	env(t) // fails or skips before the clock starts
+	return &journey{t: t, deadline: time.Now().Add(portfolioTestTimeout),
+		suffix: strconv.FormatInt(time.Now().UnixNano()%1_000_000, 36)}
+}
+
+// as opens a fresh browser context (its own cookies) signed in as user,
+// and audits the home page it lands on.
+func (j *journey) as(user string) context.Context {
+	t := j.t
+	t.Helper()
+	ctx, cancel := context.WithDeadline(newSession(t), j.deadline)
+	t.Cleanup(cancel)
+	login(t, ctx, user, "demo")
+	if f := audit(t, ctx); f.Path != "/" {
+		t.Fatalf("connexion de %s : arrivé sur %s (h1 %q), attendu l'accueil", user, f.URL, f.h1())
+	}
+	return ctx
+}
+
+// jsString quotes s as a JavaScript string literal.
+func jsString(s string) string {
+	b, _ := json.Marshal(s)
+	return string(b)
+}
+
+// byID is a CSS selector for an id with brackets or dots (phases[0].nom).
+func byID(id string) string { return `[id=` + jsString(id) + `]` }
+
+// submitForm clicks a button that sends a form, waits for the next page and
+// audits it.
+func submitForm(t *testing.T, ctx context.Context, sel string) pageFacts {
+	t.Helper()
+	clickAndWait(t, ctx, sel)
+	return audit(t, ctx)
+}
+
+// typeText types into a field with the keyboard.
+func typeText(t *testing.T, ctx context.Context, sel, text string) {
+	t.Helper()
+	if err := chromedp.Do(ctx, chromedp.SendKeys(chromedp.CSS(sel), text)); err != nil {
+		t.Fatalf("saisie dans %s : %v", sel, err)
+	}
+}
+
+// clearField empties a field as a person would: select its content, then
+// Backspace.
+func clearField(t *testing.T, ctx context.Context, sel string) {
+	t.Helper()
+	if err := chromedp.Do(ctx,
+		chromedp.Focus(chromedp.CSS(sel)),
+		chromedp.Evaluate[chromedp.Void](`document.activeElement.select()`),
+		chromedp.KeyEvent(kb.Backspace),
+	); err != nil {
+		t.Fatalf("effacement de %s : %v", sel, err)
+	}
+	if v := fieldValue(t, ctx, sel); v != "" {
+		t.Fatalf("%s vaut encore %q après effacement", sel, v)
+	}
+}
+
+// replaceText empties a field, then types text.
+func replaceText(t *testing.T, ctx context.Context, sel, text string) {
+	t.Helper()
+	clearField(t, ctx, sel)
+	typeText(t, ctx, sel, text)
+}
+
+func fieldValue(t testing.TB, ctx context.Context, sel string) string {
+	t.Helper()
+	v, err := chromedp.Run(ctx, chromedp.Value(chromedp.CSS(sel)))
+	if err != nil {
+		t.Fatalf("lecture de %s : %v", sel, err)
+	}
+	return v
+}
+
+// textOf is the visible text of the first element matching sel ("" if none).
+func textOf(t testing.TB, ctx context.Context, sel string) string {
+	t.Helper()
+	return eval[string](t, ctx, `(() => { const e = document.querySelector(`+jsString(sel)+`); return e ? e.innerText.trim() : ''; })()`)
+}
+
+func countOf(t testing.TB, ctx context.Context, sel string) int {
+	t.Helper()
+	return eval[int](t, ctx, `document.querySelectorAll(`+jsString(sel)+`).length`)
+}
+
+func clickOn(t *testing.T, ctx context.Context, sel string) {
+	t.Helper()
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(sel))); err != nil {
+		t.Fatalf("clic sur %s : %v", sel, err)
+	}
+}
+
+func isChecked(t testing.TB, ctx context.Context, sel string) bool {
+	t.Helper()
+	return eval[bool](t, ctx, `(() => { const e = document.querySelector(`+jsString(sel)+`); return !!(e && e.checked); })()`)
+}
+
+// chooseOption picks, in a <select>, the option whose text is label.
+func chooseOption(t *testing.T, ctx context.Context, sel, label string) {
+	t.Helper()
+	v := eval[string](t, ctx, `(() => {
+		const s = document.querySelector(`+jsString(sel)+`);
+		if (!s) return '\u0000absent';
+		const o = Array.from(s.options).find(o => o.text.trim() === `+jsString(label)+`);
+		return o ? o.value : '\u0000' + Array.from(s.options, o => o.text.trim()).join(' | ');
+	})()`)
+	if strings.HasPrefix(v, "\x00") {
+		t.Fatalf("%s : pas d'option « %s » (options : %s)", sel, label, v[1:])
+	}
+	if err := chromedp.Do(ctx, chromedp.SetValue(chromedp.CSS(sel), v)); err != nil {
+		t.Fatalf("choix de « %s » dans %s : %v", label, sel, err)
+	}
+}
+
+// isVisible tells whether an element is rendered with a size and not hidden.
+func isVisible(t testing.TB, ctx context.Context, sel string) bool {
+	t.Helper()
+	return eval[bool](t, ctx, `(() => {
+		const e = document.querySelector(`+jsString(sel)+`);
+		if (!e) return false;
+		const r = e.getBoundingClientRect(), s = getComputedStyle(e);
+		return r.width > 0 && r.height > 0 && s.visibility !== 'hidden' && s.display !== 'none';
+	})()`)
+}
+
+// waitText polls until the element's text contains want, up to d.
+func waitText(t testing.TB, ctx context.Context, sel, want string, d time.Duration) bool {
+	t.Helper()
+	for end := time.Now().Add(d); ; {
+		if strings.Contains(textOf(t, ctx, sel), want) {
+			return true
+		}
+		if time.Now().After(end) {
+			return false
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+var pieceURLRe = regexp.MustCompile(`^/portfolio/(\d+)$`)
+
+// createPiece goes through /portfolio/nouvelle: the type chosen by its
+// visible label, the title typed; it returns the new piece's id.
+func createPiece(t *testing.T, ctx context.Context, kindLabel, title string) int64 {
+	t.Helper()
+	f := checkPage(t, ctx, "/portfolio/nouvelle")
+	if f.h1() != "Créer une pièce" {
+		t.Errorf("/portfolio/nouvelle : h1 %q, attendu « Créer une pièce »", f.h1())
+	}
+	id := eval[string](t, ctx, `(() => {
+		const l = Array.from(document.querySelectorAll('input[name=kind] + label')).find(l => l.innerText.trim() === `+jsString(kindLabel)+`);
+		return l ? l.htmlFor : '';
+	})()`)
+	if id == "" {
+		t.Fatalf("/portfolio/nouvelle : aucun type de production intitulé « %s »", kindLabel)
+	}
+	clickOn(t, ctx, `label[for=`+jsString(id)+`]`)
+	if !isChecked(t, ctx, byID(id)) {
+		t.Errorf("clic sur l'étiquette « %s » : le bouton radio n'est pas coché", kindLabel)
+	}
+	typeText(t, ctx, "#title", title)
+	f = submitForm(t, ctx, `main form[action="/portfolio"] button[type=submit]`)
+	m := pieceURLRe.FindStringSubmatch(f.Path)
+	if m == nil {
+		t.Fatalf("création de « %s » : arrivé sur %s (h1 %q), attendu /portfolio/<numéro>", title, f.URL, f.h1())
+	}
+	if f.h1() != title {
+		t.Errorf("%s : h1 %q, attendu le titre %q", f.Path, f.h1(), title)
+	}
+	wantText(t, f, "La pièce a été créée.")
+	if got := textOf(t, ctx, "p.kicker"); got != kindLabel {
+		t.Errorf("%s : type affiché %q, attendu %q", f.Path, got, kindLabel)
+	}
+	n, _ := strconv.ParseInt(m[1], 10, 64)
+	return n
+}
+
+// pieceStatus is the status shown at the top of a piece page.
+func pieceStatus(t testing.TB, ctx context.Context) string {
+	t.Helper()
+	return textOf(t, ctx, ".piece-status .status")
+}
+
+// openFromQueue finds the piece in the assessor's queue (filtered by kind)
+// by its title, checks its row, and clicks its button: « Évaluer »
+// (or « Reprendre »). It returns the grading page.
+func openFromQueue(t *testing.T, ctx context.Context, kindID string, pieceID int64, title string) pageFacts {
+	t.Helper()
+	f := checkPage(t, ctx, "/evaluation?type="+kindID)
+	if f.h1() != "Pièces à évaluer" {
+		t.Errorf("/evaluation : h1 %q, attendu « Pièces à évaluer »", f.h1())
+	}
+	type row struct {
+		Found  bool   `json:"found"`
+		Text   string `json:"text"`
+		Action string `json:"action"`
+		Button string `json:"button"`
+		Link   string `json:"link"`
+	}
+	r := eval[row](t, ctx, `(() => {
+		const tr = Array.from(document.querySelectorAll('main table tbody tr')).find(tr => tr.querySelector('th').innerText.includes(`+jsString(title)+`));
+		if (!tr) return {found: false, text: '', action: '', button: '', link: ''};
+		const form = tr.querySelector('form'), a = tr.querySelector('a[href^="/evaluation/"]');
+		return {found: true, text: tr.innerText.replace(/\s+/g, ' ').trim(),
+			action: form ? form.getAttribute('action') : '', button: form ? form.querySelector('button').innerText.trim() : '',
+			link: a ? a.getAttribute('href') : ''};
+	})()`)
+	if !r.Found {
+		t.Fatalf("/evaluation?type=%s : pas de ligne pour « %s » ; liste : %q", kindID, title, textOf(t, ctx, "main table tbody"))
+	}
+	want := fmt.Sprintf("/evaluation/pieces/%d", pieceID)
+	switch {
+	case r.Link != "":
+		return submitForm(t, ctx, `main a[href=`+jsString(r.Link)+`]`)
+	case r.Action != want:
+		t.Fatalf("ligne de « %s » dans la file : formulaire %q, attendu %s ; ligne : %s", title, r.Action, want, r.Text)
+	case !strings.HasPrefix(r.Button, "Évaluer"):
+		t.Errorf("ligne de « %s » : bouton %q, attendu « Évaluer »", title, r.Button)
+	}
+	f = submitForm(t, ctx, `form[action="`+want+`"] button[type=submit]`)
+	if !regexp.MustCompile(`^/evaluation/\d+$`).MatchString(f.Path) {
+		t.Fatalf("« Évaluer » sur « %s » : arrivé sur %s (h1 %q)", title, f.URL, f.h1())
+	}
+	if want := "Évaluer « " + title + " »"; f.h1() != want {
+		t.Errorf("%s : h1 %q, attendu %q", f.Path, f.h1(), want)
+	}
+	return f
+}
+
+// gradeAll fills the grading screen: level(i) for the i-th criterion (by a
+// click on its label), the decision, the feedback; then « Marquer prête à
+// publier » and « Publier l'évaluation ». It returns the criteria graded.
+func gradeAll(t *testing.T, ctx context.Context, level func(i int) int, decision, decisionLabel, feedback string) []string {
+	t.Helper()
+	where := readPage(t, ctx).Path
+	criteria := eval[[]string](t, ctx, `Array.from(document.querySelectorAll('fieldset.criterion'), f => f.id.replace(/^niveau-/, ''))`)
+	if len(criteria) == 0 {
+		t.Fatalf("%s : aucun critère dans la grille", where)
+	}
+	for i, c := range criteria {
+		id := fmt.Sprintf("niveau-%s-%d", c, level(i))
+		clickOn(t, ctx, `label[for=`+jsString(id)+`]`)
+		if !isChecked(t, ctx, byID(id)) {
+			t.Errorf("%s : le clic sur le niveau %d du critère %s ne coche pas le bouton", where, level(i), c)
+		}
+	}
+	lbl := `label[for="decision-` + decision + `"]`
+	if got := textOf(t, ctx, lbl); got != decisionLabel {
+		t.Errorf("%s : décision %s intitulée %q, attendu %q", where, decision, got, decisionLabel)
+	}
+	clickOn(t, ctx, lbl)
+	typeText(t, ctx, "#feedback", feedback)
+
+	f := submitForm(t, ctx, `main button[name=action][value=pret]`)
+	if f.Path != where {
+		t.Fatalf("« Marquer prête à publier » : arrivé sur %s (h1 %q), attendu %s ; erreurs : %q", f.URL, f.h1(), where, textOf(t, ctx, ".error-summary"))
+	}
+	wantText(t, f, "Évaluation complète : elle est prête à publier.", "Prêt à publier")
+	for i, c := range criteria {
+		if id := fmt.Sprintf("niveau-%s-%d", c, level(i)); !isChecked(t, ctx, byID(id)) {
+			t.Errorf("%s : après l'enregistrement, le niveau %d du critère %s n'est plus coché", where, level(i), c)
+		}
+	}
+	if !isChecked(t, ctx, "#decision-"+decision) || fieldValue(t, ctx, "#feedback") != feedback {
+		t.Errorf("%s : après l'enregistrement, décision ou retour perdus (retour %q)", where, fieldValue(t, ctx, "#feedback"))
+	}
+	pub := `main button[name=action][value=publier]`
+	if got := textOf(t, ctx, pub); got != "Publier l'évaluation" {
+		t.Fatalf("%s : bouton de publication %q, attendu « Publier l'évaluation »", where, got)
+	}
+	f = submitForm(t, ctx, pub)
+	if f.Path != "/evaluation" {
+		t.Errorf("« Publier l'évaluation » : arrivé sur %s (h1 %q), attendu /evaluation", f.URL, f.h1())
+	}
+	wantText(t, f, "Évaluation publiée.")
+	return criteria
+}
+
+// depositReceipt checks the accusé de dépôt the deposit leads to and
+// returns its SHA-256.
+func depositReceipt(t *testing.T, f pageFacts, ctx context.Context, pieceID int64, version int) string {
+	t.Helper()
+	want := fmt.Sprintf("/portfolio/%d/versions/%d/accuse", pieceID, version)
+	if f.Path != want {
+		t.Fatalf("dépôt : arrivé sur %s (h1 %q), attendu l'accusé %s ; erreurs : %q", f.URL, f.h1(), want, textOf(t, ctx, ".error-summary"))
+	}
+	if f.h1() != "Accusé de dépôt" {
+		t.Errorf("%s : h1 %q", f.Path, f.h1())
+	}
+	wantText(t, f, "Pièce déposée. Voici votre accusé de dépôt : conservez-le.")
+	sum := textOf(t, ctx, "code.hash")
+	if !regexp.MustCompile(`^[0-9a-f]{64}$`).MatchString(sum) {
+		t.Errorf("%s : empreinte %q, attendu 64 chiffres hexadécimaux (SHA-256)", f.Path, sum)
+	}
+	if got := textOf(t, ctx, "dl.summary"); !strings.Contains(got, "Version\n"+strconv.Itoa(version)) && !strings.Contains(got, "Version\t"+strconv.Itoa(version)) {
+		t.Errorf("%s : version %d absente du récapitulatif %q", f.Path, version, got)
+	}
+	return sum
+}
+
+func TestBrowserGuideJourney(t *testing.T) {
+	j := newJourney(t)
+	title := "Guide d'entretien d'accueil au CCAS " + j.suffix
+	learner := j.as("apprenant09")
+	pieceID := createPiece(t, learner, "Guide d'entretien", title)
+	piece := fmt.Sprintf("/portfolio/%d", pieceID)
+	if got := pieceStatus(t, learner); !strings.Contains(got, "Brouillon") {
+		t.Errorf("%s : état %q, attendu « Brouillon »", piece, got)
+	}
+
+	// The guide, typed with the keyboard.
+	want := map[string]string{
+		"#objectifs":                             "Comprendre la demande de la personne et repérer ses besoins prioritaires.",
+		"#public":                                "Adultes isolés reçus pour la première fois au CCAS.",
+		"#duree":                                 "50",
+		byID("phases[0].nom"):                    "Accueil et présentation du cadre",
+		byID("phases[0].questions[0].question"):  "Comment souhaitez-vous que je vous appelle ?",
+		byID("phases[0].questions[0].intention"): "Installer une relation de confiance.",
+		byID("phases[0].questions[1].question"):  "Savez-vous comment se déroule cet entretien ?",
+		byID("phases[0].questions[1].intention"): "Expliquer le cadre et la confidentialité.",
+		byID("phases[1].nom"):                    "Exploration de la situation",
+		byID("phases[1].questions[0].question"):  "Qu'est-ce qui vous amène aujourd'hui ?",
+		byID("phases[1].questions[0].intention"): "Faire émerger la demande explicite.",
+		byID("phases[1].questions[1].question"):  "Quelles démarches avez-vous déjà engagées ?",
+		byID("phases[1].questions[1].intention"): "Repérer les ressources déjà mobilisées.",
+		"#confidentialite":                       "Bureau fermé ; la personne est informée de l'usage de ses données.",
+	}
+	order := []string{"#objectifs", "#public", "#duree",
+		byID("phases[0].nom"), byID("phases[0].questions[0].question"), byID("phases[0].questions[0].intention"),
+		byID("phases[0].questions[1].question"), byID("phases[0].questions[1].intention"),
+		byID("phases[1].nom"), byID("phases[1].questions[0].question"), byID("phases[1].questions[0].intention"),
+		byID("phases[1].questions[1].question"), byID("phases[1].questions[1].intention"), "#confidentialite"}
+	for _, sel := range order {
+		replaceText(t, learner, sel, want[sel])
+	}
+	clickOn(t, learner, `label[for="contexte-telephonique"]`)
+	const posture = "Écoute active, reformulation, neutralité bienveillante."
+	typeText(t, learner, "#posture", posture)
+	f := submitForm(t, learner, `main button[name=action][value=enregistrer]`)
+	if f.Path != piece {
+		t.Fatalf("« Enregistrer le brouillon » : arrivé sur %s (h1 %q), attendu %s", f.URL, f.h1(), piece)
+	}
+	wantText(t, f, "Brouillon enregistré.")
+	for _, sel := range order {
+		if got := fieldValue(t, learner, sel); got != want[sel] {
+			t.Errorf("après l'enregistrement, %s vaut %q, attendu %q", sel, got, want[sel])
+		}
+	}
+	if countOf(t, learner, byID("phases[0].questions[2].question")) != 1 {
+		t.Errorf("après l'enregistrement, pas de ligne vide pour une troisième question de la phase 1")
+	}
+
+	// Deposit with the posture emptied: error summary, message by the
+	// field, everything else kept.
+	clearField(t, learner, "#posture")
+	f = submitForm(t, learner, `main button[name=action][value=deposer]`)
+	if f.Path != piece {
+		t.Fatalf("dépôt sans posture : arrivé sur %s (h1 %q), attendu %s avec l'erreur", f.URL, f.h1(), piece)
+	}
+	const postureMsg = "Décrivez la posture professionnelle attendue."
+	if !isVisible(t, learner, ".error-summary") {
+		t.Errorf("dépôt sans posture : pas de récapitulatif d'erreurs visible")
+	}
+	if got := textOf(t, learner, ".error-summary"); !strings.Contains(got, postureMsg) {
+		t.Errorf("récapitulatif d'erreurs %q, attendu « %s »", got, postureMsg)
+	}
+	if href := eval[string](t, learner, `(() => { const a = document.querySelector('.error-summary a'); return a ? a.getAttribute('href') : ''; })()`); href != "#posture" {
+		t.Errorf("le lien du récapitulatif mène à %q, attendu #posture", href)
+	}
+	if got := textOf(t, learner, "#posture-error"); !strings.Contains(got, postureMsg) {
+		t.Errorf("#posture-error %q, attendu « %s » à côté du champ", got, postureMsg)
+	}
+	if inv := eval[string](t, learner, `document.getElementById('posture').getAttribute('aria-invalid') || ''`); inv != "true" {
+		t.Errorf("#posture : aria-invalid=%q, attendu \"true\"", inv)
+	}
+	if d := eval[string](t, learner, `document.getElementById('posture').getAttribute('aria-describedby') || ''`); !strings.Contains(d, "posture-error") {
+		t.Errorf("#posture : aria-describedby=%q ne désigne pas le message d'erreur", d)
+	}
+	if !eval[bool](t, learner, `document.activeElement === document.querySelector('.error-summary')`) {
+		t.Errorf("dépôt sans posture : le focus n'est pas sur le récapitulatif d'erreurs")
+	}
+	for _, sel := range order {
+		if got := fieldValue(t, learner, sel); got != want[sel] {
+			t.Errorf("après l'erreur de dépôt, %s vaut %q, attendu la saisie %q", sel, got, want[sel])
+		}
+	}
+	if !isChecked(t, learner, "#contexte-telephonique") {
+		t.Errorf("après l'erreur de dépôt, le contexte « Accueil téléphonique » n'est plus coché")
+	}
+	if got := pieceStatus(t, learner); !strings.Contains(got, "Brouillon") {
+		t.Errorf("après l'erreur de dépôt : état %q, attendu « Brouillon »", got)
+	}
+
+	typeText(t, learner, "#posture", posture)
+	f = submitForm(t, learner, `main button[name=action][value=deposer]`)
+	sum1 := depositReceipt(t, f, learner, pieceID, 1)
+	f = checkPage(t, learner, piece)
+	if got := pieceStatus(t, learner); !strings.Contains(got, "Déposé") {
+		t.Errorf("%s après le dépôt : état %q, attendu « Déposé »", piece, got)
+	}
+	if countOf(t, learner, "#editeur") != 0 {
+		t.Errorf("%s : l'éditeur est encore proposé alors que la version 1 est déposée", piece)
+	}
+	wantText(t, f, "Version 1")
+
+	// evaluateur1 returns it for rework.
+	const feedback1 = "Guide clair. Précisez l'intention de la question sur le cadre de l'entretien."
+	ev := j.as("evaluateur1")
+	f = openFromQueue(t, ev, "guide-entretien", pieceID, title)
+	wantText(t, f, "Correction simple", "Accueil et présentation du cadre", "Qu'est-ce qui vous amène aujourd'hui ?")
+	crit1 := gradeAll(t, ev, func(i int) int { return 2 + i%2 }, "a_retravailler", "À retravailler", feedback1)
+
+	// The learner reads the result and reworks the piece.
+	learner = j.as("apprenant09")
+	f = checkPage(t, learner, piece)
+	if got := pieceStatus(t, learner); !strings.Contains(got, "À retravailler") {
+		t.Errorf("%s après la publication : état %q, attendu « À retravailler »", piece, got)
+	}
+	v1 := piece + "/versions/1"
+	f = checkPage(t, learner, v1)
+	wantText(t, f, feedback1, "À retravailler", "Acquis", "Maîtrisé")
+	if n := countOf(t, learner, "section.feedback tbody tr"); n != len(crit1) {
+		t.Errorf("%s : %d lignes de critères dans le retour, attendu %d", v1, n, len(crit1))
+	}
+	if got := textOf(t, learner, "code.hash"); got != sum1 {
+		t.Errorf("%s : empreinte %q, attendu celle de l'accusé %q", v1, got, sum1)
+	}
+
+	f = checkPage(t, learner, piece)
+	if countOf(t, learner, "#editeur") != 1 {
+		t.Fatalf("%s « À retravailler » : pas d'éditeur pour préparer la version 2", piece)
+	}
+	wantText(t, f, "Brouillon de la version 2")
+	intent := byID("phases[0].questions[1].intention")
+	if got := fieldValue(t, learner, intent); got != want[intent] {
+		t.Errorf("brouillon de la version 2 : %s vaut %q, attendu le contenu de la version 1 %q", intent, got, want[intent])
+	}
+	const intent2 = "Présenter le cadre, la durée et les règles de confidentialité de l'entretien."
+	replaceText(t, learner, intent, intent2)
+	f = submitForm(t, learner, `main button[name=action][value=deposer]`)
+	sum2 := depositReceipt(t, f, learner, pieceID, 2)
+	if sum2 == sum1 {
+		t.Errorf("la version 2, modifiée, a la même empreinte que la version 1")
+	}
+	f = checkPage(t, learner, v1)
+	wantText(t, f, feedback1, want[intent])
+	if strings.Contains(f.Text, intent2) {
+		t.Errorf("%s montre le texte de la version 2", v1)
+	}
+	f = checkPage(t, learner, piece+"/versions/2")
+	wantText(t, f, intent2, "En attente d'évaluation")
+
+	// evaluateur1 validates version 2.
+	const feedback2 = "La version 2 explicite bien le cadre : guide validé."
+	ev = j.as("evaluateur1")
+	f = openFromQueue(t, ev, "guide-entretien", pieceID, title)
+	wantText(t, f, "version 2", intent2)
+	gradeAll(t, ev, func(i int) int { return 2 + (i+1)%2 }, "valide", "Validé", feedback2)
+
+	learner = j.as("apprenant09")
+	f = checkPage(t, learner, piece)
+	if got := pieceStatus(t, learner); !strings.Contains(got, "Évalué") {
+		t.Errorf("%s après la validation : état %q, attendu « Évalué »", piece, got)
+	}
+	f = checkPage(t, learner, v1)
+	wantText(t, f, feedback1)
+	f = checkPage(t, learner, piece+"/versions/2")
+	wantText(t, f, feedback2, "Validé")
+	f = checkPage(t, learner, "/progression")
+	type capRow struct {
+		Found  bool   `json:"found"`
+		State  string `json:"state"`
+		Class  string `json:"class"`
+		Pieces string `json:"pieces"`
+	}
+	r := eval[capRow](t, learner, `(() => {
+		const tr = Array.from(document.querySelectorAll('table.progress tbody tr')).find(tr =>
+			tr.cells[0].innerText.trim() === '1.4' && tr.cells[1].innerText.trim() === 'Préparer et conduire un entretien.');
+		if (!tr) return {found: false, state: '', class: '', pieces: ''};
+		const cap = tr.cells[2].querySelector('.cap');
+		return {found: true, state: tr.cells[2].innerText.trim(), class: cap ? cap.className : '', pieces: tr.cells[3].innerText};
+	})()`)
+	switch {
+	case !r.Found:
+		t.Errorf("/progression : pas de ligne 1.4 « Préparer et conduire un entretien. »")
+	case !strings.Contains(r.State, "✓") || !strings.Contains(r.State, "Acquise") || !strings.Contains(r.Class, "cap-acquise"):
+		t.Errorf("/progression, 1.4 « Préparer et conduire un entretien. » : état %q (classe %q), attendu « ✓ Acquise »", r.State, r.Class)
+	case !strings.Contains(r.Pieces, title):
+		t.Errorf("/progression, 1.4/cap/1 : pièces %q, attendu « %s »", r.Pieces, title)
+	}
+}
+
+func TestBrowserActorMapJourney(t *testing.T) {
+	j := newJourney(t)
+	title := "Cartographie de l'insertion à Tours " + j.suffix
+	learner := j.as("apprenant10")
+	pieceID := createPiece(t, learner, "Cartographie et répertoire d'acteurs et de dispositifs", title)
+	piece := fmt.Sprintf("/portfolio/%d", pieceID)
+
+	actors := []struct{ name, kind, domain string }{
+		{"Mission locale de Tours", "Association", "Emploi"},
+		{"CCAS de Tours", "Établissement public", "Social"},
+		{"Centre de formation AFPA", "Organisme de formation", "Formation"},
+	}
+	typeText(t, learner, "#titre", "Acteurs de l'insertion des jeunes")
+	typeText(t, learner, "#thematique", "Insertion des jeunes")
+	typeText(t, learner, "#territoire", "Tours Métropole")
+	if n := countOf(t, learner, `input[name$=".nom"][name^="acteurs["]`); n != 3 {
+		t.Errorf("%s : %d lignes d'acteurs vides, attendu 3", piece, n)
+	}
+	for i, a := range actors {
+		base := fmt.Sprintf("acteurs[%d]", i)
+		typeText(t, learner, byID(base+".nom"), a.name)
+		typeText(t, learner, byID(base+".type"), a.kind)
+		chooseOption(t, learner, byID(base+".domaine"), a.domain)
+	}
+	if n := countOf(t, learner, `select[id^="relations["][id$=".de"] option:not([value=""])`); n != 0 {
+		t.Errorf("%s : les listes de relations proposent %d acteurs avant tout enregistrement", piece, n)
+	}
+	f := submitForm(t, learner, `main button[name=action][value=enregistrer]`)
+	if f.Path != piece {
+		t.Fatalf("« Enregistrer le brouillon » : arrivé sur %s (h1 %q)", f.URL, f.h1())
+	}
+	wantText(t, f, "Brouillon enregistré.")
+	for i, a := range actors {
+		base := fmt.Sprintf("acteurs[%d]", i)
+		if got := fieldValue(t, learner, byID(base+".nom")); got != a.name {
+			t.Errorf("après l'enregistrement, %s.nom vaut %q, attendu %q", base, got, a.name)
+		}
+		if got := eval[string](t, learner, `(s => s.options[s.selectedIndex].text)(document.getElementById(`+jsString(base+".domaine")+`))`); got != a.domain {
+			t.Errorf("après l'enregistrement, %s.domaine vaut %q, attendu %q", base, got, a.domain)
+		}
+	}
+	if n := countOf(t, learner, `input[name$=".nom"][name^="acteurs["]`); n != 6 {
+		t.Errorf("après l'enregistrement de 3 acteurs : %d lignes d'acteurs, attendu 6 (3 + 3 vides)", n)
+	}
+
+	// Relations between the actors now saved.
+	chooseOption(t, learner, byID("relations[0].de"), actors[0].name)
+	chooseOption(t, learner, byID("relations[0].vers"), actors[1].name)
+	chooseOption(t, learner, byID("relations[0].nature"), "Orientation")
+	typeText(t, learner, byID("relations[0].commentaire"), "Orientation des jeunes en difficulté de logement")
+	chooseOption(t, learner, byID("relations[1].de"), actors[2].name)
+	chooseOption(t, learner, byID("relations[1].vers"), actors[0].name)
+	chooseOption(t, learner, byID("relations[1].nature"), "Partenariat")
+	chooseOption(t, learner, byID("relations[1].sens"), "↔ dans les deux sens")
+	f = submitForm(t, learner, `main button[name=action][value=enregistrer]`)
+	if f.Path != piece {
+		t.Fatalf("enregistrement des relations : arrivé sur %s (h1 %q) ; erreurs : %q", f.URL, f.h1(), textOf(t, learner, ".error-summary"))
+	}
+	wantText(t, f, "Brouillon enregistré.")
+	type svgFacts struct {
+		Found     bool   `json:"found"`
+		Text      string `json:"text"`
+		Name      string `json:"name"`
+		Relations int    `json:"relations"`
+		Legend    string `json:"legend"`
+	}
+	readSVG := func(where string) svgFacts {
+		t.Helper()
+		s := eval[svgFacts](t, learner, `(() => {
+			const s = document.querySelector('.actor-map svg[role=img]');
+			if (!s) return {found: false, text: '', name: '', relations: 0, legend: ''};
+			const name = (s.getAttribute('aria-labelledby') || '').split(/\s+/).map(id => { const e = document.getElementById(id); return e ? e.textContent : ''; }).join(' ');
+			const leg = s.querySelector('.legende');
+			return {found: true, text: s.textContent, name: name, relations: s.querySelectorAll('[data-relation]').length, legend: leg ? leg.textContent : ''};
+		})()`)
+		if !s.Found {
+			t.Fatalf("%s : pas de schéma .actor-map svg[role=img]", where)
+		}
+		for _, a := range actors {
+			if !strings.Contains(s.Text, a.name) {
+				t.Errorf("%s : le schéma ne nomme pas « %s »", where, a.name)
+			}
+		}
+		if s.Relations != 2 {
+			t.Errorf("%s : %d relations tracées dans le schéma, attendu 2", where, s.Relations)
+		}
+		for _, w := range []string{"Nature des relations", "Orientation", "Partenariat"} {
+			if !strings.Contains(s.Legend, w) {
+				t.Errorf("%s : la légende du schéma %q ne contient pas « %s »", where, s.Legend, w)
+			}
+		}
+		if strings.TrimSpace(s.Name) == "" {
+			t.Errorf("%s : le schéma (role=img) n'a pas de nom accessible", where)
+		}
+		return s
+	}
+	readSVG(piece)
+	if got := fieldValue(t, learner, byID("relations[1].sens")); got != "double" {
+		t.Errorf("après l'enregistrement, relations[1].sens vaut %q, attendu \"double\"", got)
+	}
+
+	f = submitForm(t, learner, `main button[name=action][value=deposer]`)
+	depositReceipt(t, f, learner, pieceID, 1)
+	v1 := piece + "/versions/1"
+	f = checkPage(t, learner, v1)
+	readSVG(v1)
+	wantText(t, f, "Acteurs (3)", "Relations (2)", "Tours Métropole", "Établissement public", "Partenariat",
+		"Orientation des jeunes en difficulté de logement")
+	type tableRow []string
+	rels := eval[[]tableRow](t, learner, `Array.from(document.querySelectorAll('.document.carte table')).filter(t => t.caption && t.caption.innerText.startsWith('Relations'))
+		.flatMap(t => Array.from(t.tBodies[0].rows, r => Array.from(r.cells, c => c.innerText.trim())))`)
+	if len(rels) != 2 || rels[0][0] != actors[0].name || rels[0][1] != actors[1].name || rels[1][0] != actors[2].name || rels[1][1] != actors[0].name {
+		t.Errorf("%s : tableau des relations %q, attendu %s → %s et %s → %s", v1, rels, actors[0].name, actors[1].name, actors[2].name, actors[0].name)
+	}
+	link := eval[string](t, learner, `(() => { const a = Array.from(document.querySelectorAll('main a')).find(a => a.innerText.trim() === 'Télécharger le schéma (SVG)'); return a ? a.getAttribute('href') : ''; })()`)
+	if link != v1+"/carte.svg" {
+		t.Errorf("%s : lien « Télécharger le schéma (SVG) » %q, attendu %s/carte.svg", v1, link, v1)
+	}
+	if link != "" {
+		type download struct {
+			Status int    `json:"status"`
+			Type   string `json:"type"`
+			Head   string `json:"head"`
+		}
+		d, err := chromedp.Run(learner, chromedp.Evaluate[download](`fetch(`+jsString(link)+`, {credentials: 'same-origin'})
+			.then(r => r.text().then(b => ({status: r.status, type: r.headers.get('content-type') || '', head: b.slice(0, 200)})))`, chromedp.EvalAwaitPromise))
+		switch {
+		case err != nil:
+			t.Errorf("téléchargement de %s : %v", link, err)
+		case d.Status != 200 || !strings.HasPrefix(d.Type, "image/svg+xml"):
+			t.Errorf("%s : réponse %d, type %q, attendu 200 image/svg+xml", link, d.Status, d.Type)
+		case !strings.HasPrefix(d.Head, "<svg"):
+			t.Errorf("%s : le fichier commence par %q, attendu « <svg »", link, d.Head)
+		}
+	}
+
+	// Double marking: two blind assessors.
+	const fb1 = "Première lecture : schéma lisible, relations justifiées."
+	const fb2 = "Seconde lecture : répertoire complet, à enrichir des dispositifs."
+	e1 := j.as("evaluateur1")
+	f = openFromQueue(t, e1, "cartographie-acteurs", pieceID, title)
+	wantText(t, f, "Première correction", "correction à l'aveugle", actors[2].name)
+	gradeAll(t, e1, func(int) int { return 3 }, "valide", "Validé", fb1)
+
+	// evaluateur1 has marked this version: the queue must not offer to mark
+	// it again.
+	f = checkPage(t, e1, "/evaluation?type=cartographie-acteurs")
+	form := fmt.Sprintf(`form[action="/evaluation/pieces/%d"] button[type=submit]`, pieceID)
+	if countOf(t, e1, form) > 0 {
+		t.Errorf("/evaluation : evaluateur1 a publié sa première correction de « %s » mais la file lui propose encore %q",
+			title, textOf(t, e1, form))
+		g := submitForm(t, e1, form)
+		t.Errorf("… et ce bouton mène à %s : %q (h1 %q)", g.Path, excerpt(g.Text, []int{0, min(len(g.Text), 200)}), g.h1())
+	}
+
+	// Before the second marking, the learner sees no result.
+	learner = j.as("apprenant10")
+	f = checkPage(t, learner, v1)
+	if strings.Contains(f.Text, fb1) {
+		t.Errorf("%s : l'apprenant voit la première correction avant la seconde", v1)
+	}
+	wantText(t, f, "En attente d'évaluation")
+
+	e2 := j.as("evaluateur2")
+	f = openFromQueue(t, e2, "cartographie-acteurs", pieceID, title)
+	wantText(t, f, "Seconde correction", "correction à l'aveugle")
+	if strings.Contains(f.Text, fb1) || strings.Contains(f.Text, "Olivier Marchand") {
+		t.Errorf("%s : la seconde correctrice voit la première correction", f.Path)
+	}
+	gradeAll(t, e2, func(int) int { return 2 }, "valide", "Validé", fb2)
+
+	learner = j.as("apprenant10")
+	f = checkPage(t, learner, piece)
+	if got := pieceStatus(t, learner); !strings.Contains(got, "Évalué") {
+		t.Errorf("%s après les deux corrections : état %q, attendu « Évalué »", piece, got)
+	}
+	wantText(t, f, "double correction")
+	f = checkPage(t, learner, v1)
+	wantText(t, f, "Validé", "double correction concordante", fb1, fb2)
+	levels := eval[[]string](t, learner, `Array.from(document.querySelectorAll('section.feedback tbody tr td:nth-child(3)'), c => c.innerText.trim())`)
+	if len(levels) == 0 {
+		t.Errorf("%s : aucun niveau par critère", v1)
+	}
+	for _, l := range levels {
+		if l != "✓ Acquis" {
+			t.Errorf("%s : niveau %q, attendu « ✓ Acquis » (le plus bas des deux corrections concordantes)", v1, l)
+		}
+	}
+}
+
+func TestBrowserReportPreview(t *testing.T) {
+	j := newJourney(t)
+	title := "Note de synthèse sur l'accompagnement " + j.suffix
+	learner := j.as("apprenant11")
+	pieceID := createPiece(t, learner, "Note de synthèse", title)
+	piece := fmt.Sprintf("/portfolio/%d", pieceID)
+
+	if isVisible(t, learner, "#apercu") {
+		t.Errorf("%s : l'aperçu vide est affiché avant toute saisie", piece)
+	}
+	draft := "## Évaluation de l'accompagnement\n\nLe bilan repose sur trois entretiens.\n\n" +
+		"- premier entretien d'accueil\n- second entretien de suivi\n\n" +
+		"<script>window.__pwned=1</script>\n\n[x](javascript:window.__pwned=2)\n"
+	typeText(t, learner, "#draft", draft)
+	f := submitForm(t, learner, `main button[name=action][value=previsualiser]`)
+	if f.Path != piece {
+		t.Fatalf("« Prévisualiser » : arrivé sur %s (h1 %q)", f.URL, f.h1())
+	}
+	wantText(t, f, "Brouillon enregistré. L'aperçu est affiché sous l'éditeur.")
+	if got := fieldValue(t, learner, "#draft"); got != draft {
+		t.Errorf("après « Prévisualiser », le brouillon vaut %q, attendu %q", got, draft)
+	}
+	if !isVisible(t, learner, "#apercu") {
+		t.Errorf("après « Prévisualiser », la section d'aperçu n'est pas visible")
+	}
+	const headingID = "titre-evaluation-de-l-accompagnement"
+	if got := textOf(t, learner, "#apercu-contenu h2#"+headingID); got != "Évaluation de l'accompagnement" {
+		t.Errorf("aperçu : h2#%s %q, attendu « Évaluation de l'accompagnement » ; aperçu : %q", headingID, got, textOf(t, learner, "#apercu-contenu"))
+	}
+	if got := textOf(t, learner, `nav.outline a[href="#`+headingID+`"]`); got != "Évaluation de l'accompagnement" {
+		t.Errorf("plan du texte : lien vers #%s %q ; plan : %q", headingID, got, textOf(t, learner, "nav.outline"))
+	}
+	if n := countOf(t, learner, "#apercu-contenu ul > li"); n != 2 {
+		t.Errorf("aperçu : %d éléments de liste, attendu 2", n)
+	}
+	hostile := func(where string) {
+		t.Helper()
+		if v := eval[string](t, learner, `typeof window.__pwned`); v != "undefined" {
+			t.Errorf("%s : window.__pwned est défini (%s) : du code de la pièce s'est exécuté", where, v)
+		}
+		if n := countOf(t, learner, "#apercu-contenu script"); n != 0 {
+			t.Errorf("%s : %d <script> dans l'aperçu", where, n)
+		}
+		if n := eval[int](t, learner, `Array.from(document.querySelectorAll('#apercu-contenu [href], #apercu-contenu [src]'), e => e.getAttribute('href') || e.getAttribute('src')).filter(u => /^\s*javascript:/i.test(u)).length`); n != 0 {
+			t.Errorf("%s : %d liens javascript: dans l'aperçu", where, n)
+		}
+		if n := eval[int](t, learner, `Array.from(document.querySelectorAll('#apercu-contenu *')).filter(e => Array.from(e.attributes).some(a => a.name.startsWith('on'))).length`); n != 0 {
+			t.Errorf("%s : %d éléments avec un gestionnaire d'évènement on… dans l'aperçu", where, n)
+		}
+	}
+	hostile("aperçu du serveur")
+	// The link, if kept, must do nothing when followed.
+	if countOf(t, learner, "#apercu-contenu a") > 0 {
+		clickOn(t, learner, "#apercu-contenu a")
+		time.Sleep(200 * time.Millisecond)
+		hostile("après un clic sur le lien de l'aperçu")
+	}
+	if p := readPage(t, learner).Path; p != piece {
+		t.Fatalf("après un clic sur le lien de l'aperçu : sur %s", p)
+	}
+
+	// Live preview (casp.js): typed text shows up without a click.
+	const live = "Ajout en direct vérifié par le navigateur."
+	typeText(t, learner, "#draft", "\n"+live)
+	if !waitText(t, learner, "#apercu-contenu", live, 3*time.Second) {
+		t.Errorf("aperçu en direct : « %s » absent de #apercu-contenu après 3 s ; aperçu : %q", live, textOf(t, learner, "#apercu-contenu"))
+	}
+	hostile("aperçu en direct")
+	audit(t, learner)
+
+	// A PNG renamed .pdf is refused, in French, next to the file field.
+	dir := t.TempDir()
+	fake := filepath.Join(dir, "compte-rendu.pdf")
+	png := []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89" +
+		"\x00\x00\x00\rIDATx\x9cc\xf8\xff\xff?\x00\x05\xfe\x02\xfe\xa7\x35\x81\x84\x00\x00\x00\x00IEND\xaeB`\x82")
+	if err := os.WriteFile(fake, png, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(learner, chromedp.SetUploadFiles(chromedp.CSS("#fichier"), []string{fake})); err != nil {
+		t.Fatalf("choix du fichier : %v", err)
+	}
+	f = submitForm(t, learner, `form.upload button[type=submit]`)
+	if f.Path != piece && f.Path != piece+"/pieces-jointes" {
+		t.Fatalf("envoi du faux PDF : arrivé sur %s (h1 %q)", f.URL, f.h1())
+	}
+	msg := textOf(t, learner, "#fichier-error")
+	if !strings.Contains(msg, "ni un PDF") || !strings.Contains(msg, "PNG") {
+		t.Errorf("faux PDF : message à côté du champ %q, attendu « Ce fichier n'est ni un PDF, ni un document ODT, ni un document DOCX (type détecté : image PNG). »", msg)
+	}
+	if inv := eval[string](t, learner, `document.getElementById('fichier').getAttribute('aria-invalid') || ''`); inv != "true" {
+		t.Errorf("#fichier : aria-invalid=%q, attendu \"true\"", inv)
+	}
+	if got := textOf(t, learner, ".error-summary"); !strings.Contains(got, "ni un PDF") {
+		t.Errorf("faux PDF : récapitulatif d'erreurs %q", got)
+	}
+	wantText(t, f, "Aucune pièce jointe.")
+	got := fieldValue(t, learner, "#draft")
+	if !strings.Contains(got, "## Évaluation de l'accompagnement") {
+		t.Errorf("après le refus du fichier, le brouillon enregistré a disparu : %q", got)
+	}
+	if !strings.Contains(got, live) {
+		t.Errorf("après l'envoi d'un fichier, le texte tapé depuis le dernier enregistrement (%q) est perdu : "+
+			"le formulaire des pièces jointes est distinct de celui du brouillon, dont la saisie n'est pas envoyée ; brouillon : %q", live, got)
+	}
+	if p := textOf(t, learner, ".piece-status .status"); !strings.Contains(p, "Brouillon") {
+		t.Errorf("après le refus du fichier : état %q, attendu « Brouillon »", p)
+	}
+}
