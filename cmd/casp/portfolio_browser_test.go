@@ -447,6 +447,15 @@ func TestBrowserGuideJourney(t *testing.T) {
 		t.Errorf("%s : l'éditeur est encore proposé alors que la version 1 est déposée", piece)
 	}
 	wantText(t, f, "Version 1")
+	f = checkPage(t, learner, "/portfolio")
+	if f.h1() != "Mon portfolio" {
+		t.Errorf("/portfolio : h1 %q, attendu « Mon portfolio » ; texte : %q", f.h1(), textOf(t, learner, "main"))
+	} else {
+		row := eval[string](t, learner, `(() => { const a = document.querySelector('main table a[href=`+jsString(piece)+`]'); return a ? a.closest('tr').innerText.replace(/\s+/g, ' ').trim() : ''; })()`)
+		if !strings.Contains(row, "Guide d'entretien") || !strings.Contains(row, "Déposé") {
+			t.Errorf("/portfolio : ligne de « %s » %q, attendu le type « Guide d'entretien » et l'état « Déposé »", title, row)
+		}
+	}
 
 	// evaluateur1 returns it for rework.
 	const feedback1 = "Guide clair. Précisez l'intention de la question sur le cadre de l'entretien."
@@ -461,6 +470,7 @@ func TestBrowserGuideJourney(t *testing.T) {
 	if got := pieceStatus(t, learner); !strings.Contains(got, "À retravailler") {
 		t.Errorf("%s après la publication : état %q, attendu « À retravailler »", piece, got)
 	}
+	wantText(t, f, "L'évaluateur vous demande de retravailler cette pièce.")
 	v1 := piece + "/versions/1"
 	f = checkPage(t, learner, v1)
 	wantText(t, f, feedback1, "À retravailler", "Acquis", "Maîtrisé")
@@ -686,8 +696,9 @@ func TestBrowserActorMapJourney(t *testing.T) {
 	if countOf(t, e1, form) > 0 {
 		t.Errorf("/evaluation : evaluateur1 a publié sa première correction de « %s » mais la file lui propose encore %q",
 			title, textOf(t, e1, form))
+		row := eval[string](t, e1, `(() => { const b = document.querySelector(`+jsString(form)+`); return b ? b.closest('tr').innerText.replace(/\s+/g, ' ') : ''; })()`)
 		g := submitForm(t, e1, form)
-		t.Errorf("… et ce bouton mène à %s : %q (h1 %q)", g.Path, excerpt(g.Text, []int{0, min(len(g.Text), 200)}), g.h1())
+		t.Errorf("… ligne %q ; le bouton mène à %s : h1 %q, %q", row, g.Path, g.h1(), textOf(t, e1, "main"))
 	}
 
 	// Before the second marking, the learner sees no result.
