@@ -119,7 +119,14 @@ func CheckAttachment(content []byte) (AttachmentKind, error) {
 
 	detected := mimetype.Detect(content)
 	if detected.Is(attPDF.MIME) {
-		return attPDF, nil
+		// mimetype accepts "%PDF-" anywhere in the first KiB (as the PDF
+		// spec's appendix allows); a file from a word processor or a
+		// scanner starts with it, and anything else (say, a web page
+		// with "%PDF-" in a comment) is not taken as a PDF.
+		if attHasPDFSignature(content) {
+			return attPDF, nil
+		}
+		return AttachmentKind{}, attErrDamaged
 	}
 	if detected.Is("application/zip") || bytes.HasPrefix(content, []byte("PK\x03\x04")) {
 		return attCheckZip(content, detected)
@@ -127,12 +134,27 @@ func CheckAttachment(content []byte) (AttachmentKind, error) {
 	return AttachmentKind{}, attNotAllowed(attTypeLabel(detected))
 }
 
+// attHasPDFSignature: "%PDF-" first, or after a line feed or a UTF-8 BOM
+// (the prefixes the file(1) magic accepts).
+func attHasPDFSignature(content []byte) bool {
+	for _, prefix := range []string{"%PDF-", "\n%PDF-", "\xef\xbb\xbf%PDF-"} {
+		if bytes.HasPrefix(content, []byte(prefix)) {
+			return true
+		}
+	}
+	return false
+}
+
 // attCheckZip recognizes an ODT or a DOCX package.
 func attCheckZip(content []byte, detected *mimetype.MIME) (AttachmentKind, error) {
-	// What the first 4 KiB suggested, to choose the right message when the
-	// package turns out unreadable.
+	// Whether it looks like an office package, to choose the message if
+	// the ZIP turns out unreadable: what mimetype saw in the first 4 KiB,
+	// or the names of the first entries, still there in a cut file.
+	head := content[:min(len(content), 64<<10)]
 	officeLike := detected.Is(attODT.MIME) || detected.Is(attDOCX.MIME) ||
-		strings.HasPrefix(attBaseMIME(detected), attODFPrefix)
+		strings.HasPrefix(attBaseMIME(detected), attODFPrefix) ||
+		bytes.Contains(head, []byte("[Content_Types].xml")) ||
+		bytes.Contains(head, []byte("mimetype"+attODFPrefix))
 
 	zr, err := zip.NewReader(bytes.NewReader(content), int64(len(content)))
 	if err != nil {
@@ -415,10 +437,13 @@ func DownloadName(original string, kind AttachmentKind) string {
 		space = false
 		b.WriteRune(r)
 	}
-	stem := attTrimName(b.String())
+	// Trailing dots first ("rapport.pdf." is a PDF named "rapport"),
+	// leading ones after the extension (".pdf" alone has no name).
+	stem := strings.TrimRight(b.String(), " .")
 	if ext != "" && len(stem) >= len(ext) && strings.EqualFold(stem[len(stem)-len(ext):], ext) {
-		stem = attTrimName(stem[:len(stem)-len(ext)])
+		stem = stem[:len(stem)-len(ext)]
 	}
+	stem = attTrimName(stem)
 
 	if base, _, _ := strings.Cut(stem, "."); attReservedNames[strings.ToUpper(strings.TrimSpace(base))] {
 		stem = "_" + stem

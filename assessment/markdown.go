@@ -76,8 +76,8 @@ type Rendered struct {
 
 // WordsPerPage is the number of words on a typed page: A4, 12 pt, 1.5 line
 // spacing, 2.5 cm margins gives about 30 lines of 11 to 12 words, i.e. 330
-// to 360 words. That is the page the CNAM's guidelines for written reports
-// have in mind when they speak of "pages", so lengths are shown in those pages.
+// to 360 words. Learners are told lengths in such pages ("un rapport de 10 à
+// 15 pages"), so the editor shows the length in them, not in screens.
 const WordsPerPage = 350
 
 // MaxMarkdownBytes bounds the size, in bytes of UTF-8, of a Markdown text
@@ -87,10 +87,9 @@ const MaxMarkdownBytes = 400_000
 // ErrMarkdownTooLong is returned by RenderMarkdown for a text longer than
 // MaxMarkdownBytes. Its message is meant for the learner.
 //
-// The limit is counted in bytes: an accented letter counts for two, so a
-// text of 400 000 characters with accents is already refused; the message
-// speaks of characters, which is what a learner understands, and is true of
-// every text refused.
+// The limit is counted in bytes of UTF-8, where an accented letter counts
+// for two: a French text is refused at some 390 000 characters rather than
+// 400 000. The message rounds that to characters, the unit a learner knows.
 var ErrMarkdownTooLong = errors.New("Le texte dépasse 400 000 caractères.")
 
 // mdHeadingIDPrefix starts every heading id, so that no id written by a
@@ -169,10 +168,10 @@ func PlainText(src string) string {
 	return mdPlainText(mdParse(source), source)
 }
 
-// CountWords counts the words of a plain text, with the rule word processors
-// apply, so that a learner finds the same count in LibreOffice or Word:
-// a word is a run of characters between white space (including no-break
-// spaces) that holds at least one letter or digit. So "l'équipe",
+// CountWords counts the words of a plain text with a rule close to that of
+// word processors, so that a learner finds about the count LibreOffice or
+// Word shows: a word is a run of characters between white space (no-break
+// spaces included) that holds at least one letter or digit. So "l'équipe",
 // "aujourd'hui" and "peut-être" are one word each, "12 %" is one word (the
 // "%" alone is not one), and the lone "?", "!", ":", "—" and "«" of French
 // typography are not words.
@@ -227,8 +226,8 @@ var mdEngine = sync.OnceValue(func() goldmark.Markdown {
 			// than by parser.WithAutoHeadingID: that option hands the
 			// raw Markdown line to IDs.Generate before inline parsing,
 			// so "## Le [cadre](https://exemple.fr)" would get an id
-			// made of the URL, and "## **Bilan**" one with the stars'
-			// run separators. Attributes syntax ({#id}) stays off: a
+			// made of the URL, and "## <b onclick=x>Bilan</b>" one made
+			// of the tag. The attribute syntax ({#id}) stays off: a
 			// learner cannot choose an id.
 			parser.WithASTTransformers(util.Prioritized(mdTransformer{}, 1000)),
 		),
@@ -282,10 +281,11 @@ func (ids *mdHeadingIDs) Generate(value []byte, _ ast.NodeKind) []byte {
 // Put implements parser.IDs.
 func (ids *mdHeadingIDs) Put(value []byte) { ids.used[string(value)] = true }
 
-// mdFold removes diacritics: NFD, then drop combining marks.
-var mdFold = sync.OnceValue(func() transform.Transformer {
+// mdFold returns a transformer that removes diacritics: NFD, then drop the
+// combining marks. A chain holds state: one per use, never shared.
+func mdFold() transform.Transformer {
 	return transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
-})
+}
 
 // mdLigatures maps the letters that NFD does not decompose to their
 // conventional Latin spelling.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -11,7 +12,8 @@ import (
 )
 
 // mdHostileInputs are Markdown texts a learner could use to attack the
-// evaluator's browser.
+// evaluator's browser: the brief's list, whose renderings must not even
+// contain the words in mdForbidden.
 var mdHostileInputs = map[string]string{
 	"script block":      "<script>alert(1)</script>",
 	"script inline":     "Texte <script>alert(1)</script> suite",
@@ -38,20 +40,101 @@ var mdHostileInputs = map[string]string{
 	"html comment":      "<!-- <script>alert(1)</script> -->",
 	"heading b onmouse": "## <b onmouseover=alert(1)>Bilan</b>",
 	"svg onload":        "<svg onload=alert(1)>",
-	"link title quote":  "[a](https://exemple.fr \"x\\\" onmouseover=\\\"alert(1)\")",
 	"form":              "<form action=\"https://exemple.fr\"><input name=q></form>",
 	"object":            "<object data=\"x.swf\"></object>",
 	"table cell html":   "| a |\n|---|\n| <img src=x onerror=alert(1)> |",
 	"task list html":    "- [ ] <b onmouseover=alert(1)>x</b>",
-	"heading attrs":     "## Titre {#x onclick=alert(1)}",
 }
 
-// mdForbidden must appear in no rendering of a hostile input (compared in
+// mdHostileInputsAsText are hostile texts whose words legitimately stay as
+// visible text (or inside a quoted attribute value): only the structure of
+// their rendering is checked.
+var mdHostileInputsAsText = map[string]string{
+	"link title quote": "[a](https://exemple.fr \"x\\\" onmouseover=\\\"alert(1)\")",
+	"heading attrs":    "## Titre {#x onclick=alert(1)}",
+	"text about js":    "Le protocole javascript: et l'attribut onclick=alert(1) sont dangereux.",
+	"code span html":   "`<script>alert(1)</script>`",
+	"fenced html":      "```html\n<img src=x onerror=alert(1)>\n```",
+}
+
+// mdForbidden must appear in no rendering of mdHostileInputs (compared in
 // lower case).
 var mdForbidden = []string{
 	"<script", "onerror", "onclick", "javascript:", "vbscript:", "data:text/html",
 	"<iframe", "<style", "onmouseover", "onload", "<svg", "<form", "<object", "<img",
 	"style=", "class=",
+}
+
+// mdAllowedTags are the only elements a rendering may hold.
+var mdAllowedTags = map[string]bool{
+	"p": true, "br": true, "hr": true, "blockquote": true, "pre": true, "code": true,
+	"em": true, "strong": true, "del": true, "ul": true, "ol": true, "li": true,
+	"table": true, "thead": true, "tbody": true, "tr": true, "th": true, "td": true,
+	"h1": true, "h2": true, "h3": true, "h4": true, "h5": true, "h6": true,
+	"a": true, "input": true,
+}
+
+var (
+	mdTagPattern    = regexp.MustCompile(`<(/?)([a-zA-Z][a-zA-Z0-9]*)([^>]*)>`)
+	mdQuotedPattern = regexp.MustCompile(`"[^"]*"`)
+	mdAttrPattern   = regexp.MustCompile(`([a-zA-Z_:][-a-zA-Z0-9_:.]*)(?:=("[^"]*"))?`)
+)
+
+// mdAssertStructure checks every tag of a rendering: allowed element, no
+// event handler, style or class attribute, href only http(s), mailto or
+// #fragment, id only "titre-…", input only a disabled checkbox.
+func mdAssertStructure(t *testing.T, name, html string) {
+	t.Helper()
+	for _, p := range mdStructureProblems(html) {
+		t.Errorf("%s: %s in:\n%s", name, p, html)
+	}
+}
+
+func mdStructureProblems(html string) []string {
+	var problems []string
+	fail := func(format string, args ...any) { problems = append(problems, fmt.Sprintf(format, args...)) }
+	for _, m := range mdTagPattern.FindAllStringSubmatch(html, -1) {
+		tag := strings.ToLower(m[2])
+		if !mdAllowedTags[tag] {
+			fail("element <%s>", tag)
+		}
+		if m[1] == "/" {
+			continue
+		}
+		if strings.Count(m[3], `"`)%2 != 0 {
+			fail("unbalanced quotes in %s", m[0])
+		}
+		names := mdQuotedPattern.ReplaceAllString(m[3], `""`)
+		for _, a := range mdAttrPattern.FindAllStringSubmatch(names, -1) {
+			attr := strings.ToLower(a[1])
+			if strings.HasPrefix(attr, "on") || attr == "style" || attr == "class" || attr == "src" {
+				fail("attribute %s in %s", attr, m[0])
+			}
+		}
+		for _, a := range mdAttrPattern.FindAllStringSubmatch(m[3], -1) {
+			attr, val := strings.ToLower(a[1]), strings.Trim(a[2], `"`)
+			switch attr {
+			case "href":
+				low := strings.ToLower(val)
+				if !strings.HasPrefix(low, "https://") && !strings.HasPrefix(low, "http://") &&
+					!strings.HasPrefix(low, "mailto:") && !strings.HasPrefix(low, "#") {
+					fail("href %q", val)
+				}
+			case "id":
+				if !mdHeadingIDPattern.MatchString(val) || tag[0] != 'h' {
+					fail("id %q on <%s>", val, tag)
+				}
+			case "type":
+				if val != "checkbox" {
+					fail("input type %q", val)
+				}
+			}
+		}
+		if tag == "input" && !strings.Contains(m[3], `disabled=""`) {
+			fail("enabled input %s", m[0])
+		}
+	}
+	return problems
 }
 
 func mdAssertInert(t *testing.T, name, html string) {
@@ -62,6 +145,7 @@ func mdAssertInert(t *testing.T, name, html string) {
 			t.Errorf("%s: output contains %q:\n%s", name, bad, html)
 		}
 	}
+	mdAssertStructure(t, name, html)
 }
 
 func TestMarkdownHostileInputsRenderInert(t *testing.T) {
@@ -79,6 +163,31 @@ func TestMarkdownHostileInputsRenderInert(t *testing.T) {
 		t.Fatal(err)
 	}
 	mdAssertInert(t, "all together", string(r.HTML))
+	for name, src := range mdHostileInputsAsText {
+		r, err := RenderMarkdown(src)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		mdAssertStructure(t, name, string(r.HTML))
+		all.WriteString(src + "\n\n")
+	}
+	r, err = RenderMarkdown(all.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	mdAssertStructure(t, "all together, with texts", string(r.HTML))
+}
+
+// The structural check itself catches what it should.
+func TestMarkdownStructureCheckBites(t *testing.T) {
+	for _, bad := range []string{
+		`<p onclick="x">a</p>`, `<img src="x">`, `<a href="javascript:x">a</a>`, `<p style="color:red">a</p>`,
+		`<h2 id="main">a</h2>`, `<input type="text" disabled="">`, `<input type="checkbox">`, `<script>x</script>`,
+	} {
+		if len(mdStructureProblems(bad)) == 0 {
+			t.Errorf("structure check accepted %s", bad)
+		}
+	}
 }
 
 // The first wall alone: goldmark (no WithUnsafe) plus the link allowlist
@@ -205,14 +314,23 @@ func TestMarkdownBigInputsComplete(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
-		if len(r.HTML) == 0 {
+		if name != "reference definitions" && name != "split reference definitions" && len(r.HTML) == 0 {
 			t.Errorf("%s: empty output", name)
 		}
 	}
 }
 
-// mdPrepare's bounds, checked on its output.
+// mdPrepare's bounds, checked on its output against literal numbers (a
+// little above the constants, so that tuning them stays possible but
+// dropping a limit fails).
 func TestMarkdownPrepareBounds(t *testing.T) {
+	const (
+		maxLine     = 10_000
+		maxRun      = 4_096
+		maxMarkers  = 64
+		maxRefLines = 300
+		maxOpen     = 64
+	)
 	n := MaxMarkdownBytes
 	for name, src := range map[string]string{
 		"long line":   strings.Repeat("mot ", n/4),
@@ -225,27 +343,28 @@ func TestMarkdownPrepareBounds(t *testing.T) {
 		out := string(mdPrepare(src))
 		depth, run := 0, 0
 		for _, line := range strings.Split(out, "\n") {
-			if len(line) > mdMaxLineBytes+mdMaxBrackets+mdMaxNesting {
+			if len(line) > maxLine {
 				t.Errorf("%s: line of %d bytes", name, len(line))
 			}
-			if l := mdLongestRun(strings.ReplaceAll(line, `\`, "")); l > mdMaxRunBytes {
+			if l := mdLongestRun(strings.ReplaceAll(line, `\`, "")); l > maxRun {
 				t.Errorf("%s: run of %d bytes", name, l)
 			}
-			if markers := strings.Count(line, "> ") + strings.Count(line, "- ") + strings.Count(line, "1. "); markers > mdMaxNesting &&
-				!strings.Contains(line, `\`) {
-				t.Errorf("%s: %d unescaped markers", name, markers)
+			head, _, _ := strings.Cut(line, `\`) // markers after an escape are text
+			if markers := strings.Count(head, ">") + strings.Count(head, "- ") + strings.Count(head, "1. "); markers > maxMarkers {
+				t.Errorf("%s: %d unescaped container markers", name, markers)
 			}
 			if line == "" {
 				depth, run = 0, 0
 				continue
 			}
 			run++
-			if run > mdMaxRefDefRun+1 {
+			if run > maxRefLines {
 				t.Errorf("%s: run of %d lines starting with [", name, run)
+				break
 			}
-			depth += strings.Count(line, "[") - strings.Count(line, `\[`)
+			depth += strings.Count(line, "[") - 2*strings.Count(line, `\[`)
 			depth = max(depth-strings.Count(line, "]"), 0)
-			if depth > mdMaxBrackets {
+			if depth > maxOpen {
 				t.Errorf("%s: %d open brackets", name, depth)
 				break
 			}
@@ -349,7 +468,7 @@ func TestWordCount(t *testing.T) {
 		{"**gras**", 1},
 		{"du **gr**as", 2},
 		{"[le texte du lien](https://exemple.fr/une/tres/longue/adresse)", 4},
-		{"Voir https://exemple.fr/page et www.cnam.fr ou <https://exemple.fr>.", 2},
+		{"Voir https://exemple.fr/page et www.cnam.fr ou <https://exemple.fr>.", 3},
 		{"l'équipe d'accueil, aujourd'hui", 3},
 		{"l’équipe", 1},
 		{"peut-être", 1},
@@ -397,7 +516,9 @@ func TestMarkdownPlainText(t *testing.T) {
 	if got := PlainText(src); got != want {
 		t.Errorf("PlainText\n got %q\nwant %q", got, want)
 	}
-	if got := PlainText(strings.Repeat("é", MaxMarkdownBytes)); !utf8.ValidString(got) || len(got) > MaxMarkdownBytes {
+	// Over-long: cut (on a rune boundary) rather than refused.
+	if got := PlainText(strings.Repeat("mot ", MaxMarkdownBytes/4) + "é"); !utf8.ValidString(got) ||
+		strings.Count(got, "mot") != MaxMarkdownBytes/4 || strings.Contains(got, "é") {
 		t.Errorf("PlainText of an over-long text: %d bytes, valid %v", len(got), utf8.ValidString(got))
 	}
 }

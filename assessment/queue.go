@@ -53,7 +53,7 @@ func (q QueueItem) Actionable() bool {
 	case q.Status == Moderation:
 		return !q.WasMarker
 	case q.Double:
-		return q.OthersActive < 2
+		return !q.WasMarker && q.OthersActive < 2
 	}
 	return q.OthersActive == 0
 }

@@ -25,6 +25,15 @@ func (fw *Framework) Tasks() []*Task { return fw.taskOrder }
 // Kind returns a deliverable kind by id.
 func (fw *Framework) Kind(id string) (*DeliverableKind, bool) { k, ok := fw.kinds[id]; return k, ok }
 
+// KindLabel names a deliverable kind, for templates (which cannot take a
+// second return value); unknown ids read as themselves.
+func (fw *Framework) KindLabel(id string) string {
+	if k, ok := fw.kinds[id]; ok {
+		return k.Label
+	}
+	return id
+}
+
 // Activity is the activity the task belongs to.
 func (t *Task) Activity() *Activity { return t.activity }
 

@@ -181,7 +181,7 @@ func (s *Server) logout(c *fiber.Ctx) error {
 	if err := sess.Destroy(); err != nil {
 		return err
 	}
-	c.ClearCookie("casp_csrf")
+	c.Cookie(&fiber.Cookie{Name: "casp_csrf", Value: "", Path: "/", MaxAge: -1, Expires: time.Unix(0, 0), HTTPOnly: true, SameSite: "Lax"})
 	return c.Redirect("/connexion?fin=1", fiber.StatusSeeOther)
 }
 

@@ -276,7 +276,20 @@ func (s *Server) pieceSave(c *fiber.Ctx) error {
 		}
 		return err
 	}
-	switch c.FormValue("action") {
+	action := c.FormValue("action")
+	if aid, ok := strings.CutPrefix(action, "retirer-"); ok {
+		id, err := strconv.ParseInt(aid, 10, 64)
+		if err != nil {
+			return apperr.New(apperr.NotFound, "Pièce jointe introuvable.")
+		}
+		if err := s.assess.RemoveAttachment(ctx, *u, piece.ID, id); err != nil {
+			return err
+		}
+		return redirectWithNotice(c, pieceURL(piece.ID)+"#pieces-jointes", "piece-jointe-retiree")
+	}
+	switch action {
+	case "joindre":
+		return s.attach(c, piece)
 	case "deposer":
 		v, err := s.assess.Deposit(ctx, *u, piece.ID)
 		if e, ok := apperr.As(err); ok && e.Fields != nil {
@@ -464,10 +477,13 @@ func (s *Server) pieceLinks(c *fiber.Ctx) error {
 	return redirectWithNotice(c, pieceURL(piece.ID)+"#liens", "liens")
 }
 
-// attachmentUpload takes one file (multipart); the type is checked from
-// the content. Errors are shown next to the file field, the draft intact.
-func (s *Server) attachmentUpload(c *fiber.Ctx) error {
-	piece, err := s.loadPiece(c)
+// attach takes one file sent with the draft (the draft was saved first, so
+// nothing typed is lost); the type is checked from the content, and errors
+// are shown next to the file field.
+func (s *Server) attach(c *fiber.Ctx, piece assessment.Piece) error {
+	ctx := c.UserContext()
+	u := currentUser(c)
+	piece, err := s.assess.Piece(ctx, *u, piece.ID)
 	if err != nil {
 		return err
 	}
@@ -487,7 +503,7 @@ func (s *Server) attachmentUpload(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	_, err = s.assess.AddAttachment(c.UserContext(), *currentUser(c), piece.ID, fh.Filename, content)
+	_, err = s.assess.AddAttachment(ctx, *u, piece.ID, fh.Filename, content)
 	if e, ok := apperr.As(err); ok && e.Fields != nil {
 		return s.pieceWithErrors(c, piece, e.Fields)
 	}
@@ -499,21 +515,6 @@ func (s *Server) attachmentUpload(c *fiber.Ctx) error {
 
 func sizeFR(n int64) string {
 	return strings.Replace(fmt.Sprintf("%.1f Mio", float64(n)/(1<<20)), ".", ",", 1)
-}
-
-func (s *Server) attachmentRemove(c *fiber.Ctx) error {
-	piece, err := s.loadPiece(c)
-	if err != nil {
-		return err
-	}
-	aid, err := pathID(c, "aid")
-	if err != nil {
-		return err
-	}
-	if err := s.assess.RemoveAttachment(c.UserContext(), *currentUser(c), piece.ID, aid); err != nil {
-		return err
-	}
-	return redirectWithNotice(c, pieceURL(piece.ID)+"#pieces-jointes", "piece-jointe-retiree")
 }
 
 // attachmentDownload serves a file as a download, never inline.

@@ -136,6 +136,9 @@ func TestGuideJourneyDepositGradeRework(t *testing.T) {
 		t.Fatalf("seconde évaluation : %d", r.Status)
 	}
 	ass.Submit(r.Location, r.Location, url.Values{"action": {"publier"}})
+	if r := learner.Get("/portfolio"); r.Status != http.StatusOK || !strings.Contains(r.Body, "Guide de premier accueil") {
+		t.Fatalf("portfolio : statut %d", r.Status)
+	}
 	prog := testenv.Text(learner.Get("/progression").Body)
 	if !strings.Contains(prog, "Préparer et conduire un entretien.") || !strings.Contains(prog, "✓ Acquise") {
 		t.Fatalf("la capacité de 1.4 n'apparaît pas acquise : %s", prog[:min(len(prog), 400)])
@@ -230,10 +233,13 @@ func upload(t *testing.T, c *testenv.Client, pieceURL, name string, content []by
 	var buf bytes.Buffer
 	w := multipart.NewWriter(&buf)
 	w.WriteField("_csrf", testenv.CSRFToken(page.Body))
+	w.WriteField("action", "joindre")
+	w.WriteField("title", "Note avec annexe")
+	w.WriteField("draft", "Mon texte en cours, à garder, complété avant l'envoi du fichier.")
 	fw, _ := w.CreateFormFile("fichier", name)
 	fw.Write(content)
 	w.Close()
-	req, _ := http.NewRequest(http.MethodPost, c.BaseURL()+pieceURL+"/pieces-jointes", &buf)
+	req, _ := http.NewRequest(http.MethodPost, c.BaseURL()+pieceURL, &buf)
 	req.Header.Set("Content-Type", w.FormDataContentType())
 	return c.Do(req)
 }
@@ -249,8 +255,8 @@ func TestAttachmentsCheckedByContent(t *testing.T) {
 	if r.Status != http.StatusUnprocessableEntity || !strings.Contains(testenv.Text(r.Body), "n'est ni un PDF") {
 		t.Fatalf("PNG renommé en .pdf : statut %d %s", r.Status, testenv.Text(r.Body)[:200])
 	}
-	if !strings.Contains(r.Body, "Mon texte en cours, à garder.") {
-		t.Fatal("le brouillon a disparu après le refus de la pièce jointe")
+	if !strings.Contains(testenv.Text(r.Body), "Mon texte en cours, à garder, complété avant l'envoi du fichier.") {
+		t.Fatal("le texte tapé avant l'envoi du fichier a disparu après le refus de la pièce jointe")
 	}
 	big := append([]byte("%PDF-1.4\n"), bytes.Repeat([]byte("x"), 10<<20)...)
 	r = upload(t, c, piece, "gros.pdf", big)

@@ -3,6 +3,7 @@ package server
 import (
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -28,7 +29,8 @@ func (s *Server) page(c *fiber.Ctx, title string, crumbs ...views.Link) *views.P
 	}
 	if n := c.Cookies("casp_notice"); n != "" {
 		p.Notice = notices[n]
-		c.ClearCookie("casp_notice")
+		// Expire it on the path it was set on, or the browser keeps it.
+		c.Cookie(&fiber.Cookie{Name: "casp_notice", Value: "", Path: "/", MaxAge: -1, Expires: time.Unix(0, 0), HTTPOnly: true, SameSite: "Lax"})
 	}
 	return p
 }

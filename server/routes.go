@@ -41,8 +41,6 @@ func (s *Server) routes() {
 	a.Post("/portfolio/:id", learner, s.pieceSave)
 	a.Post("/portfolio/:id/apercu", learner, s.preview)
 	a.Post("/portfolio/:id/liens", learner, s.pieceLinks)
-	a.Post("/portfolio/:id/pieces-jointes", learner, s.attachmentUpload)
-	a.Post("/portfolio/:id/pieces-jointes/:aid/retirer", learner, s.attachmentRemove)
 	a.Get("/portfolio/:id/pieces-jointes/:aid", s.require(anyone...), s.attachmentDownload)
 	a.Get("/portfolio/:id/versions/:n", s.require(anyone...), s.versionPage)
 	a.Get("/portfolio/:id/versions/:n/accuse", s.require(anyone...), s.receipt)

@@ -375,7 +375,7 @@ func audit(t testing.TB, ctx context.Context) pageFacts {
 
 // rawErrorMarkers betray a Go error, a panic or an unrendered template when
 // they reach the screen (case-sensitive substrings).
-var rawErrorMarkers = []string{"runtime error", "sql:", "SQLITE", "nil pointer", "Internal Server Error",
+var rawErrorMarkers = []string{"Une erreur inattendue est survenue", "Code 500.", "runtime error", "sql:", "SQLITE", "nil pointer", "Internal Server Error",
 	"Cannot GET", "{{", "}}", "<no value>", "%!", "ZgotmplZ"}
 
 // rawErrorWords are matched as whole words, since French has « panique ».

@@ -24,6 +24,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 )
@@ -440,6 +441,9 @@ func TestBrowserGuideJourney(t *testing.T) {
 	f = submitForm(t, learner, `main button[name=action][value=deposer]`)
 	sum1 := depositReceipt(t, f, learner, pieceID, 1)
 	f = checkPage(t, learner, piece)
+	if notice := textOf(t, learner, ".notice"); notice != "" {
+		t.Errorf("%s, ouverte après l'accusé : le message %q de la page précédente s'affiche de nouveau", piece, notice)
+	}
 	if got := pieceStatus(t, learner); !strings.Contains(got, "Déposé") {
 		t.Errorf("%s après le dépôt : état %q, attendu « Déposé »", piece, got)
 	}
@@ -462,7 +466,8 @@ func TestBrowserGuideJourney(t *testing.T) {
 	ev := j.as("evaluateur1")
 	f = openFromQueue(t, ev, "guide-entretien", pieceID, title)
 	wantText(t, f, "Correction simple", "Accueil et présentation du cadre", "Qu'est-ce qui vous amène aujourd'hui ?")
-	crit1 := gradeAll(t, ev, func(i int) int { return 2 + i%2 }, "a_retravailler", "À retravailler", feedback1)
+	level1 := func(i int) int { return 2 + i%2 }
+	crit1 := gradeAll(t, ev, level1, "a_retravailler", "À retravailler", feedback1)
 
 	// The learner reads the result and reworks the piece.
 	learner = j.as("apprenant09")
@@ -473,14 +478,21 @@ func TestBrowserGuideJourney(t *testing.T) {
 	wantText(t, f, "L'évaluateur vous demande de retravailler cette pièce.")
 	v1 := piece + "/versions/1"
 	f = checkPage(t, learner, v1)
-	wantText(t, f, feedback1, "À retravailler", "Acquis", "Maîtrisé")
-	if n := countOf(t, learner, "section.feedback tbody tr"); n != len(crit1) {
-		t.Errorf("%s : %d lignes de critères dans le retour, attendu %d", v1, n, len(crit1))
+	wantText(t, f, feedback1)
+	if got := textOf(t, learner, "dl.summary"); !strings.Contains(got, "À retravailler") {
+		t.Errorf("%s : résultat %q, attendu « À retravailler »", v1, got)
 	}
+	checkLevels(t, learner, v1, crit1, level1)
 	if got := textOf(t, learner, "code.hash"); got != sum1 {
 		t.Errorf("%s : empreinte %q, attendu celle de l'accusé %q", v1, got, sum1)
 	}
 
+	checkPage(t, learner, "/progression")
+	if r := capacityRow(t, learner, "1.4", "Préparer et conduire un entretien."); r.Found {
+		// The rule reads levels only: a version « À retravailler » whose
+		// criteria are all « Acquis » or above already makes it acquired.
+		t.Logf("/progression après la version 1 « À retravailler » (niveaux ≥ Acquis) : 1.4/cap/1 %q", r.State)
+	}
 	f = checkPage(t, learner, piece)
 	if countOf(t, learner, "#editeur") != 1 {
 		t.Fatalf("%s « À retravailler » : pas d'éditeur pour préparer la version 2", piece)
@@ -510,7 +522,8 @@ func TestBrowserGuideJourney(t *testing.T) {
 	ev = j.as("evaluateur1")
 	f = openFromQueue(t, ev, "guide-entretien", pieceID, title)
 	wantText(t, f, "version 2", intent2)
-	gradeAll(t, ev, func(i int) int { return 2 + (i+1)%2 }, "valide", "Validé", feedback2)
+	level2 := func(i int) int { return 2 + (i+1)%2 }
+	crit2 := gradeAll(t, ev, level2, "valide", "Validé", feedback2)
 
 	learner = j.as("apprenant09")
 	f = checkPage(t, learner, piece)
@@ -519,22 +532,16 @@ func TestBrowserGuideJourney(t *testing.T) {
 	}
 	f = checkPage(t, learner, v1)
 	wantText(t, f, feedback1)
-	f = checkPage(t, learner, piece+"/versions/2")
-	wantText(t, f, feedback2, "Validé")
-	f = checkPage(t, learner, "/progression")
-	type capRow struct {
-		Found  bool   `json:"found"`
-		State  string `json:"state"`
-		Class  string `json:"class"`
-		Pieces string `json:"pieces"`
+	checkLevels(t, learner, v1, crit1, level1)
+	v2 := piece + "/versions/2"
+	f = checkPage(t, learner, v2)
+	wantText(t, f, feedback2)
+	if got := textOf(t, learner, "dl.summary"); !strings.Contains(got, "Validé") {
+		t.Errorf("%s : résultat %q, attendu « Validé »", v2, got)
 	}
-	r := eval[capRow](t, learner, `(() => {
-		const tr = Array.from(document.querySelectorAll('table.progress tbody tr')).find(tr =>
-			tr.cells[0].innerText.trim() === '1.4' && tr.cells[1].innerText.trim() === 'Préparer et conduire un entretien.');
-		if (!tr) return {found: false, state: '', class: '', pieces: ''};
-		const cap = tr.cells[2].querySelector('.cap');
-		return {found: true, state: tr.cells[2].innerText.trim(), class: cap ? cap.className : '', pieces: tr.cells[3].innerText};
-	})()`)
+	checkLevels(t, learner, v2, crit2, level2)
+	checkPage(t, learner, "/progression")
+	r := capacityRow(t, learner, "1.4", "Préparer et conduire un entretien.")
 	switch {
 	case !r.Found:
 		t.Errorf("/progression : pas de ligne 1.4 « Préparer et conduire un entretien. »")
@@ -543,6 +550,42 @@ func TestBrowserGuideJourney(t *testing.T) {
 	case !strings.Contains(r.Pieces, title):
 		t.Errorf("/progression, 1.4/cap/1 : pièces %q, attendu « %s »", r.Pieces, title)
 	}
+}
+
+// checkLevels compares the levels of a version page's result with those
+// the assessor clicked, criterion by criterion.
+func checkLevels(t *testing.T, ctx context.Context, where string, criteria []string, level func(i int) int) {
+	t.Helper()
+	labels := []string{"Non acquis", "En cours d'acquisition", "✓ Acquis", "✓ Maîtrisé"}
+	got := eval[[]string](t, ctx, `Array.from(document.querySelectorAll('section.feedback tbody tr td:nth-child(3)'), c => c.innerText.trim())`)
+	if len(got) != len(criteria) {
+		t.Errorf("%s : %d niveaux dans le retour %q, attendu %d critères", where, len(got), got, len(criteria))
+		return
+	}
+	for i, c := range criteria {
+		if got[i] != labels[level(i)] {
+			t.Errorf("%s : critère %s au niveau %q, attendu %q", where, c, got[i], labels[level(i)])
+		}
+	}
+}
+
+// capRow is a capacity's line on /progression.
+type capRow struct {
+	Found  bool   `json:"found"`
+	State  string `json:"state"`
+	Class  string `json:"class"`
+	Pieces string `json:"pieces"`
+}
+
+func capacityRow(t testing.TB, ctx context.Context, task, capacity string) capRow {
+	t.Helper()
+	return eval[capRow](t, ctx, `(() => {
+		const tr = Array.from(document.querySelectorAll('table.progress tbody tr')).find(tr =>
+			tr.cells[0].innerText.trim() === `+jsString(task)+` && tr.cells[1].innerText.trim() === `+jsString(capacity)+`);
+		if (!tr) return {found: false, state: '', class: '', pieces: ''};
+		const cap = tr.cells[2].querySelector('.cap');
+		return {found: true, state: tr.cells[2].innerText.trim(), class: cap ? cap.className : '', pieces: tr.cells[3].innerText};
+	})()`)
 }
 
 func TestBrowserActorMapJourney(t *testing.T) {
@@ -817,8 +860,8 @@ func TestBrowserReportPreview(t *testing.T) {
 	if err := chromedp.Do(learner, chromedp.SetUploadFiles(chromedp.CSS("#fichier"), []string{fake})); err != nil {
 		t.Fatalf("choix du fichier : %v", err)
 	}
-	f = submitForm(t, learner, `form.upload button[type=submit]`)
-	if f.Path != piece && f.Path != piece+"/pieces-jointes" {
+	f = submitForm(t, learner, `form.editor-form button[value=joindre]`)
+	if f.Path != piece {
 		t.Fatalf("envoi du faux PDF : arrivé sur %s (h1 %q)", f.URL, f.h1())
 	}
 	msg := textOf(t, learner, "#fichier-error")
@@ -837,10 +880,49 @@ func TestBrowserReportPreview(t *testing.T) {
 		t.Errorf("après le refus du fichier, le brouillon enregistré a disparu : %q", got)
 	}
 	if !strings.Contains(got, live) {
-		t.Errorf("après l'envoi d'un fichier, le texte tapé depuis le dernier enregistrement (%q) est perdu : "+
-			"le formulaire des pièces jointes est distinct de celui du brouillon, dont la saisie n'est pas envoyée ; brouillon : %q", live, got)
+		t.Errorf("après l'envoi d'un fichier, le texte tapé depuis le dernier enregistrement (%q) est perdu ; brouillon : %q", live, got)
 	}
 	if p := textOf(t, learner, ".piece-status .status"); !strings.Contains(p, "Brouillon") {
 		t.Errorf("après le refus du fichier : état %q, attendu « Brouillon »", p)
+	}
+
+	// Without JavaScript, « Prévisualiser » still gives the preview: the
+	// server renders it. Scripts are off while each page loads (casp.js
+	// does not run), then back on for the audit (axe is JavaScript).
+	nojs := j.as("apprenant11")
+	scripts := func(on bool) {
+		t.Helper()
+		if err := chromedp.Do(nojs, chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
+			_, err := chromedp.Call(ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: !on})
+			return err
+		})); err != nil {
+			t.Fatalf("JavaScript activé=%v : %v", on, err)
+		}
+	}
+	scripts(false)
+	navigate(t, nojs, piece)
+	scripts(true)
+	audit(t, nojs)
+	const offline = "## Suite sans JavaScript\n\nParagraphe ajouté sans script."
+	typeText(t, nojs, "#draft", "\n"+offline)
+	time.Sleep(700 * time.Millisecond) // longer than casp.js's pause before a live preview
+	if isVisible(t, nojs, "#apercu") {
+		t.Errorf("%s chargée sans JavaScript : l'aperçu est affiché avant « Prévisualiser » (casp.js a-t-il tourné ?)", piece)
+	}
+	scripts(false)
+	clickAndWait(t, nojs, `main button[name=action][value=previsualiser]`)
+	scripts(true)
+	f = audit(t, nojs)
+	if f.Path != piece {
+		t.Fatalf("« Prévisualiser » sans JavaScript : arrivé sur %s (h1 %q)", f.URL, f.h1())
+	}
+	if !isVisible(t, nojs, "#apercu") || !strings.Contains(textOf(t, nojs, "#apercu-contenu"), "Paragraphe ajouté sans script.") {
+		t.Errorf("« Prévisualiser » sans JavaScript : aperçu %q (visible : %v)", textOf(t, nojs, "#apercu-contenu"), isVisible(t, nojs, "#apercu"))
+	}
+	if got := textOf(t, nojs, `nav.outline a[href="#titre-suite-sans-javascript"]`); got != "Suite sans JavaScript" {
+		t.Errorf("plan du texte sans JavaScript : %q ; plan : %q", got, textOf(t, nojs, "nav.outline"))
+	}
+	if v := eval[string](t, nojs, `typeof window.__pwned`); v != "undefined" {
+		t.Errorf("sans JavaScript : window.__pwned est défini (%s)", v)
 	}
 }

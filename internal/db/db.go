@@ -16,7 +16,6 @@ import (
 	"sort"
 	"strings"
 	"time"
-
 )
 
 // DB is the pair of pools. Write has a single connection: SQLite allows one

@@ -1,0 +1,330 @@
+package assessment
+
+import (
+	"archive/zip"
+	"bytes"
+	"hash/crc32"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/gabriel-vasile/mimetype"
+)
+
+// attFixture reads a file of testdata/attachments (made by generate.go).
+func attFixture(t *testing.T, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("testdata", "attachments", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+type attEntry struct {
+	name, body string
+	store      bool // stored (the ODF "mimetype" entry), else deflated
+}
+
+// attZip builds a ZIP in memory; a stored entry is written as ODF wants its
+// "mimetype": no extra field, no data descriptor.
+func attZip(t *testing.T, entries ...attEntry) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	w := zip.NewWriter(&buf)
+	for _, e := range entries {
+		var f interface{ Write([]byte) (int, error) }
+		var err error
+		if e.store {
+			n := uint64(len(e.body))
+			f, err = w.CreateRaw(&zip.FileHeader{Name: e.name, Method: zip.Store,
+				CRC32: crc32.ChecksumIEEE([]byte(e.body)), CompressedSize64: n, UncompressedSize64: n})
+		} else {
+			f, err = w.CreateHeader(&zip.FileHeader{Name: e.name, Method: zip.Deflate})
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.Write([]byte(e.body)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+const (
+	attTestTypesDocx = `<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">` +
+		`<Default Extension="xml" ContentType="application/xml"/>` +
+		`<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>`
+	attTestDocument = `<?xml version="1.0"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body><w:p><w:r><w:t>x</w:t></w:r></w:p></w:body></w:document>`
+	attTestContent  = `<?xml version="1.0"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"/>`
+)
+
+func attWantRefusal(t *testing.T, what string, content []byte, want string) {
+	t.Helper()
+	kind, err := CheckAttachment(content)
+	if err == nil {
+		t.Errorf("%s: accepted as %v", what, kind)
+		return
+	}
+	if err.Error() != want {
+		t.Errorf("%s:\n got %q\nwant %q", what, err.Error(), want)
+	}
+	if kind != (AttachmentKind{}) {
+		t.Errorf("%s: kind %v returned with the error", what, kind)
+	}
+}
+
+func attNotAllowedMessage(label string) string {
+	return "Ce fichier n'est ni un PDF, ni un document ODT, ni un document DOCX (type détecté : " + label + ")."
+}
+
+func TestAttachmentAllowedKinds(t *testing.T) {
+	want := []AttachmentKind{
+		{".pdf", "application/pdf", "PDF"},
+		{".odt", "application/vnd.oasis.opendocument.text", "Texte OpenDocument (ODT)"},
+		{".docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "Document Word (DOCX)"},
+	}
+	if len(AllowedAttachments) != len(want) {
+		t.Fatalf("AllowedAttachments = %v", AllowedAttachments)
+	}
+	for i := range want {
+		if AllowedAttachments[i] != want[i] {
+			t.Errorf("AllowedAttachments[%d] = %v, want %v", i, AllowedAttachments[i], want[i])
+		}
+	}
+	if MaxAttachmentBytes != 10*1024*1024 || AttachmentQuotaBytes != 50*1024*1024 {
+		t.Errorf("limits %d, %d", MaxAttachmentBytes, AttachmentQuotaBytes)
+	}
+}
+
+func TestAttachmentRealDocumentsAccepted(t *testing.T) {
+	for file, want := range map[string]AttachmentKind{
+		"rapport.pdf":  AllowedAttachments[0],
+		"rapport.odt":  AllowedAttachments[1],
+		"rapport.docx": AllowedAttachments[2],
+	} {
+		kind, err := CheckAttachment(attFixture(t, file))
+		if err != nil {
+			t.Errorf("%s refused: %v", file, err)
+			continue
+		}
+		if kind != want {
+			t.Errorf("%s: %v, want %v", file, kind, want)
+		}
+	}
+}
+
+func TestAttachmentRefusedByContentNotName(t *testing.T) {
+	attWantRefusal(t, "PNG named .pdf", attFixture(t, "image-png.pdf"), attNotAllowedMessage("image PNG"))
+	attWantRefusal(t, "plain zip", attFixture(t, "archive.zip"), attNotAllowedMessage("archive ZIP"))
+	attWantRefusal(t, "HTML", attFixture(t, "page.html"), attNotAllowedMessage("page web HTML"))
+	attWantRefusal(t, "text", []byte("Mon rapport, en texte brut.\n"), attNotAllowedMessage("texte brut"))
+	attWantRefusal(t, "JPEG", []byte("\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00"), attNotAllowedMessage("image JPEG"))
+	// mimetype calls it a PDF ("%PDF-" within the first KiB); not we.
+	attWantRefusal(t, "HTML with %PDF- in a comment", []byte("<html><!-- %PDF-1.4 --><script>alert(1)</script></html>"),
+		"Le fichier semble incomplet ou abîmé : il ne s'ouvre pas. "+
+			"Enregistrez-le de nouveau depuis votre traitement de texte, puis réessayez.")
+	if kind, err := CheckAttachment(append([]byte("\xef\xbb\xbf"), attFixture(t, "rapport.pdf")...)); err != nil || kind.Ext != ".pdf" {
+		t.Errorf("PDF after a BOM: %v, %v", kind, err)
+	}
+	// An old Word document (OLE compound file), which mimetype cannot tell
+	// from an encrypted DOCX.
+	ole := append([]byte("\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"), make([]byte, 600)...)
+	attWantRefusal(t, "OLE", ole, attNotAllowedMessage("document Office ancien format ou protégé par mot de passe"))
+}
+
+func TestAttachmentEmptyRefused(t *testing.T) {
+	attWantRefusal(t, "nil", nil, "Le fichier est vide.")
+	attWantRefusal(t, "empty", []byte{}, "Le fichier est vide.")
+}
+
+func TestAttachmentSizeCheckedBeforeSniffing(t *testing.T) {
+	pdf := attFixture(t, "rapport.pdf")
+	// A PDF made n bytes long by a comment line after its header.
+	padded := func(n int) []byte {
+		header, rest, _ := bytes.Cut(pdf, []byte("\n"))
+		b := make([]byte, 0, n)
+		b = append(b, header...)
+		b = append(b, "\n%"...)
+		b = append(b, bytes.Repeat([]byte("x"), n-len(pdf)-2)...)
+		b = append(b, '\n')
+		b = append(b, rest...)
+		if len(b) != n {
+			t.Fatalf("padded to %d bytes, want %d", len(b), n)
+		}
+		return b
+	}
+	if kind, err := CheckAttachment(padded(MaxAttachmentBytes)); err != nil || kind.Ext != ".pdf" {
+		t.Errorf("a PDF of exactly 10 Mio: %v, %v", kind, err)
+	}
+	// The caller read MaxAttachmentBytes+1 bytes: the real size is unknown.
+	attWantRefusal(t, "PDF cut at the limit+1", padded(MaxAttachmentBytes+1), "Le fichier dépasse 10 Mio.")
+	attWantRefusal(t, "PDF of 12,4 Mio", padded(13_002_342), "Le fichier dépasse 10 Mio (12,4 Mio).")
+}
+
+func TestAttachmentOfficePackages(t *testing.T) {
+	// A DOCX whose "word/" entries come after a 6 KiB thumbnail: mimetype,
+	// reading 4 KiB, sees a mere ZIP; the central directory says DOCX.
+	thumb := strings.Repeat("\xff\x00\x13\x37", 1536)
+	late := attZip(t,
+		attEntry{"[Content_Types].xml", attTestTypesDocx, false},
+		attEntry{"docProps/thumbnail.jpeg", thumb, true},
+		attEntry{"word/document.xml", attTestDocument, false},
+	)
+	if mimetype.Detect(late).Is(AllowedAttachments[2].MIME) {
+		t.Fatal("test DOCX is recognized by mimetype's first 4 KiB: the case is not tested")
+	}
+	if kind, err := CheckAttachment(late); err != nil || kind != AllowedAttachments[2] {
+		t.Errorf("DOCX with late word/ entries: %v, %v", kind, err)
+	}
+
+	// An ODT whose "mimetype" entry is not first (tolerated: LibreOffice
+	// opens it) is still an ODT.
+	odt := attZip(t,
+		attEntry{"content.xml", attTestContent, false},
+		attEntry{"mimetype", "application/vnd.oasis.opendocument.text", true},
+	)
+	if kind, err := CheckAttachment(odt); err != nil || kind != AllowedAttachments[1] {
+		t.Errorf("ODT with mimetype second: %v, %v", kind, err)
+	}
+
+	damaged := "Le fichier semble incomplet ou abîmé : il ne s'ouvre pas. " +
+		"Enregistrez-le de nouveau depuis votre traitement de texte, puis réessayez."
+	docx := attFixture(t, "rapport.docx")
+	attWantRefusal(t, "truncated DOCX", docx[:len(docx)/2], damaged)
+	attWantRefusal(t, "ODT without content.xml", attZip(t,
+		attEntry{"mimetype", "application/vnd.oasis.opendocument.text", true},
+		attEntry{"styles.xml", "<x/>", false},
+	), damaged)
+	attWantRefusal(t, "DOCX without word/", attZip(t,
+		attEntry{"[Content_Types].xml", attTestTypesDocx, false},
+		attEntry{"_rels/.rels", "<x/>", false},
+	), damaged)
+	attWantRefusal(t, "ZIP bomb in [Content_Types].xml", attZip(t,
+		attEntry{"[Content_Types].xml", attTestTypesDocx + strings.Repeat(" ", 2<<20), false},
+		attEntry{"word/document.xml", attTestDocument, false},
+	), damaged)
+
+	attWantRefusal(t, "encrypted ODT", attZip(t,
+		attEntry{"mimetype", "application/vnd.oasis.opendocument.text", true},
+		attEntry{"META-INF/manifest.xml", `<manifest:manifest><manifest:file-entry manifest:full-path="content.xml"><manifest:encryption-data/></manifest:file-entry></manifest:manifest>`, false},
+		attEntry{"content.xml", "\x8f\x12 chiffré", false},
+	), "Ce document est protégé par un mot de passe : les évaluateurs ne pourraient pas l'ouvrir. "+
+		"Enregistrez-le sans mot de passe, puis réessayez.")
+	attWantRefusal(t, "DOCM", attZip(t,
+		attEntry{"[Content_Types].xml", strings.Replace(attTestTypesDocx,
+			"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml",
+			"application/vnd.ms-word.document.macroEnabled.main+xml", 1), false},
+		attEntry{"word/document.xml", attTestDocument, false},
+		attEntry{"word/vbaProject.bin", "\x00macro", false},
+	), "Les documents Word contenant des macros (DOCM) ne sont pas acceptés : "+
+		"enregistrez-le au format « Document Word (.docx) ».")
+	attWantRefusal(t, "DOTX", attZip(t,
+		attEntry{"[Content_Types].xml", strings.Replace(attTestTypesDocx, "wordprocessingml.document.main", "wordprocessingml.template.main", 1), false},
+		attEntry{"word/document.xml", attTestDocument, false},
+	), attNotAllowedMessage("modèle Word (DOTX)"))
+	attWantRefusal(t, "ODS", attZip(t,
+		attEntry{"mimetype", "application/vnd.oasis.opendocument.spreadsheet", true},
+		attEntry{"content.xml", attTestContent, false},
+	), attNotAllowedMessage("classeur OpenDocument (ODS)"))
+	attWantRefusal(t, "XLSX", attZip(t,
+		attEntry{"[Content_Types].xml", strings.Replace(attTestTypesDocx, "wordprocessingml.document", "spreadsheetml.sheet", 1), false},
+		attEntry{"xl/workbook.xml", "<workbook/>", false},
+	), attNotAllowedMessage("classeur Excel (XLSX)"))
+}
+
+func TestAttachmentFormatSize(t *testing.T) {
+	for n, want := range map[int64]string{
+		0: "0 octet", 1: "1 octet", 2: "2 octets", 1023: "1023 octets",
+		1024: "1 Kio", 1536: "1,5 Kio", 850 * 1024: "850 Kio",
+		1 << 20: "1 Mio", 10 << 20: "10 Mio", 13_002_342: "12,4 Mio", 50 << 20: "50 Mio",
+		10<<20 + 1: "10 Mio",
+	} {
+		if got := attFormatSize(n); got != want {
+			t.Errorf("attFormatSize(%d) = %q, want %q", n, got, want)
+		}
+	}
+}
+
+func TestAttachmentStoredName(t *testing.T) {
+	pattern := regexp.MustCompile(`^[0-9a-f]{32}\.(pdf|odt|docx)$`)
+	seen := map[string]bool{}
+	for i := 0; i < 300; i++ {
+		kind := AllowedAttachments[i%len(AllowedAttachments)]
+		name, err := StoredName(kind)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !pattern.MatchString(name) || !strings.HasSuffix(name, kind.Ext) {
+			t.Errorf("StoredName(%s) = %q", kind.Ext, name)
+		}
+		if seen[name[:32]] {
+			t.Errorf("StoredName repeated %q", name)
+		}
+		seen[name[:32]] = true
+	}
+	for _, bad := range []AttachmentKind{
+		{},
+		{Ext: ".html", MIME: "text/html", Label: "HTML"},
+		{Ext: ".pdf/../../x", MIME: "application/pdf", Label: "PDF"},
+	} {
+		if name, err := StoredName(bad); err == nil {
+			t.Errorf("StoredName(%v) = %q, want an error", bad, name)
+		}
+	}
+}
+
+func TestAttachmentDownloadName(t *testing.T) {
+	pdf, odt, docx := AllowedAttachments[0], AllowedAttachments[1], AllowedAttachments[2]
+	for _, c := range []struct {
+		original string
+		kind     AttachmentKind
+		want     string
+	}{
+		{"../../etc/passwd", pdf, "passwd.pdf"},
+		{"rapport \"final\".pdf", pdf, "rapport final.pdf"},
+		{"Évaluation finale.docx", docx, "Évaluation finale.docx"},
+		{"E\u0301valuation finale.docx", docx, "Évaluation finale.docx"}, // NFD, as macOS sends
+		{`C:\Users\Marie\Documents\Rapport de stage.PDF`, pdf, "Rapport de stage.pdf"},
+		{"rapport.pdf", docx, "rapport.pdf.docx"},
+		{"scan.png", pdf, "scan.png.pdf"},
+		{"l'équipe : bilan?*<>|.odt", odt, "l'équipe bilan.odt"},
+		{"rapport\r\nX-Injection: oui.pdf", pdf, "rapport X-Injection oui.pdf"},
+		{"rapport\r\nContent-Type: text/html.pdf", pdf, "html.pdf"}, // "/" splits the path
+		{"rapport\u202Efdp.exe", pdf, "rapportfdp.exe.pdf"},
+		{"  ...rapport   final...  ", pdf, "rapport final.pdf"},
+		{".htaccess", pdf, "htaccess.pdf"},
+		{"", odt, "pièce-jointe.odt"},
+		{"....", odt, "pièce-jointe.odt"},
+		{"/", pdf, "pièce-jointe.pdf"},
+		{".pdf", pdf, "pièce-jointe.pdf"},
+		{"rapport.pdf. ", pdf, "rapport.pdf"},
+		{"..rapport.PDF", pdf, "rapport.pdf"},
+		{"CON.pdf", pdf, "_CON.pdf"},
+		{"nul", docx, "_nul.docx"},
+		{"bad\xffutf8.pdf", pdf, "badutf8.pdf"},
+		{"tab\there\x00.pdf", pdf, "tab here.pdf"},
+	} {
+		if got := DownloadName(c.original, c.kind); got != c.want {
+			t.Errorf("DownloadName(%q, %s) = %q, want %q", c.original, c.kind.Ext, got, c.want)
+		}
+	}
+
+	long := DownloadName(strings.Repeat("é", 300)+".pdf", pdf)
+	if n := utf8.RuneCountInString(long); n != 120 || !strings.HasSuffix(long, "é.pdf") {
+		t.Errorf("long name: %d runes, %q", n, long)
+	}
+	for _, s := range []string{"../a/b\\c\"d\x7fe\u200bf.pdf", strings.Repeat("a/", 500)} {
+		got := DownloadName(s, pdf)
+		if strings.ContainsAny(got, "/\\\"\x00\r\n\x7f\u200b") || !utf8.ValidString(got) {
+			t.Errorf("DownloadName(%q) = %q", s, got)
+		}
+	}
+}

@@ -1,0 +1,227 @@
+// Package casework is the sandbox where learners practise the job on
+// simulated people: the fictional territory and its structures, the fiches
+// dispositifs, the scenarios, and the case files learners work in.
+package casework
+
+// Territory is the fictional agglomeration every scenario happens in.
+// Coordinates are kilometres on a local grid (x to the east, y to the
+// south), so the SVG map needs no tiles and no real geography.
+type Territory struct {
+	Name        string       `yaml:"nom" validate:"required"`
+	Description string       `yaml:"description" validate:"required"`
+	Width       float64      `yaml:"largeur_km" validate:"gt=0"`
+	Height      float64      `yaml:"hauteur_km" validate:"gt=0"`
+	Communes    []Commune    `yaml:"communes" validate:"min=1,dive"`
+	Landmarks   []Landmark   `yaml:"reperes" validate:"dive"`
+	Structures  []*Structure `yaml:"-"`
+}
+
+// Commune is a town of the agglomeration.
+type Commune struct {
+	ID         string     `yaml:"id" validate:"required"`
+	Name       string     `yaml:"nom" validate:"required"`
+	Postcode   string     `yaml:"code_postal" validate:"required,len=5,numeric"`
+	X          float64    `yaml:"x" validate:"gte=0"`
+	Y          float64    `yaml:"y" validate:"gte=0"`
+	Population int        `yaml:"population" validate:"gt=0"`
+	Districts  []District `yaml:"quartiers" validate:"dive"`
+}
+
+// District is a neighbourhood; QPV marks a quartier prioritaire.
+type District struct {
+	ID   string  `yaml:"id" validate:"required"`
+	Name string  `yaml:"nom" validate:"required"`
+	QPV  bool    `yaml:"qpv"`
+	X    float64 `yaml:"x" validate:"gte=0"`
+	Y    float64 `yaml:"y" validate:"gte=0"`
+}
+
+// Landmark is a line drawn on the map: river, main road, railway, bus line.
+type Landmark struct {
+	Kind   string       `yaml:"type" validate:"required,oneof=riviere route voie-ferree ligne-bus"`
+	Name   string       `yaml:"nom" validate:"required"`
+	Points [][2]float64 `yaml:"points" validate:"min=2"`
+}
+
+// Structure is a place of the territory directory (modelled on the
+// data·inclusion schema).
+type Structure struct {
+	ID            string    `yaml:"id" validate:"required"`
+	Name          string    `yaml:"nom" validate:"required"`
+	Typology      string    `yaml:"typologie" validate:"required"`
+	Address       string    `yaml:"adresse" validate:"required"`
+	Postcode      string    `yaml:"code_postal" validate:"required,len=5,numeric"`
+	Commune       string    `yaml:"commune" validate:"required"`
+	District      string    `yaml:"quartier"`
+	X             float64   `yaml:"x" validate:"gte=0"`
+	Y             float64   `yaml:"y" validate:"gte=0"`
+	Phone         string    `yaml:"telephone" validate:"required"`
+	Email         string    `yaml:"courriel" validate:"required,email"`
+	Website       string    `yaml:"site_web"`
+	Hours         string    `yaml:"horaires" validate:"required"`
+	Accessibility string    `yaml:"accessibilite" validate:"required"`
+	Network       string    `yaml:"reseau_porteur"`
+	Description   string    `yaml:"description" validate:"required"`
+	UpdatedOn     string    `yaml:"mis_a_jour" validate:"required,datetime=2006-01-02"`
+	Services      []Service `yaml:"services" validate:"min=1,dive"`
+}
+
+// Service is what a structure offers.
+type Service struct {
+	ID           string   `yaml:"id" validate:"required"`
+	Name         string   `yaml:"nom" validate:"required"`
+	Type         string   `yaml:"type" validate:"required,oneof=ACCOMPAGNEMENT AIDE_FINANCIERE AIDE_MATERIELLE ATELIER FORMATION INFORMATION"`
+	Themes       []string `yaml:"thematiques" validate:"min=1,dive,required"`
+	Publics      []string `yaml:"publics" validate:"min=1,dive,required"`
+	Conditions   string   `yaml:"conditions_acces" validate:"required"`
+	Fees         string   `yaml:"frais" validate:"required,oneof=gratuit payant"`
+	Zone         string   `yaml:"zone_eligibilite" validate:"required"`
+	Reception    []string `yaml:"modes_accueil" validate:"min=1,dive,oneof=en-presentiel a-distance"`
+	Mobilisation []string `yaml:"modes_mobilisation" validate:"min=1,dive,oneof=se-presenter telephoner envoyer-un-courriel fiche-de-prescription"`
+	MobilisedBy  []string `yaml:"mobilisable_par" validate:"min=1,dive,oneof=usagers professionnels"`
+	Hours        string   `yaml:"horaires"`
+	Contact      string   `yaml:"contact" validate:"required"`
+	// How the partner answers a fiche de liaison in simulated time, unless a
+	// scenario says otherwise.
+	AnswerDays int    `yaml:"delai_reponse_jours" validate:"gte=0,lte=30"`
+	Answer     string `yaml:"reponse_habituelle" validate:"omitempty,oneof=acceptee refusee silence"`
+}
+
+// Fiche is a fiche dispositif: a Markdown page with front matter.
+type Fiche struct {
+	ID         string   `yaml:"id" validate:"required"`
+	Title      string   `yaml:"titre" validate:"required"`
+	UpdatedOn  string   `yaml:"mis_a_jour" validate:"required,datetime=2006-01-02"`
+	Themes     []string `yaml:"thematiques" validate:"min=1,dive,required"`
+	Publics    []string `yaml:"publics" validate:"dive,required"`
+	Summary    string   `yaml:"resume" validate:"required"`
+	Structures []string `yaml:"structures" validate:"dive,required"`
+	Body       string   `yaml:"-"`
+}
+
+// Scenario is a simulated person arriving at a structure of the territory.
+type Scenario struct {
+	ID           string          `yaml:"id" validate:"required"`
+	Title        string          `yaml:"titre" validate:"required"`
+	Summary      string          `yaml:"resume" validate:"required"`
+	Structure    string          `yaml:"structure" validate:"required"`
+	Arrival      string          `yaml:"accueil" validate:"required,oneof=physique telephonique"`
+	Difficulty   int             `yaml:"difficulte" validate:"gte=1,lte=3"`
+	Publics      []string        `yaml:"publics" validate:"min=1,dive,required"`
+	Tasks        []string        `yaml:"taches" validate:"min=1,dive,required"`
+	Person       Person          `yaml:"personne"`
+	Demand       string          `yaml:"demande" validate:"required"`
+	Presentation string          `yaml:"presentation" validate:"required"`
+	StartTrust   int             `yaml:"confiance_initiale" validate:"gte=0,lte=5"`
+	Topics       []Topic         `yaml:"themes" validate:"min=3,dive"`
+	Moves        map[string]Move `yaml:"gestes" validate:"dive"`
+	Facts        []Fact          `yaml:"faits" validate:"min=3,dive"`
+	Implicit     []string        `yaml:"besoins_implicites" validate:"dive,required"`
+	UrgencyCues  []string        `yaml:"signaux_urgence" validate:"dive,required"`
+	Key          ExpertKey       `yaml:"cle_expert"`
+	Timeline     []Event         `yaml:"chronologie" validate:"min=3,dive"`
+	Partners     []PartnerAnswer `yaml:"reponses_partenaires" validate:"dive"`
+}
+
+// Person is the persona (fictional).
+type Person struct {
+	FirstName     string   `yaml:"prenom" validate:"required"`
+	LastName      string   `yaml:"nom" validate:"required"` // an initial: « B. »
+	Age           int      `yaml:"age" validate:"gte=14,lte=95"`
+	Gender        string   `yaml:"genre" validate:"required,oneof=femme homme autre"`
+	Household     string   `yaml:"foyer" validate:"required"`
+	HouseholdRole string   `yaml:"role_foyer" validate:"required"`
+	Resources     string   `yaml:"ressources" validate:"required"`
+	Rights        []Right  `yaml:"droits" validate:"dive"`
+	Housing       string   `yaml:"logement" validate:"required"`
+	Mobility      string   `yaml:"mobilite" validate:"required"`
+	Health        string   `yaml:"sante" validate:"required"`
+	Languages     []string `yaml:"langues" validate:"min=1,dive,required"`
+	Education     string   `yaml:"niveau_formation" validate:"required,oneof=infra-3 3 4 5 6 7"`
+	WorkHistory   string   `yaml:"parcours_professionnel" validate:"required"`
+	JobSeeker     string   `yaml:"inscription_demandeur_emploi" validate:"required,oneof=non moins-6-mois 6-11-mois 12-23-mois 24-mois-et-plus"`
+}
+
+// Right is a benefit and its state (RSA: droit ouvert / suspendu / en
+// attente / refusé / clos…).
+type Right struct {
+	Name  string `yaml:"droit" validate:"required"`
+	State string `yaml:"etat" validate:"required"`
+}
+
+// Topic groups interview questions.
+type Topic struct {
+	ID        string     `yaml:"id" validate:"required"`
+	Label     string     `yaml:"libelle" validate:"required"`
+	Questions []Question `yaml:"questions" validate:"min=1,dive"`
+}
+
+// Question is what the learner may ask, and how the person answers.
+type Question struct {
+	ID      string   `yaml:"id" validate:"required"`
+	Text    string   `yaml:"texte" validate:"required"`
+	Answer  string   `yaml:"reponse" validate:"required"`
+	Reveals []string `yaml:"revele" validate:"dive,required"`
+	// Below MinTrust the person gives Guarded instead and reveals nothing.
+	MinTrust int    `yaml:"confiance_min" validate:"gte=0,lte=5"`
+	Guarded  string `yaml:"reponse_reservee" validate:"required_with=MinTrust"`
+	Trust    int    `yaml:"effet_confiance" validate:"gte=-2,lte=2"`
+	Minutes  int    `yaml:"duree_minutes" validate:"gte=0,lte=15"`
+}
+
+// Move is a professional move's effect in this scenario.
+type Move struct {
+	Answer  string   `yaml:"reponse" validate:"required"`
+	Trust   int      `yaml:"effet_confiance" validate:"gte=-2,lte=2"`
+	Reveals []string `yaml:"revele" validate:"dive,required"`
+}
+
+// Fact is something the interview can bring to light.
+type Fact struct {
+	ID        string `yaml:"id" validate:"required"`
+	Domain    string `yaml:"domaine" validate:"required"`
+	Situation string `yaml:"situation" validate:"required"`
+	Detail    string `yaml:"detail" validate:"required"`
+	Urgent    bool   `yaml:"urgent"`
+}
+
+// ExpertKey is what an experienced professional would find and do.
+type ExpertKey struct {
+	Situations   []string           `yaml:"situations" validate:"min=1,dive,required"` // fact ids
+	Urgency      string             `yaml:"urgence" validate:"required,oneof=immediate urgente prioritaire non-urgente"`
+	UrgencyWhy   string             `yaml:"justification_urgence" validate:"required"`
+	Orientations []ExpectedReferral `yaml:"orientations" validate:"min=1,dive"`
+	Pitfalls     []string           `yaml:"pieges" validate:"min=1,dive,required"`
+}
+
+// ExpectedReferral is an orientation the expert expects: to a typology of
+// structure (ML, CCAS…) for a theme, optionally a named structure.
+type ExpectedReferral struct {
+	Typology  string `yaml:"typologie" validate:"required"`
+	Theme     string `yaml:"thematique" validate:"required"`
+	Structure string `yaml:"structure"`
+	Reason    string `yaml:"motif" validate:"required"`
+	MaxDays   int    `yaml:"delai_max_jours" validate:"gte=0"`
+}
+
+// Event happens on a simulated day, if its condition holds.
+type Event struct {
+	Day         int    `yaml:"jour" validate:"gte=0,lte=365"`
+	Kind        string `yaml:"type" validate:"required,oneof=rdv-manque suspension-caf avis-expulsion refus-partenaire silence-partenaire offre-emploi rechute-sante crise-accueil expiration-justificatif nouvelle-information autre"`
+	Title       string `yaml:"titre" validate:"required"`
+	Description string `yaml:"description" validate:"required"`
+	// When: toujours; sans-orientation:<typologie> (fires only if no
+	// referral to that typology was sent before the day);
+	// urgence-non-traitee (fires only if the urgency was not assessed at
+	// the scenario's level by then).
+	When string `yaml:"condition" validate:"required"`
+}
+
+// PartnerAnswer overrides how a service answers referrals in this scenario.
+type PartnerAnswer struct {
+	Structure string `yaml:"structure" validate:"required"`
+	Service   string `yaml:"service" validate:"required"`
+	Answer    string `yaml:"reponse" validate:"required,oneof=acceptee refusee silence"`
+	Reason    string `yaml:"motif" validate:"required_if=Answer refusee"`
+	Days      int    `yaml:"delai_jours" validate:"gte=0,lte=30"`
+}

@@ -1,0 +1,424 @@
+package casework
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io/fs"
+	"path"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/go-playground/validator/v10"
+	"gopkg.in/yaml.v3"
+
+	"github.com/casp-cnam/casp/referentiel"
+)
+
+// Library is all the sandbox content, loaded and checked at start-up.
+type Library struct {
+	Territory  *Territory
+	Structures []*Structure
+	Fiches     []*Fiche
+	Scenarios  []*Scenario
+
+	structures map[string]*Structure
+	fiches     map[string]*Fiche
+	scenarios  map[string]*Scenario
+}
+
+// Structure returns a structure by id.
+func (l *Library) Structure(id string) (*Structure, bool) { s, ok := l.structures[id]; return s, ok }
+
+// Fiche returns a fiche by id.
+func (l *Library) Fiche(id string) (*Fiche, bool) { f, ok := l.fiches[id]; return f, ok }
+
+// Scenario returns a scenario by id.
+func (l *Library) Scenario(id string) (*Scenario, bool) { s, ok := l.scenarios[id]; return s, ok }
+
+// Known vocabularies (domain notes, data·inclusion).
+var (
+	Typologies = []string{"ML", "FT", "CAP_EMPLOI", "MDE", "PLIE", "CCAS", "CIAS", "CD", "CAF", "CPAM", "MSA", "CS", "CHRS", "CHU",
+		"CADA", "HUDA", "RS_FJT", "PIJ_BIJ", "CITMET", "OF", "E2C", "EPIDE", "ACI", "AI", "EI", "ETTI", "EITI", "GEIQ", "EA", "CSAPA",
+		"CAARUD", "CMP", "PMI", "MDPH", "SPIP", "PJJ", "CIDFF", "UDAF", "PIMMS", "FS", "ASSO", "SIAO", "PCB", "REGIE", "VAE", "RESTOS",
+		"CROIX_ROUGE", "SECOURS_POP"}
+	Themes = []string{"choisir-un-metier", "creer-une-entreprise", "difficultes-administratives-ou-juridiques", "difficultes-financieres",
+		"equipement-et-alimentation", "famille", "lecture-ecriture-calcul", "logement-hebergement", "mobilite", "numerique",
+		"preparer-sa-candidature", "remobilisation", "sante", "se-former", "souvrir-a-linternational", "trouver-un-emploi"}
+	Publics = []string{"tous-publics", "demandeurs-emploi", "beneficiaires-des-minimas-sociaux", "jeunes", "familles", "femmes", "seniors",
+		"personnes-en-situation-de-handicap", "personnes-en-situation-d-urgence", "personnes-exilees", "sortants-de-detention",
+		"sans-domicile-fixe", "residents-qpv", "salaries"}
+	Domains = []string{"emploi", "formation", "logement", "mobilite", "sante", "famille", "finances", "administratif", "langue",
+		"savoirs-de-base", "numerique", "isolement", "justice"}
+	Moves = []string{"reformuler", "rassurer", "rappeler-confidentialite", "recadrer", "valoriser", "expliquer-le-cadre", "ecoute-silencieuse"}
+)
+
+func in(list []string, v string) bool {
+	for _, x := range list {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
+
+// themeKnown accepts « theme » or « theme--besoin » for a known theme.
+func themeKnown(t string) bool {
+	theme, _, _ := strings.Cut(t, "--")
+	return in(Themes, theme)
+}
+
+var structValidator = validator.New(validator.WithRequiredStructEnabled())
+
+func decodeStrict(raw []byte, v any) error {
+	dec := yaml.NewDecoder(bytes.NewReader(raw))
+	dec.KnownFields(true)
+	return dec.Decode(v)
+}
+
+func checkStruct(where string, v any) error {
+	if err := structValidator.Struct(v); err != nil {
+		var verrs validator.ValidationErrors
+		if errors.As(err, &verrs) && len(verrs) > 0 {
+			e := verrs[0]
+			return fmt.Errorf("%s : champ %s invalide (règle %q%s)", where, e.Namespace(), e.Tag(), paramOf(e))
+		}
+		return fmt.Errorf("%s : %w", where, err)
+	}
+	return nil
+}
+
+func paramOf(e validator.FieldError) string {
+	if e.Param() == "" {
+		return ""
+	}
+	return " " + e.Param()
+}
+
+// Fictional data only: phone numbers from the ranges reserved for fiction,
+// e-mail addresses on reserved domains, nothing shaped like a NIR.
+var (
+	fictionPhone = regexp.MustCompile(`^(01 99 00|06 39 98) \d\d \d\d$`)
+	anyPhone     = regexp.MustCompile(`\b0[1-9](?:[ .]?\d\d){4}\b`)
+	nirLike      = regexp.MustCompile(`\b[12][ .]?\d{2}[ .]?(?:0[1-9]|1[0-2])[ .]?\d{2}[ .]?\d{3}[ .]?\d{3}(?:[ .]?\d{2})?\b`)
+	fictionEmail = regexp.MustCompile(`@[a-z0-9.-]+\.(example|invalid)$`)
+)
+
+// CheckFiction reports real-looking personal data in a text: a NIR-like
+// number, or a phone number outside the fiction ranges.
+func CheckFiction(where, text string) error {
+	if m := nirLike.FindString(text); m != "" {
+		return fmt.Errorf("%s : numéro ressemblant à un NIR (%s) — le bac à sable ne contient que des personnes fictives", where, m)
+	}
+	for _, m := range anyPhone.FindAllString(text, -1) {
+		norm := strings.NewReplacer(".", " ").Replace(m)
+		if len(norm) == 10 {
+			norm = norm[:2] + " " + norm[2:4] + " " + norm[4:6] + " " + norm[6:8] + " " + norm[8:]
+		}
+		if !fictionPhone.MatchString(norm) {
+			return fmt.Errorf("%s : numéro de téléphone hors des tranches réservées à la fiction (%s) : utilisez 01 99 00 xx xx ou 06 39 98 xx xx", where, m)
+		}
+	}
+	return nil
+}
+
+// Load reads and checks every content file of the sandbox. fw is the
+// framework scenarios refer to (task ids).
+func Load(fsys fs.FS, fw *referentiel.Framework) (*Library, error) {
+	l := &Library{structures: map[string]*Structure{}, fiches: map[string]*Fiche{}, scenarios: map[string]*Scenario{}}
+	raw, err := fs.ReadFile(fsys, "territoire/territoire.yaml")
+	if err != nil {
+		return nil, err
+	}
+	var t Territory
+	if err := decodeStrict(raw, &t); err != nil {
+		return nil, fmt.Errorf("territoire.yaml : %w", err)
+	}
+	if err := checkStruct("territoire.yaml", &t); err != nil {
+		return nil, err
+	}
+	l.Territory = &t
+	communes := map[string]map[string]bool{}
+	for _, c := range t.Communes {
+		if communes[c.ID] != nil {
+			return nil, fmt.Errorf("territoire.yaml : commune %q en double", c.ID)
+		}
+		communes[c.ID] = map[string]bool{}
+		for _, d := range c.Districts {
+			communes[c.ID][d.ID] = true
+		}
+	}
+	if err := l.loadStructures(fsys, communes); err != nil {
+		return nil, err
+	}
+	t.Structures = l.Structures
+	if err := l.loadFiches(fsys); err != nil {
+		return nil, err
+	}
+	if err := l.loadScenarios(fsys, fw); err != nil {
+		return nil, err
+	}
+	return l, nil
+}
+
+func sortedGlob(fsys fs.FS, pattern string) ([]string, error) {
+	names, err := fs.Glob(fsys, pattern)
+	sort.Strings(names)
+	return names, err
+}
+
+func (l *Library) loadStructures(fsys fs.FS, communes map[string]map[string]bool) error {
+	names, err := sortedGlob(fsys, "territoire/structures/*.yaml")
+	if err != nil {
+		return err
+	}
+	for _, n := range names {
+		where := path.Base(n)
+		raw, err := fs.ReadFile(fsys, n)
+		if err != nil {
+			return err
+		}
+		var s Structure
+		if err := decodeStrict(raw, &s); err != nil {
+			return fmt.Errorf("%s : %w", where, err)
+		}
+		if err := checkStruct(where, &s); err != nil {
+			return err
+		}
+		if _, dup := l.structures[s.ID]; dup {
+			return fmt.Errorf("%s : structure %q en double", where, s.ID)
+		}
+		if !in(Typologies, s.Typology) {
+			return fmt.Errorf("%s : typologie inconnue %q", where, s.Typology)
+		}
+		districts, ok := communes[s.Commune]
+		if !ok {
+			return fmt.Errorf("%s : commune inconnue %q", where, s.Commune)
+		}
+		if s.District != "" && !districts[s.District] {
+			return fmt.Errorf("%s : quartier %q inconnu dans la commune %s", where, s.District, s.Commune)
+		}
+		if !fictionPhone.MatchString(s.Phone) {
+			return fmt.Errorf("%s : téléphone %q hors des tranches réservées à la fiction (01 99 00 xx xx)", where, s.Phone)
+		}
+		if !fictionEmail.MatchString(s.Email) {
+			return fmt.Errorf("%s : courriel %q : utilisez un domaine réservé (.example ou .invalid)", where, s.Email)
+		}
+		seen := map[string]bool{}
+		for _, sv := range s.Services {
+			if seen[sv.ID] {
+				return fmt.Errorf("%s : service %q en double", where, sv.ID)
+			}
+			seen[sv.ID] = true
+			for _, th := range sv.Themes {
+				if !themeKnown(th) {
+					return fmt.Errorf("%s : service %s : thématique inconnue %q", where, sv.ID, th)
+				}
+			}
+			for _, p := range sv.Publics {
+				if !in(Publics, p) {
+					return fmt.Errorf("%s : service %s : public inconnu %q", where, sv.ID, p)
+				}
+			}
+		}
+		if err := CheckFiction(where, string(raw)); err != nil {
+			return err
+		}
+		l.structures[s.ID] = &s
+		l.Structures = append(l.Structures, &s)
+	}
+	return nil
+}
+
+func (l *Library) loadFiches(fsys fs.FS) error {
+	names, err := sortedGlob(fsys, "fiches/*.md")
+	if err != nil {
+		return err
+	}
+	for _, n := range names {
+		where := path.Base(n)
+		raw, err := fs.ReadFile(fsys, n)
+		if err != nil {
+			return err
+		}
+		front, body, ok := splitFrontMatter(string(raw))
+		if !ok {
+			return fmt.Errorf("%s : en-tête YAML (entre deux lignes ---) absent", where)
+		}
+		var f Fiche
+		if err := decodeStrict([]byte(front), &f); err != nil {
+			return fmt.Errorf("%s : %w", where, err)
+		}
+		if err := checkStruct(where, &f); err != nil {
+			return err
+		}
+		if _, dup := l.fiches[f.ID]; dup {
+			return fmt.Errorf("%s : fiche %q en double", where, f.ID)
+		}
+		for _, th := range f.Themes {
+			if !themeKnown(th) {
+				return fmt.Errorf("%s : thématique inconnue %q", where, th)
+			}
+		}
+		for _, s := range f.Structures {
+			if _, ok := l.structures[s]; !ok {
+				return fmt.Errorf("%s : structure inconnue %q", where, s)
+			}
+		}
+		if err := CheckFiction(where, string(raw)); err != nil {
+			return err
+		}
+		f.Body = body
+		l.fiches[f.ID] = &f
+		l.Fiches = append(l.Fiches, &f)
+	}
+	return nil
+}
+
+func splitFrontMatter(s string) (front, body string, ok bool) {
+	s = strings.TrimPrefix(s, "\ufeff")
+	if !strings.HasPrefix(s, "---\n") {
+		return "", "", false
+	}
+	rest := s[4:]
+	i := strings.Index(rest, "\n---\n")
+	if i < 0 {
+		return "", "", false
+	}
+	return rest[:i], strings.TrimLeft(rest[i+5:], "\n"), true
+}
+
+var conditionRe = regexp.MustCompile(`^(toujours|urgence-non-traitee|sans-orientation:[A-Z_]+)$`)
+
+func (l *Library) loadScenarios(fsys fs.FS, fw *referentiel.Framework) error {
+	names, err := sortedGlob(fsys, "scenarios/*.yaml")
+	if err != nil {
+		return err
+	}
+	for _, n := range names {
+		where := path.Base(n)
+		raw, err := fs.ReadFile(fsys, n)
+		if err != nil {
+			return err
+		}
+		var sc Scenario
+		if err := decodeStrict(raw, &sc); err != nil {
+			return fmt.Errorf("%s : %w", where, err)
+		}
+		if err := checkStruct(where, &sc); err != nil {
+			return err
+		}
+		if err := l.checkScenario(where, &sc, fw); err != nil {
+			return err
+		}
+		if err := CheckFiction(where, string(raw)); err != nil {
+			return err
+		}
+		if _, dup := l.scenarios[sc.ID]; dup {
+			return fmt.Errorf("%s : scénario %q en double", where, sc.ID)
+		}
+		l.scenarios[sc.ID] = &sc
+		l.Scenarios = append(l.Scenarios, &sc)
+	}
+	return nil
+}
+
+func (l *Library) checkScenario(where string, sc *Scenario, fw *referentiel.Framework) error {
+	if _, ok := l.structures[sc.Structure]; !ok {
+		return fmt.Errorf("%s : structure d'accueil inconnue %q", where, sc.Structure)
+	}
+	for _, t := range sc.Tasks {
+		if _, ok := fw.Task(t); !ok {
+			return fmt.Errorf("%s : tâche %q inconnue du référentiel", where, t)
+		}
+	}
+	for _, p := range sc.Publics {
+		if !in(Publics, p) {
+			return fmt.Errorf("%s : public inconnu %q", where, p)
+		}
+	}
+	facts := map[string]bool{}
+	for _, f := range sc.Facts {
+		if facts[f.ID] {
+			return fmt.Errorf("%s : fait %q en double", where, f.ID)
+		}
+		if !in(Domains, f.Domain) {
+			return fmt.Errorf("%s : fait %s : domaine inconnu %q", where, f.ID, f.Domain)
+		}
+		facts[f.ID] = true
+	}
+	revealed := map[string]bool{}
+	ids := map[string]bool{}
+	for _, tp := range sc.Topics {
+		for _, q := range tp.Questions {
+			if ids[q.ID] {
+				return fmt.Errorf("%s : question %q en double", where, q.ID)
+			}
+			ids[q.ID] = true
+			for _, f := range q.Reveals {
+				if !facts[f] {
+					return fmt.Errorf("%s : question %s : fait %q inconnu", where, q.ID, f)
+				}
+				revealed[f] = true
+			}
+			if q.MinTrust > 0 && q.Guarded == "" {
+				return fmt.Errorf("%s : question %s : réponse réservée attendue (confiance_min > 0)", where, q.ID)
+			}
+		}
+	}
+	for name, m := range sc.Moves {
+		if !in(Moves, name) {
+			return fmt.Errorf("%s : geste professionnel inconnu %q (connus : %s)", where, name, strings.Join(Moves, ", "))
+		}
+		for _, f := range m.Reveals {
+			if !facts[f] {
+				return fmt.Errorf("%s : geste %s : fait %q inconnu", where, name, f)
+			}
+			revealed[f] = true
+		}
+	}
+	for _, f := range sc.Key.Situations {
+		if !facts[f] {
+			return fmt.Errorf("%s : clé experte : fait %q inconnu", where, f)
+		}
+		if !revealed[f] {
+			return fmt.Errorf("%s : clé experte : le fait %q n'est révélé par aucune question ni aucun geste", where, f)
+		}
+	}
+	for _, o := range sc.Key.Orientations {
+		if !in(Typologies, o.Typology) {
+			return fmt.Errorf("%s : orientation attendue : typologie inconnue %q", where, o.Typology)
+		}
+		if !themeKnown(o.Theme) {
+			return fmt.Errorf("%s : orientation attendue : thématique inconnue %q", where, o.Theme)
+		}
+		if o.Structure != "" {
+			if _, ok := l.structures[o.Structure]; !ok {
+				return fmt.Errorf("%s : orientation attendue : structure inconnue %q", where, o.Structure)
+			}
+		}
+	}
+	for _, e := range sc.Timeline {
+		if !conditionRe.MatchString(e.When) {
+			return fmt.Errorf("%s : événement du jour %d : condition %q invalide (toujours, urgence-non-traitee ou sans-orientation:TYPOLOGIE)", where, e.Day, e.When)
+		}
+		if typ, ok := strings.CutPrefix(e.When, "sans-orientation:"); ok && !in(Typologies, typ) {
+			return fmt.Errorf("%s : événement du jour %d : typologie inconnue %q", where, e.Day, typ)
+		}
+	}
+	for _, pa := range sc.Partners {
+		s, ok := l.structures[pa.Structure]
+		if !ok {
+			return fmt.Errorf("%s : réponse de partenaire : structure inconnue %q", where, pa.Structure)
+		}
+		found := false
+		for _, sv := range s.Services {
+			found = found || sv.ID == pa.Service
+		}
+		if !found {
+			return fmt.Errorf("%s : réponse de partenaire : service %q inconnu dans %s", where, pa.Service, pa.Structure)
+		}
+	}
+	return nil
+}
