@@ -1,11 +1,18 @@
 // Package content holds casp's authored content as embedded files: the
-// demo portfolio today; scenarios, the territory and the fiches dispositifs
-// as they arrive. Content is data: it is validated where it is loaded.
+// territory, the fiches dispositifs, the scenarios and the demo portfolio.
+// Content is data: it is validated where it is loaded.
 package content
 
-import "embed"
+import (
+	"embed"
+	"io/fs"
+)
 
 // FS is every content file.
 //
-//go:embed demo
+//go:embed demo territoire fiches scenarios
 var FS embed.FS
+
+// Sandbox is the tree the casework loader reads (territoire/, fiches/,
+// scenarios/).
+func Sandbox() fs.FS { return FS }

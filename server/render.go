@@ -53,6 +53,9 @@ var notices = map[string]string{
 	"evaluation-prete":       "Évaluation complète : elle est prête à publier.",
 	"evaluation-publiee":     "Évaluation publiée.",
 	"regles":                 "Les règles d'évaluation de la promotion ont été enregistrées.",
+	"dossier-ouvert":         "Le dossier est ouvert. La personne vient d'arriver : commencez l'entretien.",
+	"dossier-enregistre":     "Enregistré dans le dossier.",
+	"dossier-clos":           "Le dossier est clos. Voici le débriefing.",
 }
 
 // redirectWithNotice sends the user on after a successful action.
@@ -73,9 +76,12 @@ func navFor(u *account.User, path string) []views.Link {
 		case account.Assessor:
 			links = append(links, views.Link{Href: "/evaluation", Label: "À évaluer"}, views.Link{Href: "/promotions", Label: "Mes promotions"})
 		case account.Learner:
-			links = append(links, views.Link{Href: "/portfolio", Label: "Mon portfolio"}, views.Link{Href: "/progression", Label: "Ma progression"})
+			links = append(links, views.Link{Href: "/portfolio", Label: "Mon portfolio"}, views.Link{Href: "/progression", Label: "Ma progression"},
+				views.Link{Href: "/dossiers", Label: "Mes dossiers"})
 		}
 	}
+	links = append(links, views.Link{Href: "/cas", Label: "Cas pratiques"}, views.Link{Href: "/territoire", Label: "Territoire"},
+		views.Link{Href: "/fiches", Label: "Fiches"})
 	links = append(links, views.Link{Href: "/referentiel", Label: "Référentiel"})
 	if u != nil {
 		links = append(links, views.Link{Href: "/compte", Label: "Mon compte"})

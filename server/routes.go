@@ -57,6 +57,19 @@ func (s *Server) routes() {
 	a.Get("/promotions/:id/evaluation", s.require(account.Admin, account.Manager), s.markingPage)
 	a.Post("/promotions/:id/evaluation", s.require(account.Admin, account.Manager), s.markingSave)
 
+	// The sandbox: territory, fiches and scenarios are fictional, public.
+	a.Get("/territoire", s.territory)
+	a.Get("/territoire/:id", s.structurePage)
+	a.Get("/fiches", s.fiches)
+	a.Get("/fiches/:id", s.fichePage)
+	a.Get("/cas", s.scenarios)
+	a.Get("/cas/:id", s.scenarioPage)
+	a.Post("/cas/:id/ouvrir", learner, s.caseOpen)
+	a.Get("/dossiers", learner, s.caseList)
+	a.Get("/dossiers/:id", s.require(anyone...), s.casePage)
+	a.Get("/dossiers/:id/debrief", s.require(anyone...), s.caseDebrief)
+	a.Post("/dossiers/:id/:action", s.require(anyone...), s.caseAction)
+
 	a.Get("/admin/comptes", s.require(account.Admin), s.userList)
 	a.Get("/admin/comptes/nouveau", s.require(account.Admin), s.userForm)
 	a.Post("/admin/comptes", s.require(account.Admin), s.userCreate)

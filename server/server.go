@@ -16,6 +16,7 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/session"
 
 	"github.com/casp-cnam/casp/assessment"
+	"github.com/casp-cnam/casp/casework"
 	"github.com/casp-cnam/casp/internal/account"
 	"github.com/casp-cnam/casp/internal/db"
 	"github.com/casp-cnam/casp/referentiel"
@@ -34,6 +35,7 @@ type Config struct {
 	DB         *db.DB
 	Accounts   *account.Service
 	Assessment *assessment.Service
+	Cases      *casework.Store
 	Catalog    *referentiel.Catalog
 	Demo       bool
 	Secure     bool // cookies marked Secure (behind HTTPS)
@@ -53,13 +55,14 @@ type Server struct {
 	storage  *account.SessionStorage
 	accounts *account.Service
 	assess   *assessment.Service
+	cases    *casework.Store
 	fw       *referentiel.Framework
 	log      *slog.Logger
 }
 
 // New builds the app and its routes.
 func New(cfg Config) (*Server, error) {
-	r, err := views.New()
+	r, err := views.New(labelFuncs(cfg.Cases))
 	if err != nil {
 		return nil, err
 	}
@@ -75,7 +78,7 @@ func New(cfg Config) (*Server, error) {
 	if cfg.AbsoluteTimeout == 0 {
 		cfg.AbsoluteTimeout = DefaultAbsoluteTimeout
 	}
-	s := &Server{cfg: cfg, views: r, accounts: cfg.Accounts, assess: cfg.Assessment, fw: cfg.Catalog.Default(), log: cfg.Logger}
+	s := &Server{cfg: cfg, views: r, accounts: cfg.Accounts, assess: cfg.Assessment, cases: cfg.Cases, fw: cfg.Catalog.Default(), log: cfg.Logger}
 	s.storage = account.NewSessionStorage(cfg.DB)
 	s.sessions = session.New(session.Config{
 		Storage:        s.storage,

@@ -1,6 +1,7 @@
 package views
 
 import (
+	"html/template"
 	"testing"
 	"time"
 )
@@ -34,7 +35,7 @@ func TestFrenchNumbers(t *testing.T) {
 }
 
 func TestAllPagesParse(t *testing.T) {
-	r, err := New()
+	r, err := New(stubFuncs)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -43,4 +44,16 @@ func TestAllPagesParse(t *testing.T) {
 			t.Errorf("page %q absente", p)
 		}
 	}
+}
+
+// stubFuncs stand for the server's label functions so that pages parse.
+var stubFuncs = template.FuncMap{}
+
+func init() {
+	for _, name := range []string{"themeLabel", "publicLabel", "domainLabel", "urgencyLabel", "referralStatus", "goalStatus", "actionStatus",
+		"appointmentStatus", "partnerName"} {
+		stubFuncs[name] = func(string) string { return "" }
+	}
+	stubFuncs["appointmentStatuses"] = func() map[string]string { return nil }
+	stubFuncs["productions"] = func() map[string]any { return nil }
 }

@@ -163,8 +163,9 @@ func newField(p *Page, name, label, hint, typ, auto string) Field {
 }
 
 // New parses every page under templates/pages with the layout and partials.
-func New() (*Renderer, error) {
-	base, err := template.New("layout.html").Funcs(funcs).ParseFS(templatesFS, "templates/layout.html", "templates/partials/*.html")
+// extra adds the domain's label functions (the views know no domain types).
+func New(extra template.FuncMap) (*Renderer, error) {
+	base, err := template.New("layout.html").Funcs(funcs).Funcs(extra).ParseFS(templatesFS, "templates/layout.html", "templates/partials/*.html")
 	if err != nil {
 		return nil, fmt.Errorf("gabarits communs : %w", err)
 	}

@@ -5,10 +5,13 @@ package app
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"time"
 
 	"github.com/casp-cnam/casp/assessment"
+	"github.com/casp-cnam/casp/casework"
+	"github.com/casp-cnam/casp/content"
 	"github.com/casp-cnam/casp/internal/account"
 	"github.com/casp-cnam/casp/internal/db"
 	"github.com/casp-cnam/casp/internal/demo"
@@ -22,7 +25,7 @@ func OpenDB(ctx context.Context, path string) (*db.DB, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := d.Migrate(ctx, account.Migrations, assessment.Migrations); err != nil {
+	if err := d.Migrate(ctx, account.Migrations, assessment.Migrations, casework.Migrations); err != nil {
 		d.Close()
 		return nil, err
 	}
@@ -46,6 +49,7 @@ type Platform struct {
 	Accounts   *account.Service
 	Catalog    *referentiel.Catalog
 	Assessment *assessment.Service
+	Cases      *casework.Store
 	Server     *server.Server
 	Seeded     bool
 }
@@ -60,9 +64,15 @@ func New(ctx context.Context, o Options) (*Platform, error) {
 	if err != nil {
 		return nil, err
 	}
+	lib, err := casework.Load(content.Sandbox(), cat.Default())
+	if err != nil {
+		d.Close()
+		return nil, fmt.Errorf("contenus du bac à sable : %w", err)
+	}
 	// Attachments live beside the database, never under anything served.
 	files := o.DBPath + ".fichiers"
-	p := &Platform{DB: d, Accounts: account.New(d), Catalog: cat, Assessment: assessment.New(d, cat, files)}
+	p := &Platform{DB: d, Accounts: account.New(d), Catalog: cat, Assessment: assessment.New(d, cat, files),
+		Cases: casework.New(d, lib, cat.Default())}
 	if o.Demo {
 		if p.Seeded, err = demo.Seed(ctx, p.Accounts, p.Assessment, cat.Default()); err != nil {
 			d.Close()
@@ -72,7 +82,7 @@ func New(ctx context.Context, o Options) (*Platform, error) {
 	if o.Logger == nil {
 		o.Logger = slog.Default()
 	}
-	p.Server, err = server.New(server.Config{DB: d, Accounts: p.Accounts, Assessment: p.Assessment, Catalog: cat, Demo: o.Demo,
+	p.Server, err = server.New(server.Config{DB: d, Accounts: p.Accounts, Assessment: p.Assessment, Cases: p.Cases, Catalog: cat, Demo: o.Demo,
 		Secure: o.Secure, BaseURL: o.BaseURL, Logger: o.Logger, IdleTimeout: o.IdleTimeout, AbsoluteTimeout: o.AbsoluteTimeout})
 	if err != nil {
 		d.Close()

@@ -1,0 +1,54 @@
+package casework
+
+import (
+	"context"
+	"time"
+
+	"github.com/casp-cnam/casp/internal/account"
+	"github.com/casp-cnam/casp/internal/apperr"
+)
+
+// Comment is a trainer's remark on a learner's case.
+type Comment struct {
+	Author string
+	At     time.Time
+	Text   string
+}
+
+// Comments lists the comments on a case.
+func (s *Store) Comments(ctx context.Context, c Case) ([]Comment, error) {
+	rows, err := s.db.Read.QueryContext(ctx, `SELECT u.display_name, k.at, k.text FROM case_comments k JOIN users u ON u.id=k.author_id
+		WHERE k.case_id=? ORDER BY k.id`, c.ID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Comment
+	for rows.Next() {
+		var k Comment
+		var at string
+		if err := rows.Scan(&k.Author, &at, &k.Text); err != nil {
+			return nil, err
+		}
+		k.At, _ = time.Parse(time.RFC3339Nano, at)
+		out = append(out, k)
+	}
+	return out, rows.Err()
+}
+
+// AddComment lets staff of the learner's cohort comment on a case.
+func (s *Store) AddComment(ctx context.Context, staff account.User, caseID int64, text string) error {
+	if staff.Role != account.Assessor && staff.Role != account.Manager && staff.Role != account.Admin {
+		return apperr.New(apperr.Forbidden, "Seuls les formateurs commentent les dossiers.")
+	}
+	c, err := s.Case(ctx, staff, caseID)
+	if err != nil {
+		return err
+	}
+	text, ok := trimmed(text, 5000)
+	if text == "" || !ok {
+		return apperr.Fields(map[string]string{"commentaire": "Écrivez un commentaire (5 000 caractères au plus)."})
+	}
+	_, err = s.db.Write.ExecContext(ctx, `INSERT INTO case_comments(case_id, author_id, at, text) VALUES (?,?,?,?)`, c.ID, staff.ID, stamp(s.now()), text)
+	return err
+}

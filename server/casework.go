@@ -1,0 +1,498 @@
+package server
+
+import (
+	"fmt"
+	"html/template"
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/casp-cnam/casp/assessment"
+	"github.com/casp-cnam/casp/casework"
+	"github.com/casp-cnam/casp/internal/account"
+	"github.com/casp-cnam/casp/internal/apperr"
+	"github.com/casp-cnam/casp/views"
+)
+
+var (
+	territoryCrumb = views.Link{Href: "/territoire", Label: "Territoire"}
+	fichesCrumb    = views.Link{Href: "/fiches", Label: "Fiches dispositifs"}
+	scenariosCrumb = views.Link{Href: "/cas", Label: "Cas pratiques"}
+	casesCrumb     = views.Link{Href: "/dossiers", Label: "Mes dossiers"}
+)
+
+type option2 struct{ Value, Label string }
+
+func themeOptions() []option2 {
+	var out []option2
+	for _, t := range casework.Themes {
+		out = append(out, option2{t, casework.ThemeLabels[t]})
+	}
+	return out
+}
+
+func publicOptions() []option2 {
+	var out []option2
+	for _, p := range casework.Publics {
+		out = append(out, option2{p, casework.PublicLabels[p]})
+	}
+	return out
+}
+
+// territory is the directory: search, filters, and the SVG map.
+func (s *Server) territory(c *fiber.Ctx) error {
+	lib := s.cases.Library()
+	f := casework.DirectoryFilter{Query: strings.TrimSpace(c.Query("q")), Theme: c.Query("thematique"), Public: c.Query("public"), Commune: c.Query("commune")}
+	found := lib.Search(f)
+	p := s.page(c, "Annuaire du territoire", views.Link{Label: "Territoire"})
+	p.Data = struct {
+		T        *casework.Territory
+		Found    []*casework.Structure
+		Numbered []*casework.Structure
+		Map      string
+		Filter   casework.DirectoryFilter
+		Themes   []option2
+		Publics  []option2
+		Total    int
+	}{lib.Territory, found, casework.MapOrder(found), lib.Territory.MapSVG(found), f, themeOptions(), publicOptions(), len(lib.Structures)}
+	return s.render(c, "territoire", p)
+}
+
+func (s *Server) structurePage(c *fiber.Ctx) error {
+	lib := s.cases.Library()
+	st, ok := lib.Structure(c.Params("id"))
+	if !ok {
+		return apperr.New(apperr.NotFound, "Cette structure n'existe pas dans l'annuaire.")
+	}
+	p := s.page(c, st.Name, territoryCrumb, views.Link{Label: st.Name})
+	p.Data = struct {
+		S      *casework.Structure
+		T      *casework.Territory
+		Fiches []*casework.Fiche
+	}{st, lib.Territory, lib.FichesFor(st.ID)}
+	return s.render(c, "structure", p)
+}
+
+func (s *Server) fiches(c *fiber.Ctx) error {
+	lib := s.cases.Library()
+	q, theme := strings.TrimSpace(c.Query("q")), c.Query("thematique")
+	p := s.page(c, "Fiches dispositifs", views.Link{Label: "Fiches dispositifs"})
+	p.Data = struct {
+		Fiches []*casework.Fiche
+		Query  string
+		Theme  string
+		Themes []option2
+		Total  int
+	}{lib.SearchFiches(q, theme), q, theme, themeOptions(), len(lib.Fiches)}
+	return s.render(c, "fiches", p)
+}
+
+func (s *Server) fichePage(c *fiber.Ctx) error {
+	lib := s.cases.Library()
+	f, ok := lib.Fiche(c.Params("id"))
+	if !ok {
+		return apperr.New(apperr.NotFound, "Cette fiche n'existe pas.")
+	}
+	r, err := assessment.RenderMarkdown(f.Body)
+	if err != nil {
+		return err
+	}
+	var structures []*casework.Structure
+	for _, id := range f.Structures {
+		if st, ok := lib.Structure(id); ok {
+			structures = append(structures, st)
+		}
+	}
+	p := s.page(c, f.Title, fichesCrumb, views.Link{Label: f.Title})
+	p.Data = struct {
+		F          *casework.Fiche
+		Body       assessment.Rendered
+		Structures []*casework.Structure
+	}{f, r, structures}
+	return s.render(c, "fiche", p)
+}
+
+// scenarios is the catalogue of simulated people.
+func (s *Server) scenarios(c *fiber.Ctx) error {
+	lib := s.cases.Library()
+	p := s.page(c, "Cas pratiques", views.Link{Label: "Cas pratiques"})
+	p.Data = struct {
+		Lib       *casework.Library
+		CanOpen   bool
+		Scenarios []*casework.Scenario
+	}{lib, currentUser(c) != nil && currentUser(c).Role == account.Learner, lib.Scenarios}
+	return s.render(c, "cas", p)
+}
+
+func (s *Server) scenarioPage(c *fiber.Ctx) error {
+	lib := s.cases.Library()
+	sc, ok := lib.Scenario(c.Params("id"))
+	if !ok {
+		return apperr.New(apperr.NotFound, "Ce cas n'existe pas.")
+	}
+	st, _ := lib.Structure(sc.Structure)
+	var tasks []taskRef
+	for _, id := range sc.Tasks {
+		if t, ok := s.fw.Task(id); ok {
+			tasks = append(tasks, taskRef{t.ID, t.Title})
+		}
+	}
+	p := s.page(c, sc.Title, scenariosCrumb, views.Link{Label: sc.Title})
+	p.Data = struct {
+		Sc        *casework.Scenario
+		Structure *casework.Structure
+		Tasks     []taskRef
+		CanOpen   bool
+	}{sc, st, tasks, currentUser(c) != nil && currentUser(c).Role == account.Learner}
+	return s.render(c, "cas-detail", p)
+}
+
+type taskRef struct{ ID, Title string }
+
+func (s *Server) caseOpen(c *fiber.Ctx) error {
+	k, err := s.cases.Open(c.UserContext(), *currentUser(c), c.Params("id"))
+	if err != nil {
+		return err
+	}
+	return redirectWithNotice(c, caseURL(k.ID), "dossier-ouvert")
+}
+
+func caseURL(id int64) string { return "/dossiers/" + strconv.FormatInt(id, 10) }
+
+// caseList shows the learner's case files.
+func (s *Server) caseList(c *fiber.Ctx) error {
+	u := currentUser(c)
+	cases, err := s.cases.Cases(c.UserContext(), u.ID)
+	if err != nil {
+		return err
+	}
+	p := s.page(c, "Mes dossiers", views.Link{Label: "Mes dossiers"})
+	p.Data = cases
+	return s.render(c, "dossiers", p)
+}
+
+func (s *Server) loadCase(c *fiber.Ctx) (casework.Case, error) {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return casework.Case{}, err
+	}
+	k, err := s.cases.Case(c.UserContext(), *currentUser(c), id)
+	if err != nil {
+		return k, err
+	}
+	if u := currentUser(c); u.ID != k.LearnerID {
+		s.auditRead(c, k.LearnerID, fmt.Sprintf("dossier %d", k.ID))
+	}
+	return k, nil
+}
+
+// caseData is everything the case file page shows.
+type caseData struct {
+	Case         casework.Case
+	Structure    *casework.Structure
+	Lines        []casework.Line
+	Interview    casework.Interview
+	Situations   []casework.Situation
+	Referrals    []casework.Referral
+	Plan         []casework.Goal
+	Contract     casework.Contract
+	Appointments []casework.Appointment
+	Journal      []casework.JournalEntry
+	Comments     []casework.Comment
+	Owner        bool
+	Staff        bool
+	Domains      []option2
+	Urgencies    []option2
+	Themes       []option2
+	Moves        []option2
+	Services     []serviceOption
+	Partners     []option2
+	Answers      []option2
+	Actions      []option2
+	Contracts    []option2
+	Search       []*casework.Structure
+	Query        string
+}
+
+type serviceOption struct{ Value, Label string }
+
+func (s *Server) casePage(c *fiber.Ctx) error {
+	k, err := s.loadCase(c)
+	if err != nil {
+		return err
+	}
+	p, err := s.casePageData(c, k)
+	if err != nil {
+		return err
+	}
+	return s.render(c, "dossier", p)
+}
+
+func (s *Server) casePageData(c *fiber.Ctx, k casework.Case) (*views.Page, error) {
+	ctx := c.UserContext()
+	lib := s.cases.Library()
+	u := currentUser(c)
+	d := &caseData{Case: k, Owner: u.ID == k.LearnerID, Staff: u.Role != account.Learner, Query: strings.TrimSpace(c.Query("q"))}
+	d.Structure, _ = lib.Structure(k.Scenario.Structure)
+	var err error
+	if d.Lines, err = s.cases.Transcript(ctx, k); err != nil {
+		return nil, err
+	}
+	if d.Interview, err = s.cases.InterviewState(ctx, k); err != nil {
+		return nil, err
+	}
+	if d.Situations, err = s.cases.Situations(ctx, k); err != nil {
+		return nil, err
+	}
+	if d.Referrals, err = s.cases.Referrals(ctx, k); err != nil {
+		return nil, err
+	}
+	if d.Plan, err = s.cases.Plan(ctx, k); err != nil {
+		return nil, err
+	}
+	if d.Contract, err = s.cases.Contract(ctx, k); err != nil {
+		return nil, err
+	}
+	if d.Appointments, err = s.cases.Appointments(ctx, k); err != nil {
+		return nil, err
+	}
+	if d.Journal, err = s.cases.Journal(ctx, k); err != nil {
+		return nil, err
+	}
+	if d.Comments, err = s.cases.Comments(ctx, k); err != nil {
+		return nil, err
+	}
+	for _, dom := range casework.Domains {
+		d.Domains = append(d.Domains, option2{dom, casework.DomainLabels[dom]})
+	}
+	for _, u := range casework.Urgencies {
+		d.Urgencies = append(d.Urgencies, option2{u.Value, u.Label + " (" + u.Hint + ")"})
+	}
+	d.Themes = themeOptions()
+	for _, m := range casework.Moves {
+		d.Moves = append(d.Moves, option2{m, casework.MoveLabels[m]})
+	}
+	for _, l := range d.Lines {
+		if l.Speaker == "personne" && l.Ref != "" {
+			if _, isMove := casework.MoveLabels[l.Ref]; !isMove {
+				d.Answers = append(d.Answers, option2{l.Ref, truncate(l.Text, 90)})
+			}
+		}
+	}
+	results := lib.Structures
+	if d.Query != "" {
+		results = lib.Search(casework.DirectoryFilter{Query: d.Query})
+	}
+	d.Search = results
+	for _, st := range results {
+		for _, sv := range st.Services {
+			d.Services = append(d.Services, serviceOption{st.ID + "/" + sv.ID, st.Name + " — " + sv.Name})
+		}
+	}
+	for _, st := range lib.Structures {
+		d.Partners = append(d.Partners, option2{st.ID, st.Name})
+	}
+	for _, a := range casework.ActionStatuses {
+		d.Actions = append(d.Actions, option2{a.Value, a.Label})
+	}
+	for _, t := range casework.ContractTypes {
+		d.Contracts = append(d.Contracts, option2{t.Value, t.Label})
+	}
+	p := s.page(c, "Dossier de "+k.Scenario.Person.FirstName+" "+k.Scenario.Person.LastName, casesCrumb, views.Link{Label: k.Scenario.Person.FirstName + " " + k.Scenario.Person.LastName})
+	p.Form = map[string]string{"premier_diagnostic": k.FirstDiagnostic, "diagnostic_approfondi": k.FullDiagnostic, "justification": k.UrgencyWhy,
+		"bilan": k.Review, "transmission": k.Transmission, "urgence": k.Urgency,
+		"type": d.Contract.Type, "engagements_personne": d.Contract.PersonCommitments, "engagements_structure": d.Contract.StructureCommitments,
+		"etapes": d.Contract.Steps, "suivi": d.Contract.FollowUp}
+	p.Data = d
+	return p, nil
+}
+
+func truncate(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n]) + "…"
+}
+
+// caseAction dispatches the case file's forms. Each one is a single
+// domain call; on a validation error the page is shown again with the
+// messages and what was typed.
+func (s *Server) caseAction(c *fiber.Ctx) error {
+	k, err := s.loadCase(c)
+	if err != nil {
+		return err
+	}
+	ctx := c.UserContext()
+	u := *currentUser(c)
+	anchor := ""
+	switch c.Params("action") {
+	case "question":
+		anchor, err = "#entretien", s.cases.Ask(ctx, u, k.ID, c.FormValue("question"))
+	case "geste":
+		anchor, err = "#entretien", s.cases.Move(ctx, u, k.ID, c.FormValue("geste"))
+	case "situation":
+		anchor, err = "#diagnostic", s.cases.NoteSituation(ctx, u, k.ID, casework.SituationInput{Domain: c.FormValue("domaine"),
+			Label: c.FormValue("situation"), Note: c.FormValue("note"), Source: c.FormValue("source")})
+	case "lever":
+		id, _ := strconv.ParseInt(c.FormValue("situation_id"), 10, 64)
+		anchor, err = "#diagnostic", s.cases.LiftSituation(ctx, u, k.ID, id)
+	case "urgence":
+		anchor, err = "#diagnostic", s.cases.SetUrgency(ctx, u, k.ID, c.FormValue("urgence"), c.FormValue("justification"))
+	case "diagnostic":
+		which := c.FormValue("quel")
+		anchor, err = "#diagnostic", s.cases.SaveDiagnostic(ctx, u, k.ID, which, c.FormValue(which))
+	case "orientation":
+		anchor, err = "#orientation", s.cases.Refer(ctx, u, k.ID, casework.ReferralInput{Target: c.FormValue("service"), Reason: c.FormValue("motif"),
+			Criteria: c.FormValue("criteres"), Consent: c.FormValue("consentement") == "1", Contact: c.FormValue("contact")})
+	case "objectif":
+		anchor, err = "#projet", s.cases.AddGoal(ctx, u, k.ID, c.FormValue("thematique"), c.FormValue("objectif"))
+	case "objectif-etat":
+		id, _ := strconv.ParseInt(c.FormValue("objectif_id"), 10, 64)
+		anchor, err = "#projet", s.cases.SetGoalStatus(ctx, u, k.ID, id, c.FormValue("etat"))
+	case "action":
+		gid, _ := strconv.ParseInt(c.FormValue("objectif_id"), 10, 64)
+		day, _ := strconv.Atoi(c.FormValue("debut"))
+		anchor, err = "#projet", s.cases.AddAction(ctx, u, k.ID, casework.ActionInput{GoalID: gid, Label: c.FormValue("action"),
+			Referent: c.FormValue("referent"), Partner: c.FormValue("partenaire"), StartDay: day})
+	case "action-etat":
+		id, _ := strconv.ParseInt(c.FormValue("action_id"), 10, 64)
+		anchor, err = "#projet", s.cases.SetActionStatus(ctx, u, k.ID, id, c.FormValue("etat"))
+	case "contrat":
+		start, e1 := strconv.Atoi(c.FormValue("debut"))
+		end, e2 := strconv.Atoi(c.FormValue("fin"))
+		if e1 != nil {
+			start = -1
+		}
+		if e2 != nil {
+			end = -1
+		}
+		anchor, err = "#contrat", s.cases.SaveContract(ctx, u, k.ID, casework.Contract{Type: c.FormValue("type"), StartDay: start, EndDay: end,
+			PersonCommitments: c.FormValue("engagements_personne"), StructureCommitments: c.FormValue("engagements_structure"),
+			Steps: c.FormValue("etapes"), FollowUp: c.FormValue("suivi")}, c.FormValue("signer") == "1")
+	case "rdv":
+		day, _ := strconv.Atoi(c.FormValue("jour"))
+		anchor, err = "#agenda", s.cases.AddAppointment(ctx, u, k.ID, day, c.FormValue("objet"))
+	case "rdv-etat":
+		id, _ := strconv.ParseInt(c.FormValue("rdv_id"), 10, 64)
+		anchor, err = "#agenda", s.cases.SetAppointmentStatus(ctx, u, k.ID, id, c.FormValue("etat"))
+	case "temps":
+		days, _ := strconv.Atoi(c.FormValue("jours"))
+		anchor, err = "#agenda", s.cases.Advance(ctx, u, k.ID, days)
+	case "bilan":
+		anchor, err = "#bilan", s.cases.SaveReview(ctx, u, k.ID, c.FormValue("bilan"), c.FormValue("transmission"))
+	case "clore":
+		if err = s.cases.Close(ctx, u, k.ID); err == nil {
+			return redirectWithNotice(c, caseURL(k.ID)+"/debrief", "dossier-clos")
+		}
+		anchor = "#bilan"
+	case "commentaire":
+		anchor, err = "#commentaires", s.cases.AddComment(ctx, u, k.ID, c.FormValue("commentaire"))
+	case "portfolio":
+		var pieceID int64
+		pieceID, err = s.caseToPortfolio(c, k, c.FormValue("production"))
+		if err == nil {
+			return redirectWithNotice(c, pieceURL(pieceID), "piece-creee")
+		}
+	default:
+		return apperr.New(apperr.NotFound, "Action inconnue.")
+	}
+	if e, ok := apperr.As(err); ok && e.Fields != nil {
+		k, _ = s.cases.Case(ctx, u, k.ID)
+		p, perr := s.casePageData(c, k)
+		if perr != nil {
+			return perr
+		}
+		for key, v := range formValues(c) {
+			p.Form[key] = v
+		}
+		p.Errors = e.Fields
+		return s.renderStatus(c, fiber.StatusUnprocessableEntity, "dossier", p)
+	}
+	if err != nil {
+		return err
+	}
+	return redirectWithNotice(c, caseURL(k.ID)+anchor, "dossier-enregistre")
+}
+
+func (s *Server) caseDebrief(c *fiber.Ctx) error {
+	k, err := s.loadCase(c)
+	if err != nil {
+		return err
+	}
+	d, err := s.cases.Debrief(c.UserContext(), *currentUser(c), k.ID)
+	if err != nil {
+		return err
+	}
+	p := s.page(c, "Débriefing — "+k.Scenario.Title, casesCrumb, views.Link{Href: caseURL(k.ID), Label: k.Scenario.Person.FirstName + " " + k.Scenario.Person.LastName},
+		views.Link{Label: "Débriefing"})
+	p.Data = d
+	return s.render(c, "debrief", p)
+}
+
+// caseToPortfolio turns a production of the case into a portfolio piece
+// linked to the tasks it practises, to be graded like any piece.
+func (s *Server) caseToPortfolio(c *fiber.Ctx, k casework.Case, which string) (int64, error) {
+	u := *currentUser(c)
+	if u.ID != k.LearnerID {
+		return 0, apperr.New(apperr.Forbidden, "Seul l'apprenant qui tient le dossier peut l'envoyer au portfolio.")
+	}
+	prod, ok := casework.Productions[which]
+	if !ok {
+		return 0, apperr.New(apperr.Invalid, "Production inconnue.")
+	}
+	body, err := s.cases.ProductionMarkdown(c.UserContext(), k, which)
+	if err != nil {
+		return 0, err
+	}
+	ctx := c.UserContext()
+	piece, err := s.assess.Create(ctx, u, assessment.NewPiece{KindID: prod.Kind, Title: prod.Title + " — " + k.Scenario.Person.FirstName + " " + k.Scenario.Person.LastName})
+	if err != nil {
+		return 0, err
+	}
+	if err := s.assess.SaveDraft(ctx, u, piece.ID, piece.Title, body); err != nil {
+		return 0, err
+	}
+	in := assessment.LinksInput{Justifications: map[string]string{}}
+	for _, tid := range prod.Tasks {
+		if t, ok := s.fw.Task(tid); ok {
+			for _, cap := range t.Capacities {
+				in.Capacities = append(in.Capacities, cap.ID)
+				in.Justifications[cap.ID] = "Travail réalisé dans le bac à sable sur le cas « " + k.Scenario.Title + " »."
+			}
+		}
+	}
+	return piece.ID, s.assess.SetLinks(ctx, u, piece.ID, in)
+}
+
+// labelFuncs are the template functions naming the sandbox's codes.
+func labelFuncs(cases *casework.Store) template.FuncMap {
+	return template.FuncMap{
+		"themeLabel":          casework.ThemeLabel,
+		"publicLabel":         func(p string) string { return or(casework.PublicLabels[p], p) },
+		"domainLabel":         func(d string) string { return or(casework.DomainLabels[d], d) },
+		"urgencyLabel":        casework.UrgencyLabel,
+		"referralStatus":      casework.ReferralStatusLabel,
+		"goalStatus":          func(s string) string { return or(casework.GoalStatuses[s], s) },
+		"actionStatus":        casework.ActionStatusLabel,
+		"appointmentStatus":   func(s string) string { return or(casework.AppointmentStatuses[s], s) },
+		"appointmentStatuses": func() map[string]string { return casework.AppointmentStatuses },
+		"productions":         func() map[string]casework.Production { return casework.Productions },
+		"partnerName": func(id string) string {
+			if cases != nil {
+				if st, ok := cases.Library().Structure(id); ok {
+					return st.Name
+				}
+			}
+			return id
+		},
+	}
+}
+
+func or(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}
