@@ -74,7 +74,7 @@ func New(ctx context.Context, o Options) (*Platform, error) {
 	p := &Platform{DB: d, Accounts: account.New(d), Catalog: cat, Assessment: assessment.New(d, cat, files),
 		Cases: casework.New(d, lib, cat.Default())}
 	if o.Demo {
-		if p.Seeded, err = demo.Seed(ctx, p.Accounts, p.Assessment, cat.Default()); err != nil {
+		if p.Seeded, err = demo.Seed(ctx, p.Accounts, p.Assessment, p.Cases, cat.Default()); err != nil {
 			d.Close()
 			return nil, err
 		}

@@ -8,6 +8,7 @@ import (
 	"fmt"
 
 	"github.com/casp-cnam/casp/assessment"
+	"github.com/casp-cnam/casp/casework"
 	"github.com/casp-cnam/casp/internal/account"
 	"github.com/casp-cnam/casp/referentiel"
 )
@@ -23,7 +24,7 @@ var learnerNames = []string{
 
 // Seed fills an empty database. It does nothing when accounts exist, so a
 // restart with --demo never duplicates or resets anything.
-func Seed(ctx context.Context, acc *account.Service, as *assessment.Service, fw *referentiel.Framework) (bool, error) {
+func Seed(ctx context.Context, acc *account.Service, as *assessment.Service, cs *casework.Store, fw *referentiel.Framework) (bool, error) {
 	n, err := acc.Count(ctx)
 	if err != nil || n > 0 {
 		return false, err
@@ -73,6 +74,9 @@ func Seed(ctx context.Context, acc *account.Service, as *assessment.Service, fw 
 	}
 	if err := seedPortfolio(ctx, acc, as, fw, co.ID, learners, []account.User{ass1, ass2}); err != nil {
 		return false, fmt.Errorf("portfolio de démonstration : %w", err)
+	}
+	if err := seedCases(ctx, cs, learners); err != nil {
+		return false, err
 	}
 	return true, nil
 }

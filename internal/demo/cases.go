@@ -1,0 +1,137 @@
+package demo
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/casp-cnam/casp/casework"
+	"github.com/casp-cnam/casp/internal/account"
+)
+
+// seedCases gives some learners case files at different stages, played from
+// each scenario's own data: an interview under way, a diagnostic with its
+// orientations, an accompaniment followed over simulated weeks, and a
+// closed case with its debrief.
+func seedCases(ctx context.Context, cs *casework.Store, learners []account.User) error {
+	lib := cs.Library()
+	stages := []int{1, 2, 3, 4, 2, 4}
+	for i, stage := range stages {
+		if i >= len(learners) || len(lib.Scenarios) == 0 {
+			break
+		}
+		sc := lib.Scenarios[i%len(lib.Scenarios)]
+		if err := playCase(ctx, cs, learners[i], sc, stage); err != nil {
+			return fmt.Errorf("dossier de démonstration %s : %w", sc.ID, err)
+		}
+	}
+	return nil
+}
+
+// playCase plays a scenario up to a stage: 1 interview, 2 diagnostic and
+// orientation, 3 plan, contract and follow-up, 4 review and closing.
+func playCase(ctx context.Context, cs *casework.Store, learner account.User, sc *casework.Scenario, stage int) error {
+	k, err := cs.Open(ctx, learner, sc.ID)
+	if err != nil {
+		return err
+	}
+	for _, m := range []string{"rassurer", "rappeler-confidentialite"} {
+		if err := cs.Move(ctx, learner, k.ID, m); err != nil {
+			return err
+		}
+	}
+	asked := 0
+	for _, tp := range sc.Topics {
+		for j, q := range tp.Questions {
+			if j >= 2 || (stage == 1 && asked >= 4) {
+				break
+			}
+			if err := cs.Ask(ctx, learner, k.ID, q.ID); err != nil {
+				return err
+			}
+			asked++
+		}
+	}
+	if stage < 2 {
+		return nil
+	}
+	iv, err := cs.InterviewState(ctx, mustCase(ctx, cs, learner, k.ID))
+	if err != nil {
+		return err
+	}
+	noted := 0
+	for _, f := range sc.Facts {
+		if iv.Revealed[f.ID] && noted < 4 {
+			if err := cs.NoteSituation(ctx, learner, k.ID, casework.SituationInput{Domain: f.Domain, Label: f.Situation}); err != nil {
+				return err
+			}
+			noted++
+		}
+	}
+	if err := cs.SetUrgency(ctx, learner, k.ID, sc.Key.Urgency, "Au vu de ce que la personne a exprimé pendant l'entretien."); err != nil {
+		return err
+	}
+	if err := cs.SaveDiagnostic(ctx, learner, k.ID, "premier_diagnostic", "Premier diagnostic rédigé à l'issue de l'entretien d'accueil : "+sc.Summary); err != nil {
+		return err
+	}
+	if o, ok := firstService(cs.Library(), sc); ok {
+		if err := cs.Refer(ctx, learner, k.ID, casework.ReferralInput{Target: o, Reason: sc.Key.Orientations[0].Reason, Consent: true}); err != nil {
+			return err
+		}
+	}
+	if stage < 3 {
+		return nil
+	}
+	o := sc.Key.Orientations[0]
+	if err := cs.AddGoal(ctx, learner, k.ID, themeOf(o.Theme), "Avancer sur : "+strings.TrimSuffix(o.Reason, ".")); err != nil {
+		return err
+	}
+	if err := cs.SaveContract(ctx, learner, k.ID, casework.Contract{Type: "contrat-engagement", StartDay: 0, EndDay: 180,
+		PersonCommitments: "Venir aux rendez-vous, entreprendre les démarches convenues.", StructureCommitments: "Un référent unique, un rendez-vous tous les quinze jours.",
+		Steps: "Diagnostic partagé, orientation, premier bilan à trois mois.", FollowUp: "Entretien tous les quinze jours."}, true); err != nil {
+		return err
+	}
+	if err := cs.AddAppointment(ctx, learner, k.ID, 7, "Point d'étape"); err != nil {
+		return err
+	}
+	if err := cs.Advance(ctx, learner, k.ID, 14); err != nil {
+		return err
+	}
+	if stage < 4 {
+		return nil
+	}
+	if err := cs.SaveReview(ctx, learner, k.ID, "Premier bilan : l'orientation principale est engagée, les freins périphériques restent à traiter.",
+		"Transmission au référent qui poursuit l'accompagnement."); err != nil {
+		return err
+	}
+	return cs.Close(ctx, learner, k.ID)
+}
+
+func mustCase(ctx context.Context, cs *casework.Store, u account.User, id int64) casework.Case {
+	k, _ := cs.Case(ctx, u, id)
+	return k
+}
+
+func themeOf(code string) string {
+	t, _, _ := strings.Cut(code, "--")
+	return t
+}
+
+// firstService finds a service for the scenario's first expected orientation.
+func firstService(lib *casework.Library, sc *casework.Scenario) (string, bool) {
+	o := sc.Key.Orientations[0]
+	want := themeOf(o.Theme)
+	for _, st := range lib.Structures {
+		if st.Typology != o.Typology || (o.Structure != "" && st.ID != o.Structure) {
+			continue
+		}
+		for _, sv := range st.Services {
+			for _, th := range sv.Themes {
+				if themeOf(th) == want {
+					return st.ID + "/" + sv.ID, true
+				}
+			}
+		}
+	}
+	return "", false
+}
