@@ -54,7 +54,7 @@ func TestScenarioValidationErrors(t *testing.T) {
 		{"fait de la clé jamais révélé", sc, "  - id: sans-diplome\n", "  - id: fait-cache\n    domaine: emploi\n    situation: \"Caché\"\n    detail: \"Jamais révélé\"\n  - id: sans-diplome\n", ""},
 		{"structure de fiche inconnue", "fiches/rsa.md", "structures: [", "structures: [structure-fantome, ", `structure inconnue "structure-fantome"`},
 		{"typologie inconnue", "territoire/structures/pmi-valmont.yaml", "typologie: PMI", "typologie: XYZ", `typologie inconnue "XYZ"`},
-		{"courriel réel", "territoire/structures/pmi-valmont.yaml", "@agglo-valmont.example", "@valmont.fr", `courriel "pmi.tilleuls@valmont.fr" : utilisez un domaine réservé`},
+		{"courriel réel", "territoire/structures/pmi-valmont.yaml", "@departement-valdeloire.example\"", "@valdeloire.fr\"", `courriel "pmi.tilleuls@valdeloire.fr" : utilisez un domaine réservé`},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
