@@ -496,3 +496,28 @@ func or(a, b string) string {
 	}
 	return b
 }
+
+// contractPrint is the contract laid out for printing and signature.
+func (s *Server) contractPrint(c *fiber.Ctx) error {
+	k, err := s.loadCase(c)
+	if err != nil {
+		return err
+	}
+	ct, err := s.cases.Contract(c.UserContext(), k)
+	if err != nil {
+		return err
+	}
+	if !ct.Exists {
+		return apperr.New(apperr.NotFound, "Aucun contrat n'a encore été rédigé dans ce dossier.")
+	}
+	st, _ := s.cases.Library().Structure(k.Scenario.Structure)
+	p := s.page(c, "Contrat — "+k.Scenario.Person.FirstName+" "+k.Scenario.Person.LastName, casesCrumb,
+		views.Link{Href: caseURL(k.ID), Label: k.Scenario.Person.FirstName + " " + k.Scenario.Person.LastName}, views.Link{Label: "Contrat"})
+	p.Data = struct {
+		Case      casework.Case
+		Contract  casework.Contract
+		Structure *casework.Structure
+		TypeLabel string
+	}{k, ct, st, casework.ContractTypeLabel(ct.Type)}
+	return s.render(c, "contrat", p)
+}

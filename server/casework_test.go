@@ -67,6 +67,9 @@ func TestCaseJourneyToDebrief(t *testing.T) {
 	// Plan, contract, agenda, simulated time.
 	act(t, c, kase, "objectif", url.Values{"thematique": {"trouver-un-emploi"}, "objectif": {"Entrer en CEJ d'ici deux semaines"}}, http.StatusSeeOther)
 	act(t, c, kase, "contrat", url.Values{"type": {"cej"}, "engagements_personne": {"Être présent aux rendez-vous."}, "engagements_structure": {"Un conseiller référent."}, "signer": {"1"}}, http.StatusSeeOther)
+	if r := testenv.Text(c.Get(kase + "/contrat").Body); !strings.Contains(r, "Être présent aux rendez-vous.") || !strings.Contains(r, "Date et signature") {
+		t.Fatal("contrat imprimable incomplet")
+	}
 	act(t, c, kase, "rdv", url.Values{"jour": {"5"}, "objet": {"Point d'étape"}}, http.StatusSeeOther)
 	act(t, c, kase, "temps", url.Values{"jours": {"30"}}, http.StatusSeeOther)
 	page = testenv.Text(c.Get(kase).Body)

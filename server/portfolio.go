@@ -12,6 +12,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/casp-cnam/casp/assessment"
+	"github.com/casp-cnam/casp/casework"
 	"github.com/casp-cnam/casp/internal/account"
 	"github.com/casp-cnam/casp/internal/apperr"
 	"github.com/casp-cnam/casp/referentiel"
@@ -716,10 +717,15 @@ func (s *Server) progression(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	cases, err := s.cases.Cases(c.UserContext(), learnerID)
+	if err != nil {
+		return err
+	}
 	p := s.page(c, title, views.Link{Label: title})
 	p.Data = struct {
 		Progress assessment.Progress
 		Own      bool
-	}{prog, learnerID == u.ID}
+		Cases    []casework.Case
+	}{prog, learnerID == u.ID, cases}
 	return s.render(c, "progression", p)
 }

@@ -68,6 +68,7 @@ func (s *Server) routes() {
 	a.Get("/dossiers", learner, s.caseList)
 	a.Get("/dossiers/:id", s.require(anyone...), s.casePage)
 	a.Get("/dossiers/:id/debrief", s.require(anyone...), s.caseDebrief)
+	a.Get("/dossiers/:id/contrat", s.require(anyone...), s.contractPrint)
 	a.Post("/dossiers/:id/:action", s.require(anyone...), s.caseAction)
 
 	a.Get("/admin/comptes", s.require(account.Admin), s.userList)
