@@ -106,7 +106,7 @@ func (s *Service) Deposit(ctx context.Context, learner account.User, id int64) (
 		return Version{}, err
 	}
 	v.Attachments = drafts
-	return v, nil
+	return v, s.RefreshLearner(ctx, p.LearnerID)
 }
 
 const versionCols = `id, piece_id, number, title, body, links, criteria, sha256, deposited_at`

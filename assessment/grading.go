@@ -247,7 +247,8 @@ func (s *Service) Release(ctx context.Context, assessor account.User, id int64) 
 	if g.State != Ready {
 		return apperr.New(apperr.Conflict, "Seule une évaluation complète, prête à publier, peut être publiée.")
 	}
-	return s.db.Tx(ctx, func(tx *sql.Tx) error {
+	var learnerID int64
+	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
 		now := stamp(s.now())
 		if _, err := tx.ExecContext(ctx, `UPDATE gradings SET state='publie', released_at=?, updated_at=? WHERE id=? AND state='pret'`, now, now, id); err != nil {
 			return err
@@ -259,11 +260,16 @@ func (s *Service) Release(ctx context.Context, assessor account.User, id int64) 
 			}
 		}
 		var pieceID int64
-		if err := tx.QueryRowContext(ctx, `SELECT piece_id FROM piece_versions WHERE id=?`, g.VersionID).Scan(&pieceID); err != nil {
+		if err := tx.QueryRowContext(ctx, `SELECT v.piece_id, p.learner_id FROM piece_versions v JOIN pieces p ON p.id=v.piece_id WHERE v.id=?`,
+			g.VersionID).Scan(&pieceID, &learnerID); err != nil {
 			return err
 		}
 		return refreshStatus(ctx, tx, pieceID)
 	})
+	if err != nil {
+		return err
+	}
+	return s.RefreshLearner(ctx, learnerID)
 }
 
 // GradingView is what the grading screen shows.

@@ -74,6 +74,9 @@ func (s *Service) Create(ctx context.Context, learner account.User, np NewPiece)
 		return Piece{}, err
 	}
 	id, _ := res.LastInsertId()
+	if err := s.RefreshLearner(ctx, learner.ID); err != nil {
+		return Piece{}, err
+	}
 	return s.Piece(ctx, learner, id)
 }
 
@@ -248,7 +251,7 @@ func (s *Service) SetLinks(ctx context.Context, learner account.User, id int64, 
 		}
 		keep[c] = j
 	}
-	return s.db.Tx(ctx, func(tx *sql.Tx) error {
+	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM piece_links WHERE piece_id=?`, id); err != nil {
 			return err
 		}
@@ -259,6 +262,10 @@ func (s *Service) SetLinks(ctx context.Context, learner account.User, id int64, 
 		}
 		return nil
 	})
+	if err != nil {
+		return err
+	}
+	return s.RefreshLearner(ctx, learner.ID)
 }
 
 // CriteriaFor lists, in framework order, the criteria a set of capacity

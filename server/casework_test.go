@@ -168,3 +168,42 @@ func TestDirectoryAndFichesSearch(t *testing.T) {
 		t.Fatal("carte SVG absente")
 	}
 }
+
+func TestCoverageHeatmapAndJSON(t *testing.T) {
+	env := testenv.Start(t, true)
+	mgr := env.NewClient()
+	mgr.Login("responsable", "demo")
+	r := mgr.Get("/cohortes/1/couverture")
+	if r.Status != http.StatusOK {
+		t.Fatalf("couverture : %d", r.Status)
+	}
+	text := testenv.Text(r.Body)
+	for _, want := range []string{"12 apprenants × 48 capacités", "Acquise (toute la promotion)", "Sans évaluation", "Règle d'acquisition"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("absent : %q", want)
+		}
+	}
+	j := mgr.Get("/api/v1/cohortes/1/couverture?tri=progression")
+	if j.Status != http.StatusOK || !strings.Contains(j.Body, `"apprenants":12`) || !strings.Contains(j.Body, `"cellules"`) {
+		t.Fatalf("JSON : %d %s", j.Status, j.Body[:min(200, len(j.Body))])
+	}
+	// The cells agree with each learner's own progress page.
+	learner := env.NewClient()
+	learner.Login("apprenant02", "demo")
+	prog := testenv.Text(learner.Get("/progression").Body)
+	acquired := regexp.MustCompile(`(\d+) capacités? acquises? sur`).FindStringSubmatch(prog)
+	if acquired == nil {
+		t.Fatalf("progression illisible")
+	}
+	if !strings.Contains(j.Body, `"nom":"Yanis Petit"`) {
+		t.Fatal("apprenant02 absent du JSON")
+	}
+	row := j.Body[strings.Index(j.Body, `"nom":"Yanis Petit"`)-200:]
+	if !strings.Contains(row, `"acquises":`+acquired[1]+`,`) {
+		t.Fatalf("la carte de chaleur (%s) ne concorde pas avec la progression (%s acquises)", row[:200], acquired[1])
+	}
+	// A learner cannot see the cohort's heatmap.
+	if r := learner.Get("/cohortes/1/couverture"); r.Status != http.StatusForbidden {
+		t.Fatalf("apprenant : %d", r.Status)
+	}
+}

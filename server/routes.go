@@ -54,6 +54,8 @@ func (s *Server) routes() {
 	a.Post("/evaluation/pieces/:id", assessor, s.gradingStart)
 	a.Get("/evaluation/:gid", assessor, s.gradingPage)
 	a.Post("/evaluation/:gid", assessor, s.gradingSave)
+	a.Get("/cohortes/:id/couverture", s.require(staff...), s.coverage)
+	a.Get("/api/v1/cohortes/:id/couverture", s.require(staff...), s.coverage)
 	a.Get("/promotions/:id/evaluation", s.require(account.Admin, account.Manager), s.markingPage)
 	a.Post("/promotions/:id/evaluation", s.require(account.Admin, account.Manager), s.markingSave)
 

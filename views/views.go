@@ -79,6 +79,7 @@ var funcs = template.FuncMap{
 	"number":   Number,
 	"plural":   Plural,
 	"add":      func(a, b int) int { return a + b },
+	"sub":      func(a, b int) int { return a - b },
 	"now":      time.Now,
 	"join":     strings.Join,
 	"upper":    strings.ToUpper,

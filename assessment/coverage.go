@@ -1,0 +1,259 @@
+package assessment
+
+import (
+	"context"
+	"database/sql"
+	"sort"
+	"strings"
+
+	"github.com/casp-cnam/casp/internal/apperr"
+	"github.com/casp-cnam/casp/referentiel"
+)
+
+// RefreshLearner recomputes and stores a learner's state on every capacity
+// (the acquisition rule applied to their pieces). Every change to a piece
+// calls it, so heatmaps stay a plain read.
+func (s *Service) RefreshLearner(ctx context.Context, learnerID int64) error {
+	prog, err := s.Progress(ctx, learnerID)
+	if err != nil {
+		return err
+	}
+	now := stamp(s.now())
+	return s.db.Tx(ctx, func(tx *sql.Tx) error {
+		for _, a := range prog.Activities {
+			for _, t := range a.Tasks {
+				for _, cp := range t.Capacities {
+					if _, err := tx.ExecContext(ctx, `INSERT INTO learner_capacities(learner_id, capacity_id, state, pieces, updated_at) VALUES (?,?,?,?,?)
+						ON CONFLICT(learner_id, capacity_id) DO UPDATE SET state=excluded.state, pieces=excluded.pieces, updated_at=excluded.updated_at`,
+						learnerID, cp.Capacity.ID, string(cp.State), len(cp.Pieces), now); err != nil {
+						return err
+					}
+				}
+			}
+		}
+		return nil
+	})
+}
+
+// RebuildCoverage recomputes every learner of a cohort (after a bulk import).
+func (s *Service) RebuildCoverage(ctx context.Context, cohortID int64) error {
+	rows, err := s.db.Read.QueryContext(ctx, `SELECT user_id FROM cohort_members WHERE cohort_id=? AND member_role='learner'`, cohortID)
+	if err != nil {
+		return err
+	}
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return err
+		}
+		ids = append(ids, id)
+	}
+	rows.Close()
+	for _, id := range ids {
+		if err := s.RefreshLearner(ctx, id); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// HeatmapFilter narrows and orders a cohort heatmap.
+type HeatmapFilter struct {
+	Sort     string // "nom", "progression", "risque"
+	Activity string // only this activity's capacities
+	Page     int
+}
+
+// HeatmapPageSize is how many learners a heatmap page shows.
+const HeatmapPageSize = 50
+
+// HeatColumn is one capacity column, with its task and activity.
+type HeatColumn struct {
+	Capacity *referentiel.Item
+	Task     *referentiel.Task
+	Totals   map[string]int // over the whole cohort, by state
+}
+
+// HeatRow is one learner's line.
+type HeatRow struct {
+	LearnerID int64
+	Name      string
+	Cells     []CapacityState
+	Acquired  int
+	Pending   int
+	Returned  int // pieces returned for rework
+	AtRisk    bool
+	Reasons   []string
+}
+
+// Heatmap is a cohort's learners × capacities.
+type Heatmap struct {
+	Columns  []HeatColumn
+	Rows     []HeatRow
+	Learners int
+	Page     int
+	Pages    int
+	Sort     string
+	Activity string
+}
+
+// Heatmap builds a page of a cohort's heatmap with a fixed number of
+// queries: the learners' totals (whole cohort), the page's cells, and the
+// per-capacity totals (whole cohort).
+func (s *Service) Heatmap(ctx context.Context, cohortID int64, f HeatmapFilter) (Heatmap, error) {
+	fw := s.framework()
+	h := Heatmap{Sort: f.Sort, Activity: f.Activity, Page: max(f.Page, 1)}
+	var capIDs []string
+	index := map[string]int{}
+	for _, t := range fw.Tasks() {
+		if f.Activity != "" && t.Activity().ID != f.Activity {
+			continue
+		}
+		t.EachCapacity(func(c *referentiel.Item) {
+			index[c.ID] = len(h.Columns)
+			capIDs = append(capIDs, c.ID)
+			h.Columns = append(h.Columns, HeatColumn{Capacity: c, Task: t, Totals: map[string]int{}})
+		})
+	}
+	if len(capIDs) == 0 {
+		return h, apperr.New(apperr.NotFound, "Activité inconnue.")
+	}
+	// 1. Every learner with their totals, for sorting and risk flags.
+	rows, err := s.db.Read.QueryContext(ctx, `SELECT u.id, u.display_name,
+		(SELECT count(*) FROM learner_capacities lc WHERE lc.learner_id=u.id AND lc.state='acquise'),
+		(SELECT count(*) FROM learner_capacities lc WHERE lc.learner_id=u.id AND lc.state='en_evaluation'),
+		(SELECT count(*) FROM gradings g JOIN piece_versions v ON v.id=g.version_id JOIN pieces p ON p.id=v.piece_id
+			WHERE p.learner_id=u.id AND g.state='publie' AND g.decision='a_retravailler'),
+		(SELECT count(*) FROM deadlines d WHERE d.cohort_id=? AND d.due_on<=date('now','+14 days')
+			AND NOT EXISTS (SELECT 1 FROM pieces p WHERE p.learner_id=u.id AND p.kind_id=d.kind_id AND p.status<>'brouillon'))
+		FROM users u JOIN cohort_members m ON m.user_id=u.id AND m.cohort_id=? AND m.member_role='learner'`, cohortID, cohortID)
+	if err != nil {
+		return h, err
+	}
+	var all []HeatRow
+	totalCaps := 0
+	for _, t := range fw.Tasks() {
+		t.EachCapacity(func(*referentiel.Item) { totalCaps++ })
+	}
+	for rows.Next() {
+		var r HeatRow
+		var dueSoon int
+		if err := rows.Scan(&r.LearnerID, &r.Name, &r.Acquired, &r.Pending, &r.Returned, &dueSoon); err != nil {
+			rows.Close()
+			return h, err
+		}
+		if r.Returned >= 2 {
+			r.Reasons = append(r.Reasons, "pièces renvoyées plusieurs fois")
+		}
+		if dueSoon > 0 {
+			r.Reasons = append(r.Reasons, "échéance proche sans dépôt")
+		}
+		if totalCaps > 0 && r.Acquired*4 < totalCaps && r.Pending == 0 {
+			r.Reasons = append(r.Reasons, "couverture faible")
+		}
+		r.AtRisk = len(r.Reasons) > 0
+		all = append(all, r)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return h, err
+	}
+	switch f.Sort {
+	case "progression":
+		sort.SliceStable(all, func(i, j int) bool { return all[i].Acquired > all[j].Acquired })
+	case "risque":
+		sort.SliceStable(all, func(i, j int) bool {
+			if all[i].AtRisk != all[j].AtRisk {
+				return all[i].AtRisk
+			}
+			return all[i].Acquired < all[j].Acquired
+		})
+	default:
+		h.Sort = "nom"
+		sort.SliceStable(all, func(i, j int) bool { return strings.ToLower(all[i].Name) < strings.ToLower(all[j].Name) })
+	}
+	h.Learners = len(all)
+	h.Pages = max(1, (len(all)+HeatmapPageSize-1)/HeatmapPageSize)
+	h.Page = min(h.Page, h.Pages)
+	lo := (h.Page - 1) * HeatmapPageSize
+	page := all[lo:min(lo+HeatmapPageSize, len(all))]
+	// 2. The page's cells.
+	byLearner := map[int64]int{}
+	ids := make([]int64, len(page))
+	for i := range page {
+		page[i].Cells = make([]CapacityState, len(capIDs))
+		for j := range page[i].Cells {
+			page[i].Cells[j] = CapMissing
+		}
+		byLearner[page[i].LearnerID] = i
+		ids[i] = page[i].LearnerID
+	}
+	if len(ids) > 0 {
+		crows, err := s.db.Read.QueryContext(ctx, `SELECT learner_id, capacity_id, state FROM learner_capacities WHERE learner_id IN (`+placeholders(ids)+`)`)
+		if err != nil {
+			return h, err
+		}
+		for crows.Next() {
+			var lid int64
+			var cid string
+			var st CapacityState
+			if err := crows.Scan(&lid, &cid, &st); err != nil {
+				crows.Close()
+				return h, err
+			}
+			if j, ok := index[cid]; ok {
+				page[byLearner[lid]].Cells[j] = st
+			}
+		}
+		crows.Close()
+	}
+	// 3. Per-capacity totals over the whole cohort.
+	trows, err := s.db.Read.QueryContext(ctx, `SELECT lc.capacity_id, lc.state, count(*) FROM learner_capacities lc
+		JOIN cohort_members m ON m.user_id=lc.learner_id AND m.cohort_id=? AND m.member_role='learner' GROUP BY lc.capacity_id, lc.state`, cohortID)
+	if err != nil {
+		return h, err
+	}
+	defer trows.Close()
+	for trows.Next() {
+		var cid string
+		var st CapacityState
+		var n int
+		if err := trows.Scan(&cid, &st, &n); err != nil {
+			return h, err
+		}
+		if j, ok := index[cid]; ok {
+			h.Columns[j].Totals[string(st)] = n
+		}
+	}
+	for j := range h.Columns {
+		known := 0
+		for _, n := range h.Columns[j].Totals {
+			known += n
+		}
+		h.Columns[j].Totals[string(CapMissing)] += h.Learners - known
+	}
+	h.Rows = page
+	return h, trows.Err()
+}
+
+// GradedCriteria lists the criteria graded at least once (released) in a cohort.
+func (s *Service) GradedCriteria(ctx context.Context, cohortID int64) (map[string]bool, error) {
+	rows, err := s.db.Read.QueryContext(ctx, `SELECT DISTINCT sc.criterion_id FROM grading_scores sc JOIN gradings g ON g.id=sc.grading_id
+		JOIN piece_versions v ON v.id=g.version_id JOIN pieces p ON p.id=v.piece_id
+		WHERE p.cohort_id=? AND g.state='publie' AND sc.level IS NOT NULL`, cohortID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]bool{}
+	for rows.Next() {
+		var c string
+		if err := rows.Scan(&c); err != nil {
+			return nil, err
+		}
+		out[c] = true
+	}
+	return out, rows.Err()
+}

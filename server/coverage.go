@@ -1,0 +1,120 @@
+package server
+
+import (
+	"strconv"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/casp-cnam/casp/assessment"
+	"github.com/casp-cnam/casp/internal/account"
+	"github.com/casp-cnam/casp/referentiel"
+	"github.com/casp-cnam/casp/views"
+)
+
+// taskCoverage is one task of the framework coverage table.
+type taskCoverage struct {
+	Task         *referentiel.Task
+	Kinds        []*referentiel.DeliverableKind
+	Scenarios    []string
+	Capacities   int
+	Criteria     int
+	Graded       int
+	NoEvaluation bool
+	Uncovered    []string // capacities no deliverable kind evidences
+}
+
+type coverageData struct {
+	Cohort     account.Cohort
+	Heatmap    assessment.Heatmap
+	Tasks      []taskCoverage
+	States     []assessment.CapacityState
+	Rule       string
+	Query      string
+	Activities []*referentiel.Activity
+}
+
+// coverage shows a cohort's framework coverage and heatmap, to its staff.
+func (s *Server) coverage(c *fiber.Ctx) error {
+	co, err := s.cohortFor(c, false)
+	if err != nil {
+		return err
+	}
+	ctx := c.UserContext()
+	page, _ := strconv.Atoi(c.Query("page"))
+	h, err := s.assess.Heatmap(ctx, co.ID, assessment.HeatmapFilter{Sort: c.Query("tri"), Activity: c.Query("activite"), Page: page})
+	if err != nil {
+		return err
+	}
+	if c.Route().Path == "/api/v1/cohortes/:id/couverture" {
+		return c.JSON(heatmapJSON(co, h))
+	}
+	graded, err := s.assess.GradedCriteria(ctx, co.ID)
+	if err != nil {
+		return err
+	}
+	st, err := s.assess.Settings(ctx, co.ID)
+	if err != nil {
+		return err
+	}
+	d := coverageData{Cohort: co, Heatmap: h, Activities: s.fw.Activities,
+		States: []assessment.CapacityState{assessment.CapAcquired, assessment.CapPending, assessment.CapRework, assessment.CapDraft, assessment.CapMissing},
+		Rule:   assessment.CurrentRule.Text(st.LevelLabel(st.PassLevel))}
+	for _, t := range s.fw.Tasks() {
+		tc := taskCoverage{Task: t, Kinds: s.fw.KindsFor(t.ID), NoEvaluation: !t.HasCertification()}
+		for _, sc := range s.cases.Library().Scenarios {
+			for _, id := range sc.Tasks {
+				if id == t.ID {
+					tc.Scenarios = append(tc.Scenarios, sc.Title)
+				}
+			}
+		}
+		evidenced := map[string]bool{}
+		for _, k := range tc.Kinds {
+			for _, l := range s.fw.Links(k) {
+				for _, cp := range l.Capacities {
+					evidenced[cp.ID] = true
+				}
+			}
+		}
+		t.EachCapacity(func(it *referentiel.Item) {
+			tc.Capacities++
+			if !evidenced[it.ID] {
+				tc.Uncovered = append(tc.Uncovered, it.ID)
+			}
+		})
+		t.EachCriterion(func(cr *referentiel.Criterion) {
+			tc.Criteria++
+			if graded[cr.ID] {
+				tc.Graded++
+			}
+		})
+		d.Tasks = append(d.Tasks, tc)
+	}
+	s.auditRead(c, 0, "couverture de la promotion "+co.Name)
+	p := s.page(c, "Couverture — "+co.Name, cohortsCrumb, views.Link{Href: "/promotions/" + strconv.FormatInt(co.ID, 10), Label: co.Name}, views.Link{Label: "Couverture"})
+	p.Data = d
+	return s.render(c, "couverture", p)
+}
+
+// heatmapJSON is the JSON twin of the coverage page.
+func heatmapJSON(co account.Cohort, h assessment.Heatmap) fiber.Map {
+	cols := make([]fiber.Map, len(h.Columns))
+	for i, c := range h.Columns {
+		totals := fiber.Map{}
+		for st, n := range c.Totals {
+			totals[st] = n
+		}
+		cols[i] = fiber.Map{"capacite": c.Capacity.ID, "tache": c.Task.ID, "libelle": c.Capacity.Display(), "totaux": totals}
+	}
+	rows := make([]fiber.Map, len(h.Rows))
+	for i, r := range h.Rows {
+		cells := make([]string, len(r.Cells))
+		for j, st := range r.Cells {
+			cells[j] = string(st)
+		}
+		rows[i] = fiber.Map{"apprenant": r.LearnerID, "nom": r.Name, "acquises": r.Acquired, "en_evaluation": r.Pending,
+			"renvois": r.Returned, "a_risque": r.AtRisk, "raisons": r.Reasons, "cellules": cells}
+	}
+	return fiber.Map{"promotion": fiber.Map{"id": co.ID, "nom": co.Name}, "apprenants": h.Learners, "page": h.Page, "pages": h.Pages,
+		"tri": h.Sort, "colonnes": cols, "lignes": rows}
+}
