@@ -18,8 +18,18 @@ func (s *Service) RefreshLearner(ctx context.Context, learnerID int64) error {
 	if err != nil {
 		return err
 	}
+	var returned int
+	if err := s.db.Read.QueryRowContext(ctx, `SELECT count(*) FROM gradings g JOIN piece_versions v ON v.id=g.version_id JOIN pieces p ON p.id=v.piece_id
+		WHERE p.learner_id=? AND g.state='publie' AND g.decision='a_retravailler'`, learnerID).Scan(&returned); err != nil {
+		return err
+	}
 	now := stamp(s.now())
 	return s.db.Tx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO learner_stats(learner_id, acquired, pending, returned, updated_at) VALUES (?,?,?,?,?)
+			ON CONFLICT(learner_id) DO UPDATE SET acquired=excluded.acquired, pending=excluded.pending, returned=excluded.returned, updated_at=excluded.updated_at`,
+			learnerID, prog.Acquired, prog.Pending, returned, now); err != nil {
+			return err
+		}
 		for _, a := range prog.Activities {
 			for _, t := range a.Tasks {
 				for _, cp := range t.Capacities {
@@ -56,7 +66,11 @@ func (s *Service) RebuildCoverage(ctx context.Context, cohortID int64) error {
 			return err
 		}
 	}
-	return rows.Err()
+	_, err = s.db.Write.ExecContext(ctx, `INSERT OR IGNORE INTO cohort_graded_criteria(cohort_id, criterion_id)
+		SELECT DISTINCT p.cohort_id, sc.criterion_id FROM grading_scores sc JOIN gradings g ON g.id=sc.grading_id
+		JOIN piece_versions v ON v.id=g.version_id JOIN pieces p ON p.id=v.piece_id
+		WHERE p.cohort_id=? AND g.state='publie' AND sc.level IS NOT NULL`, cohortID)
+	return err
 }
 
 // HeatmapFilter narrows and orders a cohort heatmap.
@@ -121,14 +135,11 @@ func (s *Service) Heatmap(ctx context.Context, cohortID int64, f HeatmapFilter) 
 		return h, apperr.New(apperr.NotFound, "Activité inconnue.")
 	}
 	// 1. Every learner with their totals, for sorting and risk flags.
-	rows, err := s.db.Read.QueryContext(ctx, `SELECT u.id, u.display_name,
-		(SELECT count(*) FROM learner_capacities lc WHERE lc.learner_id=u.id AND lc.state='acquise'),
-		(SELECT count(*) FROM learner_capacities lc WHERE lc.learner_id=u.id AND lc.state='en_evaluation'),
-		(SELECT count(*) FROM gradings g JOIN piece_versions v ON v.id=g.version_id JOIN pieces p ON p.id=v.piece_id
-			WHERE p.learner_id=u.id AND g.state='publie' AND g.decision='a_retravailler'),
-		(SELECT count(*) FROM deadlines d WHERE d.cohort_id=? AND d.due_on<=date('now','+14 days')
+	rows, err := s.db.Read.QueryContext(ctx, `SELECT u.id, u.display_name, coalesce(ls.acquired,0), coalesce(ls.pending,0), coalesce(ls.returned,0),
+		(SELECT count(*) FROM deadlines d WHERE d.cohort_id=m.cohort_id AND d.due_on<=date('now','+14 days')
 			AND NOT EXISTS (SELECT 1 FROM pieces p WHERE p.learner_id=u.id AND p.kind_id=d.kind_id AND p.status<>'brouillon'))
-		FROM users u JOIN cohort_members m ON m.user_id=u.id AND m.cohort_id=? AND m.member_role='learner'`, cohortID, cohortID)
+		FROM cohort_members m JOIN users u ON u.id=m.user_id LEFT JOIN learner_stats ls ON ls.learner_id=u.id
+		WHERE m.cohort_id=? AND m.member_role='learner'`, cohortID)
 	if err != nil {
 		return h, err
 	}
@@ -240,9 +251,7 @@ func (s *Service) Heatmap(ctx context.Context, cohortID int64, f HeatmapFilter) 
 
 // GradedCriteria lists the criteria graded at least once (released) in a cohort.
 func (s *Service) GradedCriteria(ctx context.Context, cohortID int64) (map[string]bool, error) {
-	rows, err := s.db.Read.QueryContext(ctx, `SELECT DISTINCT sc.criterion_id FROM grading_scores sc JOIN gradings g ON g.id=sc.grading_id
-		JOIN piece_versions v ON v.id=g.version_id JOIN pieces p ON p.id=v.piece_id
-		WHERE p.cohort_id=? AND g.state='publie' AND sc.level IS NOT NULL`, cohortID)
+	rows, err := s.db.Read.QueryContext(ctx, `SELECT criterion_id FROM cohort_graded_criteria WHERE cohort_id=?`, cohortID)
 	if err != nil {
 		return nil, err
 	}

@@ -259,9 +259,13 @@ func (s *Service) Release(ctx context.Context, assessor account.User, id int64) 
 				return err
 			}
 		}
-		var pieceID int64
-		if err := tx.QueryRowContext(ctx, `SELECT v.piece_id, p.learner_id FROM piece_versions v JOIN pieces p ON p.id=v.piece_id WHERE v.id=?`,
-			g.VersionID).Scan(&pieceID, &learnerID); err != nil {
+		var pieceID, cohortID int64
+		if err := tx.QueryRowContext(ctx, `SELECT v.piece_id, p.learner_id, p.cohort_id FROM piece_versions v JOIN pieces p ON p.id=v.piece_id WHERE v.id=?`,
+			g.VersionID).Scan(&pieceID, &learnerID, &cohortID); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO cohort_graded_criteria(cohort_id, criterion_id)
+			SELECT ?, criterion_id FROM grading_scores WHERE grading_id=? AND level IS NOT NULL`, cohortID, id); err != nil {
 			return err
 		}
 		return refreshStatus(ctx, tx, pieceID)

@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"sort"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -148,7 +149,7 @@ func statementsFor(fn func()) int64 {
 // The queue and the grading save run a fixed number of statements, whatever
 // the size of the cohort.
 func TestStatementsPerRequestDoNotGrowWithLearners(t *testing.T) {
-	counts := map[int][2]int64{}
+	counts := map[int][3]int64{}
 	for _, n := range []int{10, 200} {
 		env := testenv.Start(t, true)
 		cohort := seedLarge(t, env, n, 6)
@@ -167,12 +168,24 @@ func TestStatementsPerRequestDoNotGrowWithLearners(t *testing.T) {
 				t.Fatalf("enregistrement : %d %s", r.Status, testenv.Text(r.Body))
 			}
 		})
-		counts[n] = [2]int64{q, s}
+		if err := env.Platform.Assessment.RebuildCoverage(context.Background(), cohort); err != nil {
+			t.Fatal(err)
+		}
+		mgr := env.NewClient()
+		mgr.Login("admin", "demo")
+		cov := "/cohortes/" + strconv.FormatInt(cohort, 10) + "/couverture"
+		mgr.Get(cov)
+		h := statementsFor(func() {
+			if r := mgr.Get(cov); r.Status != http.StatusOK {
+				t.Fatalf("couverture : %d", r.Status)
+			}
+		})
+		counts[n] = [3]int64{q, s, h}
 	}
 	if counts[10] != counts[200] {
-		t.Fatalf("requêtes SQL par requête HTTP (file, enregistrement) : %v pour 10 apprenants, %v pour 200", counts[10], counts[200])
+		t.Fatalf("requêtes SQL par requête HTTP (file, enregistrement, couverture) : %v pour 10 apprenants, %v pour 200", counts[10], counts[200])
 	}
-	t.Logf("requêtes SQL par requête HTTP : file %d, enregistrement d'une évaluation %d", counts[10][0], counts[10][1])
+	t.Logf("requêtes SQL par requête HTTP : file %d, enregistrement d'une évaluation %d, couverture %d", counts[10][0], counts[10][1], counts[10][2])
 }
 
 func BenchmarkQueue(b *testing.B) {
@@ -286,5 +299,26 @@ func BenchmarkQueueDomain(b *testing.B) {
 		if _, err := env.Platform.Assessment.Queue(context.Background(), u, assessment.QueueFilter{CohortID: cohort}); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// BenchmarkCoverage is the heatmap page (50 learners) of a 1,000-learner cohort.
+func BenchmarkCoverage(b *testing.B) {
+	env := testenv.Start(b, true)
+	cohort := seedLarge(b, env, benchLearners(), 30)
+	if err := env.Platform.Assessment.RebuildCoverage(context.Background(), cohort); err != nil {
+		b.Fatal(err)
+	}
+	c := env.NewClient()
+	c.Login("admin", "demo")
+	for _, path := range []string{"/cohortes/", "/api/v1/cohortes/"} {
+		path := path + strconv.FormatInt(cohort, 10) + "/couverture"
+		b.Run(path[:strings.Index(path[1:], "/")+1], func(b *testing.B) {
+			for b.Loop() {
+				if r := c.Get(path); r.Status != http.StatusOK {
+					b.Fatalf("statut %d", r.Status)
+				}
+			}
+		})
 	}
 }
