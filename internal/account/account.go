@@ -193,8 +193,13 @@ func (s *Service) ByLogin(ctx context.Context, login string) (User, error) {
 
 // List returns every account, by role then name.
 func (s *Service) List(ctx context.Context) ([]User, error) {
-	rows, err := s.db.Read.QueryContext(ctx, `SELECT `+userCols+` FROM users
+	return s.users(ctx, `SELECT `+userCols+` FROM users
 		ORDER BY CASE role WHEN 'admin' THEN 0 WHEN 'manager' THEN 1 WHEN 'assessor' THEN 2 ELSE 3 END, display_name`)
+}
+
+// users runs a query selecting userCols and scans every row.
+func (s *Service) users(ctx context.Context, q string, args ...any) ([]User, error) {
+	rows, err := s.db.Read.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, err
 	}

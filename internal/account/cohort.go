@@ -122,21 +122,8 @@ func (s *Service) cohorts(ctx context.Context, q string, args ...any) ([]Cohort,
 
 // Members lists a cohort's members in one role, by name.
 func (s *Service) Members(ctx context.Context, cohortID int64, role Role) ([]User, error) {
-	rows, err := s.db.Read.QueryContext(ctx, `SELECT `+prefixed("u.", userCols)+` FROM users u
+	return s.users(ctx, `SELECT `+prefixed("u.", userCols)+` FROM users u
 		JOIN cohort_members m ON m.user_id=u.id WHERE m.cohort_id=? AND m.member_role=? ORDER BY u.display_name`, cohortID, string(role))
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []User
-	for rows.Next() {
-		u, err := scanUser(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, u)
-	}
-	return out, rows.Err()
 }
 
 func prefixed(p, cols string) string {
@@ -186,22 +173,9 @@ func (s *Service) IsMember(ctx context.Context, cohortID, userID int64, roles ..
 
 // NonMembers lists the active accounts of a role that are not yet in a cohort in that role.
 func (s *Service) NonMembers(ctx context.Context, cohortID int64, role Role) ([]User, error) {
-	rows, err := s.db.Read.QueryContext(ctx, `SELECT `+userCols+` FROM users u WHERE u.role=? AND u.disabled=0
+	return s.users(ctx, `SELECT `+userCols+` FROM users u WHERE u.role=? AND u.disabled=0
 		AND NOT EXISTS (SELECT 1 FROM cohort_members m WHERE m.cohort_id=? AND m.user_id=u.id AND m.member_role=?)
 		ORDER BY u.display_name`, string(role), cohortID, string(role))
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []User
-	for rows.Next() {
-		u, err := scanUser(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, u)
-	}
-	return out, rows.Err()
 }
 
 // SetAnonymousMarking turns anonymous marking on or off for a cohort.
