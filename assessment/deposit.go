@@ -216,21 +216,11 @@ func (s *Service) VersionsWithResults(ctx context.Context, p Piece) ([]VersionRe
 }
 
 func (s *Service) versionAttachments(ctx context.Context, pieceID int64) (map[int64][]Attachment, error) {
-	rows, err := s.db.Read.QueryContext(ctx, `SELECT id, piece_id, version_id, stored_name, original_name, mime, size, sha256, created_at
-		FROM attachments WHERE piece_id=? AND version_id IS NOT NULL ORDER BY id`, pieceID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
+	all, err := scanAttachments(s.db.Read.QueryContext(ctx, `SELECT id, piece_id, version_id, stored_name, original_name, mime, size, sha256, created_at
+		FROM attachments WHERE piece_id=? AND version_id IS NOT NULL ORDER BY id`, pieceID))
 	out := map[int64][]Attachment{}
-	for rows.Next() {
-		var a Attachment
-		var at string
-		if err := rows.Scan(&a.ID, &a.PieceID, &a.VersionID, &a.StoredName, &a.OriginalName, &a.MIME, &a.Size, &a.SHA256, &at); err != nil {
-			return nil, err
-		}
-		a.CreatedAt = parseStamp(sql.NullString{String: at, Valid: true})
+	for _, a := range all {
 		out[a.VersionID] = append(out[a.VersionID], a)
 	}
-	return out, rows.Err()
+	return out, err
 }

@@ -25,7 +25,12 @@ func (s *Service) attachmentsOf(ctx context.Context, q querier, pieceID, version
 		query += `version_id=?`
 		args = append(args, versionID)
 	}
-	rows, err := q.QueryContext(ctx, query+` ORDER BY id`, args...)
+	return scanAttachments(q.QueryContext(ctx, query+` ORDER BY id`, args...))
+}
+
+// scanAttachments reads rows of attachment columns (id, piece, version,
+// stored name, original name, type, size, fingerprint, date).
+func scanAttachments(rows *sql.Rows, err error) ([]Attachment, error) {
 	if err != nil {
 		return nil, err
 	}
