@@ -32,8 +32,8 @@ func ThemeLabel(code string) string {
 	if label == "" {
 		label = theme
 	}
-	if ok {
-		return label + " : " + strings.ReplaceAll(need, "-", " ")
+	if n, known := NeedLabels[code]; ok && known && need != "" {
+		return label + " : " + n
 	}
 	return label
 }

@@ -63,9 +63,15 @@ func in(list []string, v string) bool {
 	return false
 }
 
-// themeKnown accepts « theme » or « theme--besoin » for a known theme.
+// themeKnown accepts « theme » or « theme--besoin » for a known theme and
+// a need that has a French label.
 func themeKnown(t string) bool {
-	theme, _, _ := strings.Cut(t, "--")
+	theme, _, hasNeed := strings.Cut(t, "--")
+	if hasNeed {
+		if _, ok := NeedLabels[t]; !ok {
+			return false
+		}
+	}
 	return in(Themes, theme)
 }
 

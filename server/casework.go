@@ -381,12 +381,12 @@ func (s *Server) caseAction(c *fiber.Ctx) error {
 		days, _ := strconv.Atoi(c.FormValue("jours"))
 		anchor, err = "#agenda", s.cases.Advance(ctx, u, k.ID, days)
 	case "bilan":
-		anchor, err = "#bilan", s.cases.SaveReview(ctx, u, k.ID, c.FormValue("bilan"), c.FormValue("transmission"))
+		anchor, err = "#partie-bilan", s.cases.SaveReview(ctx, u, k.ID, c.FormValue("bilan"), c.FormValue("transmission"))
 	case "clore":
 		if err = s.cases.Close(ctx, u, k.ID); err == nil {
 			return redirectWithNotice(c, caseURL(k.ID)+"/debrief", "dossier-clos")
 		}
-		anchor = "#bilan"
+		anchor = "#partie-bilan"
 	case "commentaire":
 		anchor, err = "#commentaires", s.cases.AddComment(ctx, u, k.ID, c.FormValue("commentaire"))
 	case "portfolio":
