@@ -14,9 +14,11 @@ import (
 	"os/signal"
 	"strings"
 	"syscall"
+	"time"
 
 	"golang.org/x/term"
 
+	"github.com/casp-cnam/casp/assessment"
 	"github.com/casp-cnam/casp/internal/account"
 	"github.com/casp-cnam/casp/internal/app"
 	"github.com/casp-cnam/casp/internal/apperr"
@@ -30,6 +32,7 @@ Utilisation :
   casp serve [--addr 127.0.0.1:8080] [--db casp.db] [--demo]
   casp user add --role ROLE --login IDENTIFIANT [--name "Nom Prénom"] [--email ADRESSE] [--cohort "Promotion"] [--db casp.db]
   casp backup FICHIER [--db casp.db]
+  casp seed --learners N [--pieces-per-learner 30] [--assessors K] [--seed 1] --db FICHIER
   casp export referentiel --format json|csv|case [--base-url URL] [--out FICHIER]
 
 Rôles : admin, responsable, evaluateur, apprenant.
@@ -71,6 +74,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return userAdd(ctx, args[2:], stdin, stdout)
 	case "backup":
 		return backup(ctx, args[1:], stdout)
+	case "seed":
+		return seed(ctx, args[1:], stdout)
 	case "export":
 		if len(args) < 2 || args[1] != "referentiel" {
 			return errors.New("sous-commande attendue : casp export referentiel …")
@@ -234,6 +239,109 @@ func backup(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	fmt.Fprintf(stdout, "Copie cohérente écrite dans %s\n", dest)
+	return nil
+}
+
+const seedUsage = "casp seed --learners N [--pieces-per-learner 30] [--assessors K] [--seed 1] --db FICHIER"
+
+// seed adds a synthetic cohort (benchmarks, demonstrations) beside what the
+// database holds, and prints its id as the last word of its last line.
+func seed(ctx context.Context, args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("seed", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	learners := fs.Int("learners", 0, "nombre d'apprenants")
+	pieces := fs.Int("pieces-per-learner", demo.DefaultSyntheticPieces, "pièces par apprenant")
+	assessors := fs.Int("assessors", 0, "évaluateurs (par défaut un pour 40 apprenants, deux au moins)")
+	seedValue := fs.Int64("seed", 1, "graine du tirage : même graine, même promotion")
+	path := fs.String("db", "", "fichier de la base SQLite")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintf(stdout, "Utilisation : %s\n", seedUsage)
+			return nil
+		}
+		return fmt.Errorf("option invalide (%v)\nUtilisation : %s", err, seedUsage)
+	}
+	switch {
+	case fs.NArg() > 0:
+		return fmt.Errorf("argument inattendu %q\nUtilisation : %s", fs.Arg(0), seedUsage)
+	case *path == "":
+		return fmt.Errorf("indiquez la base à compléter avec --db FICHIER\nUtilisation : %s", seedUsage)
+	case *learners < 1 || *learners > demo.MaxSyntheticLearners:
+		return fmt.Errorf("--learners attend un nombre d'apprenants entre 1 et %d", demo.MaxSyntheticLearners)
+	case *pieces < 1 || *pieces > demo.MaxSyntheticPieces:
+		return fmt.Errorf("--pieces-per-learner attend un nombre de pièces entre 1 et %d", demo.MaxSyntheticPieces)
+	case *assessors == 1 || *assessors < 0 || *assessors > demo.MaxSyntheticAssessors:
+		return fmt.Errorf("--assessors attend un nombre d'évaluateurs entre 2 et %d (0 : un pour 40 apprenants)", demo.MaxSyntheticAssessors)
+	}
+	cat, err := referentiel.Load()
+	if err != nil {
+		return err
+	}
+	d, err := app.OpenDB(ctx, *path)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	start := time.Now()
+	id, err := demo.SeedSynthetic(ctx, d, cat.Default(), demo.SyntheticOptions{Learners: *learners, PiecesPerLearner: *pieces,
+		Assessors: *assessors, Seed: *seedValue})
+	if err != nil {
+		return err
+	}
+	// The learners' capacity states, which the cohort heatmap reads.
+	if err := assessment.New(d, cat, *path+".fichiers").RebuildCoverage(ctx, id); err != nil {
+		return fmt.Errorf("promotion %d créée, mais le calcul des capacités acquises a échoué : %w", id, err)
+	}
+	elapsed := time.Since(start)
+	var name, firstLearner, lastLearner, firstAssessor, lastAssessor string
+	var nLearners, nAssessors, managed int
+	if err := d.Read.QueryRowContext(ctx, `SELECT c.name,
+		(SELECT count(*) FROM cohort_members WHERE cohort_id=c.id AND member_role='learner'),
+		(SELECT count(*) FROM cohort_members WHERE cohort_id=c.id AND member_role='assessor'),
+		(SELECT count(*) FROM cohort_members WHERE cohort_id=c.id AND member_role='manager'),
+		(SELECT min(u.login) FROM users u JOIN cohort_members m ON m.user_id=u.id AND m.cohort_id=c.id AND m.member_role='learner'),
+		(SELECT max(u.login) FROM users u JOIN cohort_members m ON m.user_id=u.id AND m.cohort_id=c.id AND m.member_role='learner'),
+		(SELECT min(u.login) FROM users u JOIN cohort_members m ON m.user_id=u.id AND m.cohort_id=c.id AND m.member_role='assessor'),
+		(SELECT max(u.login) FROM users u JOIN cohort_members m ON m.user_id=u.id AND m.cohort_id=c.id AND m.member_role='assessor')
+		FROM cohorts c WHERE c.id=?`, id).Scan(&name, &nLearners, &nAssessors, &managed, &firstLearner, &lastLearner, &firstAssessor, &lastAssessor); err != nil {
+		return err
+	}
+	byStatus := map[assessment.Status]int{}
+	rows, err := d.Read.QueryContext(ctx, `SELECT status, count(*) FROM pieces WHERE cohort_id=? GROUP BY status`, id)
+	if err != nil {
+		return err
+	}
+	total := 0
+	for rows.Next() {
+		var st assessment.Status
+		var n int
+		if err := rows.Scan(&st, &n); err != nil {
+			rows.Close()
+			return err
+		}
+		byStatus[st] = n
+		total += n
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	var mix []string
+	for _, st := range []assessment.Status{assessment.Draft, assessment.Deposited, assessment.InGrading, assessment.Moderation, assessment.Graded, assessment.Rework} {
+		mix = append(mix, fmt.Sprintf("%s %d", strings.ToLower(st.Label()), byStatus[st]))
+	}
+	account.New(d).Audit(ctx, account.Entry{ActorLogin: "ligne de commande", Action: account.ActionMembership, Target: "promotion " + name,
+		Detail: fmt.Sprintf("promotion synthétique : %d apprenants, %d évaluateurs, %d pièces, graine %d", nLearners, nAssessors, total, *seedValue)})
+	fmt.Fprintf(stdout, "%d apprenants (%s … %s), %d évaluateurs (%s … %s), %d pièces, en %.1f s.\n",
+		nLearners, firstLearner, lastLearner, nAssessors, firstAssessor, lastAssessor, total, elapsed.Seconds())
+	fmt.Fprintf(stdout, "Pièces : %s.\n", strings.Join(mix, ", "))
+	if managed > 0 {
+		fmt.Fprintln(stdout, "Le compte « responsable » gère la promotion.")
+	} else {
+		fmt.Fprintln(stdout, "Aucun compte gestionnaire « responsable » : la promotion n'a pas de responsable.")
+	}
+	fmt.Fprintln(stdout, "Les comptes synthétiques n'ont pas de mot de passe utilisable : on ne peut pas s'y connecter.")
+	fmt.Fprintf(stdout, "%s créée : identifiant %d\n", name, id)
 	return nil
 }
 
