@@ -22,20 +22,18 @@ var (
 	casesCrumb     = views.Link{Href: "/dossiers", Label: "Mes dossiers"}
 )
 
-type option2 struct{ Value, Label string }
-
-func themeOptions() []option2 {
-	var out []option2
+func themeOptions() []option {
+	var out []option
 	for _, t := range casework.Themes {
-		out = append(out, option2{t, casework.ThemeLabels[t]})
+		out = append(out, option{t, casework.ThemeLabels[t]})
 	}
 	return out
 }
 
-func publicOptions() []option2 {
-	var out []option2
+func publicOptions() []option {
+	var out []option
 	for _, p := range casework.Publics {
-		out = append(out, option2{p, casework.PublicLabels[p]})
+		out = append(out, option{p, casework.PublicLabels[p]})
 	}
 	return out
 }
@@ -52,8 +50,8 @@ func (s *Server) territory(c *fiber.Ctx) error {
 		Numbered []*casework.Structure
 		Map      string
 		Filter   casework.DirectoryFilter
-		Themes   []option2
-		Publics  []option2
+		Themes   []option
+		Publics  []option
 		Total    int
 	}{lib.Territory, found, casework.MapOrder(found), lib.Territory.MapSVG(found), f, themeOptions(), publicOptions(), len(lib.Structures)}
 	return s.render(c, "territoire", p)
@@ -82,7 +80,7 @@ func (s *Server) fiches(c *fiber.Ctx) error {
 		Fiches []*casework.Fiche
 		Query  string
 		Theme  string
-		Themes []option2
+		Themes []option
 		Total  int
 	}{lib.SearchFiches(q, theme), q, theme, themeOptions(), len(lib.Fiches)}
 	return s.render(c, "fiches", p)
@@ -202,20 +200,18 @@ type caseData struct {
 	Comments     []casework.Comment
 	Owner        bool
 	Staff        bool
-	Domains      []option2
-	Urgencies    []option2
-	Themes       []option2
-	Moves        []option2
-	Services     []serviceOption
-	Partners     []option2
-	Answers      []option2
-	Actions      []option2
-	Contracts    []option2
+	Domains      []option
+	Urgencies    []option
+	Themes       []option
+	Moves        []option
+	Services     []option
+	Partners     []option
+	Answers      []option
+	Actions      []option
+	Contracts    []option
 	Search       []*casework.Structure
 	Query        string
 }
-
-type serviceOption struct{ Value, Label string }
 
 func (s *Server) casePage(c *fiber.Ctx) error {
 	k, err := s.loadCase(c)
@@ -264,19 +260,19 @@ func (s *Server) casePageData(c *fiber.Ctx, k casework.Case) (*views.Page, error
 		return nil, err
 	}
 	for _, dom := range casework.Domains {
-		d.Domains = append(d.Domains, option2{dom, casework.DomainLabels[dom]})
+		d.Domains = append(d.Domains, option{dom, casework.DomainLabels[dom]})
 	}
 	for _, u := range casework.Urgencies {
-		d.Urgencies = append(d.Urgencies, option2{u.Value, u.Label + " (" + u.Hint + ")"})
+		d.Urgencies = append(d.Urgencies, option{u.Value, u.Label + " (" + u.Hint + ")"})
 	}
 	d.Themes = themeOptions()
 	for _, m := range casework.Moves {
-		d.Moves = append(d.Moves, option2{m, casework.MoveLabels[m]})
+		d.Moves = append(d.Moves, option{m, casework.MoveLabels[m]})
 	}
 	for _, l := range d.Lines {
 		if l.Speaker == "personne" && l.Ref != "" {
 			if _, isMove := casework.MoveLabels[l.Ref]; !isMove {
-				d.Answers = append(d.Answers, option2{l.Ref, truncate(l.Text, 90)})
+				d.Answers = append(d.Answers, option{l.Ref, truncate(l.Text, 90)})
 			}
 		}
 	}
@@ -287,17 +283,17 @@ func (s *Server) casePageData(c *fiber.Ctx, k casework.Case) (*views.Page, error
 	d.Search = results
 	for _, st := range results {
 		for _, sv := range st.Services {
-			d.Services = append(d.Services, serviceOption{st.ID + "/" + sv.ID, st.Name + " — " + sv.Name})
+			d.Services = append(d.Services, option{st.ID + "/" + sv.ID, st.Name + " — " + sv.Name})
 		}
 	}
 	for _, st := range lib.Structures {
-		d.Partners = append(d.Partners, option2{st.ID, st.Name})
+		d.Partners = append(d.Partners, option{st.ID, st.Name})
 	}
 	for _, a := range casework.ActionStatuses {
-		d.Actions = append(d.Actions, option2{a.Value, a.Label})
+		d.Actions = append(d.Actions, option{a.Value, a.Label})
 	}
 	for _, t := range casework.ContractTypes {
-		d.Contracts = append(d.Contracts, option2{t.Value, t.Label})
+		d.Contracts = append(d.Contracts, option{t.Value, t.Label})
 	}
 	p := s.page(c, "Dossier de "+k.Scenario.Person.FirstName+" "+k.Scenario.Person.LastName, casesCrumb, views.Link{Label: k.Scenario.Person.FirstName + " " + k.Scenario.Person.LastName})
 	p.Form = map[string]string{"premier_diagnostic": k.FirstDiagnostic, "diagnostic_approfondi": k.FullDiagnostic, "justification": k.UrgencyWhy,
