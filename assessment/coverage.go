@@ -78,6 +78,7 @@ type HeatmapFilter struct {
 	Sort     string // "nom", "progression", "risque"
 	Activity string // only this activity's capacities
 	Page     int
+	All      bool // every learner on one page (exports)
 }
 
 // HeatmapPageSize is how many learners a heatmap page shows.
@@ -186,10 +187,14 @@ func (s *Service) Heatmap(ctx context.Context, cohortID int64, f HeatmapFilter) 
 		sort.SliceStable(all, func(i, j int) bool { return strings.ToLower(all[i].Name) < strings.ToLower(all[j].Name) })
 	}
 	h.Learners = len(all)
-	h.Pages = max(1, (len(all)+HeatmapPageSize-1)/HeatmapPageSize)
+	size := HeatmapPageSize
+	if f.All {
+		size = max(1, len(all))
+	}
+	h.Pages = max(1, (len(all)+size-1)/size)
 	h.Page = min(h.Page, h.Pages)
-	lo := (h.Page - 1) * HeatmapPageSize
-	page := all[lo:min(lo+HeatmapPageSize, len(all))]
+	lo := (h.Page - 1) * size
+	page := all[lo:min(lo+size, len(all))]
 	// 2. The page's cells.
 	byLearner := map[int64]int{}
 	ids := make([]int64, len(page))
