@@ -59,11 +59,17 @@ func (c CapacityState) Symbol() string {
 // Evidence is one piece's latest released result, as the acquisition rule
 // sees it.
 type Evidence struct {
-	PieceID  int64
-	Title    string
-	Version  int
-	Levels   map[string]int // criterion → level, only the criteria the version asked for
-	Released time.Time
+	PieceID     int64
+	Title       string
+	KindID      string
+	Version     int
+	VersionID   int64
+	SHA256      string
+	DepositedAt time.Time
+	Levels      map[string]int // criterion → level, only the criteria the version asked for
+	Released    time.Time
+	Decision    Decision
+	From        []Grading // the released gradings the result is made of
 }
 
 // Rule decides acquisition from evidence. It lives in one place so that
@@ -144,6 +150,7 @@ type Progress struct {
 	Deadlines  []Deadline
 	Rule       string
 	Settings   Settings
+	CohortID   int64 // the learner's current cohort (0 when none)
 }
 
 // FeedbackItem is a released result as the learner sees it.
@@ -183,6 +190,7 @@ func (s *Service) Progress(ctx context.Context, learnerID int64) (Progress, erro
 		return out, err
 	}
 	out.Settings = st
+	out.CohortID = cohortID
 	out.Rule = CurrentRule.Text(st.LevelLabel(st.PassLevel))
 	results, err := s.learnerResults(ctx, learnerID)
 	if err != nil {
@@ -203,8 +211,9 @@ func (s *Service) Progress(ctx context.Context, learnerID int64) (Progress, erro
 		for _, l := range links {
 			linked[l.CapacityID] = append(linked[l.CapacityID], p)
 			if r.result != nil {
-				evidence[l.CapacityID] = append(evidence[l.CapacityID], Evidence{PieceID: p.ID, Title: p.Title, Version: r.version.Number,
-					Levels: r.result.Levels, Released: r.result.ReleasedAt})
+				evidence[l.CapacityID] = append(evidence[l.CapacityID], Evidence{PieceID: p.ID, Title: p.Title, KindID: p.KindID,
+					Version: r.version.Number, VersionID: r.version.ID, SHA256: r.version.SHA256, DepositedAt: r.version.DepositedAt,
+					Levels: r.result.Levels, Released: r.result.ReleasedAt, Decision: r.result.Decision, From: r.result.From})
 			}
 		}
 		if r.result != nil {

@@ -19,6 +19,7 @@ const (
 	ActionMembership      = "membres d'une promotion modifiés"
 	ActionGrading         = "évaluation"
 	ActionSettings        = "règles d'évaluation modifiées"
+	ActionJury            = "décision de jury enregistrée"
 )
 
 // Entry is one line of the audit log.

@@ -1,0 +1,505 @@
+package assessment
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/casp-cnam/casp/internal/account"
+	"github.com/casp-cnam/casp/internal/apperr"
+	"github.com/casp-cnam/casp/internal/form"
+	"github.com/casp-cnam/casp/referentiel"
+)
+
+// Outcome is a jury's decision on a candidate.
+type Outcome string
+
+// The decisions a certification jury takes.
+const (
+	OutcomeFull    Outcome = "totale"
+	OutcomePartial Outcome = "partielle"
+	OutcomeRefused Outcome = "refus"
+)
+
+// Outcomes lists the decisions in the order the form shows them.
+var Outcomes = []Outcome{OutcomeFull, OutcomePartial, OutcomeRefused}
+
+// Label is the decision's French wording.
+func (o Outcome) Label() string {
+	switch o {
+	case OutcomeFull:
+		return "Validation totale — titre délivré"
+	case OutcomePartial:
+		return "Validation partielle"
+	case OutcomeRefused:
+		return "Refus de validation"
+	}
+	return string(o)
+}
+
+// ActivityVerdict says whether every capacity of an activity is acquired.
+type ActivityVerdict struct {
+	Activity   *referentiel.Activity
+	Acquired   int
+	Capacities int
+	Validated  bool
+}
+
+// BlockVerdict is the same for a bloc de compétences, when the framework
+// version has blocs.
+type BlockVerdict struct {
+	Block      *referentiel.Block
+	Acquired   int
+	Capacities int
+	Validated  bool
+}
+
+// Proposal is what the platform proposes to the jury from the evidence:
+// the title when every capacity of every activity is acquired, a partial
+// validation of the activities (and blocs) whose capacities are all
+// acquired, otherwise no validation. The jury decides; it may depart from
+// the proposal, with a reason.
+type Proposal struct {
+	Outcome    Outcome
+	Activities []ActivityVerdict
+	Blocks     []BlockVerdict
+}
+
+// Validated lists the ids of the validated activities.
+func (p Proposal) Validated() []string {
+	var out []string
+	for _, a := range p.Activities {
+		if a.Validated {
+			out = append(out, a.Activity.ID)
+		}
+	}
+	return out
+}
+
+// Propose applies the proposal rule to a learner's capacity states.
+func Propose(fw *referentiel.Framework, acquired func(capacityID string) bool) Proposal {
+	var p Proposal
+	for _, a := range fw.Activities {
+		v := ActivityVerdict{Activity: a}
+		for _, t := range a.Tasks {
+			if !t.HasCertification() {
+				continue
+			}
+			t.EachCapacity(func(c *referentiel.Item) {
+				v.Capacities++
+				if acquired(c.ID) {
+					v.Acquired++
+				}
+			})
+		}
+		if v.Capacities == 0 {
+			continue
+		}
+		v.Validated = v.Acquired == v.Capacities
+		p.Activities = append(p.Activities, v)
+	}
+	for _, b := range fw.Blocks {
+		v := BlockVerdict{Block: b}
+		caps := b.Capacities
+		if len(caps) == 0 {
+			for _, tid := range b.Tasks {
+				if t, ok := fw.Task(tid); ok {
+					t.EachCapacity(func(c *referentiel.Item) { caps = append(caps, c.ID) })
+				}
+			}
+		}
+		for _, id := range caps {
+			v.Capacities++
+			if acquired(id) {
+				v.Acquired++
+			}
+		}
+		v.Validated = v.Capacities > 0 && v.Acquired == v.Capacities
+		p.Blocks = append(p.Blocks, v)
+	}
+	n := len(p.Validated())
+	switch {
+	case n > 0 && n == len(p.Activities):
+		p.Outcome = OutcomeFull
+	case n > 0:
+		p.Outcome = OutcomePartial
+	default:
+		p.Outcome = OutcomeRefused
+	}
+	return p
+}
+
+// JuryDecision is a recorded, final decision.
+type JuryDecision struct {
+	ID             int64
+	LearnerID      int64
+	CohortID       int64
+	JuryDate       time.Time
+	Members        []string
+	Outcome        Outcome
+	Activities     []string
+	Comments       string
+	Proposal       Outcome
+	SnapshotSHA256 string
+	CorrectsID     int64
+	CorrectedByID  int64
+	RecordedByID   int64
+	RecordedBy     string
+	RecordedAt     time.Time
+}
+
+// Current says whether no later decision corrects this one.
+func (d JuryDecision) Current() bool { return d.CorrectedByID == 0 }
+
+// Dossier is a learner's certification dossier: every capacity with its
+// evidence, the proposal, the decisions, and the fingerprint of what the
+// jury sees.
+type Dossier struct {
+	LearnerID   int64
+	LearnerName string
+	CohortID    int64
+	Progress    Progress
+	Proposal    Proposal
+	Decisions   []JuryDecision // newest first
+	Snapshot    []byte         // canonical JSON of the evidence
+	SHA256      string         // of Snapshot
+}
+
+// Current is the decision in force, if any.
+func (d Dossier) Current() *JuryDecision {
+	for i := range d.Decisions {
+		if d.Decisions[i].Current() {
+			return &d.Decisions[i]
+		}
+	}
+	return nil
+}
+
+// snapshotCapacity is one capacity as sealed in a decision.
+type snapshotCapacity struct {
+	ID       string             `json:"capacite"`
+	Text     string             `json:"libelle"`
+	State    CapacityState      `json:"etat"`
+	Evidence []snapshotEvidence `json:"preuves"`
+}
+
+type snapshotEvidence struct {
+	PieceID   int64          `json:"piece"`
+	Title     string         `json:"titre"`
+	Kind      string         `json:"type"`
+	Version   int            `json:"version"`
+	SHA256    string         `json:"empreinte"`
+	Deposited string         `json:"depot"`
+	Released  string         `json:"publication"`
+	Decision  Decision       `json:"decision"`
+	Levels    map[string]int `json:"niveaux"`
+	Assessors []string       `json:"evaluateurs"`
+}
+
+// Dossier builds a learner's certification dossier (the learner must be one).
+func (s *Service) Dossier(ctx context.Context, learner account.User) (Dossier, error) {
+	prog, err := s.Progress(ctx, learner.ID)
+	if err != nil {
+		return Dossier{}, err
+	}
+	d := Dossier{LearnerID: learner.ID, LearnerName: learner.DisplayName, CohortID: prog.CohortID, Progress: prog}
+	state := map[string]CapacityState{}
+	var snap []snapshotCapacity
+	for _, a := range prog.Activities {
+		for _, t := range a.Tasks {
+			for _, c := range t.Capacities {
+				state[c.Capacity.ID] = c.State
+				sc := snapshotCapacity{ID: c.Capacity.ID, Text: c.Capacity.Text, State: c.State}
+				for _, e := range c.Evidence {
+					se := snapshotEvidence{PieceID: e.PieceID, Title: e.Title, Kind: e.KindID, Version: e.Version, SHA256: e.SHA256,
+						Deposited: stamp(e.DepositedAt), Released: stamp(e.Released), Decision: e.Decision, Levels: map[string]int{}}
+					for _, cr := range c.Criteria {
+						if l, ok := e.Levels[cr]; ok {
+							se.Levels[cr] = l
+						}
+					}
+					for _, g := range e.From {
+						se.Assessors = append(se.Assessors, g.AssessorName)
+					}
+					sc.Evidence = append(sc.Evidence, se)
+				}
+				snap = append(snap, sc)
+			}
+		}
+	}
+	d.Proposal = Propose(s.framework(), func(id string) bool { return state[id] == CapAcquired })
+	// encoding/json sorts map keys: the snapshot is canonical.
+	d.Snapshot, err = json.Marshal(struct {
+		Learner    int64              `json:"apprenant"`
+		Cohort     int64              `json:"promotion"`
+		Framework  string             `json:"referentiel"`
+		Rule       string             `json:"regle"`
+		Proposal   Outcome            `json:"proposition"`
+		Validated  []string           `json:"activites_validees"`
+		Capacities []snapshotCapacity `json:"capacites"`
+	}{learner.ID, prog.CohortID, s.framework().ID, prog.Rule, d.Proposal.Outcome, d.Proposal.Validated(), snap})
+	if err != nil {
+		return d, err
+	}
+	sum := sha256.Sum256(d.Snapshot)
+	d.SHA256 = hex.EncodeToString(sum[:])
+	d.Decisions, err = s.JuryDecisions(ctx, learner.ID)
+	return d, err
+}
+
+const decisionColumns = `d.id, d.learner_id, d.cohort_id, d.jury_date, d.members, d.outcome, d.activities, d.comments, d.proposal,
+	d.snapshot_sha256, coalesce(d.corrects_id,0), coalesce((SELECT n.id FROM jury_decisions n WHERE n.corrects_id=d.id),0),
+	d.recorded_by, u.display_name, d.recorded_at`
+
+func scanDecision(row interface{ Scan(...any) error }) (JuryDecision, error) {
+	var d JuryDecision
+	var date, members, acts, at string
+	if err := row.Scan(&d.ID, &d.LearnerID, &d.CohortID, &date, &members, &d.Outcome, &acts, &d.Comments, &d.Proposal,
+		&d.SnapshotSHA256, &d.CorrectsID, &d.CorrectedByID, &d.RecordedByID, &d.RecordedBy, &at); err != nil {
+		return d, err
+	}
+	d.JuryDate, _ = time.Parse(time.DateOnly, date)
+	d.RecordedAt = parseStamp(sql.NullString{String: at, Valid: true})
+	if err := jsonInto(members, &d.Members); err != nil {
+		return d, err
+	}
+	return d, jsonInto(acts, &d.Activities)
+}
+
+// JuryDecisions lists a learner's decisions, newest first.
+func (s *Service) JuryDecisions(ctx context.Context, learnerID int64) ([]JuryDecision, error) {
+	rows, err := s.db.Read.QueryContext(ctx, `SELECT `+decisionColumns+` FROM jury_decisions d JOIN users u ON u.id=d.recorded_by
+		WHERE d.learner_id=? ORDER BY d.id DESC`, learnerID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []JuryDecision
+	for rows.Next() {
+		d, err := scanDecision(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, d)
+	}
+	return out, rows.Err()
+}
+
+// DecisionInput is the jury decision form.
+type DecisionInput struct {
+	JuryDate   string   `form:"jury_date" validate:"required,datetime=2006-01-02"`
+	Members    string   `form:"members" validate:"required,max=2000"`
+	Outcome    string   `form:"outcome" validate:"required,oneof=totale partielle refus"`
+	Activities []string `form:"activities"`
+	Comments   string   `form:"comments" validate:"max=5000"`
+	Corrects   int64    `form:"corrects"`
+}
+
+// RecordDecision records the jury's decision on a dossier. Decisions are
+// final: when one is in force, the new decision must say it corrects it and
+// why. The dossier's snapshot and fingerprint are sealed with it.
+func (s *Service) RecordDecision(ctx context.Context, recorder account.User, d Dossier, in DecisionInput) (JuryDecision, error) {
+	in.Members = strings.TrimSpace(in.Members)
+	in.Comments = strings.TrimSpace(in.Comments)
+	if err := form.Check(in); err != nil {
+		return JuryDecision{}, err
+	}
+	bad := map[string]string{}
+	date, _ := time.Parse(time.DateOnly, in.JuryDate)
+	if date.After(s.now()) {
+		bad["jury_date"] = "La date du jury ne peut pas être dans le futur : enregistrez la décision après le jury."
+	}
+	var members []string
+	for _, m := range strings.Split(in.Members, "\n") {
+		if m = strings.TrimSpace(m); m != "" && !slices.Contains(members, m) {
+			members = append(members, m)
+		}
+	}
+	if len(members) < 2 {
+		bad["members"] = "Indiquez au moins deux membres du jury, un par ligne."
+	}
+	known := map[string]bool{}
+	for _, a := range d.Proposal.Activities {
+		known[a.Activity.ID] = true
+	}
+	var acts []string
+	for _, a := range d.Proposal.Activities {
+		if slices.Contains(in.Activities, a.Activity.ID) {
+			acts = append(acts, a.Activity.ID)
+		}
+	}
+	for _, a := range in.Activities {
+		if !known[a] {
+			bad["activities"] = "Activité inconnue : " + a + "."
+		}
+	}
+	switch Outcome(in.Outcome) {
+	case OutcomeFull:
+		acts = d.Proposal.allIDs()
+	case OutcomePartial:
+		if len(acts) == 0 {
+			bad["activities"] = "Cochez les activités validées par le jury."
+		} else if len(acts) == len(d.Proposal.Activities) {
+			bad["activities"] = "Toutes les activités sont cochées : choisissez la validation totale."
+		}
+	case OutcomeRefused:
+		acts = nil
+	}
+	if Outcome(in.Outcome) != d.Proposal.Outcome && in.Comments == "" {
+		bad["comments"] = "La décision diffère de la proposition (" + d.Proposal.Outcome.Label() + ") : motivez-la."
+	}
+	cur := d.Current()
+	switch {
+	case cur != nil && in.Corrects != cur.ID:
+		bad["corrects"] = "Une décision est déjà en vigueur : la nouvelle décision doit la rectifier."
+	case cur == nil && in.Corrects != 0:
+		bad["corrects"] = "Il n'y a pas de décision à rectifier."
+	}
+	if cur != nil && in.Comments == "" {
+		bad["comments"] = "Motivez la rectification de la décision précédente."
+	}
+	if len(bad) > 0 {
+		return JuryDecision{}, apperr.Fields(bad)
+	}
+	if d.CohortID == 0 {
+		return JuryDecision{}, apperr.New(apperr.Invalid, "Cet apprenant n'est inscrit dans aucune promotion.")
+	}
+	mj, _ := json.Marshal(members)
+	if acts == nil {
+		acts = []string{}
+	}
+	aj, _ := json.Marshal(acts)
+	var corrects any
+	if in.Corrects != 0 {
+		corrects = in.Corrects
+	}
+	res, err := s.db.Write.ExecContext(ctx, `INSERT INTO jury_decisions(learner_id, cohort_id, jury_date, members, outcome, activities, comments,
+		proposal, snapshot, snapshot_sha256, corrects_id, recorded_by, recorded_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+		d.LearnerID, d.CohortID, in.JuryDate, string(mj), in.Outcome, string(aj), in.Comments, string(d.Proposal.Outcome),
+		string(d.Snapshot), d.SHA256, corrects, recorder.ID, stamp(s.now()))
+	if err != nil {
+		if strings.Contains(err.Error(), "UNIQUE") {
+			return JuryDecision{}, apperr.Fields(map[string]string{"corrects": "Cette décision a déjà été rectifiée : rechargez le dossier."})
+		}
+		return JuryDecision{}, err
+	}
+	id, _ := res.LastInsertId()
+	return s.JuryDecision(ctx, id)
+}
+
+func (p Proposal) allIDs() []string {
+	out := make([]string, len(p.Activities))
+	for i, a := range p.Activities {
+		out[i] = a.Activity.ID
+	}
+	return out
+}
+
+// JuryDecision loads one decision.
+func (s *Service) JuryDecision(ctx context.Context, id int64) (JuryDecision, error) {
+	d, err := scanDecision(s.db.Read.QueryRowContext(ctx, `SELECT `+decisionColumns+` FROM jury_decisions d JOIN users u ON u.id=d.recorded_by
+		WHERE d.id=?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return d, apperr.New(apperr.NotFound, "Décision introuvable.")
+	}
+	return d, err
+}
+
+// DecisionSnapshot is the sealed dossier of a decision, to compare with the
+// dossier as it is now.
+func (s *Service) DecisionSnapshot(ctx context.Context, id int64) ([]byte, error) {
+	var snap string
+	err := s.db.Read.QueryRowContext(ctx, `SELECT snapshot FROM jury_decisions WHERE id=?`, id).Scan(&snap)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, apperr.New(apperr.NotFound, "Décision introuvable.")
+	}
+	return []byte(snap), err
+}
+
+// JuryLine is one learner of a cohort's jury list.
+type JuryLine struct {
+	LearnerID int64
+	Name      string
+	Acquired  int
+	Total     int
+	Proposal  Proposal
+	Decision  *JuryDecision // in force
+}
+
+// JuryList is a cohort's learners with their proposal and decision in
+// force, in a fixed number of queries (the stored capacity states).
+func (s *Service) JuryList(ctx context.Context, cohortID int64) ([]JuryLine, error) {
+	fw := s.framework()
+	rows, err := s.db.Read.QueryContext(ctx, `SELECT u.id, u.display_name FROM cohort_members m JOIN users u ON u.id=m.user_id
+		WHERE m.cohort_id=? AND m.member_role='learner' ORDER BY u.display_name COLLATE NOCASE, u.id`, cohortID)
+	if err != nil {
+		return nil, err
+	}
+	var out []JuryLine
+	index := map[int64]int{}
+	for rows.Next() {
+		var l JuryLine
+		if err := rows.Scan(&l.LearnerID, &l.Name); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		index[l.LearnerID] = len(out)
+		out = append(out, l)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	acquired := map[int64]map[string]bool{}
+	crows, err := s.db.Read.QueryContext(ctx, `SELECT lc.learner_id, lc.capacity_id FROM learner_capacities lc
+		JOIN cohort_members m ON m.user_id=lc.learner_id AND m.cohort_id=? AND m.member_role='learner' WHERE lc.state=?`, cohortID, CapAcquired)
+	if err != nil {
+		return nil, err
+	}
+	for crows.Next() {
+		var lid int64
+		var cid string
+		if err := crows.Scan(&lid, &cid); err != nil {
+			crows.Close()
+			return nil, err
+		}
+		if acquired[lid] == nil {
+			acquired[lid] = map[string]bool{}
+		}
+		acquired[lid][cid] = true
+	}
+	crows.Close()
+	if err := crows.Err(); err != nil {
+		return nil, err
+	}
+	for i := range out {
+		got := acquired[out[i].LearnerID]
+		out[i].Proposal = Propose(fw, func(id string) bool { return got[id] })
+		for _, a := range out[i].Proposal.Activities {
+			out[i].Acquired += a.Acquired
+			out[i].Total += a.Capacities
+		}
+	}
+	drows, err := s.db.Read.QueryContext(ctx, `SELECT `+decisionColumns+` FROM jury_decisions d JOIN users u ON u.id=d.recorded_by
+		WHERE d.cohort_id=? AND NOT EXISTS (SELECT 1 FROM jury_decisions n WHERE n.corrects_id=d.id)`, cohortID)
+	if err != nil {
+		return nil, err
+	}
+	defer drows.Close()
+	for drows.Next() {
+		d, err := scanDecision(drows)
+		if err != nil {
+			return nil, err
+		}
+		if i, ok := index[d.LearnerID]; ok {
+			out[i].Decision = &d
+		}
+	}
+	return out, drows.Err()
+}
