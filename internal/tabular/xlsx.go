@@ -1,0 +1,261 @@
+package tabular
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/xuri/excelize/v2"
+)
+
+// Column widths, in characters.
+const (
+	minWidth = 8
+	maxWidth = 60
+)
+
+// Number formats: Excel shows them with the reader's separators (a French
+// Excel writes « 1 234,50 » and « 25/11/2026 »).
+const (
+	fmtDate     = "dd/mm/yyyy"
+	fmtDateTime = "dd/mm/yyyy hh:mm"
+)
+
+func decimalFormat(n int) string {
+	if n <= 0 {
+		return "#,##0"
+	}
+	return "#,##0." + strings.Repeat("0", n)
+}
+
+// Workbook describes the file as a whole.
+type Workbook struct {
+	Title string // document title (file properties)
+}
+
+// WriteXLSX writes the tables as one workbook, one sheet per table, in
+// order: a bold header row frozen at the top, column widths fitted to the
+// content (within bounds), numbers and dates stored as such.
+func WriteXLSX(w io.Writer, wb Workbook, tables ...*Table) error {
+	if len(tables) == 0 {
+		return fmt.Errorf("classeur sans tableau")
+	}
+	checked := make([][][]cell, len(tables))
+	for i, t := range tables {
+		var err error
+		if checked[i], err = t.check(); err != nil {
+			return err
+		}
+	}
+	f := excelize.NewFile()
+	defer f.Close()
+	if err := f.SetDocProps(&excelize.DocProperties{Title: wb.Title, Creator: "casp", Language: "fr-FR",
+		Created: time.Now().UTC().Format(time.RFC3339)}); err != nil {
+		return err
+	}
+	st, err := newStyles(f)
+	if err != nil {
+		return err
+	}
+	names := sheetNames(tables)
+	for i, t := range tables {
+		if i == 0 {
+			if err := f.SetSheetName(f.GetSheetName(0), names[0]); err != nil {
+				return err
+			}
+		} else if _, err := f.NewSheet(names[i]); err != nil {
+			return err
+		}
+		if err := writeSheet(f, st, names[i], t, checked[i]); err != nil {
+			return fmt.Errorf("feuille %q : %w", names[i], err)
+		}
+	}
+	f.SetActiveSheet(0)
+	return f.Write(w)
+}
+
+type styles struct {
+	header   int
+	integer  int
+	decimals map[int]int
+	date     int
+	dateTime int
+	text     int
+}
+
+func newStyles(f *excelize.File) (*styles, error) {
+	s := &styles{decimals: map[int]int{}}
+	var err error
+	if s.header, err = f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true},
+		Border:    []excelize.Border{{Type: "bottom", Color: "000000", Style: 1}},
+		Alignment: &excelize.Alignment{Vertical: "top", WrapText: true}}); err != nil {
+		return nil, err
+	}
+	if s.integer, err = f.NewStyle(&excelize.Style{NumFmt: 1}); err != nil { // « 0 »
+		return nil, err
+	}
+	d, dt := fmtDate, fmtDateTime
+	if s.date, err = f.NewStyle(&excelize.Style{CustomNumFmt: &d}); err != nil {
+		return nil, err
+	}
+	if s.dateTime, err = f.NewStyle(&excelize.Style{CustomNumFmt: &dt}); err != nil {
+		return nil, err
+	}
+	if s.text, err = f.NewStyle(&excelize.Style{Alignment: &excelize.Alignment{Vertical: "top"}}); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+func (s *styles) decimal(f *excelize.File, n int) (int, error) {
+	if id, ok := s.decimals[n]; ok {
+		return id, nil
+	}
+	format := decimalFormat(n)
+	id, err := f.NewStyle(&excelize.Style{CustomNumFmt: &format})
+	if err != nil {
+		return 0, err
+	}
+	s.decimals[n] = id
+	return id, nil
+}
+
+func writeSheet(f *excelize.File, st *styles, name string, t *Table, cells [][]cell) error {
+	sw, err := f.NewStreamWriter(name)
+	if err != nil {
+		return err
+	}
+	colStyle := make([]int, len(t.Columns))
+	for i, c := range t.Columns {
+		switch c.Kind {
+		case Integer:
+			colStyle[i] = st.integer
+		case Decimal:
+			if colStyle[i], err = st.decimal(f, c.Decimals); err != nil {
+				return err
+			}
+		case Date:
+			colStyle[i] = st.date
+		case DateTime:
+			colStyle[i] = st.dateTime
+		default:
+			colStyle[i] = st.text
+		}
+		if err := sw.SetColWidth(i+1, i+1, width(c, cells, i)); err != nil {
+			return err
+		}
+	}
+	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft",
+		Selection: []excelize.Selection{{SQRef: "A2", ActiveCell: "A2", Pane: "bottomLeft"}}}); err != nil {
+		return err
+	}
+	header := make([]any, len(t.Columns))
+	for i, c := range t.Columns {
+		header[i] = excelize.Cell{StyleID: st.header, Value: c.Name}
+	}
+	if err := sw.SetRow("A1", header); err != nil {
+		return err
+	}
+	values := make([]any, len(t.Columns))
+	for r, row := range cells {
+		for i, x := range row {
+			values[i] = nil
+			if x.empty {
+				continue
+			}
+			var v any
+			switch t.Columns[i].Kind {
+			case Integer:
+				v = x.i
+			case Decimal:
+				v = x.f
+			case Date, DateTime:
+				// excelize writes the wall clock of the time's zone.
+				v = x.t.In(Paris)
+			default:
+				v = x.s
+			}
+			values[i] = excelize.Cell{StyleID: colStyle[i], Value: v}
+		}
+		cellRef, err := excelize.CoordinatesToCellName(1, r+2)
+		if err != nil {
+			return err
+		}
+		if err := sw.SetRow(cellRef, values); err != nil {
+			return err
+		}
+	}
+	if err := sw.Flush(); err != nil {
+		return err
+	}
+	if len(t.Columns) > 0 {
+		last, err := excelize.CoordinatesToCellName(len(t.Columns), len(cells)+1)
+		if err != nil {
+			return err
+		}
+		return f.AutoFilter(name, "A1:"+last, nil)
+	}
+	return nil
+}
+
+// width fits a column to its header and longest cell, within bounds.
+func width(c Column, cells [][]cell, i int) float64 {
+	n := 0
+	for _, word := range strings.Fields(c.Name) { // the header wraps between words
+		n = max(n, utf8.RuneCountInString(word))
+	}
+	n = max(n, min(utf8.RuneCountInString(c.Name), 24))
+	for _, row := range cells {
+		if row[i].empty {
+			continue
+		}
+		var l int
+		switch c.Kind {
+		case Date:
+			l = 10
+		case DateTime:
+			l = 16
+		default:
+			l = utf8.RuneCountInString(csvText(c, row[i]))
+		}
+		n = max(n, l)
+	}
+	return float64(min(max(n+2, minWidth), maxWidth))
+}
+
+// sheetNames makes Excel-safe, unique sheet names: at most 31 characters,
+// none of []:*?/\ and not empty.
+func sheetNames(tables []*Table) []string {
+	out := make([]string, len(tables))
+	seen := map[string]bool{}
+	for i, t := range tables {
+		name := strings.Map(func(r rune) rune {
+			if strings.ContainsRune(`[]:*?/\`, r) {
+				return '-'
+			}
+			return r
+		}, strings.TrimSpace(t.Sheet))
+		name = strings.Trim(name, "'")
+		if name == "" {
+			name = fmt.Sprintf("Feuille %d", i+1)
+		}
+		name = truncate(name, 31)
+		base := name
+		for n := 2; seen[strings.ToLower(name)]; n++ {
+			suffix := fmt.Sprintf(" (%d)", n)
+			name = truncate(base, 31-len(suffix)) + suffix
+		}
+		seen[strings.ToLower(name)] = true
+		out[i] = name
+	}
+	return out
+}
+
+func truncate(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	return string([]rune(s)[:n])
+}
