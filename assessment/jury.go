@@ -17,6 +17,14 @@ import (
 	"github.com/casp-cnam/casp/referentiel"
 )
 
+// paris is the time zone of "today" for jury dates.
+var paris = func() *time.Location {
+	if loc, err := time.LoadLocation("Europe/Paris"); err == nil {
+		return loc
+	}
+	return time.UTC
+}()
+
 // Outcome is a jury's decision on a candidate.
 type Outcome string
 
@@ -311,8 +319,7 @@ func (s *Service) RecordDecision(ctx context.Context, recorder account.User, d D
 		return JuryDecision{}, err
 	}
 	bad := map[string]string{}
-	date, _ := time.Parse(time.DateOnly, in.JuryDate)
-	if date.After(s.now()) {
+	if in.JuryDate > s.now().In(paris).Format(time.DateOnly) {
 		bad["jury_date"] = "La date du jury ne peut pas être dans le futur : enregistrez la décision après le jury."
 	}
 	var members []string
@@ -343,6 +350,9 @@ func (s *Service) RecordDecision(ctx context.Context, recorder account.User, d D
 	case OutcomeFull:
 		acts = d.Proposal.allIDs()
 	case OutcomePartial:
+		if bad["activities"] != "" {
+			break
+		}
 		if len(acts) == 0 {
 			bad["activities"] = "Cochez les activités validées par le jury."
 		} else if len(acts) == len(d.Proposal.Activities) {

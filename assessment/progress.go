@@ -72,6 +72,12 @@ type Evidence struct {
 	From        []Grading // the released gradings the result is made of
 }
 
+// HasLevel says whether the result rates this criterion (for templates).
+func (e Evidence) HasLevel(criterionID string) bool {
+	l, ok := e.Levels[criterionID]
+	return ok && l >= 0
+}
+
 // Rule decides acquisition from evidence. It lives in one place so that
 // another rule (best result, n times) can replace it.
 type Rule interface {

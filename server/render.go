@@ -56,6 +56,7 @@ var notices = map[string]string{
 	"dossier-ouvert":         "Le dossier est ouvert. La personne vient d'arriver : commencez l'entretien.",
 	"dossier-enregistre":     "Enregistré dans le dossier.",
 	"dossier-clos":           "Le dossier est clos. Voici le débriefing.",
+	"jury":                   "La décision du jury est enregistrée. Elle est définitive : une erreur se corrige par une décision rectificative.",
 }
 
 // redirectWithNotice sends the user on after a successful action.

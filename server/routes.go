@@ -47,6 +47,10 @@ func (s *Server) routes() {
 	a.Get("/portfolio/:id/versions/:n/carte.:format", s.require(anyone...), s.mapDownload)
 	a.Get("/progression", learner, s.progression)
 	a.Get("/apprenants/:id/progression", s.require(staff...), s.progression)
+	a.Get("/apprenants/:id/dossier", s.require(anyone...), s.dossier)
+	a.Post("/apprenants/:id/jury", s.require(account.Admin, account.Manager), s.juryDecide)
+	a.Get("/apprenants/:id/jury/:did/dossier.json", s.require(anyone...), s.decisionSnapshot)
+	a.Get("/promotions/:id/jury", s.require(account.Admin, account.Manager), s.juryList)
 
 	// Managers reach the queue for arbitration only.
 	assessor := s.require(account.Assessor, account.Manager)

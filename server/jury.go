@@ -1,0 +1,257 @@
+package server
+
+import (
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/casp-cnam/casp/assessment"
+	"github.com/casp-cnam/casp/casework"
+	"github.com/casp-cnam/casp/internal/account"
+	"github.com/casp-cnam/casp/internal/apperr"
+	"github.com/casp-cnam/casp/referentiel"
+	"github.com/casp-cnam/casp/views"
+)
+
+// dossierData is the certification dossier page: what the jury sees.
+type dossierData struct {
+	Learner    account.User
+	Cohort     account.Cohort
+	Dossier    assessment.Dossier
+	Current    *assessment.JuryDecision
+	Cases      []casework.Case
+	CanDecide  bool
+	Outcomes   []assessment.Outcome
+	Levels     []string
+	Framework  string
+	Criteria   map[string]string // criterion id → wording
+	Own        bool
+	Activities map[string]bool // checked in the form
+	fw         *referentiel.Framework
+}
+
+// KindLabel names a deliverable kind.
+func (d *dossierData) KindLabel(id string) string { return d.fw.KindLabel(id) }
+
+// LevelLabel names a level of the cohort's scale.
+func (d *dossierData) LevelLabel(l int) string { return d.Dossier.Progress.Settings.LevelLabel(l) }
+
+// learnerFor loads the learner named in the URL and checks the viewer may
+// read their record: the learner themselves, or staff of their cohort
+// (audited). With decide, only the cohort's managers and the administrator.
+func (s *Server) learnerFor(c *fiber.Ctx, decide bool) (account.User, error) {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return account.User{}, err
+	}
+	u := currentUser(c)
+	ctx := c.UserContext()
+	if u.Role == account.Learner {
+		if id != u.ID || decide {
+			return account.User{}, s.forbid(c, "dossier de certification de l'apprenant "+c.Params("id"))
+		}
+		return *u, nil
+	}
+	ok, err := s.accounts.CanSeeLearner(ctx, *u, id)
+	if err != nil {
+		return account.User{}, err
+	}
+	if !ok || (decide && u.Role == account.Assessor) {
+		return account.User{}, s.forbid(c, "dossier de certification de l'apprenant "+c.Params("id"))
+	}
+	learner, err := s.accounts.ByID(ctx, id)
+	if err != nil {
+		return account.User{}, err
+	}
+	if learner.Role != account.Learner {
+		return account.User{}, apperr.New(apperr.NotFound, "Apprenant introuvable.")
+	}
+	return learner, nil
+}
+
+// canDecide says whether the viewer records jury decisions for the cohort.
+func (s *Server) canDecide(c *fiber.Ctx, cohortID int64) (bool, error) {
+	u := currentUser(c)
+	switch u.Role {
+	case account.Admin:
+		return true, nil
+	case account.Manager:
+		return s.accounts.IsMember(c.UserContext(), cohortID, u.ID, account.Manager)
+	}
+	return false, nil
+}
+
+// dossierPage builds the dossier page's data.
+func (s *Server) dossierPage(c *fiber.Ctx, learner account.User) (*views.Page, *dossierData, error) {
+	ctx := c.UserContext()
+	d, err := s.assess.Dossier(ctx, learner)
+	if err != nil {
+		return nil, nil, err
+	}
+	data := &dossierData{Learner: learner, Dossier: d, Current: d.Current(), Outcomes: assessment.Outcomes,
+		Levels: d.Progress.Settings.Levels, Framework: s.fw.Title, Criteria: map[string]string{}, Own: learner.ID == currentUser(c).ID,
+		Activities: map[string]bool{}, fw: s.fw}
+	for _, t := range s.fw.Tasks() {
+		t.EachCriterion(func(cr *referentiel.Criterion) { data.Criteria[cr.ID] = cr.Display() })
+	}
+	if d.CohortID != 0 {
+		if data.Cohort, err = s.accounts.Cohort(ctx, d.CohortID); err != nil {
+			return nil, nil, err
+		}
+		if data.CanDecide, err = s.canDecide(c, d.CohortID); err != nil {
+			return nil, nil, err
+		}
+	}
+	if data.Cases, err = s.cases.Cases(ctx, learner.ID); err != nil {
+		return nil, nil, err
+	}
+	title := "Dossier de certification de " + learner.DisplayName
+	var crumbs []views.Link
+	if data.Own {
+		title = "Mon dossier de certification"
+		crumbs = []views.Link{{Href: "/progression", Label: "Ma progression"}, {Label: "Dossier de certification"}}
+	} else {
+		crumbs = []views.Link{cohortsCrumb}
+		if d.CohortID != 0 {
+			crumbs = append(crumbs, views.Link{Href: "/promotions/" + strconv.FormatInt(d.CohortID, 10), Label: data.Cohort.Name},
+				views.Link{Href: "/promotions/" + strconv.FormatInt(d.CohortID, 10) + "/jury", Label: "Jury"})
+		}
+		crumbs = append(crumbs, views.Link{Label: learner.DisplayName})
+	}
+	p := s.page(c, title, crumbs...)
+	p.Data = data
+	// The form proposes the platform's proposal; a decision in force is
+	// corrected, never edited.
+	p.Form = map[string]string{"outcome": string(d.Proposal.Outcome), "jury_date": time.Now().In(views.Paris).Format("2006-01-02")}
+	for _, id := range d.Proposal.Validated() {
+		data.Activities[id] = true
+	}
+	if data.Current != nil {
+		p.Form["corrects"] = strconv.FormatInt(data.Current.ID, 10)
+	}
+	return p, data, nil
+}
+
+// dossier shows a learner's certification dossier.
+func (s *Server) dossier(c *fiber.Ctx) error {
+	learner, err := s.learnerFor(c, false)
+	if err != nil {
+		return err
+	}
+	p, _, err := s.dossierPage(c, learner)
+	if err != nil {
+		return err
+	}
+	s.auditRead(c, learner.ID, "dossier de certification")
+	return s.render(c, "dossier-certification", p)
+}
+
+// juryDecide records the jury's decision on a learner's dossier.
+func (s *Server) juryDecide(c *fiber.Ctx) error {
+	learner, err := s.learnerFor(c, true)
+	if err != nil {
+		return err
+	}
+	p, data, err := s.dossierPage(c, learner)
+	if err != nil {
+		return err
+	}
+	if !data.CanDecide {
+		return s.forbid(c, "décision de jury pour l'apprenant "+c.Params("id")+" hors de ses promotions")
+	}
+	in := assessment.DecisionInput{JuryDate: c.FormValue("jury_date"), Members: c.FormValue("members"), Outcome: c.FormValue("outcome"),
+		Comments: c.FormValue("comments")}
+	for _, v := range c.Request().PostArgs().PeekMulti("activities") {
+		in.Activities = append(in.Activities, string(v))
+	}
+	if v := c.FormValue("corrects"); v != "" {
+		if in.Corrects, err = strconv.ParseInt(v, 10, 64); err != nil {
+			in.Corrects = -1
+		}
+	}
+	u := currentUser(c)
+	dec, err := s.assess.RecordDecision(c.UserContext(), *u, data.Dossier, in)
+	if e, ok := apperr.As(err); ok && e.Fields != nil {
+		p.Errors = e.Fields
+		p.Form = map[string]string{"jury_date": in.JuryDate, "members": in.Members, "outcome": in.Outcome, "comments": in.Comments,
+			"corrects": c.FormValue("corrects")}
+		data.Activities = map[string]bool{}
+		for _, a := range in.Activities {
+			data.Activities[a] = true
+		}
+		return s.renderStatus(c, fiber.StatusUnprocessableEntity, "dossier-certification", p)
+	}
+	if err != nil {
+		return err
+	}
+	detail := assessment.Outcome(dec.Outcome).Label() + " (activités " + strings.Join(dec.Activities, ", ") + ") ; empreinte du dossier " + dec.SnapshotSHA256
+	if dec.CorrectsID != 0 {
+		detail += " ; rectifie la décision n° " + strconv.FormatInt(dec.CorrectsID, 10)
+	}
+	s.accounts.Audit(c.UserContext(), account.Entry{ActorID: u.ID, ActorLogin: u.Login, Action: account.ActionJury,
+		SubjectUserID: learner.ID, Target: "décision n° " + strconv.FormatInt(dec.ID, 10), Address: c.IP(), Detail: detail})
+	return redirectWithNotice(c, "/apprenants/"+strconv.FormatInt(learner.ID, 10)+"/dossier#decisions", "jury")
+}
+
+// decisionSnapshot serves the sealed dossier of a decision, whose SHA-256
+// is the fingerprint printed with the decision.
+func (s *Server) decisionSnapshot(c *fiber.Ctx) error {
+	learner, err := s.learnerFor(c, false)
+	if err != nil {
+		return err
+	}
+	did, err := pathID(c, "did")
+	if err != nil {
+		return err
+	}
+	dec, err := s.assess.JuryDecision(c.UserContext(), did)
+	if err != nil {
+		return err
+	}
+	if dec.LearnerID != learner.ID {
+		return apperr.New(apperr.NotFound, "Décision introuvable.")
+	}
+	snap, err := s.assess.DecisionSnapshot(c.UserContext(), did)
+	if err != nil {
+		return err
+	}
+	s.auditRead(c, learner.ID, "dossier scellé de la décision n° "+strconv.FormatInt(did, 10))
+	c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSONCharsetUTF8)
+	c.Set(fiber.HeaderContentDisposition, `attachment; filename="dossier-scelle-decision-`+strconv.FormatInt(did, 10)+`.json"`)
+	return c.Send(snap)
+}
+
+// juryList is a cohort's jury preparation: every learner with the
+// proposal and the decision in force.
+func (s *Server) juryList(c *fiber.Ctx) error {
+	co, err := s.cohortFor(c, true)
+	if err != nil {
+		return err
+	}
+	lines, err := s.assess.JuryList(c.UserContext(), co.ID)
+	if err != nil {
+		return err
+	}
+	counts := map[assessment.Outcome]int{}
+	decided := 0
+	for _, l := range lines {
+		counts[l.Proposal.Outcome]++
+		if l.Decision != nil {
+			decided++
+		}
+	}
+	s.auditRead(c, 0, "préparation du jury de la promotion "+co.Name)
+	p := s.page(c, "Jury — "+co.Name, cohortsCrumb, views.Link{Href: "/promotions/" + strconv.FormatInt(co.ID, 10), Label: co.Name}, views.Link{Label: "Jury"})
+	p.Data = struct {
+		Cohort   account.Cohort
+		Lines    []assessment.JuryLine
+		Full     int
+		Partial  int
+		Refused  int
+		Decided  int
+		Outcomes []assessment.Outcome
+	}{co, lines, counts[assessment.OutcomeFull], counts[assessment.OutcomePartial], counts[assessment.OutcomeRefused], decided, assessment.Outcomes}
+	return s.render(c, "jury", p)
+}

@@ -1,0 +1,218 @@
+package server_test
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/casp-cnam/casp/internal/account"
+	"github.com/casp-cnam/casp/internal/testenv"
+)
+
+var fingerprintRe = regexp.MustCompile(`<code class="hash">([0-9a-f]{64})</code>`)
+
+func TestJuryDecisionsAreFinalAndAudited(t *testing.T) {
+	env := testenv.Start(t, true)
+	ctx := t.Context()
+	learner, err := env.Platform.Accounts.ByLogin(ctx, "apprenant03")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lid := strconv.FormatInt(learner.ID, 10)
+	dossierURL := "/apprenants/" + lid + "/dossier"
+	mgr := env.NewClient()
+	mgr.Login("responsable", "demo")
+
+	list := mgr.Get("/promotions/1/jury")
+	if list.Status != http.StatusOK || !strings.Contains(list.Body, learner.DisplayName) || !strings.Contains(list.Body, "à enregistrer") {
+		t.Fatalf("liste du jury : %d %s", list.Status, testenv.Text(list.Body))
+	}
+	page := mgr.Get(dossierURL)
+	if page.Status != http.StatusOK || !strings.Contains(page.Body, "Enregistrer la décision du jury") {
+		t.Fatalf("dossier : %d %s", page.Status, testenv.Text(page.Body))
+	}
+	m := fingerprintRe.FindStringSubmatch(page.Body)
+	if m == nil {
+		t.Fatal("pas d'empreinte du dossier")
+	}
+	fingerprint := m[1]
+	// The demo learner's evidence: the page lists released pieces with their fingerprints.
+	if !strings.Contains(page.Body, "publiée le") {
+		t.Fatal("le dossier ne montre aucune preuve évaluée")
+	}
+
+	today := time.Now().Format("2006-01-02")
+	tomorrow := time.Now().AddDate(0, 0, 2).Format("2006-01-02")
+	bad := []struct {
+		name string
+		form url.Values
+		want string
+	}{
+		{"date future", url.Values{"jury_date": {tomorrow}, "members": {"A\nB"}, "outcome": {"refus"}, "comments": {"x"}}, "ne peut pas être dans le futur"},
+		{"un seul membre", url.Values{"jury_date": {today}, "members": {"Mme Présidente"}, "outcome": {"refus"}, "comments": {"x"}}, "au moins deux membres"},
+		{"partielle sans activité", url.Values{"jury_date": {today}, "members": {"A\nB"}, "outcome": {"partielle"}, "comments": {"x"}}, "Cochez les activités"},
+		{"activité forgée", url.Values{"jury_date": {today}, "members": {"A\nB"}, "outcome": {"partielle"}, "activities": {"9"}, "comments": {"x"}}, "Activité inconnue"},
+		{"décision inconnue", url.Values{"jury_date": {today}, "members": {"A\nB"}, "outcome": {"admis"}}, "outcome"},
+		{"totale non motivée", url.Values{"jury_date": {today}, "members": {"A\nB"}, "outcome": {"totale"}}, "motivez-la"},
+	}
+	for _, b := range bad {
+		r := mgr.Submit(dossierURL, "/apprenants/"+lid+"/jury", b.form)
+		if r.Status != http.StatusUnprocessableEntity {
+			t.Fatalf("%s : statut %d, attendu 422", b.name, r.Status)
+		}
+		if b.want != "outcome" && !strings.Contains(r.Body, b.want) {
+			t.Fatalf("%s : message attendu %q dans %s", b.name, b.want, testenv.Text(r.Body))
+		}
+		if !strings.Contains(r.Body, `aria-invalid="true"`) && !strings.Contains(r.Body, "error-message") {
+			t.Fatalf("%s : pas d'erreur près du champ", b.name)
+		}
+		if members := b.form.Get("members"); members != "" && !strings.Contains(r.Body, strings.Split(members, "\n")[0]) {
+			t.Fatalf("%s : saisie perdue", b.name)
+		}
+	}
+	if n := countDecisions(t, env, learner.ID); n != 0 {
+		t.Fatalf("%d décisions enregistrées malgré les erreurs", n)
+	}
+	// Missing CSRF token: refused, nothing written.
+	if r := mgr.Post("/apprenants/"+lid+"/jury", url.Values{"jury_date": {today}, "members": {"A\nB"}, "outcome": {"refus"}}); r.Status != http.StatusForbidden {
+		t.Fatalf("sans jeton CSRF : %d", r.Status)
+	}
+
+	// The decision follows the proposal (read from the page's radio).
+	proposal := regexp.MustCompile(`value="(totale|partielle|refus)"[^>]*checked`).FindStringSubmatch(page.Body)
+	if proposal == nil {
+		t.Fatal("la proposition n'est pas présélectionnée")
+	}
+	form := url.Values{"jury_date": {today}, "members": {"Mme Claire Vasseur, présidente\nM. Paul Renard, professionnel"}, "outcome": {proposal[1]}}
+	for _, a := range regexp.MustCompile(`name="activities" value="(\d)" checked`).FindAllStringSubmatch(page.Body, -1) {
+		form.Add("activities", a[1])
+	}
+	r := mgr.Submit(dossierURL, "/apprenants/"+lid+"/jury", form)
+	if r.Status != http.StatusSeeOther {
+		t.Fatalf("décision : %d %s", r.Status, testenv.Text(r.Body))
+	}
+	if n := countDecisions(t, env, learner.ID); n != 1 {
+		t.Fatalf("%d décisions, attendu 1", n)
+	}
+	page = mgr.Get(dossierURL)
+	if !strings.Contains(page.Body, "En vigueur") || !strings.Contains(page.Body, "Claire Vasseur") || !strings.Contains(page.Body, "identique au dossier actuel") {
+		t.Fatalf("décision absente du dossier : %s", testenv.Text(page.Body))
+	}
+	// The sealed snapshot hashes to the fingerprint shown.
+	var did int64
+	if err := env.Platform.DB.Read.QueryRow(`SELECT id FROM jury_decisions WHERE learner_id=?`, learner.ID).Scan(&did); err != nil {
+		t.Fatal(err)
+	}
+	snap := mgr.Get("/apprenants/" + lid + "/jury/" + strconv.FormatInt(did, 10) + "/dossier.json")
+	sum := sha256.Sum256([]byte(snap.Body))
+	if snap.Status != http.StatusOK || hex.EncodeToString(sum[:]) != fingerprint {
+		t.Fatalf("le dossier scellé (%d) ne correspond pas à l'empreinte %s", snap.Status, fingerprint)
+	}
+	// A second decision must correct the first, with a reason.
+	second := url.Values{"jury_date": {today}, "members": {"A\nB"}, "outcome": {"refus"}, "comments": {"Erreur de saisie."}}
+	if r := mgr.Post("/apprenants/"+lid+"/jury", withToken(mgr, dossierURL, second)); r.Status != http.StatusUnprocessableEntity || !strings.Contains(r.Body, "doit la rectifier") {
+		t.Fatalf("seconde décision sans rectification : %d", r.Status)
+	}
+	second.Set("corrects", strconv.FormatInt(did, 10))
+	second.Set("comments", "")
+	if r := mgr.Post("/apprenants/"+lid+"/jury", withToken(mgr, dossierURL, second)); r.Status != http.StatusUnprocessableEntity || !strings.Contains(r.Body, "Motivez la rectification") {
+		t.Fatalf("rectification non motivée : %d", r.Status)
+	}
+	second.Set("comments", "Erreur matérielle dans la première saisie : le jury a ajourné.")
+	if r := mgr.Post("/apprenants/"+lid+"/jury", withToken(mgr, dossierURL, second)); r.Status != http.StatusSeeOther {
+		t.Fatalf("rectification : %d %s", r.Status, testenv.Text(r.Body))
+	}
+	page = mgr.Get(dossierURL)
+	if !strings.Contains(page.Body, "Rectifiée par la décision n°") || !strings.Contains(page.Body, "rectifie la décision n° "+strconv.FormatInt(did, 10)) {
+		t.Fatal("l'historique des décisions n'apparaît pas")
+	}
+	// The same decision cannot be corrected twice.
+	if r := mgr.Post("/apprenants/"+lid+"/jury", withToken(mgr, dossierURL, second)); r.Status != http.StatusUnprocessableEntity {
+		t.Fatalf("double rectification : %d", r.Status)
+	}
+	// The database itself refuses to change or delete a decision.
+	if _, err := env.Platform.DB.Write.Exec(`UPDATE jury_decisions SET outcome='totale' WHERE id=?`, did); err == nil || !strings.Contains(err.Error(), "définitives") {
+		t.Fatalf("modification d'une décision : %v", err)
+	}
+	if _, err := env.Platform.DB.Write.Exec(`DELETE FROM jury_decisions WHERE id=?`, did); err == nil {
+		t.Fatal("suppression d'une décision acceptée")
+	}
+	entries, err := env.Platform.Accounts.AuditLog(ctx, account.AuditFilter{Action: account.ActionJury})
+	if err != nil || len(entries) != 2 || entries[0].SubjectUserID != learner.ID {
+		t.Fatalf("journal : %v %+v", err, entries)
+	}
+	if list := mgr.Get("/promotions/1/jury"); !strings.Contains(list.Body, "Refus de validation</strong>") {
+		t.Fatal("la liste du jury ne montre pas la décision en vigueur")
+	}
+}
+
+func withToken(c *testenv.Client, page string, form url.Values) url.Values {
+	f := url.Values{}
+	for k, v := range form {
+		f[k] = v
+	}
+	f.Set("_csrf", testenv.CSRFToken(c.Get(page).Body))
+	return f
+}
+
+func countDecisions(t *testing.T, env *testenv.Env, learnerID int64) int {
+	t.Helper()
+	var n int
+	if err := env.Platform.DB.Read.QueryRow(`SELECT count(*) FROM jury_decisions WHERE learner_id=?`, learnerID).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+func TestDossierAccess(t *testing.T) {
+	env := testenv.Start(t, true)
+	ctx := t.Context()
+	own, _ := env.Platform.Accounts.ByLogin(ctx, "apprenant02")
+	other, _ := env.Platform.Accounts.ByLogin(ctx, "apprenant03")
+	learner := env.NewClient()
+	learner.Login("apprenant02", "demo")
+	r := learner.Get("/apprenants/" + strconv.FormatInt(own.ID, 10) + "/dossier")
+	if r.Status != http.StatusOK || !strings.Contains(r.Body, "Mon dossier de certification") || strings.Contains(r.Body, "Enregistrer la décision") {
+		t.Fatalf("son propre dossier : %d", r.Status)
+	}
+	if r := learner.Get("/apprenants/" + strconv.FormatInt(other.ID, 10) + "/dossier"); r.Status != http.StatusForbidden {
+		t.Fatalf("dossier d'un autre apprenant : %d", r.Status)
+	}
+	if r := learner.Post("/apprenants/"+strconv.FormatInt(own.ID, 10)+"/jury", withToken(learner, "/progression", url.Values{"outcome": {"totale"}})); r.Status != http.StatusForbidden {
+		t.Fatalf("un apprenant enregistre une décision : %d", r.Status)
+	}
+	ass := env.NewClient()
+	ass.Login("evaluateur1", "demo")
+	if r := ass.Get("/apprenants/" + strconv.FormatInt(other.ID, 10) + "/dossier"); r.Status != http.StatusOK || strings.Contains(r.Body, "Enregistrer la décision") {
+		t.Fatalf("évaluateur de la promotion : %d", r.Status)
+	}
+	if r := ass.Post("/apprenants/"+strconv.FormatInt(other.ID, 10)+"/jury", withToken(ass, "/evaluation", url.Values{"outcome": {"refus"}})); r.Status != http.StatusForbidden {
+		t.Fatalf("un évaluateur enregistre une décision : %d", r.Status)
+	}
+	mgr := env.NewClient()
+	mgr.Login("responsable", "demo")
+	if r := mgr.Get("/apprenants/999999/dossier"); r.Status != http.StatusForbidden && r.Status != http.StatusNotFound {
+		t.Fatalf("identifiant forgé : %d", r.Status)
+	}
+	if r := mgr.Get("/apprenants/abc/dossier"); r.Status != http.StatusNotFound {
+		t.Fatalf("identifiant invalide : %d", r.Status)
+	}
+	// Staff reads are audited.
+	entries, err := env.Platform.Accounts.AuditLog(ctx, account.AuditFilter{Action: account.ActionRead})
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, e := range entries {
+		found = found || (e.ActorLogin == "evaluateur1" && e.SubjectUserID == other.ID && e.Target == "dossier de certification")
+	}
+	if !found {
+		t.Fatal("la lecture du dossier par l'évaluateur n'est pas journalisée")
+	}
+}
