@@ -1,0 +1,110 @@
+package server_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"testing"
+
+	"github.com/casp-cnam/casp/internal/account"
+	"github.com/casp-cnam/casp/internal/testenv"
+)
+
+// totalsMismatch compares the trigger-kept totals with a full recount.
+func totalsMismatch(t *testing.T, env *testenv.Env) string {
+	t.Helper()
+	count := func(q string) map[string]int {
+		rows, err := env.Platform.DB.Read.Query(q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		out := map[string]int{}
+		for rows.Next() {
+			var co int64
+			var capID, st string
+			var n int
+			if err := rows.Scan(&co, &capID, &st, &n); err != nil {
+				t.Fatal(err)
+			}
+			if n != 0 {
+				out[fmt.Sprintf("%d|%s|%s", co, capID, st)] = n
+			}
+		}
+		return out
+	}
+	kept := count(`SELECT cohort_id, capacity_id, state, n FROM cohort_capacity_totals`)
+	full := count(`SELECT m.cohort_id, lc.capacity_id, lc.state, count(*) FROM learner_capacities lc
+		JOIN cohort_members m ON m.user_id=lc.learner_id AND m.member_role='learner' GROUP BY 1, 2, 3`)
+	if len(full) == 0 {
+		t.Fatal("aucune capacité comptée : le test ne prouverait rien")
+	}
+	for k, n := range full {
+		if kept[k] != n {
+			return fmt.Sprintf("%s : %d tenu, %d recompté", k, kept[k], n)
+		}
+	}
+	for k, n := range kept {
+		if full[k] != n {
+			return fmt.Sprintf("%s : %d tenu, %d recompté", k, n, full[k])
+		}
+	}
+	return ""
+}
+
+// The per-capacity totals read by the heatmap are kept by triggers: they
+// must equal a recount after grading, enrolment in a second cohort,
+// withdrawal from a cohort and deletion of a learner.
+func TestCapacityTotalsFollowEveryChange(t *testing.T) {
+	env := testenv.Start(t, true)
+	ctx := context.Background()
+	if m := totalsMismatch(t, env); m != "" {
+		t.Fatalf("après la démo : %s", m)
+	}
+	// A released grading changes states.
+	learner := env.NewClient()
+	learner.Login("apprenant09", "demo")
+	_, id := depositNote(t, learner, "Note pour les totaux")
+	ass := env.NewClient()
+	ass.Login("evaluateur1", "demo")
+	g := ass.Submit("/evaluation", "/evaluation/pieces/"+id, url.Values{}).Location
+	gradeAll(t, ass, g, "3", "valide", "Très bien.", "pret")
+	if r := ass.Submit(g, g, url.Values{"action": {"publier"}}); r.Status != http.StatusSeeOther {
+		t.Fatalf("publication : %d", r.Status)
+	}
+	if m := totalsMismatch(t, env); m != "" {
+		t.Fatalf("après une évaluation : %s", m)
+	}
+	// Enrolment in a second cohort counts the learner there too.
+	co, err := env.Platform.Accounts.CreateCohort(ctx, account.NewCohort{Name: "Promotion bis", FrameworkID: "casp-2016", StartsOn: "2026-01-01", EndsOn: "2026-12-31"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, err := env.Platform.Accounts.ByLogin(ctx, "apprenant09")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := env.Platform.Accounts.AddMember(ctx, co.ID, u.ID, account.Learner); err != nil {
+		t.Fatal(err)
+	}
+	if m := totalsMismatch(t, env); m != "" {
+		t.Fatalf("après une inscription : %s", m)
+	}
+	if err := env.Platform.Accounts.RemoveMember(ctx, 1, u.ID, account.Learner); err != nil {
+		t.Fatal(err)
+	}
+	if m := totalsMismatch(t, env); m != "" {
+		t.Fatalf("après un retrait : %s", m)
+	}
+	other, err := env.Platform.Accounts.ByLogin(ctx, "apprenant04")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := env.Platform.DB.Write.Exec(`DELETE FROM learner_capacities WHERE learner_id=?`, other.ID); err != nil {
+		t.Fatal(err)
+	}
+	if m := totalsMismatch(t, env); m != "" {
+		t.Fatalf("après suppression des états d'un apprenant : %s", m)
+	}
+}
