@@ -19,8 +19,9 @@ type AssessorLoad struct {
 	// graded there without being one (a manager who arbitrated, an assessor
 	// since removed from the cohort).
 	Member     bool
-	Released   int // gradings released (every role)
-	InProgress int // gradings opened and not released (en cours, prêtes à publier)
+	Manager    bool // manager of the cohort (arbitrates)
+	Released   int  // gradings released (every role)
+	InProgress int  // gradings opened and not released (en cours, prêtes à publier)
 	// Queue counts the pieces of the queue they could start now (the rules
 	// of StartGrading: single marking nobody took, a free blind marking they
 	// have not done, an arbitration of markings that are not theirs).
@@ -106,7 +107,7 @@ func (s *Service) Workload(ctx context.Context, cohortID int64) (Workload, error
 			rows.Close()
 			return w, err
 		}
-		l.Member = isAssessor
+		l.Member, l.Manager = isAssessor, isManager
 		p := &wlPerson{load: &l, assessor: role == "assessor" && isAssessor, manager: role == "manager" && isManager}
 		people[l.AssessorID] = p
 		order = append(order, p)

@@ -1,0 +1,97 @@
+package server
+
+import (
+	"strconv"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/casp-cnam/casp/assessment"
+	"github.com/casp-cnam/casp/internal/account"
+	"github.com/casp-cnam/casp/views"
+)
+
+// assessorRow is one line of the assessors' table, durations in words.
+type assessorRow struct {
+	assessment.AssessorLoad
+	Place                      string
+	Oldest, Median, Turnaround string
+}
+
+type assessorsData struct {
+	Cohort  account.Cohort
+	Rows    []assessorRow
+	Total   assessorRow
+	Pairs   []assessment.AgreementRow
+	OwnOnly bool // an assessor sees their own line and the totals
+	Now     string
+}
+
+// workloadFor loads the cohort's marking statistics for its staff: the
+// admin and the cohort's managers see every assessor (a read of their
+// colleagues' data, audited), an assessor of the cohort their own line and
+// the cohort's totals.
+func (s *Server) workloadFor(c *fiber.Ctx) (account.Cohort, assessment.Workload, error) {
+	co, err := s.cohortFor(c, false)
+	if err != nil {
+		return co, assessment.Workload{}, err
+	}
+	ctx := c.UserContext()
+	u := currentUser(c)
+	full := u.Role == account.Admin
+	if u.Role == account.Manager {
+		if full, err = s.accounts.IsMember(ctx, co.ID, u.ID, account.Manager); err != nil {
+			return co, assessment.Workload{}, err
+		}
+	}
+	w, err := s.assess.Workload(ctx, co.ID)
+	if err != nil {
+		return co, w, err
+	}
+	if !full {
+		var own []assessment.AssessorLoad
+		for _, l := range w.Assessors {
+			if l.AssessorID == u.ID {
+				own = append(own, l)
+			}
+		}
+		w.Assessors = own
+		return co, w, nil
+	}
+	s.auditRead(c, 0, "statistiques des évaluateurs de la promotion "+co.Name)
+	return co, w, nil
+}
+
+// assessorsPage shows each assessor's workload, delays and agreement.
+func (s *Server) assessorsPage(c *fiber.Ctx) error {
+	co, w, err := s.workloadFor(c)
+	if err != nil {
+		return err
+	}
+	d := assessorsData{Cohort: co, Total: newAssessorRow(w.Total), OwnOnly: currentUser(c).Role == account.Assessor, Now: views.DateTime(w.Now)}
+	d.Total.Place = ""
+	seen := map[string]bool{}
+	for _, l := range w.Assessors {
+		d.Rows = append(d.Rows, newAssessorRow(l))
+		for _, p := range l.Partners {
+			if !seen[p.Key] {
+				seen[p.Key] = true
+				d.Pairs = append(d.Pairs, p)
+			}
+		}
+	}
+	p := s.page(c, "Évaluateurs — "+co.Name, cohortsCrumb, views.Link{Href: "/promotions/" + strconv.FormatInt(co.ID, 10), Label: co.Name},
+		views.Link{Label: "Évaluateurs"})
+	p.Data = d
+	return s.render(c, "evaluateurs", p)
+}
+
+func newAssessorRow(l assessment.AssessorLoad) assessorRow {
+	r := assessorRow{AssessorLoad: l, Place: assessorPlace(l), Oldest: "—", Median: "—", Turnaround: "—"}
+	if l.Waiting > 0 {
+		r.Oldest, r.Median = frenchDuration(l.OldestWait), frenchDuration(l.MedianWait)
+	}
+	if l.Turnarounds > 0 {
+		r.Turnaround = frenchDuration(l.MedianTurnaround)
+	}
+	return r
+}
