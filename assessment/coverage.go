@@ -3,8 +3,10 @@ package assessment
 import (
 	"context"
 	"database/sql"
+	"slices"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/casp-cnam/casp/internal/apperr"
 	"github.com/casp-cnam/casp/referentiel"
@@ -18,16 +20,25 @@ func (s *Service) RefreshLearner(ctx context.Context, learnerID int64) error {
 	if err != nil {
 		return err
 	}
+	// The most returns of a single piece: a learner stuck on one production.
 	var returned int
-	if err := s.db.Read.QueryRowContext(ctx, `SELECT count(*) FROM gradings g JOIN piece_versions v ON v.id=g.version_id JOIN pieces p ON p.id=v.piece_id
-		WHERE p.learner_id=? AND g.state='publie' AND g.decision='a_retravailler'`, learnerID).Scan(&returned); err != nil {
+	if err := s.db.Read.QueryRowContext(ctx, `SELECT coalesce(max(c),0) FROM (SELECT count(*) AS c FROM gradings g
+		JOIN piece_versions v ON v.id=g.version_id JOIN pieces p ON p.id=v.piece_id
+		WHERE p.learner_id=? AND g.state='publie' AND g.decision='a_retravailler' GROUP BY p.id)`, learnerID).Scan(&returned); err != nil {
 		return err
+	}
+	var kinds []string
+	for _, p := range prog.Pieces {
+		if p.Status != Draft && !slices.Contains(kinds, p.KindID) {
+			kinds = append(kinds, p.KindID)
+		}
 	}
 	now := stamp(s.now())
 	return s.db.Tx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO learner_stats(learner_id, acquired, pending, returned, updated_at) VALUES (?,?,?,?,?)
-			ON CONFLICT(learner_id) DO UPDATE SET acquired=excluded.acquired, pending=excluded.pending, returned=excluded.returned, updated_at=excluded.updated_at`,
-			learnerID, prog.Acquired, prog.Pending, returned, now); err != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO learner_stats(learner_id, acquired, pending, returned, deposited_kinds, updated_at) VALUES (?,?,?,?,?,?)
+			ON CONFLICT(learner_id) DO UPDATE SET acquired=excluded.acquired, pending=excluded.pending, returned=excluded.returned,
+			deposited_kinds=excluded.deposited_kinds, updated_at=excluded.updated_at`,
+			learnerID, prog.Acquired, prog.Pending, returned, strings.Join(kinds, ","), now); err != nil {
 			return err
 		}
 		for _, a := range prog.Activities {
@@ -98,7 +109,7 @@ type HeatRow struct {
 	Cells     []CapacityState
 	Acquired  int
 	Pending   int
-	Returned  int // pieces returned for rework
+	Returned  int // most returns for rework of a single piece
 	AtRisk    bool
 	Reasons   []string
 }
@@ -135,43 +146,62 @@ func (s *Service) Heatmap(ctx context.Context, cohortID int64, f HeatmapFilter) 
 	if len(capIDs) == 0 {
 		return h, apperr.New(apperr.NotFound, "Activité inconnue.")
 	}
-	// 1. Every learner with their totals, for sorting and risk flags.
+	// 1. The deadlines due within RiskDeadlineDays (or past), then every
+	// learner with their totals, for sorting and risk flags.
+	today := s.now().In(paris)
+	soon := today.AddDate(0, 0, RiskDeadlineDays).Format(time.DateOnly)
+	drows, err := s.db.Read.QueryContext(ctx, `SELECT kind_id, due_on FROM deadlines WHERE cohort_id=? AND due_on<=?`, cohortID, soon)
+	if err != nil {
+		return h, err
+	}
+	due := map[string]bool{} // kind → already past
+	for drows.Next() {
+		var kind, on string
+		if err := drows.Scan(&kind, &on); err != nil {
+			drows.Close()
+			return h, err
+		}
+		due[kind] = on < today.Format(time.DateOnly)
+	}
+	drows.Close()
+	if err := drows.Err(); err != nil {
+		return h, err
+	}
 	rows, err := s.db.Read.QueryContext(ctx, `SELECT u.id, u.display_name, coalesce(ls.acquired,0), coalesce(ls.pending,0), coalesce(ls.returned,0),
-		(SELECT count(*) FROM deadlines d WHERE d.cohort_id=m.cohort_id AND d.due_on<=date('now','+14 days')
-			AND NOT EXISTS (SELECT 1 FROM pieces p WHERE p.learner_id=u.id AND p.kind_id=d.kind_id AND p.status<>'brouillon'))
+		coalesce(ls.deposited_kinds,'')
 		FROM cohort_members m JOIN users u ON u.id=m.user_id LEFT JOIN learner_stats ls ON ls.learner_id=u.id
 		WHERE m.cohort_id=? AND m.member_role='learner'`, cohortID)
 	if err != nil {
 		return h, err
 	}
 	var all []HeatRow
-	totalCaps := 0
-	for _, t := range fw.Tasks() {
-		t.EachCapacity(func(*referentiel.Item) { totalCaps++ })
-	}
+	var overdue, dueSoon []int
 	for rows.Next() {
 		var r HeatRow
-		var dueSoon int
-		if err := rows.Scan(&r.LearnerID, &r.Name, &r.Acquired, &r.Pending, &r.Returned, &dueSoon); err != nil {
+		var deposited string
+		if err := rows.Scan(&r.LearnerID, &r.Name, &r.Acquired, &r.Pending, &r.Returned, &deposited); err != nil {
 			rows.Close()
 			return h, err
 		}
-		if r.Returned >= 2 {
-			r.Reasons = append(r.Reasons, "pièces renvoyées plusieurs fois")
+		late, near := 0, 0
+		for kind, past := range due {
+			if slices.Contains(strings.Split(deposited, ","), kind) {
+				continue
+			}
+			if past {
+				late++
+			} else {
+				near++
+			}
 		}
-		if dueSoon > 0 {
-			r.Reasons = append(r.Reasons, "échéance proche sans dépôt")
-		}
-		if totalCaps > 0 && r.Acquired*4 < totalCaps && r.Pending == 0 {
-			r.Reasons = append(r.Reasons, "couverture faible")
-		}
-		r.AtRisk = len(r.Reasons) > 0
+		overdue, dueSoon = append(overdue, late), append(dueSoon, near)
 		all = append(all, r)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
 		return h, err
 	}
+	flagRisks(all, overdue, dueSoon)
 	switch f.Sort {
 	case "progression":
 		sort.SliceStable(all, func(i, j int) bool { return all[i].Acquired > all[j].Acquired })
@@ -252,6 +282,47 @@ func (s *Service) Heatmap(ctx context.Context, cohortID int64, f HeatmapFilter) 
 	}
 	h.Rows = page
 	return h, trows.Err()
+}
+
+// Risk thresholds, in one place.
+const (
+	RiskDeadlineDays = 14 // a deadline this close without a deposit
+	RiskReturns      = 2  // one piece returned this many times
+	RiskMinMedian    = 4  // the cohort median below which coverage is not compared
+)
+
+// flagRisks marks the learners at risk, with the reasons in French: a
+// deadline past or near without a deposit, one piece returned RiskReturns
+// times or more, or coverage (acquired and in grading) under half the
+// cohort's median once that median means something.
+func flagRisks(all []HeatRow, overdue, dueSoon []int) {
+	cover := make([]int, len(all))
+	for i, r := range all {
+		cover[i] = r.Acquired + r.Pending
+	}
+	sorted := slices.Clone(cover)
+	slices.Sort(sorted)
+	median := 0
+	if len(sorted) > 0 {
+		median = sorted[len(sorted)/2]
+	}
+	for i := range all {
+		r := &all[i]
+		r.Reasons = nil
+		if overdue[i] > 0 {
+			r.Reasons = append(r.Reasons, "échéance dépassée sans dépôt")
+		}
+		if dueSoon[i] > 0 {
+			r.Reasons = append(r.Reasons, "échéance proche sans dépôt")
+		}
+		if r.Returned >= RiskReturns {
+			r.Reasons = append(r.Reasons, "une pièce renvoyée plusieurs fois")
+		}
+		if median >= RiskMinMedian && cover[i]*2 < median {
+			r.Reasons = append(r.Reasons, "couverture très inférieure à celle de la promotion")
+		}
+		r.AtRisk = len(r.Reasons) > 0
+	}
 }
 
 // GradedCriteria lists the criteria graded at least once (released) in a cohort.

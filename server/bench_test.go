@@ -18,6 +18,7 @@ import (
 
 	"github.com/casp-cnam/casp/assessment"
 	"github.com/casp-cnam/casp/internal/db"
+	"github.com/casp-cnam/casp/internal/demo"
 	"github.com/casp-cnam/casp/internal/testenv"
 )
 
@@ -284,6 +285,70 @@ func TestLoadQueueAndGrading(t *testing.T) {
 		fmu.Unlock()
 		return c.Post(f[0].(string), f[1].(url.Values)).Status
 	})
+}
+
+// TestLoadCoverage measures the heatmap page and its JSON twin under
+// concurrent clients, on the cohort `casp seed --learners 1000
+// --pieces-per-learner 30` makes, with /healthz in the same run for scale.
+// It reports figures; it asserts only that every answer is a 200.
+func TestLoadCoverage(t *testing.T) {
+	if os.Getenv("CASP_LOAD") != "1" {
+		t.Skip("charge : CASP_LOAD=1 pour l'exécuter")
+	}
+	env := testenv.Start(t, true)
+	ctx := context.Background()
+	cohort, err := demo.SeedSynthetic(ctx, env.Platform.DB, env.Platform.Catalog.Default(), demo.SyntheticOptions{Learners: benchLearners(), PiecesPerLearner: 30, Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := env.Platform.Assessment.RebuildCoverage(ctx, cohort); err != nil {
+		t.Fatal(err)
+	}
+	clients := 16
+	if n, err := strconv.Atoi(os.Getenv("CASP_LOAD_CLIENTS")); err == nil && n > 0 {
+		clients = n
+	}
+	const perClient = 50
+	cs := make([]*testenv.Client, clients)
+	for i := range cs {
+		cs[i] = env.NewClient()
+		cs[i].Login("responsable", "demo")
+	}
+	base := strconv.FormatInt(cohort, 10) + "/couverture"
+	paths := map[string]func(i int) string{
+		"healthz":           func(int) string { return "/healthz" },
+		"carte de chaleur":  func(i int) string { return "/cohortes/" + base + "?page=" + strconv.Itoa(1+i%20) },
+		"jumeau JSON":       func(i int) string { return "/api/v1/cohortes/" + base + "?page=" + strconv.Itoa(1+i%20) },
+		"carte, tri risque": func(i int) string { return "/cohortes/" + base + "?tri=risque&page=" + strconv.Itoa(1+i%20) },
+	}
+	for _, name := range []string{"healthz", "carte de chaleur", "jumeau JSON", "carte, tri risque", "healthz"} {
+		path := paths[name]
+		var mu sync.Mutex
+		var lat []time.Duration
+		var wg sync.WaitGroup
+		for w, c := range cs {
+			wg.Add(1)
+			go func(w int, c *testenv.Client) {
+				defer wg.Done()
+				for i := 0; i < perClient; i++ {
+					start := time.Now()
+					r := c.Get(path(w*perClient + i))
+					d := time.Since(start)
+					if r.Status != http.StatusOK {
+						t.Errorf("%s : statut %d", name, r.Status)
+						return
+					}
+					mu.Lock()
+					lat = append(lat, d)
+					mu.Unlock()
+				}
+			}(w, c)
+		}
+		wg.Wait()
+		sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
+		p := func(q float64) time.Duration { return lat[int(q*float64(len(lat)-1))] }
+		t.Logf("%s : %d requêtes, %d clients — p50 %v, p90 %v, p99 %v, max %v", name, len(lat), clients, p(.5), p(.9), p(.99), lat[len(lat)-1])
+	}
 }
 
 // BenchmarkQueueDomain isolates the queue's SQL from HTTP and rendering.

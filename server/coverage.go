@@ -1,7 +1,10 @@
 package server
 
 import (
+	"html"
+	"html/template"
 	"strconv"
+	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -26,6 +29,7 @@ type taskCoverage struct {
 type coverageData struct {
 	Cohort     account.Cohort
 	Heatmap    assessment.Heatmap
+	Cells      []template.HTML // each row's cells, built once (2,400 cells a page)
 	Tasks      []taskCoverage
 	States     []assessment.CapacityState
 	Rule       string
@@ -56,7 +60,7 @@ func (s *Server) coverage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	d := coverageData{Cohort: co, Heatmap: h, Activities: s.fw.Activities,
+	d := coverageData{Cohort: co, Heatmap: h, Activities: s.fw.Activities, Cells: heatmapCells(h),
 		States: []assessment.CapacityState{assessment.CapAcquired, assessment.CapPending, assessment.CapRework, assessment.CapDraft, assessment.CapMissing},
 		Rule:   assessment.CurrentRule.Text(st.LevelLabel(st.PassLevel))}
 	for _, t := range s.fw.Tasks() {
@@ -96,6 +100,41 @@ func (s *Server) coverage(c *fiber.Ctx) error {
 	return s.render(c, "couverture", p)
 }
 
+// heatmapCells renders the cells of each row: the same markup the template
+// would write, assembled from fragments escaped once per column and state,
+// since a page holds 50 learners × 48 capacities. Each cell links to the
+// learner's certification dossier at the capacity's evidence.
+func heatmapCells(h assessment.Heatmap) []template.HTML {
+	cols := make([]string, len(h.Columns))
+	for i, c := range h.Columns {
+		cols[i] = html.EscapeString("/dossier#cap-" + c.Capacity.ID)
+	}
+	states := map[assessment.CapacityState]string{}
+	out := make([]template.HTML, len(h.Rows))
+	var b strings.Builder
+	for i, r := range h.Rows {
+		b.Reset()
+		prefix := `<td class="cell cell-`
+		href := "/apprenants/" + strconv.FormatInt(r.LearnerID, 10)
+		for j, st := range r.Cells {
+			tail, ok := states[st]
+			if !ok {
+				label := html.EscapeString(st.Label())
+				tail = `" title="` + label + `"><span aria-hidden="true">` + html.EscapeString(st.Symbol()) + `</span><span class="visually-hidden">` + label + `</span></a></td>`
+				states[st] = tail
+			}
+			b.WriteString(prefix)
+			b.WriteString(html.EscapeString(string(st)))
+			b.WriteString(`"><a href="`)
+			b.WriteString(href)
+			b.WriteString(cols[j])
+			b.WriteString(tail)
+		}
+		out[i] = template.HTML(b.String()) // every fragment escaped above
+	}
+	return out
+}
+
 // heatmapJSON is the JSON twin of the coverage page.
 func heatmapJSON(co account.Cohort, h assessment.Heatmap) fiber.Map {
 	cols := make([]fiber.Map, len(h.Columns))
@@ -112,8 +151,12 @@ func heatmapJSON(co account.Cohort, h assessment.Heatmap) fiber.Map {
 		for j, st := range r.Cells {
 			cells[j] = string(st)
 		}
+		reasons := r.Reasons
+		if reasons == nil {
+			reasons = []string{}
+		}
 		rows[i] = fiber.Map{"apprenant": r.LearnerID, "nom": r.Name, "acquises": r.Acquired, "en_evaluation": r.Pending,
-			"renvois": r.Returned, "a_risque": r.AtRisk, "raisons": r.Reasons, "cellules": cells}
+			"renvois": r.Returned, "a_risque": r.AtRisk, "raisons": reasons, "cellules": cells}
 	}
 	return fiber.Map{"promotion": fiber.Map{"id": co.ID, "nom": co.Name}, "apprenants": h.Learners, "page": h.Page, "pages": h.Pages,
 		"tri": h.Sort, "colonnes": cols, "lignes": rows}

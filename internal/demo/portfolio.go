@@ -131,10 +131,12 @@ func seedPortfolio(ctx context.Context, acc *account.Service, as *assessment.Ser
 	if err := as.SaveSettings(ctx, st); err != nil {
 		return err
 	}
-	for kind, due := range map[string]string{"guide-entretien": "2026-03-15", "cartographie-acteurs": "2026-05-31",
-		"rapport-enquete": "2026-09-30", "rapport-experience-professionnelle": "2026-11-30"} {
-		d, _ := time.Parse("2006-01-02", due)
-		if err := as.SetDeadline(ctx, cohortID, kind, d); err != nil {
+	// Deadlines around the day the demo is seeded, so that its risk flags
+	// mean something whenever it runs: one passed, one near, two ahead.
+	today := time.Now().UTC().Truncate(24 * time.Hour)
+	for kind, days := range map[string]int{"guide-entretien": -20, "cartographie-acteurs": 10,
+		"rapport-enquete": 40, "rapport-experience-professionnelle": 75} {
+		if err := as.SetDeadline(ctx, cohortID, kind, today.AddDate(0, 0, days)); err != nil {
 			return err
 		}
 	}

@@ -1,0 +1,42 @@
+package assessment
+
+import (
+	"strings"
+	"testing"
+)
+
+// Hand-worked risk flags: covers = acquired + pending; the median of
+// {0, 3, 8, 10, 12} is 8, so under 4 is "very low".
+func TestFlagRisks(t *testing.T) {
+	rows := []HeatRow{
+		{Name: "a", Acquired: 0},               // cover 0 < 4: low
+		{Name: "b", Acquired: 2, Pending: 1},   // cover 3 < 4: low
+		{Name: "c", Acquired: 8},               // fine
+		{Name: "d", Acquired: 9, Pending: 1},   // returned twice
+		{Name: "e", Acquired: 12, Returned: 1}, // one return is not a risk; deadline past
+	}
+	rows[3].Returned = 2
+	overdue := []int{0, 0, 0, 0, 1}
+	soon := []int{0, 0, 1, 0, 0}
+	flagRisks(rows, overdue, soon)
+	want := map[string]string{
+		"a": "couverture très inférieure à celle de la promotion",
+		"b": "couverture très inférieure à celle de la promotion",
+		"c": "échéance proche sans dépôt",
+		"d": "une pièce renvoyée plusieurs fois",
+		"e": "échéance dépassée sans dépôt",
+	}
+	for _, r := range rows {
+		if got := strings.Join(r.Reasons, " | "); got != want[r.Name] || !r.AtRisk {
+			t.Errorf("%s : %q (à risque %v), attendu %q", r.Name, got, r.AtRisk, want[r.Name])
+		}
+	}
+	// A cohort that has barely started (median under 4) is not compared.
+	early := []HeatRow{{Name: "x"}, {Name: "y", Acquired: 3}, {Name: "z", Acquired: 3}}
+	flagRisks(early, []int{0, 0, 0}, []int{0, 0, 0})
+	for _, r := range early {
+		if r.AtRisk {
+			t.Errorf("%s signalé en début de formation : %v", r.Name, r.Reasons)
+		}
+	}
+}
