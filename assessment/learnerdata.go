@@ -188,7 +188,7 @@ func (s *Service) ExportLearner(ctx context.Context, viewer account.User, learne
 		return PortfolioExport{}, apperr.New(apperr.Forbidden, "Seul un administrateur, ou la personne elle-même, exporte ses données.")
 	}
 	fw := s.framework()
-	out := PortfolioExport{LearnerID: learnerID, Framework: fw.ID, Generated: s.now(), Scale: map[int64][]string{},
+	out := PortfolioExport{LearnerID: learnerID, Framework: fw.ID, Generated: s.now().UTC(), Scale: map[int64][]string{},
 		Pieces: []PieceExport{}, Progress: []CapacityExport{}, Jury: []JuryExport{}}
 	pieces, err := s.LearnerPieces(ctx, learnerID)
 	if err != nil {

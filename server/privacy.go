@@ -240,7 +240,7 @@ func (s *Server) gatherExport(ctx context.Context, viewer, subject account.User)
 		return ex, err
 	}
 	acc := accountJSON{ID: subject.ID, Login: subject.Login, Name: subject.DisplayName, Email: subject.Email, Role: subject.Role.Label(),
-		CreatedAt: subject.CreatedAt, Disabled: subject.Disabled, Cohorts: []cohortJSON{}, ExportedAt: time.Now(), ExportedBy: viewer.Login}
+		CreatedAt: subject.CreatedAt, Disabled: subject.Disabled, Cohorts: []cohortJSON{}, ExportedAt: time.Now().UTC(), ExportedBy: viewer.Login}
 	if erasure.Erased() {
 		at := erasure.At
 		acc.ErasedAt = &at

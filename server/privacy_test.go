@@ -643,6 +643,19 @@ func TestErasure(t *testing.T) {
 		t.Errorf("les pièces de Bruno ont changé : %d", n)
 	}
 
+	// What is left of the account can still be exported: the pseudonymised
+	// account, no portfolio, no case file.
+	left := openZip(t, w.admin.Get(base+"/export.zip"))
+	var acc exportedAccount
+	decode(t, left, "compte.json", &acc)
+	var pf exportedPortfolio
+	decode(t, left, "portfolio.json", &pf)
+	var cs exportedCases
+	decode(t, left, "dossiers.json", &cs)
+	if acc.ErasedAt == "" || acc.Name != erased.DisplayName || len(acc.Cohorts) != 0 || len(pf.Pieces) != 0 || len(cs.Cases) != 0 {
+		t.Errorf("export après effacement : compte %+v, %d pièces, %d dossiers", acc, len(pf.Pieces), len(cs.Cases))
+	}
+
 	// Erasing twice is refused.
 	r = w.admin.Submit(base+"/donnees", base+"/effacer", url.Values{"confirmation": {erased.Login}})
 	if r.Status != http.StatusConflict || !strings.Contains(testenv.Text(r.Body), "déjà effacé") {
