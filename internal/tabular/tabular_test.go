@@ -207,6 +207,16 @@ func TestXLSXReadsBack(t *testing.T) {
 			t.Errorf("colonne %s : largeur %v", col, w)
 		}
 	}
+	// A filter on the header row, over every line.
+	filtered := false
+	for _, dn := range f.GetDefinedName() {
+		if dn.Name == "_xlnm._FilterDatabase" && strings.HasSuffix(dn.RefersTo, "$A$1:$E$4") {
+			filtered = true
+		}
+	}
+	if !filtered {
+		t.Errorf("pas de filtre sur l'en-tête : %+v", f.GetDefinedName())
+	}
 	// The second sheet holds its own numbers.
 	if v := value("Totaux", "B2"); v != "1234" {
 		t.Errorf("Totaux!B2 : %q", v)
