@@ -150,7 +150,7 @@ var heatStates = []assessment.CapacityState{assessment.CapAcquired, assessment.C
 // state over the cohort.
 func CoverageTables(h assessment.Heatmap) (learners, totals *tabular.Table) {
 	cols := []tabular.Column{tabular.TextCol("Apprenant"), tabular.IntCol("N° apprenant"), tabular.IntCol("Capacités acquises"),
-		tabular.IntCol("Capacités en évaluation"), tabular.IntCol("Pièces renvoyées"), tabular.TextCol("À risque"), tabular.TextCol("Raisons du risque")}
+		tabular.IntCol("Capacités en évaluation"), tabular.IntCol("Renvois d'une même pièce (maximum)"), tabular.TextCol("À risque"), tabular.TextCol("Raisons du risque")}
 	for _, col := range h.Columns {
 		cols = append(cols, tabular.TextCol(col.Capacity.ID))
 	}

@@ -106,7 +106,7 @@ func TestExportCoverageFormatsAgree(t *testing.T) {
 			t.Errorf("apprenant %d absent du classeur", r.ID)
 			continue
 		}
-		for name, want := range map[string]int{"Capacités acquises": r.Acquired, "Capacités en évaluation": r.Pending, "Pièces renvoyées": r.Returned} {
+		for name, want := range map[string]int{"Capacités acquises": r.Acquired, "Capacités en évaluation": r.Pending, "Renvois d'une même pièce (maximum)": r.Returned} {
 			ref, _ := excelize.CoordinatesToCellName(idx[name]+1, line)
 			v, _ := f.GetCellValue("Apprenants", ref, excelize.Options{RawCellValue: true})
 			ct, _ := f.GetCellType("Apprenants", ref)
