@@ -282,9 +282,7 @@ func (s *Server) gatherLearner(ctx context.Context, viewer, learner account.User
 		return err
 	}
 	ex.Files = portfolio.Files
-	if ex.PDFs, err = s.exportPDFs(ctx, viewer, &portfolio); err != nil {
-		return err
-	}
+	ex.PDFs = s.exportPDFs(ctx, viewer, &portfolio)
 	if ex.Portfolio, err = json.MarshalIndent(portfolio, "", "  "); err != nil {
 		return err
 	}
@@ -299,9 +297,23 @@ func (s *Server) gatherLearner(ctx context.Context, viewer, learner account.User
 	return err
 }
 
-// exportPDFs renders one PDF per deposited version.
-func (s *Server) exportPDFs(ctx context.Context, viewer account.User, p *assessment.PortfolioExport) ([]exportPDF, error) {
-	return nil, nil
+// exportPDFs renders one PDF per deposited version (server/pdfpiece.go),
+// and records in the portfolio where each is. A version the renderer fails
+// on is logged and left without PDF: its content is in portfolio.json
+// anyway, and the export must not be withheld for a layout problem.
+func (s *Server) exportPDFs(ctx context.Context, viewer account.User, p *assessment.PortfolioExport) []exportPDF {
+	var out []exportPDF
+	for _, d := range p.Deposits {
+		b, name, err := s.versionPDF(ctx, viewer, d.PieceID, d.Number)
+		if err != nil {
+			s.log.Error("export : PDF d'une version", "piece", d.PieceID, "version", d.Number, "err", err)
+			continue
+		}
+		path := "pdf/" + name
+		p.SetPDF(d.PieceID, d.Number, path)
+		out = append(out, exportPDF{Path: path, Body: b})
+	}
+	return out
 }
 
 type accountJSON struct {

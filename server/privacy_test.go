@@ -282,14 +282,24 @@ func TestPersonalDataExport(t *testing.T) {
 		if !ok || !bytes.Equal(got, samplePDF) {
 			t.Errorf("le fichier %q de l'archive diffère de la pièce jointe déposée", v.Attachments[0].File)
 		}
-		if v.PDF != "" {
-			if b := files[v.PDF]; !bytes.HasPrefix(b, []byte("%PDF-")) {
-				t.Errorf("%s n'est pas un PDF", v.PDF)
-			}
+		if b := files[v.PDF]; !strings.HasPrefix(v.PDF, "pdf/") || !bytes.HasPrefix(b, []byte("%PDF-")) {
+			t.Errorf("PDF de la version absent de l'archive (%q)", v.PDF)
 		}
 	}
 	if !found {
 		t.Fatal("la pièce déposée manque à l'export")
+	}
+	versions, pdfs := 0, 0
+	for _, p := range pf.Pieces {
+		versions += len(p.Versions)
+	}
+	for name := range files {
+		if strings.HasPrefix(name, "pdf/") {
+			pdfs++
+		}
+	}
+	if pdfs != versions || versions < 2 {
+		t.Errorf("%d PDF dans l'archive pour %d versions déposées", pdfs, versions)
 	}
 	if len(pf.Progress) == 0 || pf.Progress[0].Capacity.Text == "" || pf.Progress[0].State == "" {
 		t.Error("progression absente de l'export")
