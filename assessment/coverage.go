@@ -1,12 +1,16 @@
 package assessment
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"slices"
-	"sort"
 	"strings"
+	"sync"
 	"time"
+
+	"golang.org/x/text/collate"
+	"golang.org/x/text/language"
 
 	"github.com/casp-cnam/casp/internal/apperr"
 	"github.com/casp-cnam/casp/referentiel"
@@ -112,6 +116,7 @@ type HeatRow struct {
 	Returned  int // most returns for rework of a single piece
 	AtRisk    bool
 	Reasons   []string
+	sortKey   []byte
 }
 
 // Heatmap is a cohort's learners × capacities.
@@ -185,7 +190,7 @@ func (s *Service) Heatmap(ctx context.Context, cohortID int64, f HeatmapFilter) 
 		}
 		late, near := 0, 0
 		for kind, past := range due {
-			if slices.Contains(strings.Split(deposited, ","), kind) {
+			if strings.Contains(","+deposited+",", ","+kind+",") {
 				continue
 			}
 			if past {
@@ -202,19 +207,27 @@ func (s *Service) Heatmap(ctx context.Context, cohortID int64, f HeatmapFilter) 
 		return h, err
 	}
 	flagRisks(all, overdue, dueSoon)
+	// Names in French order (accents and case as a reader expects), then
+	// the chosen order, stable, so that ties keep the alphabetical order.
+	for i := range all {
+		all[i].sortKey = nameKey(all[i].Name)
+	}
+	slices.SortStableFunc(all, func(a, b HeatRow) int { return bytes.Compare(a.sortKey, b.sortKey) })
 	switch f.Sort {
 	case "progression":
-		sort.SliceStable(all, func(i, j int) bool { return all[i].Acquired > all[j].Acquired })
+		slices.SortStableFunc(all, func(a, b HeatRow) int { return b.Acquired - a.Acquired })
 	case "risque":
-		sort.SliceStable(all, func(i, j int) bool {
-			if all[i].AtRisk != all[j].AtRisk {
-				return all[i].AtRisk
+		slices.SortStableFunc(all, func(a, b HeatRow) int {
+			if a.AtRisk != b.AtRisk {
+				if a.AtRisk {
+					return -1
+				}
+				return 1
 			}
-			return all[i].Acquired < all[j].Acquired
+			return a.Acquired - b.Acquired
 		})
 	default:
 		h.Sort = "nom"
-		sort.SliceStable(all, func(i, j int) bool { return strings.ToLower(all[i].Name) < strings.ToLower(all[j].Name) })
 	}
 	h.Learners = len(all)
 	size := HeatmapPageSize
@@ -282,6 +295,27 @@ func (s *Service) Heatmap(ctx context.Context, cohortID int64, f HeatmapFilter) 
 	}
 	h.Rows = page
 	return h, trows.Err()
+}
+
+// nameKeys caches French collation keys of names: computing them is the
+// costliest part of sorting a thousand learners, and names rarely change.
+var (
+	nameKeys    sync.Map // name → []byte
+	nameCollMu  sync.Mutex
+	nameCollate = collate.New(language.French)
+)
+
+// nameKey is the key that sorts a name in French order.
+func nameKey(name string) []byte {
+	if k, ok := nameKeys.Load(name); ok {
+		return k.([]byte)
+	}
+	nameCollMu.Lock()
+	var buf collate.Buffer
+	k := slices.Clone(nameCollate.KeyFromString(&buf, name))
+	nameCollMu.Unlock()
+	nameKeys.Store(name, k)
+	return k
 }
 
 // Risk thresholds, in one place.

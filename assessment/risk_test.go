@@ -1,6 +1,8 @@
 package assessment
 
 import (
+	"bytes"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -38,5 +40,14 @@ func TestFlagRisks(t *testing.T) {
 		if r.AtRisk {
 			t.Errorf("%s signalé en début de formation : %v", r.Name, r.Reasons)
 		}
+	}
+}
+
+func TestNameKeyFrenchOrder(t *testing.T) {
+	names := []string{"Zoé Martin", "Élodie Bernard", "éric Adam", "Eva Durand", "Émile Blanc", "anne Roy"}
+	slices.SortStableFunc(names, func(a, b string) int { return bytes.Compare(nameKey(a), nameKey(b)) })
+	want := []string{"anne Roy", "Élodie Bernard", "Émile Blanc", "éric Adam", "Eva Durand", "Zoé Martin"}
+	if !slices.Equal(names, want) {
+		t.Fatalf("ordre %v, attendu %v", names, want)
 	}
 }
