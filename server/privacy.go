@@ -132,7 +132,7 @@ func (s *Server) erase(c *fiber.Ctx) error {
 	}
 	typed := c.FormValue("confirmation")
 	var portfolio assessment.ErasedPortfolio
-	_, err = s.accounts.Erase(c.UserContext(), account.Erasure{
+	err = s.accounts.Erase(c.UserContext(), account.Erasure{
 		Actor: *currentUser(c), Subject: subject.ID, Confirm: typed, Address: c.IP(), SessionOwner: sessionOwner,
 		Steps: []account.Step{
 			func(ctx context.Context, tx *sql.Tx) (string, error) {

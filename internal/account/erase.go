@@ -50,13 +50,6 @@ type Erasure struct {
 	KeepName func() bool
 }
 
-// Erased is what an erasure did.
-type Erased struct {
-	User     User // as it is now: pseudonymised, disabled
-	Sessions int
-	Cohorts  []int64 // the cohorts the learner left
-}
-
 // Erasure state of an account: when it was erased (zero: it was not), and
 // the name kept for the certifier's records, if any.
 type ErasureState struct {
@@ -94,7 +87,7 @@ func CanErase(actor, subject User) error {
 	case subject.ID == actor.ID:
 		return apperr.New(apperr.Conflict, "Vous ne pouvez pas effacer votre propre compte : demandez-le à un autre administrateur.")
 	case subject.Role == Admin:
-		return apperr.New(apperr.Conflict, "Un compte administrateur ne peut pas être effacé : retirez-lui d'abord ce rôle.")
+		return apperr.New(apperr.Conflict, "Un compte administrateur ne peut pas être effacé : il détient les accès à la plateforme.")
 	case subject.Role != Learner:
 		return apperr.New(apperr.Conflict, "Seuls les comptes d'apprenants s'effacent ici : les évaluations et commentaires d'un formateur font partie des dossiers de ses apprenants.")
 	}
@@ -106,39 +99,38 @@ func CanErase(actor, subject User) error {
 // throttling counters, and the user row is kept but stripped of identity
 // (display name, login, e-mail, password) and disabled. The audit log is
 // kept, and the erasure itself is audited in the same transaction.
-func (s *Service) Erase(ctx context.Context, e Erasure) (Erased, error) {
+func (s *Service) Erase(ctx context.Context, e Erasure) error {
 	subject, err := s.ByID(ctx, e.Subject)
 	if err != nil {
-		return Erased{}, err
+		return err
 	}
 	if err := CanErase(e.Actor, subject); err != nil {
-		return Erased{}, err
+		return err
 	}
 	if st, err := s.ErasureOf(ctx, subject.ID); err != nil {
-		return Erased{}, err
+		return err
 	} else if st.Erased() {
-		return Erased{}, apperr.New(apperr.Conflict, "Ce compte est déjà effacé.")
+		return apperr.New(apperr.Conflict, "Ce compte est déjà effacé.")
 	}
 	if !strings.EqualFold(strings.TrimSpace(e.Confirm), subject.Login) {
 		msg := "Saisissez l'identifiant du compte, « " + subject.Login + " », pour confirmer l'effacement."
 		if strings.TrimSpace(e.Confirm) != "" {
 			msg = "L'identifiant saisi ne correspond pas à ce compte : saisissez « " + subject.Login + " » pour confirmer l'effacement."
 		}
-		return Erased{}, apperr.Fields(map[string]string{"confirmation": msg})
+		return apperr.Fields(map[string]string{"confirmation": msg})
 	}
 	// A password nobody knows, in the stored format, so that a login attempt
 	// on the row is an ordinary refusal (the account is disabled anyway).
 	secret := make([]byte, 32)
 	if _, err := rand.Read(secret); err != nil {
-		return Erased{}, err
+		return err
 	}
 	hash, err := argon2id.CreateHash(hex.EncodeToString(secret), hashParams)
 	if err != nil {
-		return Erased{}, err
+		return err
 	}
 	now := s.now().UTC()
-	var out Erased
-	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
+	return s.db.Tx(ctx, func(tx *sql.Tx) error {
 		// The row is read again under the write lock: two administrators
 		// confirming at once erase once.
 		var erased sql.NullString
@@ -158,15 +150,13 @@ func (s *Service) Erase(ctx context.Context, e Erasure) (Erased, error) {
 				summary = append(summary, sum)
 			}
 		}
-		cohorts, err := int64s(ctx, tx, `SELECT DISTINCT cohort_id FROM cohort_members WHERE user_id=? ORDER BY cohort_id`, subject.ID)
+		res, err := tx.ExecContext(ctx, `DELETE FROM cohort_members WHERE user_id=?`, subject.ID)
 		if err != nil {
 			return err
 		}
-		out.Cohorts = cohorts
-		if _, err := tx.ExecContext(ctx, `DELETE FROM cohort_members WHERE user_id=?`, subject.ID); err != nil {
-			return err
-		}
-		if out.Sessions, err = deleteSessions(ctx, tx, subject.ID, e.SessionOwner); err != nil {
+		memberships, _ := res.RowsAffected()
+		sessions, err := deleteSessions(ctx, tx, subject.ID, e.SessionOwner)
+		if err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM login_failures WHERE login=?`, subject.Login); err != nil {
@@ -182,15 +172,10 @@ func (s *Service) Erase(ctx context.Context, e Erasure) (Erased, error) {
 			now.Format(time.RFC3339), now.Format(time.RFC3339Nano), kept, subject.ID); err != nil {
 			return err
 		}
-		summary = append(summary, fmt.Sprintf("%d promotion(s) quittée(s)", len(cohorts)), fmt.Sprintf("%d session(s) fermée(s)", out.Sessions))
+		summary = append(summary, fmt.Sprintf("%d promotion(s) quittée(s)", memberships), fmt.Sprintf("%d session(s) fermée(s)", sessions))
 		return auditTx(ctx, tx, Entry{At: now, ActorID: e.Actor.ID, ActorLogin: e.Actor.Login, Action: ActionErased, SubjectUserID: subject.ID,
 			Target: fmt.Sprintf("compte n°%d", subject.ID), Address: e.Address, Detail: strings.Join(summary, ", ")})
 	})
-	if err != nil {
-		return Erased{}, err
-	}
-	out.User, err = s.ByID(ctx, subject.ID)
-	return out, err
 }
 
 // deleteSessions ends every stored session of the user. Sessions hold no
@@ -225,23 +210,6 @@ func deleteSessions(ctx context.Context, tx *sql.Tx, userID int64, owner func([]
 		}
 	}
 	return len(keys), nil
-}
-
-func int64s(ctx context.Context, tx *sql.Tx, q string, args ...any) ([]int64, error) {
-	rows, err := tx.QueryContext(ctx, q, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		out = append(out, id)
-	}
-	return out, rows.Err()
 }
 
 // auditTx records an entry inside a transaction (the writer's only
