@@ -1,12 +1,17 @@
 package server
 
 import (
+	"fmt"
+	"sort"
 	"strconv"
+	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/casp-cnam/casp/internal/account"
 	"github.com/casp-cnam/casp/internal/apperr"
+	"github.com/casp-cnam/casp/referentiel"
 	"github.com/casp-cnam/casp/views"
 )
 
@@ -107,7 +112,8 @@ func (s *Server) auditLog(c *fiber.Ctx) error {
 		Action  string
 		Actions []string
 	}{entries, c.Query("action"), []string{account.ActionLogin, account.ActionLoginFailed, account.ActionLoginThrottled,
-		account.ActionLogout, account.ActionForbidden, account.ActionRead, account.ActionPasswordChanged, account.ActionUserCreated, account.ActionMembership}}
+		account.ActionLogout, account.ActionForbidden, account.ActionRead, account.ActionPasswordChanged, account.ActionUserCreated, account.ActionMembership,
+		account.ActionCohortCreated, account.ActionCohortEdited, account.ActionDeadlines, account.ActionImportPreview, account.ActionImport}}
 	return s.render(c, "journal", p)
 }
 
@@ -142,32 +148,281 @@ func (s *Server) cohortList(c *fiber.Ctx) error {
 func (s *Server) cohortForm(c *fiber.Ctx) error {
 	p := s.page(c, "Créer une promotion", cohortsCrumb, views.Link{Label: "Nouvelle promotion"})
 	p.Form = map[string]string{"framework": s.fw.ID}
-	p.Data = s.cfg.Catalog.Frameworks()
+	p.Data = cohortFormData{Frameworks: s.frameworkOptions(account.Cohort{}, 0)}
 	return s.render(c, "promotion-nouvelle", p)
 }
 
-func (s *Server) cohortCreate(c *fiber.Ctx) error {
-	nc := account.NewCohort{Name: c.FormValue("name"), FrameworkID: c.FormValue("framework"), StartsOn: c.FormValue("starts_on"), EndsOn: c.FormValue("ends_on")}
-	if _, ok := s.cfg.Catalog.Get(nc.FrameworkID); !ok && nc.FrameworkID != "" {
+// cohortFormData is what the cohort form (creation and edit) shows.
+type cohortFormData struct {
+	Cohort     account.Cohort
+	Frameworks []option
+	// Pieces counts the cohort's pieces: with one or more, its framework
+	// version is locked.
+	Pieces int
+}
+
+// frameworkOptions lists the versions a cohort may follow: the catalog's,
+// or only its own once it has pieces. A cohort keeps a version the catalog
+// no longer ships.
+func (s *Server) frameworkOptions(co account.Cohort, pieces int) []option {
+	var out []option
+	current := false
+	for _, fw := range s.cfg.Catalog.Frameworks() {
+		if pieces > 0 && fw.ID != co.FrameworkID {
+			continue
+		}
+		out = append(out, option{Value: fw.ID, Label: fw.Title + " (" + fw.Version + ")"})
+		current = current || fw.ID == co.FrameworkID
+	}
+	if co.FrameworkID != "" && !current {
+		out = append(out, option{Value: co.FrameworkID, Label: co.FrameworkID + " (version qui n'est plus proposée)"})
+	}
+	return out
+}
+
+// readCohortForm reads the cohort form; a framework version neither in the
+// catalog nor the cohort's own is emptied, so that the form says to choose
+// one from the list.
+func (s *Server) readCohortForm(c *fiber.Ctx, co account.Cohort) account.NewCohort {
+	nc := account.NewCohort{Name: c.FormValue("name"), Site: c.FormValue("site"), FrameworkID: c.FormValue("framework"),
+		StartsOn: c.FormValue("starts_on"), EndsOn: c.FormValue("ends_on")}
+	if _, ok := s.cfg.Catalog.Get(nc.FrameworkID); !ok && (co.FrameworkID == "" || nc.FrameworkID != co.FrameworkID) {
 		nc.FrameworkID = ""
 	}
+	return nc
+}
+
+func cohortFormValues(nc account.NewCohort, framework string) map[string]string {
+	return map[string]string{"name": nc.Name, "site": nc.Site, "framework": framework, "starts_on": nc.StartsOn, "ends_on": nc.EndsOn}
+}
+
+func (s *Server) cohortCreate(c *fiber.Ctx) error {
+	nc := s.readCohortForm(c, account.Cohort{})
 	co, err := s.accounts.CreateCohort(c.UserContext(), nc)
 	if e, ok := apperr.As(err); ok && e.Fields != nil {
 		p := s.page(c, "Créer une promotion", cohortsCrumb, views.Link{Label: "Nouvelle promotion"})
 		p.Errors = e.Fields
-		p.Form = map[string]string{"name": nc.Name, "framework": nc.FrameworkID, "starts_on": nc.StartsOn, "ends_on": nc.EndsOn}
-		p.Data = s.cfg.Catalog.Frameworks()
+		p.Form = cohortFormValues(nc, c.FormValue("framework"))
+		p.Data = cohortFormData{Frameworks: s.frameworkOptions(account.Cohort{}, 0)}
 		return s.renderStatus(c, fiber.StatusUnprocessableEntity, "promotion-nouvelle", p)
 	}
 	if err != nil {
 		return err
 	}
-	if u := currentUser(c); u.Role == account.Manager {
+	u := currentUser(c)
+	if u.Role == account.Manager {
 		if err := s.accounts.AddMember(c.UserContext(), co.ID, u.ID, account.Manager); err != nil {
 			return err
 		}
 	}
-	return redirectWithNotice(c, "/promotions/"+strconv.FormatInt(co.ID, 10), "promotion")
+	s.accounts.Audit(c.UserContext(), account.Entry{ActorID: u.ID, ActorLogin: u.Login, Action: account.ActionCohortCreated,
+		Target: "promotion " + co.Name, Address: c.IP()})
+	return redirectWithNotice(c, cohortURL(co.ID), "promotion")
+}
+
+func cohortURL(id int64) string { return "/promotions/" + strconv.FormatInt(id, 10) }
+
+func (s *Server) cohortEditPage(c *fiber.Ctx, co account.Cohort, form map[string]string, errs map[string]string) error {
+	n, err := s.assess.CohortPieceCount(c.UserContext(), co.ID)
+	if err != nil {
+		return err
+	}
+	p := s.page(c, "Modifier la promotion — "+co.Name, cohortsCrumb, views.Link{Href: cohortURL(co.ID), Label: co.Name}, views.Link{Label: "Modifier"})
+	p.Form, p.Errors = form, errs
+	p.Data = cohortFormData{Cohort: co, Frameworks: s.frameworkOptions(co, n), Pieces: n}
+	status := fiber.StatusOK
+	if errs != nil {
+		status = fiber.StatusUnprocessableEntity
+	}
+	return s.renderStatus(c, status, "promotion-modifier", p)
+}
+
+// cohortEditForm shows a cohort's name, site, dates and framework version
+// to change.
+func (s *Server) cohortEditForm(c *fiber.Ctx) error {
+	co, err := s.cohortFor(c, true)
+	if err != nil {
+		return err
+	}
+	return s.cohortEditPage(c, co, map[string]string{"name": co.Name, "site": co.Site, "framework": co.FrameworkID,
+		"starts_on": co.StartsOn.Format("2006-01-02"), "ends_on": co.EndsOn.Format("2006-01-02")}, nil)
+}
+
+// cohortUpdate saves the edit form. The framework version is locked once a
+// piece exists in the cohort: pieces are linked to its tasks and criteria.
+func (s *Server) cohortUpdate(c *fiber.Ctx) error {
+	co, err := s.cohortFor(c, true)
+	if err != nil {
+		return err
+	}
+	ctx := c.UserContext()
+	nc := s.readCohortForm(c, co)
+	form := cohortFormValues(nc, c.FormValue("framework"))
+	if nc.FrameworkID != "" && nc.FrameworkID != co.FrameworkID {
+		n, err := s.assess.CohortPieceCount(ctx, co.ID)
+		if err != nil {
+			return err
+		}
+		if n > 0 {
+			return s.cohortEditPage(c, co, form, map[string]string{"framework": fmt.Sprintf(
+				"La promotion compte déjà %s rédigées avec le référentiel %s : sa version ne peut plus changer. Pour suivre une autre version, créez une nouvelle promotion.",
+				views.Plural(n, "pièce", "pièces"), co.FrameworkID)})
+		}
+	}
+	up, err := s.accounts.UpdateCohort(ctx, co.ID, nc)
+	if e, ok := apperr.As(err); ok && e.Fields != nil {
+		return s.cohortEditPage(c, co, form, e.Fields)
+	}
+	if err != nil {
+		return err
+	}
+	u := currentUser(c)
+	s.accounts.Audit(ctx, account.Entry{ActorID: u.ID, ActorLogin: u.Login, Action: account.ActionCohortEdited,
+		Target: "promotion " + up.Name, Address: c.IP(), Detail: cohortChanges(co, up)})
+	return redirectWithNotice(c, cohortURL(co.ID), "promotion-modifiee")
+}
+
+// cohortChanges describes an edit for the audit log: « site : (vide) → « Lyon » ».
+func cohortChanges(before, after account.Cohort) string {
+	var out []string
+	for _, f := range []struct{ name, was, is string }{
+		{"nom", before.Name, after.Name}, {"site", before.Site, after.Site}, {"référentiel", before.FrameworkID, after.FrameworkID},
+		{"début", before.StartsOn.Format("2006-01-02"), after.StartsOn.Format("2006-01-02")},
+		{"fin", before.EndsOn.Format("2006-01-02"), after.EndsOn.Format("2006-01-02")},
+	} {
+		if f.was != f.is {
+			out = append(out, f.name+" : "+quoted(f.was)+" → "+quoted(f.is))
+		}
+	}
+	if len(out) == 0 {
+		return "aucun changement"
+	}
+	return strings.Join(out, " ; ")
+}
+
+func quoted(v string) string {
+	if v == "" {
+		return "(vide)"
+	}
+	return "« " + v + " »"
+}
+
+// deadlineView is one deliverable kind of the deadlines form.
+type deadlineView struct {
+	Kind    *referentiel.DeliverableKind
+	Field   string
+	Due     time.Time
+	Outside bool // set but outside the cohort's dates
+}
+
+func (s *Server) deadlineViews(co account.Cohort, due map[string]time.Time) []deadlineView {
+	var out []deadlineView
+	for _, k := range s.fw.DeliverableKinds {
+		d := deadlineView{Kind: k, Field: "due-" + k.ID, Due: due[k.ID]}
+		d.Outside = !d.Due.IsZero() && (d.Due.Before(co.StartsOn) || d.Due.After(co.EndsOn))
+		out = append(out, d)
+	}
+	return out
+}
+
+func (s *Server) deadlinesPage(c *fiber.Ctx, co account.Cohort, due map[string]time.Time, form, errs map[string]string) error {
+	p := s.page(c, "Échéances — "+co.Name, cohortsCrumb, views.Link{Href: cohortURL(co.ID), Label: co.Name}, views.Link{Label: "Échéances"})
+	p.Form, p.Errors = form, errs
+	p.Data = struct {
+		Cohort    account.Cohort
+		Deadlines []deadlineView
+	}{co, s.deadlineViews(co, due)}
+	status := fiber.StatusOK
+	if errs != nil {
+		status = fiber.StatusUnprocessableEntity
+	}
+	return s.renderStatus(c, status, "promotion-echeances", p)
+}
+
+// deadlinesForm shows one date field per deliverable kind.
+func (s *Server) deadlinesForm(c *fiber.Ctx) error {
+	co, err := s.cohortFor(c, true)
+	if err != nil {
+		return err
+	}
+	due, err := s.assess.Deadlines(c.UserContext(), co.ID)
+	if err != nil {
+		return err
+	}
+	form := map[string]string{}
+	for kind, d := range due {
+		form["due-"+kind] = d.Format("2006-01-02")
+	}
+	return s.deadlinesPage(c, co, due, form, nil)
+}
+
+// deadlinesSave replaces the cohort's deadlines: an empty field removes
+// the kind's deadline. Any invalid date refuses the whole form, input kept.
+func (s *Server) deadlinesSave(c *fiber.Ctx) error {
+	co, err := s.cohortFor(c, true)
+	if err != nil {
+		return err
+	}
+	ctx := c.UserContext()
+	before, err := s.assess.Deadlines(ctx, co.ID)
+	if err != nil {
+		return err
+	}
+	due := map[string]time.Time{}
+	form, errs := map[string]string{}, map[string]string{}
+	var changes []string
+	for _, k := range s.fw.DeliverableKinds {
+		field := "due-" + k.ID
+		v := strings.TrimSpace(c.FormValue(field))
+		form[field] = v
+		if v == "" {
+			if _, had := before[k.ID]; had {
+				changes = append(changes, k.ID+" : supprimée")
+			}
+			continue
+		}
+		d, ok := account.ParseDate(v)
+		if !ok {
+			errs[field] = k.Label + " : saisissez une date valide, par exemple 25/11/2026, ou laissez vide."
+			continue
+		}
+		due[k.ID] = d
+		if was, had := before[k.ID]; !had || !was.Equal(d) {
+			changes = append(changes, k.ID+" : "+d.Format("2006-01-02"))
+		}
+	}
+	if len(errs) > 0 {
+		return s.deadlinesPage(c, co, before, form, errs)
+	}
+	if err := s.assess.SaveDeadlines(ctx, co.ID, due); err != nil {
+		return err
+	}
+	u := currentUser(c)
+	if len(changes) == 0 {
+		changes = []string{"aucun changement"}
+	}
+	s.accounts.Audit(ctx, account.Entry{ActorID: u.ID, ActorLogin: u.Login, Action: account.ActionDeadlines,
+		Target: "promotion " + co.Name, Address: c.IP(), Detail: strings.Join(changes, " ; ")})
+	return redirectWithNotice(c, cohortURL(co.ID)+"/echeances", "echeances")
+}
+
+func init() {
+	notices["promotion-modifiee"] = "La promotion a été modifiée."
+	notices["echeances"] = "Les échéances ont été enregistrées."
+	notices["mot-de-passe-provisoire"] = "Votre mot de passe est provisoire : choisissez le vôtre pour continuer."
+}
+
+// passwordGate keeps an account with a temporary password (CSV import) on
+// the password page until its owner has chosen one.
+func (s *Server) passwordGate(c *fiber.Ctx) error {
+	u := currentUser(c)
+	if u == nil || !u.MustChangePassword || c.Path() == "/compte/mot-de-passe" || c.Path() == "/deconnexion" {
+		return c.Next()
+	}
+	if c.Method() == fiber.MethodGet || c.Method() == fiber.MethodHead {
+		return redirectWithNotice(c, "/compte/mot-de-passe", "mot-de-passe-provisoire")
+	}
+	return apperr.New(apperr.Conflict, "Choisissez d'abord votre propre mot de passe (Mon compte, puis Mot de passe) : le mot de passe provisoire ne permet rien d'autre.")
 }
 
 // cohortFor loads the cohort named in the URL and checks the user may see
@@ -203,6 +458,7 @@ func (s *Server) cohortFor(c *fiber.Ctx, manage bool) (account.Cohort, error) {
 
 type cohortData struct {
 	Cohort                        account.Cohort
+	Deadlines                     []deadlineView
 	Learners, Assessors, Managers []account.User
 	CanManage                     bool
 	AddLearners, AddAssessors     []account.User
@@ -223,6 +479,16 @@ func (s *Server) cohortPage(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	u := currentUser(c)
 	d := cohortData{Cohort: co}
+	due, err := s.assess.Deadlines(ctx, co.ID)
+	if err != nil {
+		return err
+	}
+	for _, dl := range s.deadlineViews(co, due) {
+		if !dl.Due.IsZero() {
+			d.Deadlines = append(d.Deadlines, dl)
+		}
+	}
+	sort.SliceStable(d.Deadlines, func(i, j int) bool { return d.Deadlines[i].Due.Before(d.Deadlines[j].Due) })
 	for _, m := range []struct {
 		role account.Role
 		dst  *[]account.User
@@ -277,5 +543,5 @@ func (s *Server) cohortMembers(c *fiber.Ctx) error {
 	me := currentUser(c)
 	s.accounts.Audit(ctx, account.Entry{ActorID: me.ID, ActorLogin: me.Login, Action: account.ActionMembership,
 		SubjectUserID: uid, Target: "promotion " + co.Name, Address: c.IP(), Detail: c.FormValue("action") + " " + string(role)})
-	return redirectWithNotice(c, "/promotions/"+strconv.FormatInt(co.ID, 10), notice)
+	return redirectWithNotice(c, cohortURL(co.ID), notice)
 }

@@ -89,6 +89,9 @@ type User struct {
 	Role        Role
 	Disabled    bool
 	CreatedAt   time.Time
+	// MustChangePassword is set on accounts created with a temporary
+	// password (CSV import) until their owner chooses one.
+	MustChangePassword bool
 }
 
 // Service is the accounts store.
@@ -165,12 +168,12 @@ func isUnique(err error) bool {
 	return err != nil && strings.Contains(err.Error(), "UNIQUE constraint failed")
 }
 
-const userCols = `id, login, display_name, email, role, disabled, created_at`
+const userCols = `id, login, display_name, email, role, disabled, created_at, must_change_password`
 
 func scanUser(row interface{ Scan(...any) error }) (User, error) {
 	var u User
 	var role, created string
-	if err := row.Scan(&u.ID, &u.Login, &u.DisplayName, &u.Email, &role, &u.Disabled, &created); err != nil {
+	if err := row.Scan(&u.ID, &u.Login, &u.DisplayName, &u.Email, &role, &u.Disabled, &created, &u.MustChangePassword); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
 			return User{}, apperr.New(apperr.NotFound, "Compte introuvable.")
 		}

@@ -107,7 +107,7 @@ func (s *Service) SetPassword(ctx context.Context, userID int64, password string
 	if err != nil {
 		return err
 	}
-	_, err = s.db.Write.ExecContext(ctx, `UPDATE users SET password_hash=?, password_changed_at=? WHERE id=?`,
+	_, err = s.db.Write.ExecContext(ctx, `UPDATE users SET password_hash=?, password_changed_at=?, must_change_password=0 WHERE id=?`,
 		hash, s.now().UTC().Format(time.RFC3339), userID)
 	if err != nil {
 		return err
