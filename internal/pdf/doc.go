@@ -98,13 +98,15 @@ const (
 // Table is a table with an optional caption, a header row repeated on each
 // page the table spans, and rows of cells whose text is wrapped. Widths
 // are relative column widths (nil: equal); Align gives each column's
-// alignment (missing: Left). Rows shorter than the header are padded.
+// alignment (missing: Left); Mono marks columns set in a monospaced face
+// (fingerprints, identifiers). Rows shorter than the header are padded.
 type Table struct {
 	Caption string
 	Header  []string
 	Rows    [][]string
 	Widths  []float64
 	Align   []Align
+	Mono    []bool
 }
 
 // Fields is a list of labels and values, set as two columns.

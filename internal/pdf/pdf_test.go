@@ -321,3 +321,25 @@ func BenchmarkHostileMarkdown(b *testing.B) {
 		})
 	}
 }
+
+func TestNoLineStartsWithClosingPunctuation(t *testing.T) {
+	text := strings.Repeat("Elle dit « oui » : puis ; enfin ! vraiment ? « Non » dit-il. ", 60)
+	_, doc := render(t, pdf.Doc{Title: "Ponctuation", Generated: generated, Blocks: []pdf.Block{
+		pdf.Paragraph{Text: text}, pdf.Markdown{Source: text}}})
+	lines := 0
+	for _, p := range doc.Pages {
+		for _, l := range strings.Split(p, "\n") {
+			l = strings.TrimSpace(l)
+			if l == "" {
+				continue
+			}
+			lines++
+			if strings.HasSuffix(l, "«") || strings.ContainsAny(l[:1], "»:;!?") {
+				t.Errorf("ligne coupée contre la ponctuation française : %q", l)
+			}
+		}
+	}
+	if lines < 20 || strings.Count(all(doc), "« oui »") != 120 || strings.Count(all(doc), "vraiment ?") != 120 {
+		t.Fatalf("texte incomplet (%d lignes)", lines)
+	}
+}

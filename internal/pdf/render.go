@@ -485,7 +485,11 @@ func (r *renderer) table(tb Table) {
 	for _, row := range tb.Rows {
 		cells := make([][]span, n)
 		for i, c := range row {
-			cells[i] = []span{{text: c}}
+			st := style(0)
+			if i < len(tb.Mono) && tb.Mono[i] {
+				st = mono
+			}
+			cells[i] = []span{{text: c, st: st}}
 		}
 		g.rows = append(g.rows, cells)
 	}
@@ -676,6 +680,32 @@ func (l *line) add(text string, st style, link string, size float64) {
 	l.w += w
 }
 
+// nextWord cuts the first word off text (which starts with no blank), with
+// the words French typography keeps it with: no line starts with « » », « : »,
+// « ; », « ! » or « ? » typed after a space, and none ends with « « ». The
+// text is not changed: the spaces stay ordinary spaces.
+func nextWord(text string) (word, rest string) {
+	j := strings.IndexAny(text, " \n")
+	if j < 0 {
+		return text, ""
+	}
+	word, rest = text[:j], text[j:]
+	for strings.HasPrefix(rest, " ") {
+		after := strings.TrimLeft(rest, " ")
+		k := strings.IndexAny(after, " \n")
+		if k < 0 {
+			k = len(after)
+		}
+		next := after[:k]
+		if next == "" || !(strings.HasSuffix(word, "«") || strings.ContainsAny(next[:1], "»:;!?")) {
+			break
+		}
+		word += " " + next
+		rest = after[k:]
+	}
+	return word, rest
+}
+
 // layout breaks spans into lines no wider than width. Outside preserve
 // mode, runs of spaces are one space, lines break at spaces, "\n" forces a
 // break, and a word wider than the line is cut where it overflows. In
@@ -743,12 +773,8 @@ func layout(spans []span, size, width float64, preserve bool) []line {
 				text = strings.TrimLeft(text, " ")
 				continue
 			}
-			j := strings.IndexAny(text, " \n")
-			if j < 0 {
-				j = len(text)
-			}
-			word := text[:j]
-			text = text[j:]
+			word, rest := nextWord(text)
+			text = rest
 			sw := 0.0
 			if pending {
 				sw = textWidth(" ", pst, size)

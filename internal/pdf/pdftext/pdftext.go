@@ -279,13 +279,17 @@ type cmap struct {
 // entries. The CMap is a small PostScript program; only these sections
 // matter, and they hold nothing but hexadecimal strings and arrays of them.
 func readCMap(v pdf.Value) *cmap {
-	m := &cmap{chars: map[string]string{}}
 	rc := v.Reader()
 	data, err := io.ReadAll(rc)
 	rc.Close()
 	if err != nil {
-		return m
+		return &cmap{chars: map[string]string{}}
 	}
+	return parseCMap(data)
+}
+
+func parseCMap(data []byte) *cmap {
+	m := &cmap{chars: map[string]string{}}
 	var operands [][]string // each operand: one string, or an array's strings
 	var array []string
 	inArray := false
