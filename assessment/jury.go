@@ -323,13 +323,13 @@ func (s *Service) RecordDecision(ctx context.Context, recorder account.User, d D
 		bad["jury_date"] = "La date du jury ne peut pas être dans le futur : enregistrez la décision après le jury."
 	}
 	var members []string
-	for _, m := range strings.Split(in.Members, "\n") {
+	for _, m := range strings.FieldsFunc(in.Members, func(r rune) bool { return r == '\n' || r == ';' }) {
 		if m = strings.TrimSpace(m); m != "" && !slices.Contains(members, m) {
 			members = append(members, m)
 		}
 	}
 	if len(members) < 2 {
-		bad["members"] = "Indiquez au moins deux membres du jury, un par ligne."
+		bad["members"] = "Indiquez au moins deux membres du jury, un par ligne (ou séparés par « ; »)."
 	}
 	known := map[string]bool{}
 	for _, a := range d.Proposal.Activities {

@@ -6,7 +6,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -64,21 +63,7 @@ func (s *Server) sendTables(c *fiber.Ctx, format, what string, co account.Cohort
 // (ASCII letters, digits and dashes: the cohort name loses its accents and
 // anything that could break a header or a path).
 func ExportFileName(what, cohort string, day time.Time, format string) string {
-	var b strings.Builder
-	dash := false
-	for _, r := range referentiel.Fold(what + " " + cohort) {
-		if r < unicode.MaxASCII && (unicode.IsLetter(r) || unicode.IsDigit(r)) {
-			b.WriteRune(r)
-			dash = false
-		} else if !dash && b.Len() > 0 {
-			b.WriteByte('-')
-			dash = true
-		}
-	}
-	slug := strings.TrimRight(b.String(), "-")
-	if len(slug) > 80 {
-		slug = strings.TrimRight(slug[:80], "-")
-	}
+	slug := fileSlug(what+" "+cohort, 80)
 	return slug + "-" + day.In(tabular.Paris).Format("2006-01-02") + "." + format
 }
 

@@ -12,7 +12,9 @@ import (
 	"time"
 
 	"github.com/casp-cnam/casp/internal/account"
+	"github.com/casp-cnam/casp/internal/pdf/pdftext"
 	"github.com/casp-cnam/casp/internal/testenv"
+	"github.com/casp-cnam/casp/views"
 )
 
 var fingerprintRe = regexp.MustCompile(`<code class="hash">([0-9a-f]{64})</code>`)
@@ -214,5 +216,56 @@ func TestDossierAccess(t *testing.T) {
 	}
 	if !found {
 		t.Fatal("la lecture du dossier par l'évaluateur n'est pas journalisée")
+	}
+}
+
+func TestDossierPDF(t *testing.T) {
+	env := testenv.Start(t, true)
+	learner, err := env.Platform.Accounts.ByLogin(t.Context(), "apprenant03")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lid := strconv.FormatInt(learner.ID, 10)
+	mgr := env.NewClient()
+	mgr.Login("responsable", "demo")
+	page := mgr.Get("/apprenants/" + lid + "/dossier")
+	fingerprint := fingerprintRe.FindStringSubmatch(page.Body)[1]
+	r := mgr.Submit("/apprenants/"+lid+"/dossier", "/apprenants/"+lid+"/jury", url.Values{"jury_date": {time.Now().Format("2006-01-02")},
+		"members": {"Mme Claire Vasseur\nM. Paul Renard"}, "outcome": {"refus"}, "comments": {"Dossier incomplet."}})
+	if r.Status != http.StatusSeeOther {
+		t.Fatalf("décision : %d", r.Status)
+	}
+	resp := mgr.Get("/apprenants/" + lid + "/dossier.pdf")
+	if resp.Status != http.StatusOK || resp.Header.Get("Content-Type") != "application/pdf" ||
+		!strings.Contains(resp.Header.Get("Content-Disposition"), `filename="dossier-certification-camille-robert.pdf"`) {
+		t.Fatalf("PDF : %d %q %q", resp.Status, resp.Header.Get("Content-Type"), resp.Header.Get("Content-Disposition"))
+	}
+	doc, err := pdftext.Read([]byte(resp.Body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(doc.Pages) < 3 || doc.Lang != "fr" || doc.Title != "Dossier de certification" {
+		t.Fatalf("%d pages, langue %q, titre %q", len(doc.Pages), doc.Lang, doc.Title)
+	}
+	all := strings.Join(doc.Pages, "\n")
+	for i, p := range doc.Pages {
+		if want := "Page " + strconv.Itoa(i+1) + " sur " + strconv.Itoa(len(doc.Pages)); !strings.Contains(p, want) {
+			t.Fatalf("page %d sans « %s »", i+1, want)
+		}
+	}
+	flat := strings.Join(strings.Fields(all), " ")
+	for _, want := range []string{"Camille Robert", fingerprint[:32], "Proposition au jury", "Refus de validation",
+		"Claire Vasseur", "Dossier incomplet.", views.Date(time.Now()),
+		// The framework's words: a capacity and a criterion of task 3.3.
+		"Mettre en œuvre une méthodologie d'accompagnement social et professionnel",
+		"La pertinence des orientations proposées."} {
+		if !strings.Contains(flat, want) {
+			t.Errorf("absent du PDF : %q", want)
+		}
+	}
+	other := env.NewClient()
+	other.Login("apprenant02", "demo")
+	if r := other.Get("/apprenants/" + lid + "/dossier.pdf"); r.Status != http.StatusForbidden {
+		t.Fatalf("PDF du dossier d'un autre apprenant : %d", r.Status)
 	}
 }

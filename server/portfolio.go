@@ -723,9 +723,10 @@ func (s *Server) progression(c *fiber.Ctx) error {
 	}
 	p := s.page(c, title, views.Link{Label: title})
 	p.Data = struct {
-		Progress assessment.Progress
-		Own      bool
-		Cases    []casework.Case
-	}{prog, learnerID == u.ID, cases}
+		Progress  assessment.Progress
+		Own       bool
+		LearnerID int64
+		Cases     []casework.Case
+	}{prog, learnerID == u.ID, learnerID, cases}
 	return s.render(c, "progression", p)
 }

@@ -40,6 +40,7 @@ func (s *Server) page(c *fiber.Ctx, title string, crumbs ...views.Link) *views.P
 var notices = map[string]string{
 	"mot-de-passe":           "Votre mot de passe a été modifié.",
 	"compte":                 "Le compte a été créé.",
+	"compte-efface":          "Le compte a été effacé. Ce qui est conservé, et pourquoi, est rappelé ci-dessous.",
 	"promotion":              "La promotion a été créée.",
 	"membre-ajoute":          "La personne a été rattachée à la promotion.",
 	"membre-retire":          "La personne a été retirée de la promotion.",

@@ -8,6 +8,9 @@ func (s *Server) routes() {
 	anyone := []account.Role{account.Admin, account.Manager, account.Assessor, account.Learner}
 	staff := []account.Role{account.Admin, account.Manager, account.Assessor}
 
+	// Accounts with a temporary password must choose theirs first.
+	a.Use(s.passwordGate)
+
 	a.Get("/", s.home)
 	a.Get("/connexion", s.loginForm)
 	a.Post("/connexion", s.login)
@@ -18,6 +21,7 @@ func (s *Server) routes() {
 	a.Get("/compte", s.require(anyone...), s.accountPage)
 	a.Get("/compte/mot-de-passe", s.require(anyone...), s.passwordForm)
 	a.Post("/compte/mot-de-passe", s.require(anyone...), s.changePassword)
+	a.Get("/compte/export.zip", s.require(anyone...), s.ownExport)
 
 	// The framework is public: a trainee-to-be may read it before enrolling.
 	a.Get("/referentiel", s.frameworkIndex)
@@ -32,6 +36,15 @@ func (s *Server) routes() {
 	a.Post("/promotions", s.require(account.Admin, account.Manager), s.cohortCreate)
 	a.Get("/promotions/:id", s.require(staff...), s.cohortPage)
 	a.Post("/promotions/:id/membres", s.require(account.Admin, account.Manager), s.cohortMembers)
+	a.Get("/promotions/:id/modifier", s.require(account.Admin, account.Manager), s.cohortEditForm)
+	a.Post("/promotions/:id/modifier", s.require(account.Admin, account.Manager), s.cohortUpdate)
+	a.Get("/promotions/:id/echeances", s.require(account.Admin, account.Manager), s.deadlinesForm)
+	a.Post("/promotions/:id/echeances", s.require(account.Admin, account.Manager), s.deadlinesSave)
+	a.Get("/promotions/:id/import", s.require(account.Admin, account.Manager), s.importForm)
+	a.Post("/promotions/:id/import", s.require(account.Admin, account.Manager), s.importUpload)
+	a.Get("/promotions/:id/import/modele.csv", s.require(account.Admin, account.Manager), s.importTemplate)
+	a.Get("/promotions/:id/import/:token", s.require(account.Admin, account.Manager), s.importPreview)
+	a.Post("/promotions/:id/import/:token", s.require(account.Admin, account.Manager), s.importConfirm)
 
 	learner := s.require(account.Learner)
 	a.Get("/portfolio", learner, s.portfolio)
@@ -45,9 +58,11 @@ func (s *Server) routes() {
 	a.Get("/portfolio/:id/versions/:n", s.require(anyone...), s.versionPage)
 	a.Get("/portfolio/:id/versions/:n/accuse", s.require(anyone...), s.receipt)
 	a.Get("/portfolio/:id/versions/:n/carte.:format", s.require(anyone...), s.mapDownload)
+	a.Get("/portfolio/:id/versions/:n/pdf", s.require(anyone...), s.versionPDFDownload)
 	a.Get("/progression", learner, s.progression)
 	a.Get("/apprenants/:id/progression", s.require(staff...), s.progression)
 	a.Get("/apprenants/:id/dossier", s.require(anyone...), s.dossier)
+	a.Get("/apprenants/:id/dossier.pdf", s.require(anyone...), s.dossierPDF)
 	a.Post("/apprenants/:id/jury", s.require(account.Admin, account.Manager), s.juryDecide)
 	a.Get("/apprenants/:id/jury/:did/dossier.json", s.require(anyone...), s.decisionSnapshot)
 	a.Get("/promotions/:id/jury", s.require(account.Admin, account.Manager), s.juryList)
@@ -60,6 +75,12 @@ func (s *Server) routes() {
 	a.Post("/evaluation/:gid", assessor, s.gradingSave)
 	a.Get("/cohortes/:id/couverture", s.require(staff...), s.coverage)
 	a.Get("/api/v1/cohortes/:id/couverture", s.require(staff...), s.coverage)
+	// Exports (csv, xlsx) and the assessors' statistics; the dotted routes
+	// do not clash with the pages (see server/exports_test.go).
+	a.Get("/cohortes/:id/couverture.:format", s.require(staff...), s.coverageExport)
+	a.Get("/cohortes/:id/resultats.:format", s.require(staff...), s.resultsExport)
+	a.Get("/cohortes/:id/evaluateurs", s.require(staff...), s.assessorsPage)
+	a.Get("/cohortes/:id/evaluateurs.:format", s.require(staff...), s.assessorsExport)
 	a.Get("/promotions/:id/evaluation", s.require(account.Admin, account.Manager), s.markingPage)
 	a.Post("/promotions/:id/evaluation", s.require(account.Admin, account.Manager), s.markingSave)
 
@@ -80,6 +101,11 @@ func (s *Server) routes() {
 	a.Get("/admin/comptes", s.require(account.Admin), s.userList)
 	a.Get("/admin/comptes/nouveau", s.require(account.Admin), s.userForm)
 	a.Post("/admin/comptes", s.require(account.Admin), s.userCreate)
+	// Personal data: inventory, export, erasure (server/privacy.go).
+	a.Get("/admin/comptes/:id/donnees", s.require(account.Admin), s.userData)
+	a.Get("/admin/comptes/:id/export.zip", s.require(account.Admin), s.userExport)
+	a.Get("/admin/comptes/:id/effacer", s.require(account.Admin), s.eraseForm)
+	a.Post("/admin/comptes/:id/effacer", s.require(account.Admin), s.erase)
 	a.Get("/admin/journal", s.require(account.Admin), s.auditLog)
 
 	a.Use(s.notFound)

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -43,47 +44,7 @@ func TestBrowserCoverageExportAndAssessors(t *testing.T) {
 	}
 
 	// Download through the link, as a person would.
-	dir := t.TempDir()
-	done := make(chan *cdpbrowser.EventDownloadProgress, 1)
-	onDownload := func(ev any) {
-		if e, ok := ev.(*cdpbrowser.EventDownloadProgress); ok && e.State != cdpbrowser.DownloadProgressStateInProgress {
-			select {
-			case done <- e:
-			default:
-			}
-		}
-	}
-	// Depending on the browser, download events come from the tab or from
-	// the browser: listen to both.
-	if err := chromedp.Listen(ctx, onDownload); err != nil {
-		t.Fatal(err)
-	}
-	if err := chromedp.ListenBrowser(ctx, onDownload); err != nil {
-		t.Fatal(err)
-	}
-	link := `nav.exports a[href*="/couverture.xlsx"]`
-	events := true
-	if _, err := chromedp.CallBrowser(ctx, cdpbrowser.SetDownloadBehavior, cdpbrowser.SetDownloadBehaviorParams{
-		Behavior: cdpbrowser.SetDownloadBehaviorBehaviorAllowAndName, BrowserContextID: chromedp.FromContext(ctx).BrowserContextID,
-		DownloadPath: dir, EventsEnabled: &events}); err != nil {
-		t.Fatalf("téléchargements : %v", err)
-	}
-	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(link))); err != nil {
-		t.Fatalf("clic sur le lien d'export XLSX : %v", err)
-	}
-	var ev *cdpbrowser.EventDownloadProgress
-	select {
-	case ev = <-done:
-	case <-time.After(20 * time.Second):
-		t.Fatal("le téléchargement du classeur n'a pas abouti en 20 s")
-	}
-	if ev.State != cdpbrowser.DownloadProgressStateCompleted {
-		t.Fatalf("téléchargement : état %s", ev.State)
-	}
-	path := ev.FilePath
-	if path == "" {
-		path = filepath.Join(dir, ev.GUID)
-	}
+	path := downloadLink(t, ctx, `nav.exports a[href*="/couverture.xlsx"]`)
 	book, err := excelize.OpenFile(path)
 	if err != nil {
 		t.Fatalf("classeur téléchargé illisible : %v", err)
@@ -153,4 +114,51 @@ func TestBrowserCoverageExportAndAssessors(t *testing.T) {
 	if strings.Join(links, " ") != "/cohortes/1/evaluateurs.xlsx /cohortes/1/evaluateurs.csv" {
 		t.Errorf("liens d'export de la page des évaluateurs : %q", links)
 	}
+}
+
+// downloadLink clicks a download link as a person would and returns the
+// path of the downloaded file.
+func downloadLink(t *testing.T, ctx context.Context, link string) string {
+	t.Helper()
+	dir := t.TempDir()
+	done := make(chan *cdpbrowser.EventDownloadProgress, 1)
+	onDownload := func(ev any) {
+		if e, ok := ev.(*cdpbrowser.EventDownloadProgress); ok && e.State != cdpbrowser.DownloadProgressStateInProgress {
+			select {
+			case done <- e:
+			default:
+			}
+		}
+	}
+	// Depending on the browser, download events come from the tab or from
+	// the browser: listen to both.
+	if err := chromedp.Listen(ctx, onDownload); err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.ListenBrowser(ctx, onDownload); err != nil {
+		t.Fatal(err)
+	}
+	events := true
+	if _, err := chromedp.CallBrowser(ctx, cdpbrowser.SetDownloadBehavior, cdpbrowser.SetDownloadBehaviorParams{
+		Behavior: cdpbrowser.SetDownloadBehaviorBehaviorAllowAndName, BrowserContextID: chromedp.FromContext(ctx).BrowserContextID,
+		DownloadPath: dir, EventsEnabled: &events}); err != nil {
+		t.Fatalf("téléchargements : %v", err)
+	}
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(link))); err != nil {
+		t.Fatalf("clic sur le lien %s : %v", link, err)
+	}
+	var ev *cdpbrowser.EventDownloadProgress
+	select {
+	case ev = <-done:
+	case <-time.After(20 * time.Second):
+		t.Fatalf("le téléchargement par %s n'a pas abouti en 20 s", link)
+	}
+	if ev.State != cdpbrowser.DownloadProgressStateCompleted {
+		t.Fatalf("téléchargement : état %s", ev.State)
+	}
+	path := ev.FilePath
+	if path == "" {
+		path = filepath.Join(dir, ev.GUID)
+	}
+	return path
 }

@@ -34,6 +34,7 @@ Utilisation :
   casp backup FICHIER [--db casp.db]
   casp seed --learners N [--pieces-per-learner 30] [--assessors K] [--seed 1] --db FICHIER
   casp export referentiel --format json|csv|case [--base-url URL] [--out FICHIER]
+  casp export couverture --cohorte ID --format csv|xlsx|json [--db casp.db] [--out FICHIER]
 
 Rôles : admin, responsable, evaluateur, apprenant.
 `
@@ -77,8 +78,11 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	case "seed":
 		return seed(ctx, args[1:], stdout)
 	case "export":
+		if len(args) >= 2 && args[1] == "couverture" {
+			return exportCoverage(ctx, args[2:], stdout)
+		}
 		if len(args) < 2 || args[1] != "referentiel" {
-			return errors.New("sous-commande attendue : casp export referentiel …")
+			return errors.New("sous-commande attendue : casp export referentiel … ou casp export couverture …")
 		}
 		return exportFramework(args[2:], stdout)
 	case "help", "-h", "--help", "aide":

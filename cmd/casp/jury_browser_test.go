@@ -1,0 +1,95 @@
+package main
+
+// Browser journey of the jury: the manager follows a heatmap cell to the
+// evidence of that capacity in the learner's certification dossier, opens
+// the jury list from the cohort, records a decision (after a refused one),
+// and downloads the dossier as a PDF whose text is readable and whose
+// pages are numbered. Every page goes through audit (axe-core at zero
+// violations and the French UI checks).
+
+import (
+	"os"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/casp-cnam/casp/internal/pdf/pdftext"
+)
+
+func TestBrowserHeatmapToEvidenceAndJury(t *testing.T) {
+	j := newJourney(t)
+	ctx := j.as("responsable")
+	navigate(t, ctx, "/cohortes/1/couverture")
+	audit(t, ctx)
+	// An acquired cell of Léa Moreau (apprenant08) leads to that capacity's evidence.
+	row := `table.heatmap tbody tr:has(th a[href$="/progression"])`
+	cell := ""
+	for i := range countOf(t, ctx, row) {
+		r := `document.querySelectorAll(` + jsString(row) + `)[` + strconv.Itoa(i) + `]`
+		if eval[string](t, ctx, r+`.querySelector('th').innerText`) == "Léa Moreau" ||
+			strings.HasPrefix(eval[string](t, ctx, r+`.querySelector('th').innerText`), "Léa Moreau ") {
+			cell = eval[string](t, ctx, r+`.querySelector('td.cell-acquise a').getAttribute('href')`)
+		}
+	}
+	if cell == "" || !strings.Contains(cell, "/dossier#cap-") {
+		t.Fatalf("pas de cellule acquise menant au dossier : %q", cell)
+	}
+	clickAndWait(t, ctx, `table.heatmap a[href=`+jsString(cell)+`]`)
+	f := audit(t, ctx)
+	capID := cell[strings.Index(cell, "#cap-")+5:]
+	if !strings.HasPrefix(f.h1(), "Dossier de certification de Léa Moreau") {
+		t.Fatalf("cellule → %s (h1 %q)", f.Path, f.h1())
+	}
+	evidence := eval[string](t, ctx, `document.getElementById(`+jsString("cap-"+capID)+`).innerText`)
+	if !strings.Contains(evidence, "Acquise") || !strings.Contains(evidence, "publiée le") || !strings.Contains(evidence, "version") {
+		t.Fatalf("la capacité %s ne montre pas sa preuve : %q", capID, evidence)
+	}
+
+	// From the cohort to the jury list, then to a candidate's dossier.
+	navigate(t, ctx, "/promotions/1")
+	clickAndWait(t, ctx, `a[href="/promotions/1/jury"]`)
+	f = audit(t, ctx)
+	wantText(t, f, "Jury — ", "Proposition", "Décision du jury")
+	clickAndWait(t, ctx, `table.jury-list tbody tr:nth-child(2) a[href$="/dossier"]`)
+	f = audit(t, ctx)
+	name := strings.TrimPrefix(f.h1(), "Dossier de certification de ")
+	dossier := f.Path
+	// A single member is refused, next to the field, the input kept.
+	typeText(t, ctx, "#members", "Mme Claire Vasseur, présidente")
+	f = submitForm(t, ctx, `form.jury-form button[type=submit]`)
+	wantText(t, f, "Indiquez au moins deux membres du jury")
+	if v := fieldValue(t, ctx, "#members"); !strings.Contains(v, "Claire Vasseur") {
+		t.Fatalf("saisie perdue : %q", v)
+	}
+	eval[string](t, ctx, `document.querySelector('#members').value = ''`)
+	typeText(t, ctx, "#members", "Mme Claire Vasseur, présidente ; M. Paul Renard, professionnel du secteur")
+	typeText(t, ctx, "#comments", "Délibération du jury de session "+j.suffix+".")
+	f = submitForm(t, ctx, `form.jury-form button[type=submit]`)
+	wantText(t, f, "La décision du jury est enregistrée", "En vigueur", "Paul Renard", "Enregistrer une décision rectificative")
+
+	// The PDF, downloaded through its link.
+	navigate(t, ctx, dossier)
+	path := downloadLink(t, ctx, `a[href$="/dossier.pdf"]`)
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := pdftext.Read(data)
+	if err != nil {
+		t.Fatalf("PDF illisible : %v", err)
+	}
+	if len(doc.Pages) < 2 {
+		t.Fatalf("%d page(s)", len(doc.Pages))
+	}
+	for i, p := range doc.Pages {
+		if want := "Page " + strconv.Itoa(i+1) + " sur " + strconv.Itoa(len(doc.Pages)); !strings.Contains(p, want) {
+			t.Errorf("page %d sans « %s »", i+1, want)
+		}
+	}
+	text := strings.Join(strings.Fields(strings.Join(doc.Pages, " ")), " ")
+	for _, want := range []string{name, "Proposition au jury", "Claire Vasseur", "Délibération du jury de session " + j.suffix} {
+		if !strings.Contains(text, want) {
+			t.Errorf("absent du PDF : %q", want)
+		}
+	}
+}
