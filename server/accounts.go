@@ -111,9 +111,7 @@ func (s *Server) auditLog(c *fiber.Ctx) error {
 		Entries []account.Entry
 		Action  string
 		Actions []string
-	}{entries, c.Query("action"), []string{account.ActionLogin, account.ActionLoginFailed, account.ActionLoginThrottled,
-		account.ActionLogout, account.ActionForbidden, account.ActionRead, account.ActionPasswordChanged, account.ActionUserCreated, account.ActionMembership,
-		account.ActionCohortCreated, account.ActionCohortEdited, account.ActionDeadlines, account.ActionImportPreview, account.ActionImport}}
+	}{entries, c.Query("action"), account.Actions}
 	return s.render(c, "journal", p)
 }
 

@@ -46,6 +46,12 @@ func TestDoubleMarkingModerationAndAgreement(t *testing.T) {
 	if strings.Contains(q.Body, "Sarah Benali") || !strings.Contains(q.Body, "Copie ") {
 		t.Fatal("la copie anonyme montre le nom de l'apprenante")
 	}
+	// Nor do the piece, its version, its receipt and its PDF while it is being marked.
+	for _, path := range []string{piece, piece + "/versions/1", piece + "/versions/1/accuse", piece + "/versions/1/accuse?format=txt"} {
+		if r := a1.Get(path); r.Status != http.StatusOK || strings.Contains(r.Body, "Sarah Benali") || !strings.Contains(r.Body, "Copie ") {
+			t.Fatalf("%s (%d) montre le nom de l'apprenante pendant la correction anonyme", path, r.Status)
+		}
+	}
 	g1 := a1.Submit("/evaluation", "/evaluation/pieces/"+id, url.Values{}).Location
 	g2 := a2.Submit("/evaluation", "/evaluation/pieces/"+id, url.Values{}).Location
 	if g1 == "" || g2 == "" || g1 == g2 {

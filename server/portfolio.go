@@ -86,6 +86,7 @@ type pieceData struct {
 	Map         *assessment.ActorMap
 	MapSVG      string
 	Preview     bool
+	Learner     string // the learner, or the pseudonym under anonymous marking
 	Owner       bool
 	Quota       string
 	MaxFile     string
@@ -186,6 +187,15 @@ func (s *Server) piecePageData(c *fiber.Ctx, piece assessment.Piece) (*views.Pag
 	for _, v := range versions {
 		d.Versions = append(d.Versions, versionView{Version: v.Version, Result: v.Result})
 	}
+	co, err := s.accounts.Cohort(ctx, piece.CohortID)
+	if err != nil {
+		return nil, err
+	}
+	var latest assessment.VersionResult
+	if len(versions) > 0 {
+		latest = versions[0]
+	}
+	_, d.Learner = learnerLabel(*u, piece, latest, co)
 	if d.Owner {
 		if d.Attachments, err = s.assess.DraftAttachments(ctx, *u, piece.ID); err != nil {
 			return nil, err
@@ -554,6 +564,7 @@ type versionData struct {
 	Settings   assessment.Settings
 	Owner      bool
 	CanRectify bool
+	Learner    string // the learner's name, or the copy's pseudonym under anonymous marking
 }
 
 type criterionView struct {
@@ -593,6 +604,11 @@ func (s *Server) loadVersion(c *fiber.Ctx) (*versionData, error) {
 		if d.Settings, err = s.assess.Settings(ctx, piece.CohortID); err != nil {
 			return nil, err
 		}
+		co, err := s.accounts.Cohort(ctx, piece.CohortID)
+		if err != nil {
+			return nil, err
+		}
+		_, d.Learner = learnerLabel(*u, piece, vr, co)
 		pd := pieceData{Kind: kind}
 		s.fillEditor(&pd, vr.Version.Body)
 		d.Report, d.Guide, d.Map, d.MapSVG = pd.Report, pd.Guide, pd.Map, pd.MapSVG
@@ -647,7 +663,7 @@ func (s *Server) receipt(c *fiber.Ctx) error {
 	if c.Query("format") == "txt" {
 		var b strings.Builder
 		fmt.Fprintf(&b, "ACCUSÉ DE DÉPÔT — casp\r\n\r\nApprenant : %s\r\nPièce : %s\r\nType de production : %s\r\nVersion : %d\r\nDéposée le : %s (heure de Paris)\r\nEmpreinte SHA-256 : %s\r\n",
-			d.Piece.LearnerName, d.Version.Title, d.Kind.Label, d.Version.Number, views.DateTime(d.Version.DepositedAt), d.Version.SHA256)
+			d.Learner, d.Version.Title, d.Kind.Label, d.Version.Number, views.DateTime(d.Version.DepositedAt), d.Version.SHA256)
 		for _, a := range d.Version.Attachments {
 			fmt.Fprintf(&b, "Pièce jointe : %s — SHA-256 %s\r\n", a.OriginalName, a.SHA256)
 		}

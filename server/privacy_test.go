@@ -671,4 +671,9 @@ func TestErasure(t *testing.T) {
 	if r.Status != http.StatusConflict || !strings.Contains(testenv.Text(r.Body), "déjà effacé") {
 		t.Errorf("second effacement : statut %d", r.Status)
 	}
+	// The account list says the account is erased, not merely disabled.
+	list := testenv.Text(w.admin.Get("/admin/comptes").Body)
+	if i := strings.Index(list, erased.DisplayName); i < 0 || !strings.Contains(list[i:min(len(list), i+200)], "Effacé") {
+		t.Errorf("la liste des comptes ne dit pas que le compte est effacé")
+	}
 }

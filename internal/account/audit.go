@@ -2,6 +2,7 @@ package account
 
 import (
 	"context"
+	"database/sql"
 	"log/slog"
 	"time"
 )
@@ -42,18 +43,33 @@ func nullable(id int64) any {
 	return id
 }
 
+// Actions lists every action the log records, for its filter.
+var Actions = []string{ActionLogin, ActionLoginFailed, ActionLoginThrottled, ActionLogout, ActionPasswordChanged,
+	ActionForbidden, ActionRead, ActionUserCreated, ActionMembership, ActionCohortCreated, ActionCohortEdited,
+	ActionDeadlines, ActionImportPreview, ActionImport, ActionGrading, ActionSettings, ActionJury, ActionExport, ActionErased}
+
 // Audit records an entry. A failure to audit is logged, never shown: it must
 // not turn a refusal into an error page, nor leak the log's state.
 func (s *Service) Audit(ctx context.Context, e Entry) {
 	if e.At.IsZero() {
 		e.At = s.now()
 	}
-	_, err := s.db.Write.ExecContext(ctx, `INSERT INTO audit_log(at, actor_id, actor_login, action, subject_user_id, target, address, detail)
-		VALUES (?,?,?,?,?,?,?,?)`, e.At.UTC().Format(time.RFC3339Nano), nullable(e.ActorID), e.ActorLogin, e.Action,
-		nullable(e.SubjectUserID), e.Target, e.Address, e.Detail)
-	if err != nil {
+	if err := insertAudit(ctx, s.db.Write, e); err != nil {
 		slog.Error("journal d'audit", "err", err, "action", e.Action)
 	}
+}
+
+// auditTx records an entry inside a transaction: it is kept or rolled back
+// with the change it describes.
+func auditTx(ctx context.Context, tx *sql.Tx, e Entry) error { return insertAudit(ctx, tx, e) }
+
+func insertAudit(ctx context.Context, x interface {
+	ExecContext(context.Context, string, ...any) (sql.Result, error)
+}, e Entry) error {
+	_, err := x.ExecContext(ctx, `INSERT INTO audit_log(at, actor_id, actor_login, action, subject_user_id, target, address, detail)
+		VALUES (?,?,?,?,?,?,?,?)`, e.At.UTC().Format(time.RFC3339Nano), nullable(e.ActorID), e.ActorLogin, e.Action,
+		nullable(e.SubjectUserID), e.Target, e.Address, e.Detail)
+	return err
 }
 
 // AuditFilter narrows the audit log.

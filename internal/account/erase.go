@@ -26,7 +26,13 @@ func ErasedName(id int64) string { return fmt.Sprintf("Compte effacé n°%d", id
 
 // erasedLogin cannot collide with a real login: « ~ » is refused by the
 // login rule, so no account can be created or renamed to it.
-func erasedLogin(id int64) string { return fmt.Sprintf("~efface-%d", id) }
+func erasedLogin(id int64) string { return fmt.Sprintf("%s%d", erasedPrefix, id) }
+
+// erasedPrefix starts every erased account's login; the login rule refuses it.
+const erasedPrefix = "~efface-"
+
+// Erased says whether the account's personal data was erased.
+func (u User) Erased() bool { return strings.HasPrefix(u.Login, erasedPrefix) }
 
 // Step deletes an erased learner's data owned by another package, inside
 // the erasure's transaction. It returns a short summary for the audit entry
@@ -210,15 +216,6 @@ func deleteSessions(ctx context.Context, tx *sql.Tx, userID int64, owner func([]
 		}
 	}
 	return len(keys), nil
-}
-
-// auditTx records an entry inside a transaction (the writer's only
-// connection is the transaction's: Audit would wait for it forever).
-func auditTx(ctx context.Context, tx *sql.Tx, e Entry) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO audit_log(at, actor_id, actor_login, action, subject_user_id, target, address, detail)
-		VALUES (?,?,?,?,?,?,?,?)`, e.At.UTC().Format(time.RFC3339Nano), nullable(e.ActorID), e.ActorLogin, e.Action,
-		nullable(e.SubjectUserID), e.Target, e.Address, e.Detail)
-	return err
 }
 
 // AuditAbout lists, oldest first, the audit entries that concern a person:

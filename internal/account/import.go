@@ -570,7 +570,7 @@ func (s *Service) PreviewImport(ctx context.Context, actor User, co Cohort, file
 			p.Token, cohortID, actor.ID, p.FileName, string(body), importStamp(p.CreatedAt)); err != nil {
 			return err
 		}
-		return auditImportTx(ctx, tx, Entry{At: p.CreatedAt, ActorID: actor.ID, ActorLogin: actor.Login, Action: ActionImportPreview,
+		return auditTx(ctx, tx, Entry{At: p.CreatedAt, ActorID: actor.ID, ActorLogin: actor.Login, Action: ActionImportPreview,
 			Target: "promotion " + co.Name, Address: address, Detail: fmt.Sprintf("fichier %s : %s", p.FileName, summary(f))})
 	})
 	return p, err
@@ -704,7 +704,7 @@ func (s *Service) ConfirmImport(ctx context.Context, actor User, co Cohort, toke
 				if _, err := tx.ExecContext(ctx, `INSERT INTO cohort_members(cohort_id, user_id, member_role) VALUES (?,?,'learner')`, cohortID, r.UserID); err != nil {
 					return err
 				}
-				if err := auditImportTx(ctx, tx, Entry{At: now, ActorID: actor.ID, ActorLogin: actor.Login, Action: ActionMembership, SubjectUserID: r.UserID,
+				if err := auditTx(ctx, tx, Entry{At: now, ActorID: actor.ID, ActorLogin: actor.Login, Action: ActionMembership, SubjectUserID: r.UserID,
 					Target: target, Address: address, Detail: "ajouter learner (import CSV)"}); err != nil {
 					return err
 				}
@@ -728,7 +728,7 @@ func (s *Service) ConfirmImport(ctx context.Context, actor User, co Cohort, toke
 				if _, err := tx.ExecContext(ctx, `INSERT INTO cohort_members(cohort_id, user_id, member_role) VALUES (?,?,'learner')`, cohortID, id); err != nil {
 					return err
 				}
-				if err := auditImportTx(ctx, tx, Entry{At: now, ActorID: actor.ID, ActorLogin: actor.Login, Action: ActionUserCreated, SubjectUserID: id,
+				if err := auditTx(ctx, tx, Entry{At: now, ActorID: actor.ID, ActorLogin: actor.Login, Action: ActionUserCreated, SubjectUserID: id,
 					Target: "compte " + r.Login, Address: address, Detail: "import CSV dans la " + target}); err != nil {
 					return err
 				}
@@ -743,7 +743,7 @@ func (s *Service) ConfirmImport(ctx context.Context, actor User, co Cohort, toke
 		if n, _ := done.RowsAffected(); n != 1 {
 			return apperr.New(apperr.Conflict, "Cet import a déjà été confirmé : rien n'a été importé une seconde fois.")
 		}
-		return auditImportTx(ctx, tx, Entry{At: now, ActorID: actor.ID, ActorLogin: actor.Login, Action: ActionImport, Target: target, Address: address,
+		return auditTx(ctx, tx, Entry{At: now, ActorID: actor.ID, ActorLogin: actor.Login, Action: ActionImport, Target: target, Address: address,
 			Detail: fmt.Sprintf("fichier %s : %d comptes créés, %d comptes existants inscrits, %d déjà inscrits, %d lignes en erreur ignorées",
 				p.FileName, len(res.Created), len(res.Enrolled), res.Already, res.Skipped)})
 	})
@@ -751,14 +751,4 @@ func (s *Service) ConfirmImport(ctx context.Context, actor User, co Cohort, toke
 		return ImportResult{}, err
 	}
 	return res, nil
-}
-
-// auditTx records an audit entry inside a transaction, so that an import
-// and its trace are written together or not at all (Audit uses the single
-// writer connection, which the transaction holds).
-func auditImportTx(ctx context.Context, tx *sql.Tx, e Entry) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO audit_log(at, actor_id, actor_login, action, subject_user_id, target, address, detail)
-		VALUES (?,?,?,?,?,?,?,?)`, e.At.UTC().Format(time.RFC3339Nano), nullable(e.ActorID), e.ActorLogin, e.Action,
-		nullable(e.SubjectUserID), e.Target, e.Address, e.Detail)
-	return err
 }
