@@ -40,7 +40,7 @@ type QueueItem struct {
 	MyGradingID  int64
 	MyState      MarkingState // ToMark when the assessor has not started
 	MyRole       GradingRole
-	OthersActive int // gradings by colleagues under way on this version
+	OthersActive int // colleagues' gradings on this version (in arbitration, the two released ones and any arbitration)
 	WasMarker    bool
 }
 
@@ -51,7 +51,9 @@ func (q QueueItem) Actionable() bool {
 	}
 	switch {
 	case q.Status == Moderation:
-		return !q.WasMarker
+		// The two markers' released gradings count, plus a colleague's
+		// arbitration under way.
+		return !q.WasMarker && q.OthersActive < 3
 	case q.Double:
 		return !q.WasMarker && q.OthersActive < 2
 	}
@@ -137,7 +139,8 @@ func (s *Service) Queue(ctx context.Context, assessor account.User, f QueueFilte
 	rows, err = s.db.Read.QueryContext(ctx, `SELECT p.id, p.title, p.kind_id, p.cohort_id, c.name, u.display_name, p.pseudonym, c.anonymous_marking,
 		p.status, v.number, p.deposited_at, d.due_on, p.double_marking,
 		coalesce(g.id,0), coalesce(g.state,''), coalesce(g.role,''),
-		(SELECT count(*) FROM gradings o WHERE o.version_id=p.latest_version_id AND o.assessor_id<>? AND o.state<>'clos' AND o.role IN ('simple','premier','second')),
+		(SELECT count(*) FROM gradings o WHERE o.version_id=p.latest_version_id AND o.assessor_id<>? AND o.state<>'clos'
+			AND (o.role IN ('simple','premier','second') OR (p.status='moderation' AND o.role='tiers'))),
 		(SELECT count(*) FROM gradings w WHERE w.version_id=p.latest_version_id AND w.assessor_id=? AND w.role IN ('premier','second'))
 		FROM (SELECT p.id FROM pieces p `+member+` WHERE `+strings.Join(where, " AND ")+statusCond+`
 			ORDER BY p.deposited_at, p.id LIMIT ? OFFSET ?) page

@@ -3,6 +3,7 @@ package assessment
 import (
 	"context"
 	"sort"
+	"strconv"
 
 	"github.com/casp-cnam/casp/referentiel"
 )
@@ -10,8 +11,9 @@ import (
 // AgreementRow is the agreement on one criterion, or between one pair of
 // assessors, over the double-marked versions of a cohort.
 type AgreementRow struct {
-	Key       string // criterion id, or « A / B »
-	Label     string
+	Key       string   // criterion id, or the pair's assessor ids « 3-7 »
+	Label     string   // the criterion's words, or « A / B » (names)
+	Assessors [2]int64 // the pair, lower id first (pairs only)
 	Task      string
 	Agreement Agreement
 }
@@ -58,6 +60,7 @@ func (s *Service) AgreementStats(ctx context.Context, cohortID int64) (Agreement
 	}
 	byCrit := map[string][]RatingPair{}
 	byPair := map[string][]RatingPair{}
+	pairs := map[string]AgreementRow{}
 	var all []RatingPair
 	for _, id := range ids {
 		var first, second *Grading
@@ -80,11 +83,13 @@ func (s *Service) AgreementStats(ctx context.Context, cohortID int64) (Agreement
 		if moderated {
 			rep.Moderated++
 		}
-		a, b := first.AssessorName, second.AssessorName
-		if b < a {
+		// Pairs are keyed by assessor ids: two assessors may share a name.
+		a, b := first, second
+		if b.AssessorID < a.AssessorID {
 			a, b = b, a
 		}
-		pairKey := a + " / " + b
+		pairKey := strconv.FormatInt(a.AssessorID, 10) + "-" + strconv.FormatInt(b.AssessorID, 10)
+		pairs[pairKey] = AgreementRow{Key: pairKey, Label: a.AssessorName + " / " + b.AssessorName, Assessors: [2]int64{a.AssessorID, b.AssessorID}}
 		for c, sa := range first.Scores {
 			sb, ok := second.Scores[c]
 			if !ok || sa.Level < 0 || sb.Level < 0 {
@@ -115,16 +120,23 @@ func (s *Service) AgreementStats(ctx context.Context, cohortID int64) (Agreement
 		}
 		rep.ByCriterion = append(rep.ByCriterion, row)
 	}
-	for key, pairs := range byPair {
-		ag, err := Agree(pairs, k)
+	for key, ratings := range byPair {
+		ag, err := Agree(ratings, k)
 		if err != nil {
 			return rep, err
 		}
-		rep.ByPair = append(rep.ByPair, AgreementRow{Key: key, Label: key, Agreement: ag})
+		row := pairs[key]
+		row.Agreement = ag
+		rep.ByPair = append(rep.ByPair, row)
 	}
 	order := criterionOrder(fw)
 	sort.Slice(rep.ByCriterion, func(i, j int) bool { return order[rep.ByCriterion[i].Key] < order[rep.ByCriterion[j].Key] })
-	sort.Slice(rep.ByPair, func(i, j int) bool { return rep.ByPair[i].Key < rep.ByPair[j].Key })
+	sort.Slice(rep.ByPair, func(i, j int) bool {
+		if rep.ByPair[i].Label != rep.ByPair[j].Label {
+			return rep.ByPair[i].Label < rep.ByPair[j].Label
+		}
+		return rep.ByPair[i].Key < rep.ByPair[j].Key
+	})
 	return rep, nil
 }
 

@@ -230,8 +230,7 @@ func (s *Service) Workload(ctx context.Context, cohortID int64) (Workload, error
 		l.MedianTurnaround, l.Turnarounds = median(p.turnarounds), len(p.turnarounds)
 		var exact, adjacent float64
 		for _, row := range w.Agreement.ByPair {
-			// Pairs are keyed « A / B » by display name, sorted.
-			if !strings.HasPrefix(row.Key, l.Name+" / ") && !strings.HasSuffix(row.Key, " / "+l.Name) {
+			if row.Assessors[0] != l.AssessorID && row.Assessors[1] != l.AssessorID {
 				continue
 			}
 			l.Partners = append(l.Partners, row)

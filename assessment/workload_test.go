@@ -183,7 +183,7 @@ func TestWorkloadHandWorked(t *testing.T) {
 	// 24, 24, 48, 48, 48, 48, 72, 96 → median 48 h. Pairs: (2,0) (2,2) (3,1)
 	// (2,2): half exact.
 	check("total", w.Total, want{true, 10, 2, 4, 5, 144 * h, 48 * h, 48 * h, 10, 1, 4, 0.5})
-	if p := w.Assessors[0].Partners; len(p) != 1 || p[0].Key != "Alice Martin / Bruno Petit" {
+	if p := w.Assessors[0].Partners; len(p) != 1 || p[0].Label != "Alice Martin / Bruno Petit" {
 		t.Errorf("paires d'Alice : %+v", p)
 	}
 }

@@ -81,8 +81,16 @@ func TestDoubleMarkingModerationAndAgreement(t *testing.T) {
 	}
 	a3 := env.NewClient()
 	a3.Login("arbitre", "une phrase de passe")
+	startForm := `action="/evaluation/pieces/` + id + `"`
+	if q := mgr.Get("/evaluation?statut=moderation"); !strings.Contains(q.Body, startForm) {
+		t.Fatal("le responsable ne peut pas prendre l'arbitrage")
+	}
 	r = a3.Submit("/evaluation", "/evaluation/pieces/"+id, url.Values{})
 	g3 := r.Location
+	// Once a colleague arbitrates, the arbitration is no longer offered.
+	if q := mgr.Get("/evaluation?statut=moderation"); strings.Contains(q.Body, startForm) {
+		t.Fatal("l'arbitrage déjà pris reste proposé au responsable")
+	}
 	page := a3.Get(g3)
 	if !strings.Contains(page.Body, "Trop descriptif.") || !strings.Contains(page.Body, "Excellente synthèse.") || !strings.Contains(page.Body, "Écart entre les deux corrections") {
 		t.Fatal("le tiers évaluateur ne voit pas les deux corrections et leurs écarts")
