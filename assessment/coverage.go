@@ -119,8 +119,34 @@ type HeatRow struct {
 	sortKey   []byte
 }
 
+// Memo keeps what callers derive from a heatmap page (its rendered table,
+// its JSON) for as long as the page itself is kept.
+type Memo struct {
+	mu   sync.Mutex
+	vals map[string]any
+}
+
+// Do returns f's result for key, computing it once; errors are not kept.
+func (m *Memo) Do(key string, f func() (any, error)) (any, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if v, ok := m.vals[key]; ok {
+		return v, nil
+	}
+	v, err := f()
+	if err != nil {
+		return nil, err
+	}
+	if m.vals == nil {
+		m.vals = map[string]any{}
+	}
+	m.vals[key] = v
+	return v, nil
+}
+
 // Heatmap is a cohort's learners × capacities.
 type Heatmap struct {
+	Memo     *Memo // shared by every reader of this page while it is kept
 	Columns  []HeatColumn
 	Rows     []HeatRow
 	Learners int
@@ -134,8 +160,53 @@ type Heatmap struct {
 // queries: the learners' totals (whole cohort), the page's cells, and the
 // per-capacity totals (whole cohort).
 func (s *Service) Heatmap(ctx context.Context, cohortID int64, f HeatmapFilter) (Heatmap, error) {
+	// Every table a heatmap reads changes only with the cohort's version
+	// (raised by triggers): a page is kept in memory while the version and
+	// the day stay the same, and one tiny read checks it.
+	var version int64
+	if err := s.db.Read.QueryRowContext(ctx, `SELECT coalesce((SELECT v FROM cohort_versions WHERE cohort_id=?), -1)`, cohortID).Scan(&version); err != nil {
+		return Heatmap{}, err
+	}
+	day := s.now().In(paris).Format(time.DateOnly)
+	key := heatKey{cohortID, f.Sort, f.Activity, max(f.Page, 1), f.All}
+	s.rosters.mu.Lock()
+	e, ok := s.rosters.pages[key]
+	s.rosters.mu.Unlock()
+	if ok && version >= 0 && e.version == version && e.day == day {
+		return e.heat, nil
+	}
+	h, err := s.heatmap(ctx, cohortID, f, version)
+	if err == nil && version >= 0 {
+		s.rosters.mu.Lock()
+		if s.rosters.pages == nil || len(s.rosters.pages) >= maxCachedPages {
+			s.rosters.pages = map[heatKey]heatEntry{}
+		}
+		s.rosters.pages[key] = heatEntry{version: version, day: day, heat: h}
+		s.rosters.mu.Unlock()
+	}
+	return h, err
+}
+
+// maxCachedPages bounds the heatmap pages kept in memory (about 40 Kio each).
+const maxCachedPages = 200
+
+type heatKey struct {
+	cohort         int64
+	sort, activity string
+	page           int
+	all            bool
+}
+
+type heatEntry struct {
+	version int64
+	day     string
+	heat    Heatmap
+}
+
+// heatmap computes a heatmap page; version is the cohort's, read by the caller.
+func (s *Service) heatmap(ctx context.Context, cohortID int64, f HeatmapFilter, version int64) (Heatmap, error) {
 	fw := s.framework()
-	h := Heatmap{Sort: f.Sort, Activity: f.Activity, Page: max(f.Page, 1)}
+	h := Heatmap{Sort: f.Sort, Activity: f.Activity, Page: max(f.Page, 1), Memo: &Memo{}}
 	var capIDs []string
 	index := map[string]int{}
 	for _, t := range fw.Tasks() {
@@ -151,82 +222,13 @@ func (s *Service) Heatmap(ctx context.Context, cohortID int64, f HeatmapFilter) 
 	if len(capIDs) == 0 {
 		return h, apperr.New(apperr.NotFound, "Activité inconnue.")
 	}
-	// 1. The deadlines due within RiskDeadlineDays (or past), then every
-	// learner with their totals, for sorting and risk flags.
-	today := s.now().In(paris)
-	soon := today.AddDate(0, 0, RiskDeadlineDays).Format(time.DateOnly)
-	drows, err := s.db.Read.QueryContext(ctx, `SELECT kind_id, due_on FROM deadlines WHERE cohort_id=? AND due_on<=?`, cohortID, soon)
+	// 1. Every learner, sorted, with totals and risk flags: kept in memory
+	// while the cohort's version (raised by triggers) and the day stay the same.
+	all, err := s.roster(ctx, cohortID, f.Sort, version)
 	if err != nil {
 		return h, err
 	}
-	due := map[string]bool{} // kind → already past
-	for drows.Next() {
-		var kind, on string
-		if err := drows.Scan(&kind, &on); err != nil {
-			drows.Close()
-			return h, err
-		}
-		due[kind] = on < today.Format(time.DateOnly)
-	}
-	drows.Close()
-	if err := drows.Err(); err != nil {
-		return h, err
-	}
-	rows, err := s.db.Read.QueryContext(ctx, `SELECT u.id, u.display_name, coalesce(ls.acquired,0), coalesce(ls.pending,0), coalesce(ls.returned,0),
-		coalesce(ls.deposited_kinds,'')
-		FROM cohort_members m JOIN users u ON u.id=m.user_id LEFT JOIN learner_stats ls ON ls.learner_id=u.id
-		WHERE m.cohort_id=? AND m.member_role='learner'`, cohortID)
-	if err != nil {
-		return h, err
-	}
-	var all []HeatRow
-	var overdue, dueSoon []int
-	for rows.Next() {
-		var r HeatRow
-		var deposited string
-		if err := rows.Scan(&r.LearnerID, &r.Name, &r.Acquired, &r.Pending, &r.Returned, &deposited); err != nil {
-			rows.Close()
-			return h, err
-		}
-		late, near := 0, 0
-		for kind, past := range due {
-			if strings.Contains(","+deposited+",", ","+kind+",") {
-				continue
-			}
-			if past {
-				late++
-			} else {
-				near++
-			}
-		}
-		overdue, dueSoon = append(overdue, late), append(dueSoon, near)
-		all = append(all, r)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return h, err
-	}
-	flagRisks(all, overdue, dueSoon)
-	// Names in French order (accents and case as a reader expects), then
-	// the chosen order, stable, so that ties keep the alphabetical order.
-	for i := range all {
-		all[i].sortKey = nameKey(all[i].Name)
-	}
-	slices.SortStableFunc(all, func(a, b HeatRow) int { return bytes.Compare(a.sortKey, b.sortKey) })
-	switch f.Sort {
-	case "progression":
-		slices.SortStableFunc(all, func(a, b HeatRow) int { return b.Acquired - a.Acquired })
-	case "risque":
-		slices.SortStableFunc(all, func(a, b HeatRow) int {
-			if a.AtRisk != b.AtRisk {
-				if a.AtRisk {
-					return -1
-				}
-				return 1
-			}
-			return a.Acquired - b.Acquired
-		})
-	default:
+	if f.Sort != "progression" && f.Sort != "risque" {
 		h.Sort = "nom"
 	}
 	h.Learners = len(all)
@@ -237,7 +239,8 @@ func (s *Service) Heatmap(ctx context.Context, cohortID int64, f HeatmapFilter) 
 	h.Pages = max(1, (len(all)+size-1)/size)
 	h.Page = min(h.Page, h.Pages)
 	lo := (h.Page - 1) * size
-	page := all[lo:min(lo+size, len(all))]
+	// The roster is shared between requests: the page gets its own copy.
+	page := slices.Clone(all[lo:min(lo+size, len(all))])
 	// 2. The page's cells.
 	byLearner := map[int64]int{}
 	ids := make([]int64, len(page))
@@ -295,6 +298,132 @@ func (s *Service) Heatmap(ctx context.Context, cohortID int64, f HeatmapFilter) 
 	}
 	h.Rows = page
 	return h, trows.Err()
+}
+
+// rosterCache keeps, per cohort and order, the last sorted learner list
+// with the cohort version and the day it was computed for, and the
+// heatmap pages built from it.
+type rosterCache struct {
+	mu      sync.Mutex
+	entries map[rosterKey]rosterEntry
+	pages   map[heatKey]heatEntry
+}
+
+type rosterKey struct {
+	cohort int64
+	sort   string
+}
+
+type rosterEntry struct {
+	version int64
+	day     string
+	rows    []HeatRow
+}
+
+// roster lists a cohort's learners with their totals and risk flags, in
+// the requested order (names in French order; by progress; at risk first),
+// from the cache when the cohort has not changed since.
+func (s *Service) roster(ctx context.Context, cohortID int64, order string, version int64) ([]HeatRow, error) {
+	if order != "progression" && order != "risque" {
+		order = "nom"
+	}
+	today := s.now().In(paris)
+	day := today.Format(time.DateOnly)
+	key := rosterKey{cohortID, order}
+	s.rosters.mu.Lock()
+	e, ok := s.rosters.entries[key]
+	s.rosters.mu.Unlock()
+	if ok && version >= 0 && e.version == version && e.day == day {
+		return e.rows, nil
+	}
+	// The deadlines due within RiskDeadlineDays (or past), then every
+	// learner with their totals.
+	soon := today.AddDate(0, 0, RiskDeadlineDays).Format(time.DateOnly)
+	drows, err := s.db.Read.QueryContext(ctx, `SELECT kind_id, due_on FROM deadlines WHERE cohort_id=? AND due_on<=?`, cohortID, soon)
+	if err != nil {
+		return nil, err
+	}
+	type dueKind struct {
+		key  string // « ,kind, » to find in « ,deposited kinds, »
+		past bool
+	}
+	var due []dueKind
+	for drows.Next() {
+		var kind, on string
+		if err := drows.Scan(&kind, &on); err != nil {
+			drows.Close()
+			return nil, err
+		}
+		due = append(due, dueKind{"," + kind + ",", on < day})
+	}
+	drows.Close()
+	if err := drows.Err(); err != nil {
+		return nil, err
+	}
+	rows, err := s.db.Read.QueryContext(ctx, `SELECT u.id, u.display_name, coalesce(ls.acquired,0), coalesce(ls.pending,0), coalesce(ls.returned,0),
+		coalesce(ls.deposited_kinds,'')
+		FROM cohort_members m JOIN users u ON u.id=m.user_id LEFT JOIN learner_stats ls ON ls.learner_id=u.id
+		WHERE m.cohort_id=? AND m.member_role='learner'`, cohortID)
+	if err != nil {
+		return nil, err
+	}
+	var all []HeatRow
+	var overdue, dueSoon []int
+	for rows.Next() {
+		var r HeatRow
+		var deposited string
+		if err := rows.Scan(&r.LearnerID, &r.Name, &r.Acquired, &r.Pending, &r.Returned, &deposited); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		deposited = "," + deposited + ","
+		late, near := 0, 0
+		for _, d := range due {
+			switch {
+			case strings.Contains(deposited, d.key):
+			case d.past:
+				late++
+			default:
+				near++
+			}
+		}
+		overdue, dueSoon = append(overdue, late), append(dueSoon, near)
+		all = append(all, r)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	flagRisks(all, overdue, dueSoon)
+	// Names in French order (accents and case as a reader expects), then
+	// the chosen order, stable, so that ties keep the alphabetical order.
+	for i := range all {
+		all[i].sortKey = nameKey(all[i].Name)
+	}
+	slices.SortStableFunc(all, func(a, b HeatRow) int { return bytes.Compare(a.sortKey, b.sortKey) })
+	switch order {
+	case "progression":
+		slices.SortStableFunc(all, func(a, b HeatRow) int { return b.Acquired - a.Acquired })
+	case "risque":
+		slices.SortStableFunc(all, func(a, b HeatRow) int {
+			if a.AtRisk != b.AtRisk {
+				if a.AtRisk {
+					return -1
+				}
+				return 1
+			}
+			return a.Acquired - b.Acquired
+		})
+	}
+	if version >= 0 {
+		s.rosters.mu.Lock()
+		if s.rosters.entries == nil {
+			s.rosters.entries = map[rosterKey]rosterEntry{}
+		}
+		s.rosters.entries[key] = rosterEntry{version: version, day: day, rows: all}
+		s.rosters.mu.Unlock()
+	}
+	return all, nil
 }
 
 // nameKeys caches French collation keys of names: computing them is the

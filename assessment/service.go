@@ -23,6 +23,7 @@ type Service struct {
 	cat      *referentiel.Catalog
 	filesDir string
 	now      func() time.Time
+	rosters  rosterCache
 }
 
 // New returns the service; attachments are stored under filesDir, outside

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"encoding/json"
 	"html"
 	"html/template"
 	"strconv"
@@ -29,8 +30,8 @@ type taskCoverage struct {
 type coverageData struct {
 	Cohort     account.Cohort
 	Heatmap    assessment.Heatmap
-	Cells      []template.HTML // each row's cells, built once (2,400 cells a page)
-	Tasks      []taskCoverage
+	Table      template.HTML // the heatmap table, rendered once per kept page
+	Framework  template.HTML // the framework coverage table, likewise
 	States     []assessment.CapacityState
 	Rule       string
 	Query      string
@@ -50,19 +51,53 @@ func (s *Server) coverage(c *fiber.Ctx) error {
 		return err
 	}
 	if c.Route().Path == "/api/v1/cohortes/:id/couverture" {
-		return c.JSON(heatmapJSON(co, h))
-	}
-	graded, err := s.assess.GradedCriteria(ctx, co.ID)
-	if err != nil {
-		return err
+		s.auditRead(c, 0, "couverture de la promotion "+co.Name+" (JSON)")
+		body, err := h.Memo.Do("json", func() (any, error) { return json.Marshal(heatmapJSON(co, h)) })
+		if err != nil {
+			return err
+		}
+		c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSONCharsetUTF8)
+		return c.Send(body.([]byte))
 	}
 	st, err := s.assess.Settings(ctx, co.ID)
 	if err != nil {
 		return err
 	}
-	d := coverageData{Cohort: co, Heatmap: h, Activities: s.fw.Activities, Cells: heatmapCells(h),
+	// The two large tables change only with the cohort's version: they are
+	// rendered once for as long as the heatmap page is kept.
+	table, err := h.Memo.Do("table", func() (any, error) {
+		return s.views.Fragment("couverture", "heatmap-table", struct {
+			Heatmap assessment.Heatmap
+			Cells   []template.HTML
+		}{h, heatmapCells(h)})
+	})
+	if err != nil {
+		return err
+	}
+	framework, err := h.Memo.Do("framework", func() (any, error) {
+		graded, err := s.assess.GradedCriteria(ctx, co.ID)
+		if err != nil {
+			return nil, err
+		}
+		return s.views.Fragment("couverture", "framework-table", s.taskCoverage(graded))
+	})
+	if err != nil {
+		return err
+	}
+	d := coverageData{Cohort: co, Heatmap: h, Activities: s.fw.Activities, Table: table.(template.HTML), Framework: framework.(template.HTML),
 		States: []assessment.CapacityState{assessment.CapAcquired, assessment.CapPending, assessment.CapRework, assessment.CapDraft, assessment.CapMissing},
 		Rule:   assessment.CurrentRule.Text(st.LevelLabel(st.PassLevel))}
+	s.auditRead(c, 0, "couverture de la promotion "+co.Name)
+	p := s.page(c, "Couverture — "+co.Name, cohortsCrumb, views.Link{Href: "/promotions/" + strconv.FormatInt(co.ID, 10), Label: co.Name}, views.Link{Label: "Couverture"})
+	p.Data = d
+	return s.render(c, "couverture", p)
+}
+
+// taskCoverage is the framework coverage table: for each task, the kinds
+// and scenarios that exercise it, its criteria graded in the cohort and
+// its gaps.
+func (s *Server) taskCoverage(graded map[string]bool) []taskCoverage {
+	var out []taskCoverage
 	for _, t := range s.fw.Tasks() {
 		tc := taskCoverage{Task: t, Kinds: s.fw.KindsFor(t.ID), NoEvaluation: !t.HasCertification()}
 		for _, sc := range s.cases.Library().Scenarios {
@@ -92,12 +127,9 @@ func (s *Server) coverage(c *fiber.Ctx) error {
 				tc.Graded++
 			}
 		})
-		d.Tasks = append(d.Tasks, tc)
+		out = append(out, tc)
 	}
-	s.auditRead(c, 0, "couverture de la promotion "+co.Name)
-	p := s.page(c, "Couverture — "+co.Name, cohortsCrumb, views.Link{Href: "/promotions/" + strconv.FormatInt(co.ID, 10), Label: co.Name}, views.Link{Label: "Couverture"})
-	p.Data = d
-	return s.render(c, "couverture", p)
+	return out
 }
 
 // heatmapCells renders the cells of each row: the same markup the template
@@ -109,26 +141,25 @@ func heatmapCells(h assessment.Heatmap) []template.HTML {
 	for i, c := range h.Columns {
 		cols[i] = html.EscapeString("/dossier#cap-" + c.Capacity.ID)
 	}
-	states := map[assessment.CapacityState]string{}
+	// The link's accessible name is the state in words; the symbol (and the
+	// colour) are for the eye.
+	states := map[assessment.CapacityState][2]string{}
 	out := make([]template.HTML, len(h.Rows))
 	var b strings.Builder
 	for i, r := range h.Rows {
 		b.Reset()
-		prefix := `<td class="cell cell-`
 		href := "/apprenants/" + strconv.FormatInt(r.LearnerID, 10)
 		for j, st := range r.Cells {
-			tail, ok := states[st]
+			parts, ok := states[st]
 			if !ok {
-				label := html.EscapeString(st.Label())
-				tail = `" title="` + label + `"><span aria-hidden="true">` + html.EscapeString(st.Symbol()) + `</span><span class="visually-hidden">` + label + `</span></a></td>`
-				states[st] = tail
+				parts = [2]string{`<td class="cell-` + html.EscapeString(string(st)) + `"><a href="`,
+					`" aria-label="` + html.EscapeString(st.Label()) + `">` + html.EscapeString(st.Symbol()) + `</a></td>`}
+				states[st] = parts
 			}
-			b.WriteString(prefix)
-			b.WriteString(html.EscapeString(string(st)))
-			b.WriteString(`"><a href="`)
+			b.WriteString(parts[0])
 			b.WriteString(href)
 			b.WriteString(cols[j])
-			b.WriteString(tail)
+			b.WriteString(parts[1])
 		}
 		out[i] = template.HTML(b.String()) // every fragment escaped above
 	}

@@ -2,10 +2,12 @@ package server_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
 	"testing"
+	"time"
 
 	"github.com/casp-cnam/casp/internal/account"
 	"github.com/casp-cnam/casp/internal/testenv"
@@ -106,5 +108,92 @@ func TestCapacityTotalsFollowEveryChange(t *testing.T) {
 	}
 	if m := totalsMismatch(t, env); m != "" {
 		t.Fatalf("après suppression des états d'un apprenant : %s", m)
+	}
+}
+
+// The heatmap's learner list is kept in memory between requests: every
+// change it shows must reach the next request (grading, renaming, a new
+// deadline, enrolment).
+func TestHeatmapRosterFollowsChanges(t *testing.T) {
+	env := testenv.Start(t, true)
+	ctx := context.Background()
+	mgr := env.NewClient()
+	mgr.Login("responsable", "demo")
+	type line struct {
+		Nom      string   `json:"nom"`
+		Acquises int      `json:"acquises"`
+		Raisons  []string `json:"raisons"`
+	}
+	read := func() map[string]line {
+		t.Helper()
+		r := mgr.Get("/api/v1/cohortes/1/couverture")
+		var h struct {
+			Apprenants int    `json:"apprenants"`
+			Lignes     []line `json:"lignes"`
+		}
+		if err := json.Unmarshal([]byte(r.Body), &h); err != nil || r.Status != http.StatusOK {
+			t.Fatalf("JSON : %d %v", r.Status, err)
+		}
+		out := map[string]line{}
+		for _, l := range h.Lignes {
+			out[l.Nom] = l
+		}
+		if len(out) != h.Apprenants {
+			t.Fatalf("%d lignes pour %d apprenants", len(out), h.Apprenants)
+		}
+		return out
+	}
+	u, err := env.Platform.Accounts.ByLogin(ctx, "apprenant09")
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := read()[u.DisplayName]
+	read() // a second read comes from memory
+
+	// A released grading raises the learner's acquired capacities.
+	learner := env.NewClient()
+	learner.Login("apprenant09", "demo")
+	_, id := depositNote(t, learner, "Note pour la liste en mémoire")
+	ass := env.NewClient()
+	ass.Login("evaluateur1", "demo")
+	g := ass.Submit("/evaluation", "/evaluation/pieces/"+id, url.Values{})
+	gradeAll(t, ass, g.Location, "3", "valide", "Très bien.", "pret")
+	ass.Submit(g.Location, g.Location, url.Values{"action": {"publier"}})
+	if after := read()[u.DisplayName]; after.Acquises <= before.Acquises {
+		t.Fatalf("acquises %d → %d après une évaluation publiée", before.Acquises, after.Acquises)
+	}
+	// A new name shows at once.
+	if _, err := env.Platform.DB.Write.Exec(`UPDATE users SET display_name='Zoé Renommée' WHERE id=?`, u.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := read()["Zoé Renommée"]; !ok {
+		t.Fatal("le nouveau nom n'apparaît pas")
+	}
+	// A deadline passed for a kind nobody deposited flags everyone.
+	if err := env.Platform.Assessment.SetDeadline(ctx, 1, "dossier-veille", time.Now().AddDate(0, 0, -3)); err != nil {
+		t.Fatal(err)
+	}
+	flagged := 0
+	for _, l := range read() {
+		for _, r := range l.Raisons {
+			if r == "échéance dépassée sans dépôt" {
+				flagged++
+				break
+			}
+		}
+	}
+	if flagged < 10 {
+		t.Fatalf("%d apprenants signalés après une échéance dépassée", flagged)
+	}
+	// A new learner appears.
+	nu, err := env.Platform.Accounts.Create(ctx, account.NewUser{Login: "nouvelle", DisplayName: "Anne Nouvelle", Role: account.Learner, Password: "une phrase de passe"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := env.Platform.Accounts.AddMember(ctx, 1, nu.ID, account.Learner); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := read()["Anne Nouvelle"]; !ok {
+		t.Fatal("la nouvelle apprenante n'apparaît pas")
 	}
 }

@@ -185,6 +185,20 @@ func New(extra template.FuncMap) (*Renderer, error) {
 	return r, nil
 }
 
+// Fragment renders one template defined in a page's file (a part worth
+// keeping once rendered, such as a large table) as safe HTML.
+func (r *Renderer) Fragment(page, name string, data any) (template.HTML, error) {
+	t, ok := r.pages[page]
+	if !ok {
+		return "", fmt.Errorf("page %q inconnue", page)
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, name, data); err != nil {
+		return "", err
+	}
+	return template.HTML(buf.String()), nil // html/template escaped it
+}
+
 // Has tells whether a page exists; the server checks its routes against it
 // at start-up.
 func (r *Renderer) Has(name string) bool { _, ok := r.pages[name]; return ok }
