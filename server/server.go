@@ -156,6 +156,9 @@ func (s *Server) purgeSessions(ctx context.Context) {
 			if err := s.storage.PurgeExpired(ctx); err != nil {
 				s.log.Warn("purge des sessions", "err", err)
 			}
+			if _, err := s.accounts.PurgeRetention(ctx); err != nil {
+				s.log.Warn("purge de conservation", "err", err)
+			}
 		}
 	}
 }

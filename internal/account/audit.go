@@ -21,6 +21,7 @@ const (
 	ActionGrading         = "évaluation"
 	ActionSettings        = "règles d'évaluation modifiées"
 	ActionJury            = "décision de jury enregistrée"
+	ActionRetention       = "purge de conservation"
 )
 
 // Entry is one line of the audit log.
@@ -46,7 +47,7 @@ func nullable(id int64) any {
 // Actions lists every action the log records, for its filter.
 var Actions = []string{ActionLogin, ActionLoginFailed, ActionLoginThrottled, ActionLogout, ActionPasswordChanged,
 	ActionForbidden, ActionRead, ActionUserCreated, ActionMembership, ActionCohortCreated, ActionCohortEdited,
-	ActionDeadlines, ActionImportPreview, ActionImport, ActionGrading, ActionSettings, ActionJury, ActionExport, ActionErased}
+	ActionDeadlines, ActionImportPreview, ActionImport, ActionGrading, ActionSettings, ActionJury, ActionExport, ActionErased, ActionRetention}
 
 // Audit records an entry. A failure to audit is logged, never shown: it must
 // not turn a refusal into an error page, nor leak the log's state.
