@@ -150,7 +150,7 @@ func statementsFor(fn func()) int64 {
 // The queue and the grading save run a fixed number of statements, whatever
 // the size of the cohort.
 func TestStatementsPerRequestDoNotGrowWithLearners(t *testing.T) {
-	counts := map[int][3]int64{}
+	counts := map[int][6]int64{}
 	for _, n := range []int{10, 200} {
 		env := testenv.Start(t, true)
 		cohort := seedLarge(t, env, n, 6)
@@ -181,12 +181,34 @@ func TestStatementsPerRequestDoNotGrowWithLearners(t *testing.T) {
 				t.Fatalf("couverture : %d", r.Status)
 			}
 		})
-		counts[n] = [3]int64{q, s, h}
+		// A page not kept in memory yet: the roster is read and sorted.
+		cold := statementsFor(func() {
+			if r := mgr.Get(cov + "?tri=risque&page=2"); r.Status != http.StatusOK {
+				t.Fatalf("couverture : %d", r.Status)
+			}
+		})
+		jury := "/promotions/" + strconv.FormatInt(cohort, 10) + "/jury"
+		j := statementsFor(func() {
+			if r := mgr.Get(jury); r.Status != http.StatusOK {
+				t.Fatalf("jury : %d", r.Status)
+			}
+		})
+		var learner int64
+		if err := env.Platform.DB.Read.QueryRow(`SELECT user_id FROM cohort_members WHERE cohort_id=? AND member_role='learner' LIMIT 1`, cohort).Scan(&learner); err != nil {
+			t.Fatal(err)
+		}
+		d := statementsFor(func() {
+			if r := mgr.Get("/apprenants/" + strconv.FormatInt(learner, 10) + "/dossier"); r.Status != http.StatusOK {
+				t.Fatalf("dossier : %d", r.Status)
+			}
+		})
+		counts[n] = [6]int64{q, s, h, cold, j, d}
 	}
 	if counts[10] != counts[200] {
-		t.Fatalf("requêtes SQL par requête HTTP (file, enregistrement, couverture) : %v pour 10 apprenants, %v pour 200", counts[10], counts[200])
+		t.Fatalf("requêtes SQL par requête HTTP (file, enregistrement, couverture, couverture non gardée, jury, dossier) : %v pour 10 apprenants, %v pour 200", counts[10], counts[200])
 	}
-	t.Logf("requêtes SQL par requête HTTP : file %d, enregistrement d'une évaluation %d, couverture %d", counts[10][0], counts[10][1], counts[10][2])
+	t.Logf("requêtes SQL par requête HTTP : file %d, enregistrement d'une évaluation %d, couverture %d (%d hors mémoire), liste du jury %d, dossier de certification %d",
+		counts[10][0], counts[10][1], counts[10][2], counts[10][3], counts[10][4], counts[10][5])
 }
 
 func BenchmarkQueue(b *testing.B) {
