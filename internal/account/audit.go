@@ -84,7 +84,7 @@ func (s *Service) AuditLog(ctx context.Context, f AuditFilter) ([]Entry, error) 
 	if f.Limit <= 0 || f.Limit > 500 {
 		f.Limit = 200
 	}
-	q := `SELECT id, at, coalesce(actor_id,0), actor_login, action, coalesce(subject_user_id,0), target, address, detail FROM audit_log`
+	q := `SELECT ` + entryColumns + ` FROM audit_log`
 	args := []any{}
 	if f.Action != "" {
 		q += ` WHERE action=?`
@@ -92,6 +92,13 @@ func (s *Service) AuditLog(ctx context.Context, f AuditFilter) ([]Entry, error) 
 	}
 	q += ` ORDER BY id DESC LIMIT ?`
 	args = append(args, f.Limit)
+	return s.entries(ctx, q, args...)
+}
+
+const entryColumns = `id, at, coalesce(actor_id,0), actor_login, action, coalesce(subject_user_id,0), target, address, detail`
+
+// entries runs a query selecting entryColumns from the audit log.
+func (s *Service) entries(ctx context.Context, q string, args ...any) ([]Entry, error) {
 	rows, err := s.db.Read.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, err

@@ -222,21 +222,6 @@ func deleteSessions(ctx context.Context, tx *sql.Tx, userID int64, owner func([]
 // reads and changes of their data by others, their own connections and
 // actions, and failed logins on their login.
 func (s *Service) AuditAbout(ctx context.Context, u User) ([]Entry, error) {
-	rows, err := s.db.Read.QueryContext(ctx, `SELECT id, at, coalesce(actor_id,0), actor_login, action, coalesce(subject_user_id,0), target, address, detail
+	return s.entries(ctx, `SELECT `+entryColumns+`
 		FROM audit_log WHERE subject_user_id=? OR actor_id=? OR (actor_id IS NULL AND actor_login=?) ORDER BY id`, u.ID, u.ID, u.Login)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Entry
-	for rows.Next() {
-		var e Entry
-		var at string
-		if err := rows.Scan(&e.ID, &at, &e.ActorID, &e.ActorLogin, &e.Action, &e.SubjectUserID, &e.Target, &e.Address, &e.Detail); err != nil {
-			return nil, err
-		}
-		e.At, _ = time.Parse(time.RFC3339Nano, at)
-		out = append(out, e)
-	}
-	return out, rows.Err()
 }
