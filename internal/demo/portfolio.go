@@ -132,10 +132,11 @@ func seedPortfolio(ctx context.Context, acc *account.Service, as *assessment.Ser
 		return err
 	}
 	// Deadlines around the day the demo is seeded, so that its risk flags
-	// mean something whenever it runs: one passed, one near, two ahead.
+	// mean something whenever it runs: one passed, one near, two ahead
+	// (before the end of the demo cohort when it runs in 2026).
 	today := time.Now().UTC().Truncate(24 * time.Hour)
 	for kind, days := range map[string]int{"guide-entretien": -20, "cartographie-acteurs": 10,
-		"rapport-enquete": 40, "rapport-experience-professionnelle": 75} {
+		"rapport-enquete": 16, "rapport-experience-professionnelle": 22} {
 		if err := as.SetDeadline(ctx, cohortID, kind, today.AddDate(0, 0, days)); err != nil {
 			return err
 		}
