@@ -457,7 +457,10 @@ func (s *Server) cohortFor(c *fiber.Ctx, manage bool) (account.Cohort, error) {
 type cohortData struct {
 	Cohort                        account.Cohort
 	Deadlines                     []deadlineView
-	Learners, Assessors, Managers []account.User
+	Learners, Assessors, Managers []account.User // learners: this page's
+	LearnerTotal, LearnerMatches  int
+	LearnerQuery                  string
+	LearnerPage, LearnerPages     int
 	CanManage                     bool
 	AddLearners, AddAssessors     []account.User
 	AddManagers                   []account.User
@@ -466,6 +469,9 @@ type cohortData struct {
 // CohortRef tells the member partials which cohort they act on and whether
 // the viewer may change it.
 func (d cohortData) CohortRef() (int64, bool) { return d.Cohort.ID, d.CanManage }
+
+// cohortPageSize is how many learners a cohort page lists.
+const cohortPageSize = 50
 
 // cohortPage shows a cohort's members to its staff. Reading the list of
 // learners is reading other people's data: it is audited.
@@ -495,6 +501,25 @@ func (s *Server) cohortPage(c *fiber.Ctx) error {
 			return err
 		}
 	}
+	// Large cohorts: the learners are searched and shown 50 at a time.
+	d.LearnerTotal = len(d.Learners)
+	d.LearnerQuery = strings.TrimSpace(c.Query("apprenant"))
+	if d.LearnerQuery != "" {
+		q := referentiel.Fold(d.LearnerQuery)
+		var found []account.User
+		for _, l := range d.Learners {
+			if strings.Contains(referentiel.Fold(l.DisplayName), q) || strings.Contains(l.Login, q) {
+				found = append(found, l)
+			}
+		}
+		d.Learners = found
+	}
+	d.LearnerMatches = len(d.Learners)
+	d.LearnerPages = max(1, (len(d.Learners)+cohortPageSize-1)/cohortPageSize)
+	page, _ := strconv.Atoi(c.Query("page"))
+	d.LearnerPage = min(max(page, 1), d.LearnerPages)
+	lo := (d.LearnerPage - 1) * cohortPageSize
+	d.Learners = d.Learners[lo:min(lo+cohortPageSize, len(d.Learners))]
 	if u.Role == account.Admin || u.Role == account.Manager {
 		if d.CanManage, err = s.accounts.IsMember(ctx, co.ID, u.ID, account.Manager); err != nil {
 			return err

@@ -1,0 +1,46 @@
+package server_test
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/casp-cnam/casp/internal/demo"
+	"github.com/casp-cnam/casp/internal/testenv"
+)
+
+// A large cohort's page lists its learners 50 at a time, with a search
+// that ignores accents; each learner links to their progress and dossier.
+func TestCohortPageSearchesAndPagesLearners(t *testing.T) {
+	env := testenv.Start(t, true)
+	cohort, err := demo.SeedSynthetic(t.Context(), env.Platform.DB, env.Platform.Catalog.Default(), demo.SyntheticOptions{Learners: 120, PiecesPerLearner: 1, Seed: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mgr := env.NewClient()
+	mgr.Login("responsable", "demo")
+	base := "/promotions/" + strconv.FormatInt(cohort, 10)
+	count := func(body string) int { return strings.Count(body, `/dossier">dossier de certification`) }
+	r := mgr.Get(base)
+	if r.Status != http.StatusOK || !strings.Contains(testenv.Text(r.Body), "Apprenants (120)") || count(r.Body) != 50 || !strings.Contains(r.Body, "Page 1 sur 3") {
+		t.Fatalf("page 1 : %d, %d apprenants listés", r.Status, count(r.Body))
+	}
+	if r := mgr.Get(base + "?page=3"); count(r.Body) != 20 || !strings.Contains(r.Body, "Page 3 sur 3") {
+		t.Fatalf("page 3 : %d apprenants listés", count(r.Body))
+	}
+	if r := mgr.Get(base + "?page=99"); count(r.Body) != 20 {
+		t.Fatalf("page hors limites : %d apprenants listés", count(r.Body))
+	}
+	// Search by a name without its accent, as typed in a hurry.
+	var name string
+	if err := env.Platform.DB.Read.QueryRow(`SELECT u.display_name FROM users u JOIN cohort_members m ON m.user_id=u.id
+		WHERE m.cohort_id=? AND m.member_role='learner' AND (u.display_name LIKE '%é%' OR u.display_name LIKE '%è%') LIMIT 1`, cohort).Scan(&name); err != nil {
+		t.Fatal(err)
+	}
+	plain := strings.NewReplacer("é", "e", "è", "e").Replace(name)
+	r = mgr.Get(base + "?apprenant=" + strings.ReplaceAll(plain, " ", "+"))
+	if !strings.Contains(r.Body, name) || count(r.Body) < 1 || count(r.Body) > 50 || !strings.Contains(testenv.Text(r.Body), "trouvé") {
+		t.Fatalf("recherche de %q (%q) : %d résultats", plain, name, count(r.Body))
+	}
+}
