@@ -170,28 +170,43 @@ func (s *Service) SaveDraft(ctx context.Context, learner account.User, id int64,
 // evidences (FromKind) followed by those the learner added, each with the
 // learner's justification.
 func (s *Service) Links(ctx context.Context, p Piece) ([]CapacityLink, error) {
-	fw := s.framework()
-	kind, ok := fw.Kind(p.KindID)
-	if !ok {
-		return nil, apperr.New(apperr.Invalid, "Type de production inconnu : %s", p.KindID)
+	just, err := s.justifications(ctx, `piece_id=?`, p.ID)
+	if err != nil {
+		return nil, err
 	}
-	just := map[string]string{}
-	var extra []string
-	rows, err := s.db.Read.QueryContext(ctx, `SELECT capacity_id, justification FROM piece_links WHERE piece_id=?`, p.ID)
+	return s.linksOf(p, just[p.ID])
+}
+
+// justifications reads the learner-claimed links (capacity → justification)
+// of the pieces the condition selects, by piece.
+func (s *Service) justifications(ctx context.Context, where string, arg any) (map[int64]map[string]string, error) {
+	rows, err := s.db.Read.QueryContext(ctx, `SELECT piece_id, capacity_id, justification FROM piece_links WHERE `+where, arg)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
+	out := map[int64]map[string]string{}
 	for rows.Next() {
+		var pid int64
 		var id, j string
-		if err := rows.Scan(&id, &j); err != nil {
+		if err := rows.Scan(&pid, &id, &j); err != nil {
 			return nil, err
 		}
-		just[id] = j
-		extra = append(extra, id)
+		if out[pid] == nil {
+			out[pid] = map[string]string{}
+		}
+		out[pid][id] = j
 	}
-	if err := rows.Err(); err != nil {
-		return nil, err
+	return out, rows.Err()
+}
+
+// linksOf is a piece's links: the capacities its kind evidences, then
+// those the learner added, in framework order, with their justifications.
+func (s *Service) linksOf(p Piece, just map[string]string) ([]CapacityLink, error) {
+	fw := s.framework()
+	kind, ok := fw.Kind(p.KindID)
+	if !ok {
+		return nil, apperr.New(apperr.Invalid, "Type de production inconnu : %s", p.KindID)
 	}
 	var out []CapacityLink
 	seen := map[string]bool{}

@@ -203,7 +203,11 @@ func (s *Service) Progress(ctx context.Context, learnerID int64) (Progress, erro
 		return out, err
 	}
 	// Which pieces claim which capacity: the latest deposited version's
-	// links, or the draft's links for pieces never deposited.
+	// links, or the draft's links for pieces never deposited (read at once).
+	drafts, err := s.justifications(ctx, `piece_id IN (SELECT id FROM pieces WHERE learner_id=?)`, learnerID)
+	if err != nil {
+		return out, err
+	}
 	linked := map[string][]Piece{}
 	evidence := map[string][]Evidence{}
 	for _, p := range pieces {
@@ -211,7 +215,7 @@ func (s *Service) Progress(ctx context.Context, learnerID int64) (Progress, erro
 		var links []CapacityLink
 		if r.version.ID != 0 {
 			links = r.version.Links
-		} else if links, err = s.Links(ctx, p); err != nil {
+		} else if links, err = s.linksOf(p, drafts[p.ID]); err != nil {
 			return out, err
 		}
 		for _, l := range links {
