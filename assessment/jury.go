@@ -1,6 +1,7 @@
 package assessment
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"database/sql"
@@ -487,6 +488,11 @@ func (s *Service) JuryList(ctx context.Context, cohortID int64) ([]JuryLine, err
 	crows.Close()
 	if err := crows.Err(); err != nil {
 		return nil, err
+	}
+	// French alphabetical order (accents where a reader expects them).
+	slices.SortStableFunc(out, func(a, b JuryLine) int { return bytes.Compare(nameKey(a.Name), nameKey(b.Name)) })
+	for i := range out {
+		index[out[i].LearnerID] = i
 	}
 	for i := range out {
 		got := acquired[out[i].LearnerID]

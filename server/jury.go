@@ -244,17 +244,33 @@ func (s *Server) juryList(c *fiber.Ctx) error {
 			decided++
 		}
 	}
+	// Filters: by proposal, and decided or not.
+	proposal, decision := c.Query("proposition"), c.Query("decision")
+	all := len(lines)
+	if proposal != "" || decision != "" {
+		var kept []assessment.JuryLine
+		for _, l := range lines {
+			if (proposal == "" || string(l.Proposal.Outcome) == proposal) &&
+				(decision == "" || (decision == "enregistree") == (l.Decision != nil)) {
+				kept = append(kept, l)
+			}
+		}
+		lines = kept
+	}
 	s.auditRead(c, 0, "préparation du jury de la promotion "+co.Name)
 	p := s.page(c, "Jury — "+co.Name, cohortsCrumb, views.Link{Href: "/promotions/" + strconv.FormatInt(co.ID, 10), Label: co.Name}, views.Link{Label: "Jury"})
 	p.Data = struct {
-		Cohort   account.Cohort
-		Lines    []assessment.JuryLine
-		Full     int
-		Partial  int
-		Refused  int
-		Decided  int
-		Outcomes []assessment.Outcome
-	}{co, lines, counts[assessment.OutcomeFull], counts[assessment.OutcomePartial], counts[assessment.OutcomeRefused], decided, assessment.Outcomes}
+		Cohort             account.Cohort
+		Lines              []assessment.JuryLine
+		All                int
+		Full               int
+		Partial            int
+		Refused            int
+		Decided            int
+		Outcomes           []assessment.Outcome
+		Proposal, Decision string
+	}{co, lines, all, counts[assessment.OutcomeFull], counts[assessment.OutcomePartial], counts[assessment.OutcomeRefused], decided,
+		assessment.Outcomes, proposal, decision}
 	return s.render(c, "jury", p)
 }
 

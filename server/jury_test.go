@@ -152,6 +152,15 @@ func TestJuryDecisionsAreFinalAndAudited(t *testing.T) {
 	if list := mgr.Get("/promotions/1/jury"); !strings.Contains(list.Body, "Refus de validation</strong>") {
 		t.Fatal("la liste du jury ne montre pas la décision en vigueur")
 	}
+	// Filters: the decided candidate alone, then everyone else.
+	decided := mgr.Get("/promotions/1/jury?decision=enregistree")
+	if n := strings.Count(decided.Body, `/dossier">`); n != 1 || !strings.Contains(decided.Body, learner.DisplayName) {
+		t.Fatalf("filtre « enregistrée » : %d candidats", n)
+	}
+	pending := mgr.Get("/promotions/1/jury?decision=a-enregistrer")
+	if n := strings.Count(pending.Body, `/dossier">`); n != 11 || strings.Contains(pending.Body, ">"+learner.DisplayName+"<") {
+		t.Fatalf("filtre « à enregistrer » : %d candidats", n)
+	}
 }
 
 func withToken(c *testenv.Client, page string, form url.Values) url.Values {
