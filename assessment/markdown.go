@@ -31,14 +31,13 @@ import (
 	"errors"
 	"html/template"
 	"math"
-	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
 	"sync"
 	"unicode"
-	"unicode/utf8"
 
+	"github.com/casp-cnam/casp/internal/mdsafe"
 	"github.com/microcosm-cc/bluemonday"
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
@@ -82,7 +81,7 @@ const WordsPerPage = 350
 
 // MaxMarkdownBytes bounds the size, in bytes of UTF-8, of a Markdown text
 // given to RenderMarkdown (about 1 100 typed pages, far beyond any report).
-const MaxMarkdownBytes = 400_000
+const MaxMarkdownBytes = mdsafe.MaxBytes
 
 // ErrMarkdownTooLong is returned by RenderMarkdown for a text longer than
 // MaxMarkdownBytes. Its message is meant for the learner.
@@ -110,13 +109,15 @@ var mdHeadingIDPattern = regexp.MustCompile(`^titre-[a-z0-9]+(?:-[a-z0-9]+)*$`)
 // RenderMarkdown renders a learner's Markdown text to sanitized HTML and
 // measures it. It fails only with ErrMarkdownTooLong.
 //
-// The source first goes through mdPrepare, which keeps goldmark's work
-// close to linear on hostile input; see there.
+// The source first goes through mdsafe.Prepare, which keeps goldmark's work
+// close to linear on hostile input; see there. A text of a shape no person
+// types is rendered from the prepared source all the same (markers past
+// the limits shown as text): the preview is the learner's only view of it.
 func RenderMarkdown(src string) (Rendered, error) {
 	if len(src) > MaxMarkdownBytes {
 		return Rendered{}, ErrMarkdownTooLong
 	}
-	source := mdPrepare(src)
+	source, _ := mdsafe.Prepare(src)
 	doc := mdParse(source)
 
 	var out Rendered
@@ -157,14 +158,8 @@ func RenderMarkdown(src string) (Rendered, error) {
 // what a search index should see. Texts longer than MaxMarkdownBytes are cut
 // at that length (on a rune boundary) first.
 func PlainText(src string) string {
-	if len(src) > MaxMarkdownBytes {
-		cut := MaxMarkdownBytes
-		for cut > 0 && !utf8.RuneStart(src[cut]) {
-			cut--
-		}
-		src = src[:cut]
-	}
-	source := mdPrepare(src)
+	src, _ = mdsafe.Truncate(src)
+	source, _ := mdsafe.Prepare(src)
 	return mdPlainText(mdParse(source), source)
 }
 
@@ -344,12 +339,12 @@ func (mdTransformer) Transform(doc *ast.Document, reader text.Reader, pc parser.
 		case *ast.Heading:
 			headings = append(headings, n)
 		case *ast.Link:
-			if !mdAllowedURL(string(n.Destination)) {
+			if !mdsafe.PageURL(string(n.Destination)) {
 				badLinks = append(badLinks, n)
 			}
 		case *ast.AutoLink:
 			// An e-mail autolink is rendered as mailto:, always allowed.
-			if n.AutoLinkType != ast.AutoLinkEmail && !mdAllowedURL(string(n.URL(source))) {
+			if n.AutoLinkType != ast.AutoLinkEmail && !mdsafe.PageURL(string(n.URL(source))) {
 				badAutoLinks = append(badAutoLinks, n)
 			}
 		}
@@ -372,27 +367,6 @@ func (mdTransformer) Transform(doc *ast.Document, reader text.Reader, pc parser.
 		text := mdCollapseSpaces(mdInlineText(h, source))
 		h.SetAttributeString("id", ids.Generate([]byte(text), ast.KindHeading))
 	}
-}
-
-// mdAllowedURL is the link allowlist: http(s) with a host, mailto:, or a
-// fragment of this page. Relative paths are refused: a report has no
-// business linking to the platform's own pages.
-func mdAllowedURL(dest string) bool {
-	dest = strings.TrimSpace(dest)
-	if strings.HasPrefix(dest, "#") {
-		return true
-	}
-	u, err := url.Parse(dest)
-	if err != nil {
-		return false
-	}
-	switch strings.ToLower(u.Scheme) {
-	case "http", "https":
-		return u.Host != "" && u.Opaque == ""
-	case "mailto":
-		return true
-	}
-	return false
 }
 
 // mdImageRenderer renders an image as its alternative text (the children of
@@ -420,8 +394,9 @@ var mdPolicy = sync.OnceValue(func() *bluemonday.Policy {
 	// Task lists: a disabled checkbox, nothing else of forms.
 	p.AllowAttrs("type").Matching(regexp.MustCompile(`^checkbox$`)).OnElements("input")
 	p.AllowAttrs("checked", "disabled").Matching(regexp.MustCompile(`^$`)).OnElements("input")
-	// Links: same allowlist as mdAllowedURL (relative URLs are let through
-	// for "#fragment" links; mdTransformer already removed the others).
+	// Links: same allowlist as mdsafe.PageURL (relative URLs are let
+	// through for "#fragment" links; mdTransformer already removed the
+	// others).
 	p.AllowAttrs("href").OnElements("a")
 	p.AllowAttrs("title").Matching(bluemonday.Paragraph).OnElements("a")
 	p.AllowURLSchemes("http", "https", "mailto")
@@ -507,279 +482,4 @@ func mdWriteText(b *strings.Builder, n ast.Node, source []byte) {
 // mdCollapseSpaces trims and turns every run of white space into one space.
 func mdCollapseSpaces(s string) string {
 	return strings.Join(strings.FieldsFunc(s, unicode.IsSpace), " ")
-}
-
-// Limits applied by mdPrepare. goldmark is not linear-time on every input:
-// measured on 400 000 bytes, a single line of "[a](" takes ~45 s (each "("
-// rescans the rest of the line for the destination), "[a](< " ~7 s, 400 000
-// nested ">" ~40 s (container matching is quadratic in the depth), 57 000
-// consecutive link reference definitions ~3 s (each one re-slices the
-// paragraph's remaining lines). Those costs depend on the length of a line,
-// of a run of non-blank characters, on the nesting depth and on the length
-// of a run of definitions, so mdPrepare bounds each of them.
-const (
-	// mdMaxLineBytes: a longer line is wrapped at a blank (a soft line
-	// break, shown as a space). Paragraphs typed in a text area are one
-	// line each; 8 KiB is a paragraph of some 1 300 words.
-	mdMaxLineBytes = 8 << 10
-	// mdMaxRunBytes: a longer run of non-blank characters (no prose word
-	// is that long; a very long URL may be) is cut by a line break.
-	mdMaxRunBytes = 2 << 10
-	// mdMaxNesting: block quote and list markers opening a line beyond
-	// this many are escaped, so they show as text.
-	mdMaxNesting = 32
-	// mdMaxRefDefRun: in a run of non-blank lines that starts with "[",
-	// past this many lines, a blank line is inserted before the next line
-	// starting with "[" (between link reference definitions, the only
-	// such lines that come in numbers, it changes nothing).
-	mdMaxRefDefRun = 256
-	// mdMaxBrackets: a "[" met while this many are open in the same
-	// paragraph is escaped (each "]" walks back over everything since its
-	// "[": nested brackets cost the square of their number).
-	mdMaxBrackets = 32
-)
-
-// mdPrepare makes the source goldmark parses: valid UTF-8 (invalid
-// sequences become U+FFFD), line endings as "\n", and the limits above
-// enforced. On any text a person writes, the only change is that lines over
-// mdMaxLineBytes are wrapped at a blank, which Markdown renders the same.
-func mdPrepare(src string) []byte {
-	src = strings.ToValidUTF8(src, "\uFFFD")
-	src = strings.ReplaceAll(src, "\r\n", "\n")
-	src = strings.ReplaceAll(src, "\r", "\n")
-	out := make([]byte, 0, len(src)+len(src)/64)
-	run := 0            // non-blank lines since the last blank one
-	runBracket := false // and the first of them starts with "["
-	depth := 0          // "[" not yet closed in this run
-	for len(src) > 0 {
-		line := src
-		rest := ""
-		if i := strings.IndexByte(src, '\n'); i >= 0 {
-			line, rest = src[:i], src[i+1:]
-		}
-		src = rest
-		if strings.TrimLeft(line, " \t") == "" {
-			run, runBracket, depth = 0, false, 0
-			out = append(out, line...)
-			out = append(out, '\n')
-			continue
-		}
-		bracket := strings.HasPrefix(strings.TrimLeft(line, " \t"), "[")
-		if run == 0 {
-			runBracket = bracket
-		}
-		run++
-		if runBracket && bracket && run > mdMaxRefDefRun {
-			out = append(out, '\n')
-			run, depth = 1, 0
-		}
-		for _, piece := range mdWrap(line) {
-			piece = mdLimitNesting(piece)
-			piece, depth = mdLimitBrackets(piece, depth)
-			out = append(out, piece...)
-			out = append(out, '\n')
-		}
-	}
-	return out
-}
-
-// mdLimitBrackets escapes every "[" met while mdMaxBrackets are already
-// open in the current run of lines, and returns the new count of open ones.
-// Escapes, code spans and the like are not understood, only a backslash
-// right before a bracket, so the count errs on the high side.
-func mdLimitBrackets(line string, depth int) (string, int) {
-	if depth < mdMaxBrackets && strings.Count(line, "[") < mdMaxBrackets-depth {
-		// Fast path: this line cannot reach the limit.
-		for i := 0; i < len(line); i++ {
-			switch {
-			case line[i] == '\\':
-				i++
-			case line[i] == '[':
-				depth++
-			case line[i] == ']' && depth > 0:
-				depth--
-			}
-		}
-		return line, depth
-	}
-	var b strings.Builder
-	for i := 0; i < len(line); i++ {
-		c := line[i]
-		switch {
-		case c == '\\':
-			b.WriteByte(c)
-			if i+1 < len(line) {
-				i++
-				b.WriteByte(line[i])
-			}
-			continue
-		case c == '[':
-			if depth >= mdMaxBrackets {
-				b.WriteByte('\\')
-			} else {
-				depth++
-			}
-		case c == ']' && depth > 0:
-			depth--
-		}
-		b.WriteByte(c)
-	}
-	return b.String(), depth
-}
-
-// mdLimitNesting escapes the block quote or list marker that would open
-// container number mdMaxNesting+1 on this line: "\>", "\-", "12\.".
-// It looks only at the markers a line starts with, which over-counts (a
-// "-" in code is counted) but never under-counts, which is what matters.
-func mdLimitNesting(line string) string {
-	if mdIsThematicBreak(line) {
-		return line // "* * * * …": a rule, however many stars, opens nothing
-	}
-	n := 0
-	i := 0
-	for i < len(line) {
-		c := line[i]
-		switch {
-		case c == ' ' || c == '\t':
-			i++
-			continue
-		case c == '>':
-			n++
-			if n > mdMaxNesting {
-				return line[:i] + "\\" + line[i:]
-			}
-			i++
-			continue
-		case c == '-' || c == '+' || c == '*':
-			if i+1 < len(line) && line[i+1] != ' ' && line[i+1] != '\t' {
-				return line
-			}
-			n++
-			if n > mdMaxNesting {
-				return line[:i] + "\\" + line[i:]
-			}
-			i++
-			continue
-		case c >= '0' && c <= '9':
-			j := i
-			for j < len(line) && j-i < 10 && line[j] >= '0' && line[j] <= '9' {
-				j++
-			}
-			if j >= len(line) || (line[j] != '.' && line[j] != ')') ||
-				(j+1 < len(line) && line[j+1] != ' ' && line[j+1] != '\t') {
-				return line
-			}
-			n++
-			if n > mdMaxNesting {
-				return line[:j] + "\\" + line[j:]
-			}
-			i = j + 1
-			continue
-		}
-		return line
-	}
-	return line
-}
-
-// mdIsThematicBreak tells whether a line is made of one of "-", "*", "_"
-// and blanks only.
-func mdIsThematicBreak(line string) bool {
-	t := strings.Trim(line, " \t")
-	if t == "" || !strings.ContainsRune("-*_", rune(t[0])) {
-		return false
-	}
-	return strings.Trim(t, string(t[0])+" \t") == ""
-}
-
-// mdWrap breaks a line so that no piece is longer than mdMaxLineBytes and
-// no run of non-blank bytes longer than mdMaxRunBytes. A break replaces a
-// run of blanks, preferably one followed by a letter (a piece starting with
-// a letter cannot start a new block: no list, heading or quote appears),
-// never one preceded by a backslash (that would make a hard line break).
-// Without a blank, a run is cut between two runes, before a letter if one
-// is near.
-func mdWrap(line string) []string {
-	var pieces []string
-	for len(line) > mdMaxLineBytes || (len(line) > mdMaxRunBytes && mdLongestRun(line) > mdMaxRunBytes) {
-		cut, next := mdFindCut(line)
-		pieces = append(pieces, line[:cut])
-		line = line[next:]
-	}
-	return append(pieces, line)
-}
-
-// mdFindCut returns where to end the current piece and where the next
-// starts (after the blanks dropped at the break).
-func mdFindCut(line string) (cut, next int) {
-	limit := min(len(line), mdMaxLineBytes)
-	// The first over-long run, if it starts before limit, decides.
-	runStart := 0
-	for i := 0; i < limit; i++ {
-		if line[i] == ' ' || line[i] == '\t' {
-			runStart = i + 1
-			continue
-		}
-		if i-runStart >= mdMaxRunBytes {
-			limit = i
-			break
-		}
-	}
-	// A blank run in the second half of the window, best followed by a
-	// letter.
-	fallback := -1
-	for i := limit - 1; i > limit/2; i-- {
-		if line[i] != ' ' && line[i] != '\t' {
-			continue
-		}
-		j := i
-		for j > 0 && (line[j-1] == ' ' || line[j-1] == '\t') {
-			j--
-		}
-		if j == 0 || line[j-1] == '\\' {
-			i = j
-			continue
-		}
-		r, _ := utf8.DecodeRuneInString(line[i+1:])
-		if unicode.IsLetter(r) {
-			return j, i + 1
-		}
-		if fallback < 0 {
-			fallback = j
-			cut, next = j, i+1
-		}
-		i = j
-	}
-	if fallback >= 0 {
-		return cut, next
-	}
-	// No blank: cut inside the run, before a letter within the last 64
-	// bytes if there is one, else at a rune boundary.
-	for i := limit - 1; i > limit-64 && i > 0; i-- {
-		if !utf8.RuneStart(line[i]) || line[i-1] == '\\' {
-			continue
-		}
-		r, _ := utf8.DecodeRuneInString(line[i:])
-		if unicode.IsLetter(r) {
-			return i, i
-		}
-	}
-	i := limit
-	for i > 1 && !utf8.RuneStart(line[i]) {
-		i--
-	}
-	return i, i
-}
-
-// mdLongestRun is the length of the longest run of non-blank bytes.
-func mdLongestRun(s string) int {
-	longest, cur := 0, 0
-	for i := 0; i < len(s); i++ {
-		if s[i] == ' ' || s[i] == '\t' {
-			cur = 0
-			continue
-		}
-		cur++
-		longest = max(longest, cur)
-	}
-	return longest
 }

@@ -9,6 +9,9 @@ import (
 	"sync"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/casp-cnam/casp/internal/mdsafe"
+	"github.com/casp-cnam/casp/internal/mdsafe/mdsafetest"
 )
 
 // mdHostileInputs are Markdown texts a learner could use to attack the
@@ -194,7 +197,7 @@ func TestMarkdownStructureCheckBites(t *testing.T) {
 // already make every hostile input inert, before bluemonday runs.
 func TestMarkdownHostileInputsInertBeforeSanitizer(t *testing.T) {
 	for name, src := range mdHostileInputs {
-		source := mdPrepare(src)
+		source, _ := mdsafe.Prepare(src)
 		var buf bytes.Buffer
 		if err := mdEngine().Renderer().Render(&buf, source, mdParse(source)); err != nil {
 			t.Fatal(err)
@@ -284,9 +287,10 @@ func TestMarkdownTooLong(t *testing.T) {
 }
 
 // Big but allowed inputs, including the shapes that make goldmark slow
-// (quadratic) without mdPrepare: each took from 3 s to several minutes at
-// this size before, about 0.5 s at most now. The test does not time them;
-// a regression shows as a test that no longer finishes.
+// (quadratic) without mdsafe.Prepare: each took from 1 s to several
+// minutes at this size before, about 0.5 s at most now (see
+// BenchmarkRenderMarkdownHostile). The test does not time them; a
+// regression shows as a test that no longer finishes.
 func TestMarkdownBigInputsComplete(t *testing.T) {
 	n := MaxMarkdownBytes - 100
 	rep := func(s string) string { return strings.Repeat(s, n/len(s)) }
@@ -297,19 +301,16 @@ func TestMarkdownBigInputsComplete(t *testing.T) {
 		}
 		return b.String()
 	}()
+	shapes := mdsafetest.Shapes(n)
 	for name, src := range map[string]string{
 		"300 KB nested lists with emphasis": nested,
 		"emphasis stars":                    rep("*a **b ***c "),
-		"link openers":                      rep("[a]("),
-		"angle link openers":                rep("[a](< "),
-		"nested brackets":                   strings.Repeat("[", n/2) + strings.Repeat("]", n/2),
-		"nested quotes":                     rep(">") + " x",
-		"nested lists and quotes":           rep("- > ") + "x",
-		"reference definitions":             rep("[a]: b\n"),
-		"split reference definitions":       rep("[a]:\nb\n"),
 		"equal headings":                    rep("# a\n"),
 		"intraword underscores":             " " + rep("a_"),
 	} {
+		shapes[name] = src
+	}
+	for name, src := range shapes {
 		r, err := RenderMarkdown(src)
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
@@ -320,69 +321,9 @@ func TestMarkdownBigInputsComplete(t *testing.T) {
 	}
 }
 
-// mdPrepare's bounds, checked on its output against literal numbers (a
-// little above the constants, so that tuning them stays possible but
-// dropping a limit fails).
-func TestMarkdownPrepareBounds(t *testing.T) {
-	const (
-		maxLine     = 10_000
-		maxRun      = 4_096
-		maxMarkers  = 64
-		maxRefLines = 300
-		maxOpen     = 64
-	)
-	n := MaxMarkdownBytes
-	for name, src := range map[string]string{
-		"long line":   strings.Repeat("mot ", n/4),
-		"long run":    strings.Repeat("[a](", n/4),
-		"deep quotes": strings.Repeat("> ", 200) + "x\n" + strings.Repeat(">", 5000),
-		"deep lists":  strings.Repeat("- ", 200) + "x\n" + strings.Repeat("1. ", 100),
-		"brackets":    strings.Repeat("[", 5000) + "\n" + strings.Repeat("]", 5000),
-		"ref defs":    strings.Repeat("[a]: b\n", 2000),
-	} {
-		out := string(mdPrepare(src))
-		depth, run := 0, 0
-		for _, line := range strings.Split(out, "\n") {
-			if len(line) > maxLine {
-				t.Errorf("%s: line of %d bytes", name, len(line))
-			}
-			if l := mdLongestRun(strings.ReplaceAll(line, `\`, "")); l > maxRun {
-				t.Errorf("%s: run of %d bytes", name, l)
-			}
-			head, _, _ := strings.Cut(line, `\`) // markers after an escape are text
-			if markers := strings.Count(head, ">") + strings.Count(head, "- ") + strings.Count(head, "1. "); markers > maxMarkers {
-				t.Errorf("%s: %d unescaped container markers", name, markers)
-			}
-			if line == "" {
-				depth, run = 0, 0
-				continue
-			}
-			run++
-			if run > maxRefLines {
-				t.Errorf("%s: run of %d lines starting with [", name, run)
-				break
-			}
-			depth += strings.Count(line, "[") - 2*strings.Count(line, `\[`)
-			depth = max(depth-strings.Count(line, "]"), 0)
-			if depth > maxOpen {
-				t.Errorf("%s: %d open brackets", name, depth)
-				break
-			}
-		}
-	}
-}
-
-// What a person writes goes through mdPrepare unchanged (but for line
-// endings), and a long one-line paragraph renders as one paragraph.
-func TestMarkdownPrepareKeepsOrdinaryText(t *testing.T) {
-	text := "# Rapport\r\n\r\nIntroduction avec [un lien](https://exemple.fr) et `code`.\r\n\r\n" +
-		"- point **un**\n  - sous-point\n1. premier\n2) second\n\n> citation\n> > imbriquée\n\n" +
-		"| a | b |\n|---|--:|\n| [x] | 2 |\n\n* * *\n\n[ref]: https://exemple.fr\n"
-	want := strings.ReplaceAll(text, "\r\n", "\n")
-	if got := string(mdPrepare(text)); got != want {
-		t.Errorf("mdPrepare changed ordinary text:\n%q\nwant\n%q", got, want)
-	}
-
+// A long one-line paragraph, which mdsafe.Prepare wraps, renders as one
+// paragraph.
+func TestMarkdownLongLineIsOneParagraph(t *testing.T) {
 	long := strings.Repeat("Une phrase assez longue pour le test, ", 1000) // 38 KB, one line
 	r, err := RenderMarkdown(long)
 	if err != nil {
@@ -602,5 +543,18 @@ func TestMarkdownConcurrentRenderings(t *testing.T) {
 	close(errs)
 	for e := range errs {
 		t.Error(e)
+	}
+}
+
+// BenchmarkRenderMarkdownHostile renders each hostile shape at full size.
+func BenchmarkRenderMarkdownHostile(b *testing.B) {
+	for name, src := range mdsafetest.Shapes(MaxMarkdownBytes - 100) {
+		b.Run(name, func(b *testing.B) {
+			for b.Loop() {
+				if _, err := RenderMarkdown(src); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }

@@ -1,13 +1,11 @@
 package pdf
 
 import (
-	"net/url"
 	"strconv"
 	"strings"
 	"sync"
-	"unicode"
-	"unicode/utf8"
 
+	"github.com/casp-cnam/casp/internal/mdsafe"
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/extension"
@@ -15,30 +13,20 @@ import (
 	"github.com/yuin/goldmark/text"
 )
 
-// maxMarkdownBytes bounds the Markdown set in one block, like the
-// portfolio's own limit (assessment.MaxMarkdownBytes): a longer text is cut,
-// and the cut is said.
-const maxMarkdownBytes = 400_000
-
 // markdownParser reads CommonMark with GitHub's extensions. Only its
 // parser is used: nothing is ever rendered as HTML here.
 var markdownParser = sync.OnceValue(func() goldmark.Markdown {
 	return goldmark.New(goldmark.WithExtensions(extension.GFM))
 })
 
+// markdown sets a learner's Markdown text, cut at mdsafe.MaxBytes (the cut
+// is said). A text of a shape no person types (see mdsafe.Prepare) is set
+// as plain text, as typed, paragraph by paragraph: the prepared source
+// would be fast to read too, but not as its author wrote it, and a PDF is
+// a record.
 func (r *renderer) markdown(m Markdown) {
-	src := m.Source
-	cut := false
-	if len(src) > maxMarkdownBytes {
-		n := maxMarkdownBytes
-		for n > 0 && !utf8.RuneStart(src[n]) {
-			n--
-		}
-		src, cut = src[:n], true
-	}
-	src = strings.ReplaceAll(strings.ReplaceAll(strings.ToValidUTF8(src, "\uFFFD"), "\r\n", "\n"), "\r", "\n")
-	if prepared, ok := tameMarkdown(src); ok {
-		source := []byte(prepared)
+	src, cut := mdsafe.Truncate(m.Source)
+	if source, ok := mdsafe.Prepare(src); ok {
 		doc := markdownParser().Parser().Parse(text.NewReader(source))
 		base := m.BaseLevel
 		if base <= 0 {
@@ -47,7 +35,7 @@ func (r *renderer) markdown(m Markdown) {
 		w := mdWalker{r: r, src: source, base: min(base, 3)}
 		w.blocks(doc)
 	} else {
-		for _, para := range strings.Split(src, "\n\n") {
+		for _, para := range strings.Split(mdsafe.Normalize(src), "\n\n") {
 			if strings.TrimSpace(para) != "" {
 				r.flow([]span{{text: para}}, bodyOpts())
 				r.space(paraGap)
@@ -59,116 +47,6 @@ func (r *renderer) markdown(m Markdown) {
 			flowOpts{size: smallSize, lead: smallLead, color: mutedColor})
 		r.space(paraGap)
 	}
-}
-
-// Limits on the shape of a Markdown text, those of the portfolio's own
-// renderer (see the measures in assessment/markdown.go): goldmark's time
-// grows with the square of a line's length when it holds many "(" after
-// "]", of the nesting of quotes and lists, of the run of lines opening with
-// "[", and of the "[" open at once in a paragraph.
-const (
-	mdMaxLineBytes = 8 << 10
-	mdMaxRunBytes  = 2 << 10
-	mdMaxNesting   = 32
-	mdMaxRefDefRun = 256
-	mdMaxBrackets  = 32
-)
-
-// tameMarkdown returns src with its long lines wrapped at a blank followed
-// by a letter (a soft line break, which reads as the space it replaces, and
-// cannot open a block), or false when src has a shape no person types but
-// which would make goldmark slow: a run of non-blank characters longer
-// than mdMaxRunBytes, a line with no such blank to wrap at, deeper nesting,
-// a longer run of "[" lines, or too many "[" open at once. Such a text is
-// set as plain text, as typed.
-func tameMarkdown(src string) (string, bool) {
-	var b strings.Builder
-	run, open := 0, 0
-	for _, line := range strings.Split(src, "\n") {
-		if strings.TrimSpace(line) == "" {
-			run, open = 0, 0
-			b.WriteString(line)
-			b.WriteByte('\n')
-			continue
-		}
-		if strings.HasPrefix(strings.TrimLeft(line, " \t"), "[") {
-			if run++; run > mdMaxRefDefRun {
-				return "", false
-			}
-		}
-		if containerDepth(line) > mdMaxNesting && strings.Trim(line, "*-_ \t") != "" {
-			return "", false
-		}
-		nonBlank := 0
-		for i := 0; i < len(line); i++ {
-			switch c := line[i]; {
-			case c == ' ' || c == '\t':
-				nonBlank = 0
-				continue
-			case c == '\\':
-				i++
-			case c == '[':
-				if open++; open > mdMaxBrackets {
-					return "", false
-				}
-			case c == ']' && open > 0:
-				open--
-			}
-			if nonBlank++; nonBlank > mdMaxRunBytes {
-				return "", false
-			}
-		}
-		for len(line) > mdMaxLineBytes {
-			cut := -1
-			for i := mdMaxLineBytes - 1; i > mdMaxLineBytes/2; i-- {
-				if line[i] == ' ' && line[i-1] != ' ' && line[i-1] != '\\' {
-					if r, _ := utf8.DecodeRuneInString(line[i+1:]); unicode.IsLetter(r) {
-						cut = i
-						break
-					}
-				}
-			}
-			if cut < 0 {
-				return "", false
-			}
-			b.WriteString(line[:cut])
-			b.WriteByte('\n')
-			line = line[cut+1:]
-		}
-		b.WriteString(line)
-		b.WriteByte('\n')
-	}
-	return b.String(), true
-}
-
-// containerDepth counts the block quote and list markers a line opens with.
-func containerDepth(line string) int {
-	n := 0
-	for i := 0; i < len(line); {
-		switch c := line[i]; {
-		case c == ' ' || c == '\t':
-			i++
-		case c == '>':
-			n++
-			i++
-		case (c == '-' || c == '+' || c == '*') && i+1 < len(line) && (line[i+1] == ' ' || line[i+1] == '\t'):
-			n++
-			i++
-		case c >= '0' && c <= '9':
-			j := i
-			for j < len(line) && j-i < 10 && line[j] >= '0' && line[j] <= '9' {
-				j++
-			}
-			if j+1 >= len(line) || (line[j] != '.' && line[j] != ')') || (line[j+1] != ' ' && line[j+1] != '\t') {
-				return n
-			}
-			n++
-			i = j + 1
-		default:
-			return n
-		}
-	}
-	return n
 }
 
 type mdWalker struct {
@@ -330,7 +208,7 @@ func (w *mdWalker) inline(parent ast.Node, st style, link string, out *[]span) {
 		case *ast.Link:
 			dest := strings.TrimSpace(string(n.Destination))
 			target := ""
-			if clickable(dest) {
+			if mdsafe.ExternalURL(dest) {
 				target = dest
 			}
 			before := len(*out)
@@ -354,7 +232,7 @@ func (w *mdWalker) inline(parent ast.Node, st style, link string, out *[]span) {
 			// As on the page, an autolink to anything but a web or e-mail
 			// address is removed with its text, which is nothing but that
 			// address.
-			if clickable(u) {
+			if mdsafe.ExternalURL(u) {
 				*out = append(*out, span{text: string(n.Label(w.src)), st: st, link: u})
 			}
 		case *ast.Image:
@@ -380,21 +258,4 @@ func (w *mdWalker) inline(parent ast.Node, st style, link string, out *[]span) {
 			w.inline(n, st, link, out)
 		}
 	}
-}
-
-// clickable is the allowlist of link targets in a PDF: web addresses with
-// a host, and e-mail addresses. Anything else (javascript:, file:,
-// relative paths) is shown as text only.
-func clickable(dest string) bool {
-	u, err := url.Parse(dest)
-	if err != nil {
-		return false
-	}
-	switch strings.ToLower(u.Scheme) {
-	case "http", "https":
-		return u.Host != "" && u.Opaque == ""
-	case "mailto":
-		return u.Opaque != ""
-	}
-	return false
 }
