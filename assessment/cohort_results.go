@@ -6,6 +6,7 @@ import (
 	"sort"
 	"time"
 
+	"github.com/casp-cnam/casp/internal/account"
 	"github.com/casp-cnam/casp/referentiel"
 )
 
@@ -25,6 +26,22 @@ type CohortResult struct {
 	Origin      string   // how it was made, in French
 	Decision    Decision
 	Levels      []CriterionLevel // in framework order
+	Anonymous   bool             // the piece is under anonymous marking (Piece.Anonymous)
+}
+
+// ResultsFor keeps the results the viewer may tie to a learner: a marker
+// does not see the earlier results of a piece under anonymous marking.
+func ResultsFor(viewer account.User, rs []CohortResult) []CohortResult {
+	if !marks(viewer) {
+		return rs
+	}
+	out := make([]CohortResult, 0, len(rs))
+	for _, r := range rs {
+		if !r.Anonymous || r.LearnerID == viewer.ID {
+			out = append(out, r)
+		}
+	}
+	return out
 }
 
 // CriterionLevel is the level a result gives one criterion (-1: not graded).
@@ -43,7 +60,7 @@ func (s *Service) CohortResults(ctx context.Context, cohortID int64) ([]CohortRe
 	if err != nil {
 		return nil, err
 	}
-	rows, err := s.db.Read.QueryContext(ctx, `SELECT v.id, v.piece_id, v.number, v.deposited_at, p.learner_id, u.display_name, p.title, p.kind_id, p.double_marking
+	rows, err := s.db.Read.QueryContext(ctx, `SELECT v.id, v.piece_id, v.number, v.deposited_at, p.learner_id, u.display_name, p.title, p.kind_id, p.double_marking, `+anonymousExpr+`
 		FROM piece_versions v JOIN pieces p ON p.id=v.piece_id JOIN users u ON u.id=p.learner_id
 		WHERE p.cohort_id=? AND EXISTS (SELECT 1 FROM gradings g WHERE g.version_id=v.id AND g.state='publie')
 		ORDER BY u.display_name COLLATE NOCASE, u.id, p.id, v.number`, cohortID)
@@ -59,7 +76,7 @@ func (s *Service) CohortResults(ctx context.Context, cohortID int64) ([]CohortRe
 	for rows.Next() {
 		var v vrow
 		var deposited string
-		if err := rows.Scan(&v.id, &v.r.PieceID, &v.r.Version, &deposited, &v.r.LearnerID, &v.r.Learner, &v.r.Title, &v.r.KindID, &v.double); err != nil {
+		if err := rows.Scan(&v.id, &v.r.PieceID, &v.r.Version, &deposited, &v.r.LearnerID, &v.r.Learner, &v.r.Title, &v.r.KindID, &v.double, &v.r.Anonymous); err != nil {
 			rows.Close()
 			return nil, err
 		}

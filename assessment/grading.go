@@ -288,7 +288,7 @@ type GradingView struct {
 	Others    []Grading
 	Result    *Result
 	Disagree  []string
-	Anonymous bool
+	Anonymous bool // the learner is hidden from the assessor (Piece.HiddenFrom)
 	Editable  bool
 }
 
@@ -314,16 +314,13 @@ func (s *Service) GradingView(ctx context.Context, assessor account.User, id int
 	if gv.Settings, err = s.Settings(ctx, p.CohortID); err != nil {
 		return gv, err
 	}
-	if err := s.db.Read.QueryRowContext(ctx, `SELECT anonymous_marking FROM cohorts WHERE id=?`, p.CohortID).Scan(&gv.Anonymous); err != nil {
-		return gv, err
-	}
 	all, err := gradingsOf(ctx, s.db.Read, v.ID)
 	if err != nil {
 		return gv, err
 	}
-	o := resolve(all, p.DoubleMarking, gv.Settings.Discrepancy)
-	if gv.Anonymous && o.result == nil && p.Status != Graded && p.Status != Rework {
-		gv.Learner = p.Pseudonym
+	if p.HiddenFrom(assessor) {
+		gv.Anonymous, gv.Learner = true, p.Pseudonym
+		gv.Version.Attachments = p.MaskAttachments(assessor, gv.Version.Attachments)
 	}
 	switch g.Role {
 	case Third:

@@ -167,6 +167,9 @@ type Piece struct {
 	DepositedAt     time.Time
 	CreatedAt       time.Time
 	Versions        int
+	// Anonymous: the cohort marks anonymously and a marking of this piece
+	// is unpublished; every version then hides the learner from markers.
+	Anonymous bool
 }
 
 // Version is a deposited, frozen version of a piece.

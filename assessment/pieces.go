@@ -16,14 +16,22 @@ import (
 
 const pieceCols = `p.id, p.learner_id, u.display_name, p.cohort_id, p.kind_id, p.title, p.draft, p.draft_saved_at, p.pseudonym,
 	p.double_marking, p.status, coalesce(p.latest_version_id,0), p.deposited_at, p.created_at,
-	(SELECT count(*) FROM piece_versions v WHERE v.piece_id=p.id)`
+	(SELECT count(*) FROM piece_versions v WHERE v.piece_id=p.id),
+	` + anonymousExpr
+
+// anonymousExpr says whether a piece is under anonymous marking: its cohort
+// marks anonymously and one of its markings is not published yet (a version
+// waiting or in marking, an arbitration, a rectification in progress).
+const anonymousExpr = `(coalesce((SELECT c.anonymous_marking FROM cohorts c WHERE c.id=p.cohort_id),0)
+	AND (p.status IN ('depose','en_evaluation','moderation')
+		OR EXISTS (SELECT 1 FROM gradings g JOIN piece_versions pv ON pv.id=g.version_id WHERE pv.piece_id=p.id AND g.state IN ('en_cours','pret'))))`
 
 func scanPiece(row interface{ Scan(...any) error }) (Piece, error) {
 	var p Piece
 	var saved, created string
 	var deposited sql.NullString
 	err := row.Scan(&p.ID, &p.LearnerID, &p.LearnerName, &p.CohortID, &p.KindID, &p.Title, &p.Draft, &saved, &p.Pseudonym,
-		&p.DoubleMarking, &p.Status, &p.LatestVersionID, &deposited, &created, &p.Versions)
+		&p.DoubleMarking, &p.Status, &p.LatestVersionID, &deposited, &created, &p.Versions, &p.Anonymous)
 	if errors.Is(err, sql.ErrNoRows) {
 		return p, errNoPiece
 	}

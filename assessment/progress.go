@@ -70,6 +70,9 @@ type Evidence struct {
 	Released    time.Time
 	Decision    Decision
 	From        []Grading // the released gradings the result is made of
+	// Masked: the piece is under anonymous marking for the viewer; only the
+	// fact that a result exists is shown (see Progress.For).
+	Masked bool
 }
 
 // HasLevel says whether the result rates this criterion (for templates).

@@ -100,6 +100,7 @@ func (s *Server) resultsExport(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	rs = assessment.ResultsFor(*currentUser(c), rs)
 	s.auditRead(c, 0, "export des résultats de la promotion "+co.Name+" ("+format+")")
 	levels, summary := ResultsTables(s.fw, rs)
 	if format == "xlsx" {

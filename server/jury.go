@@ -32,6 +32,7 @@ type dossierData struct {
 	Own        bool
 	Activities map[string]bool // checked in the form
 	fw         *referentiel.Framework
+	full       assessment.Dossier // unmasked, for a decision
 }
 
 // KindLabel names a deliverable kind.
@@ -92,7 +93,9 @@ func (s *Server) dossierPage(c *fiber.Ctx, learner account.User) (*views.Page, *
 	if err != nil {
 		return nil, nil, err
 	}
-	data := &dossierData{Learner: learner, Dossier: d, Current: d.Current(), Outcomes: assessment.Outcomes,
+	// Pages show the dossier as the viewer may read it (anonymous marking);
+	// a decision seals the whole one.
+	data := &dossierData{Learner: learner, Dossier: d.For(*currentUser(c)), full: d, Current: d.Current(), Outcomes: assessment.Outcomes,
 		Levels: d.Progress.Settings.Levels, Framework: s.fw.Title, Criteria: map[string]string{}, Own: learner.ID == currentUser(c).ID,
 		Activities: map[string]bool{}, fw: s.fw}
 	for _, t := range s.fw.Tasks() {
@@ -174,7 +177,7 @@ func (s *Server) juryDecide(c *fiber.Ctx) error {
 		}
 	}
 	u := currentUser(c)
-	dec, err := s.assess.RecordDecision(c.UserContext(), *u, data.Dossier, in)
+	dec, err := s.assess.RecordDecision(c.UserContext(), *u, data.full, in)
 	if e, ok := apperr.As(err); ok && e.Fields != nil {
 		p.Errors = e.Fields
 		p.Form = map[string]string{"jury_date": in.JuryDate, "members": in.Members, "outcome": in.Outcome, "comments": in.Comments,
@@ -215,7 +218,7 @@ func (s *Server) decisionSnapshot(c *fiber.Ctx) error {
 	if dec.LearnerID != learner.ID {
 		return apperr.New(apperr.NotFound, "Décision introuvable.")
 	}
-	snap, err := s.assess.DecisionSnapshot(c.UserContext(), did)
+	snap, err := s.assess.SnapshotFor(c.UserContext(), *currentUser(c), did)
 	if err != nil {
 		return err
 	}
@@ -384,6 +387,10 @@ func dossierDoc(d *dossierData) pdf.Doc {
 				}
 				tb := pdf.Table{Header: []string{"Pièce", "Dépôt", "Évaluation", "Niveaux des critères"}, Widths: []float64{2.2, 1.6, 2, 4}}
 				for _, e := range cp.Evidence {
+					if e.Masked {
+						tb.Rows = append(tb.Rows, []string{assessment.MaskedEvidence, "", "", ""})
+						continue
+					}
 					var who, levels []string
 					for _, g := range e.From {
 						who = append(who, g.AssessorName+" ("+g.Role.Label()+")")

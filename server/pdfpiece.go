@@ -99,6 +99,7 @@ func (s *Server) renderVersionPDF(ctx context.Context, viewer account.User, piec
 		s.accounts.Audit(ctx, account.Entry{ActorID: viewer.ID, ActorLogin: viewer.Login, Action: account.ActionRead,
 			SubjectUserID: piece.LearnerID, Target: fmt.Sprintf("pièce %d, version %d (PDF)", piece.ID, n), Address: address})
 	}
+	vr.Version.Attachments = piece.MaskAttachments(viewer, vr.Version.Attachments)
 	d := s.versionDoc(viewer, piece, *vr, settings, cohort)
 	var buf bytes.Buffer
 	if err := pdf.Render(&buf, d); err != nil {
@@ -157,18 +158,6 @@ func fileSlug(s string, max int) string {
 
 func oneLineText(s string) string { return strings.Join(strings.Fields(s), " ") }
 
-// learnerLabel is the learner's name, or the copy's pseudonym while
-// anonymous marking hides the learner from markers (until the result is
-// released), as on the grading screen.
-func learnerLabel(viewer account.User, p assessment.Piece, vr assessment.VersionResult, co account.Cohort) (label, value string) {
-	marker := viewer.Role == account.Assessor || viewer.Role == account.Manager
-	if co.AnonymousMarking && marker && viewer.ID != p.LearnerID && vr.Result == nil &&
-		p.Status != assessment.Graded && p.Status != assessment.Rework {
-		return "Copie anonyme", p.Pseudonym
-	}
-	return "Apprenant", p.LearnerName
-}
-
 // versionDoc is the document of a version.
 func (s *Server) versionDoc(viewer account.User, piece assessment.Piece, vr assessment.VersionResult, st assessment.Settings, co account.Cohort) pdf.Doc {
 	v := vr.Version
@@ -177,7 +166,7 @@ func (s *Server) versionDoc(viewer account.User, piece assessment.Piece, vr asse
 	if kind != nil {
 		kindLabel = kind.Label
 	}
-	who, learner := learnerLabel(viewer, piece, vr, co)
+	who, learner := piece.LearnerLabel(viewer)
 	result := "En attente d'évaluation"
 	switch {
 	case vr.Result != nil:

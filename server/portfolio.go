@@ -187,15 +187,7 @@ func (s *Server) piecePageData(c *fiber.Ctx, piece assessment.Piece) (*views.Pag
 	for _, v := range versions {
 		d.Versions = append(d.Versions, versionView{Version: v.Version, Result: v.Result})
 	}
-	co, err := s.accounts.Cohort(ctx, piece.CohortID)
-	if err != nil {
-		return nil, err
-	}
-	var latest assessment.VersionResult
-	if len(versions) > 0 {
-		latest = versions[0]
-	}
-	_, d.Learner = learnerLabel(*u, piece, latest, co)
+	_, d.Learner = piece.LearnerLabel(*u)
 	if d.Owner {
 		if d.Attachments, err = s.assess.DraftAttachments(ctx, *u, piece.ID); err != nil {
 			return nil, err
@@ -538,12 +530,17 @@ func (s *Server) attachmentDownload(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	a, path, err := s.assess.OpenAttachment(c.UserContext(), *currentUser(c), id, aid)
+	u := currentUser(c)
+	a, path, err := s.assess.OpenAttachment(c.UserContext(), *u, id, aid)
+	if err != nil {
+		return err
+	}
+	piece, err := s.assess.Piece(c.UserContext(), *u, id)
 	if err != nil {
 		return err
 	}
 	c.Set(fiber.HeaderContentType, a.MIME)
-	c.Set(fiber.HeaderContentDisposition, `attachment; filename="fichier"; filename*=UTF-8''`+url.PathEscape(a.OriginalName))
+	c.Set(fiber.HeaderContentDisposition, `attachment; filename="fichier"; filename*=UTF-8''`+url.PathEscape(piece.AttachmentName(*u, a)))
 	c.Set(fiber.HeaderCacheControl, "private, no-store")
 	return c.SendFile(path)
 }
@@ -596,6 +593,7 @@ func (s *Server) loadVersion(c *fiber.Ctx) (*versionData, error) {
 		if vr.Version.Number != n {
 			continue
 		}
+		vr.Version.Attachments = piece.MaskAttachments(*u, vr.Version.Attachments)
 		d := &versionData{Piece: piece, Kind: kind, Version: vr.Version, Result: vr.Result, Moderation: vr.Moderation,
 			Latest: i == 0, Owner: u.ID == piece.LearnerID}
 		// A released result is never edited: an assessor of the cohort may
@@ -604,11 +602,7 @@ func (s *Server) loadVersion(c *fiber.Ctx) (*versionData, error) {
 		if d.Settings, err = s.assess.Settings(ctx, piece.CohortID); err != nil {
 			return nil, err
 		}
-		co, err := s.accounts.Cohort(ctx, piece.CohortID)
-		if err != nil {
-			return nil, err
-		}
-		_, d.Learner = learnerLabel(*u, piece, vr, co)
+		_, d.Learner = piece.LearnerLabel(*u)
 		pd := pieceData{Kind: kind}
 		s.fillEditor(&pd, vr.Version.Body)
 		d.Report, d.Guide, d.Map, d.MapSVG = pd.Report, pd.Guide, pd.Map, pd.MapSVG
@@ -733,6 +727,7 @@ func (s *Server) progression(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	prog = prog.For(*u)
 	cases, err := s.cases.Cases(c.UserContext(), learnerID)
 	if err != nil {
 		return err
