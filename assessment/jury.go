@@ -213,7 +213,13 @@ type snapshotEvidence struct {
 
 // Dossier builds a learner's certification dossier (the learner must be one).
 func (s *Service) Dossier(ctx context.Context, learner account.User) (Dossier, error) {
-	prog, err := s.Progress(ctx, learner.ID)
+	return s.DossierIn(ctx, learner, nil)
+}
+
+// DossierIn is the dossier made of the pieces and decisions of the given
+// cohorts only (nil: every cohort; see ProgressIn).
+func (s *Service) DossierIn(ctx context.Context, learner account.User, cohorts []int64) (Dossier, error) {
+	prog, err := s.ProgressIn(ctx, learner.ID, cohorts)
 	if err != nil {
 		return Dossier{}, err
 	}
@@ -259,6 +265,9 @@ func (s *Service) Dossier(ctx context.Context, learner account.User) (Dossier, e
 	sum := sha256.Sum256(d.Snapshot)
 	d.SHA256 = hex.EncodeToString(sum[:])
 	d.Decisions, err = s.JuryDecisions(ctx, learner.ID)
+	if cohorts != nil {
+		d.Decisions = slices.DeleteFunc(d.Decisions, func(j JuryDecision) bool { return !slices.Contains(cohorts, j.CohortID) })
+	}
 	return d, err
 }
 

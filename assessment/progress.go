@@ -3,6 +3,7 @@ package assessment
 import (
 	"context"
 	"database/sql"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -182,16 +183,25 @@ type Deadline struct {
 // Progress computes a learner's progress with a fixed number of queries,
 // whatever the number of pieces.
 func (s *Service) Progress(ctx context.Context, learnerID int64) (Progress, error) {
+	return s.ProgressIn(ctx, learnerID, nil)
+}
+
+// ProgressIn is a learner's progress from the pieces of the given cohorts
+// only (nil: every cohort): staff who share one cohort with a learner read
+// nothing of another.
+func (s *Service) ProgressIn(ctx context.Context, learnerID int64, cohorts []int64) (Progress, error) {
 	fw := s.framework()
 	pieces, err := s.LearnerPieces(ctx, learnerID)
 	if err != nil {
 		return Progress{}, err
 	}
+	if cohorts != nil {
+		pieces = slices.DeleteFunc(pieces, func(p Piece) bool { return !slices.Contains(cohorts, p.CohortID) })
+	}
 	var out Progress
 	out.Pieces = pieces
-	cohortID := int64(0)
-	if err := s.db.Read.QueryRowContext(ctx, `SELECT m.cohort_id FROM cohort_members m JOIN cohorts c ON c.id=m.cohort_id
-		WHERE m.user_id=? AND m.member_role='learner' ORDER BY c.starts_on DESC LIMIT 1`, learnerID).Scan(&cohortID); err != nil && err != sql.ErrNoRows {
+	cohortID, err := s.latestCohort(ctx, learnerID, cohorts)
+	if err != nil {
 		return out, err
 	}
 	st, err := s.Settings(ctx, cohortID)
@@ -271,6 +281,27 @@ func (s *Service) Progress(ctx context.Context, learnerID int64) (Progress, erro
 	}
 	out.Deadlines, err = s.deadlines(ctx, cohortID, pieces)
 	return out, err
+}
+
+// latestCohort is the learner's most recent cohort among those given (nil:
+// any), 0 when none.
+func (s *Service) latestCohort(ctx context.Context, learnerID int64, cohorts []int64) (int64, error) {
+	rows, err := s.db.Read.QueryContext(ctx, `SELECT m.cohort_id FROM cohort_members m JOIN cohorts c ON c.id=m.cohort_id
+		WHERE m.user_id=? AND m.member_role='learner' ORDER BY c.starts_on DESC, c.id DESC`, learnerID)
+	if err != nil {
+		return 0, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return 0, err
+		}
+		if cohorts == nil || slices.Contains(cohorts, id) {
+			return id, nil
+		}
+	}
+	return 0, rows.Err()
 }
 
 func capacityState(cp CapacityProgress, pass int) CapacityState {

@@ -554,17 +554,17 @@ func (s *Server) cohortMembers(c *fiber.Ctx) error {
 		return apperr.New(apperr.Invalid, "Choisissez une personne dans la liste.")
 	}
 	ctx := c.UserContext()
-	notice := "membre-ajoute"
-	if c.FormValue("action") == "retirer" {
-		err, notice = s.accounts.RemoveMember(ctx, co.ID, uid, role), "membre-retire"
-	} else {
-		err = s.accounts.AddMember(ctx, co.ID, uid, role)
+	me := currentUser(c)
+	if c.FormValue("action") != "retirer" {
+		if err := s.accounts.Enrol(ctx, *me, co, uid, role, c.IP()); err != nil {
+			return err
+		}
+		return redirectWithNotice(c, cohortURL(co.ID), "membre-ajoute")
 	}
-	if err != nil {
+	if err := s.accounts.RemoveMember(ctx, co.ID, uid, role); err != nil {
 		return err
 	}
-	me := currentUser(c)
 	s.accounts.Audit(ctx, account.Entry{ActorID: me.ID, ActorLogin: me.Login, Action: account.ActionMembership,
-		SubjectUserID: uid, Target: "promotion " + co.Name, Address: c.IP(), Detail: c.FormValue("action") + " " + string(role)})
-	return redirectWithNotice(c, cohortURL(co.ID), notice)
+		SubjectUserID: uid, Target: "promotion " + co.Name, Address: c.IP(), Detail: "retirer " + string(role)})
+	return redirectWithNotice(c, cohortURL(co.ID), "membre-retire")
 }

@@ -2,6 +2,7 @@ package server
 
 import (
 	"bytes"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -44,34 +45,35 @@ func (d *dossierData) LevelLabel(l int) string { return d.Dossier.Progress.Setti
 // learnerFor loads the learner named in the URL and checks the viewer may
 // read their record: the learner themselves, or staff of their cohort
 // (audited). With decide, only the cohort's managers and the administrator.
-func (s *Server) learnerFor(c *fiber.Ctx, decide bool) (account.User, error) {
+// It returns the cohorts whose part of the record the viewer reads (nil: all).
+func (s *Server) learnerFor(c *fiber.Ctx, decide bool) (account.User, []int64, error) {
 	id, err := pathID(c, "id")
 	if err != nil {
-		return account.User{}, err
+		return account.User{}, nil, err
 	}
 	u := currentUser(c)
 	ctx := c.UserContext()
 	if u.Role == account.Learner {
 		if id != u.ID || decide {
-			return account.User{}, s.forbid(c, "dossier de certification de l'apprenant "+c.Params("id"))
+			return account.User{}, nil, s.forbid(c, "dossier de certification de l'apprenant "+c.Params("id"))
 		}
-		return *u, nil
+		return *u, nil, nil
 	}
-	ok, err := s.accounts.CanSeeLearner(ctx, *u, id)
+	cohorts, ok, err := s.accounts.SharedCohorts(ctx, *u, id)
 	if err != nil {
-		return account.User{}, err
+		return account.User{}, nil, err
 	}
 	if !ok || (decide && u.Role == account.Assessor) {
-		return account.User{}, s.forbid(c, "dossier de certification de l'apprenant "+c.Params("id"))
+		return account.User{}, nil, s.forbid(c, "dossier de certification de l'apprenant "+c.Params("id"))
 	}
 	learner, err := s.accounts.ByID(ctx, id)
 	if err != nil {
-		return account.User{}, err
+		return account.User{}, nil, err
 	}
 	if learner.Role != account.Learner {
-		return account.User{}, apperr.New(apperr.NotFound, "Apprenant introuvable.")
+		return account.User{}, nil, apperr.New(apperr.NotFound, "Apprenant introuvable.")
 	}
-	return learner, nil
+	return learner, cohorts, nil
 }
 
 // canDecide says whether the viewer records jury decisions for the cohort.
@@ -87,9 +89,9 @@ func (s *Server) canDecide(c *fiber.Ctx, cohortID int64) (bool, error) {
 }
 
 // dossierPage builds the dossier page's data.
-func (s *Server) dossierPage(c *fiber.Ctx, learner account.User) (*views.Page, *dossierData, error) {
+func (s *Server) dossierPage(c *fiber.Ctx, learner account.User, cohorts []int64) (*views.Page, *dossierData, error) {
 	ctx := c.UserContext()
-	d, err := s.assess.Dossier(ctx, learner)
+	d, err := s.assess.DossierIn(ctx, learner, cohorts)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -141,11 +143,11 @@ func (s *Server) dossierPage(c *fiber.Ctx, learner account.User) (*views.Page, *
 
 // dossier shows a learner's certification dossier.
 func (s *Server) dossier(c *fiber.Ctx) error {
-	learner, err := s.learnerFor(c, false)
+	learner, cohorts, err := s.learnerFor(c, false)
 	if err != nil {
 		return err
 	}
-	p, _, err := s.dossierPage(c, learner)
+	p, _, err := s.dossierPage(c, learner, cohorts)
 	if err != nil {
 		return err
 	}
@@ -155,11 +157,11 @@ func (s *Server) dossier(c *fiber.Ctx) error {
 
 // juryDecide records the jury's decision on a learner's dossier.
 func (s *Server) juryDecide(c *fiber.Ctx) error {
-	learner, err := s.learnerFor(c, true)
+	learner, cohorts, err := s.learnerFor(c, true)
 	if err != nil {
 		return err
 	}
-	p, data, err := s.dossierPage(c, learner)
+	p, data, err := s.dossierPage(c, learner, cohorts)
 	if err != nil {
 		return err
 	}
@@ -203,7 +205,7 @@ func (s *Server) juryDecide(c *fiber.Ctx) error {
 // decisionSnapshot serves the sealed dossier of a decision, whose SHA-256
 // is the fingerprint printed with the decision.
 func (s *Server) decisionSnapshot(c *fiber.Ctx) error {
-	learner, err := s.learnerFor(c, false)
+	learner, cohorts, err := s.learnerFor(c, false)
 	if err != nil {
 		return err
 	}
@@ -215,7 +217,7 @@ func (s *Server) decisionSnapshot(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if dec.LearnerID != learner.ID {
+	if dec.LearnerID != learner.ID || (cohorts != nil && !slices.Contains(cohorts, dec.CohortID)) {
 		return apperr.New(apperr.NotFound, "Décision introuvable.")
 	}
 	snap, err := s.assess.SnapshotFor(c.UserContext(), *currentUser(c), did)
@@ -279,11 +281,11 @@ func (s *Server) juryList(c *fiber.Ctx) error {
 
 // dossierPDF is the certification dossier as a PDF, for the jury's file.
 func (s *Server) dossierPDF(c *fiber.Ctx) error {
-	learner, err := s.learnerFor(c, false)
+	learner, cohorts, err := s.learnerFor(c, false)
 	if err != nil {
 		return err
 	}
-	_, data, err := s.dossierPage(c, learner)
+	_, data, err := s.dossierPage(c, learner, cohorts)
 	if err != nil {
 		return err
 	}

@@ -700,15 +700,17 @@ func (s *Server) progression(c *fiber.Ctx) error {
 	u := currentUser(c)
 	learnerID := u.ID
 	title := "Ma progression"
+	var cohorts []int64 // whose pieces the viewer reads (nil: all)
 	if c.Params("id") != "" {
 		id, err := pathID(c, "id")
 		if err != nil {
 			return err
 		}
-		ok, err := s.accounts.CanSeeLearner(c.UserContext(), *u, id)
+		scope, ok, err := s.accounts.SharedCohorts(c.UserContext(), *u, id)
 		if err != nil {
 			return err
 		}
+		cohorts = scope
 		if !ok {
 			return s.forbid(c, "progression de l'apprenant "+c.Params("id"))
 		}
@@ -723,7 +725,7 @@ func (s *Server) progression(c *fiber.Ctx) error {
 		title = "Progression de " + learner.DisplayName
 		s.auditRead(c, id, "progression")
 	}
-	prog, err := s.assess.Progress(c.UserContext(), learnerID)
+	prog, err := s.assess.ProgressIn(c.UserContext(), learnerID, cohorts)
 	if err != nil {
 		return err
 	}

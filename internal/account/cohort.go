@@ -155,6 +155,46 @@ func (s *Service) AddMember(ctx context.Context, cohortID, userID int64, role Ro
 	return err
 }
 
+// Enrol adds a member at a person's request (the web), the check, the
+// membership and its audit entry in one transaction. A learner who already
+// learns in another cohort is enrolled only by an administrator or by a
+// manager of each of those cohorts: a manager cannot reach someone else's
+// learner by enrolling them in a cohort of their own.
+func (s *Service) Enrol(ctx context.Context, actor User, co Cohort, userID int64, role Role, address string) error {
+	if role != Learner && role != Assessor && role != Manager {
+		return apperr.New(apperr.Invalid, "Ce rôle ne peut pas être rattaché à une promotion.")
+	}
+	u, err := s.ByID(ctx, userID)
+	if err != nil {
+		return err
+	}
+	if u.Role != role {
+		return apperr.New(apperr.Invalid, "Le compte %s n'a pas le rôle %s.", u.Login, strings.ToLower(role.Label()))
+	}
+	return s.db.Tx(ctx, func(tx *sql.Tx) error {
+		if role == Learner && actor.Role != Admin {
+			var foreign int
+			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM cohort_members l WHERE l.user_id=? AND l.member_role='learner' AND l.cohort_id<>?
+				AND NOT EXISTS (SELECT 1 FROM cohort_members m WHERE m.cohort_id=l.cohort_id AND m.user_id=? AND m.member_role='manager')`,
+				userID, co.ID, actor.ID).Scan(&foreign); err != nil {
+				return err
+			}
+			if foreign > 0 {
+				return apperr.New(apperr.Forbidden, "%s est inscrit dans une autre promotion, que vous ne gérez pas : seul un administrateur ou un responsable de cette promotion peut l'inscrire ici.", u.DisplayName)
+			}
+		}
+		res, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO cohort_members(cohort_id, user_id, member_role) VALUES (?,?,?)`, co.ID, userID, string(role))
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return nil
+		}
+		return auditTx(ctx, tx, Entry{ActorID: actor.ID, ActorLogin: actor.Login, Action: ActionMembership,
+			SubjectUserID: userID, Target: "promotion " + co.Name, Address: address, Detail: "ajouter " + string(role)})
+	})
+}
+
 const cohortCols = `c.id, c.name, c.site, c.framework_id, c.starts_on, c.ends_on, c.anonymous_marking,
 	(SELECT count(*) FROM cohort_members m WHERE m.cohort_id=c.id AND m.member_role='learner'),
 	(SELECT count(*) FROM cohort_members m WHERE m.cohort_id=c.id AND m.member_role='assessor')`
@@ -220,20 +260,32 @@ func prefixed(p, cols string) string {
 	return strings.Join(parts, ", ")
 }
 
-// CanSeeLearner tells whether viewer may read learner's data: the learner
-// themself, an administrator, or a manager or assessor of one of the
-// learner's cohorts.
-func (s *Service) CanSeeLearner(ctx context.Context, viewer User, learnerID int64) (bool, error) {
+// SharedCohorts are the cohorts through which viewer may read a learner's
+// data: nil (all) for the learner and the administrator, else the cohorts
+// where the learner learns and the viewer manages or assesses — sharing one
+// cohort opens nothing of another. ok is false when there is none.
+func (s *Service) SharedCohorts(ctx context.Context, viewer User, learnerID int64) (cohorts []int64, ok bool, err error) {
 	if viewer.ID == learnerID || viewer.Role == Admin {
-		return true, nil
+		return nil, true, nil
 	}
 	if viewer.Role != Manager && viewer.Role != Assessor {
-		return false, nil
+		return nil, false, nil
 	}
-	var n int
-	err := s.db.Read.QueryRowContext(ctx, `SELECT count(*) FROM cohort_members v JOIN cohort_members l ON l.cohort_id=v.cohort_id
-		WHERE v.user_id=? AND v.member_role IN ('manager','assessor') AND l.user_id=? AND l.member_role='learner'`, viewer.ID, learnerID).Scan(&n)
-	return n > 0, err
+	rows, err := s.db.Read.QueryContext(ctx, `SELECT DISTINCT v.cohort_id FROM cohort_members v JOIN cohort_members l ON l.cohort_id=v.cohort_id
+		WHERE v.user_id=? AND v.member_role IN ('manager','assessor') AND l.user_id=? AND l.member_role='learner' ORDER BY v.cohort_id`, viewer.ID, learnerID)
+	if err != nil {
+		return nil, false, err
+	}
+	defer rows.Close()
+	cohorts = []int64{}
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, false, err
+		}
+		cohorts = append(cohorts, id)
+	}
+	return cohorts, len(cohorts) > 0, rows.Err()
 }
 
 // RemoveMember withdraws a member from a cohort in one role.

@@ -476,7 +476,7 @@ type querier interface {
 // classify sets the status of every line without error from the accounts
 // as they are: new, existing learner to enrol, already enrolled, or an
 // account that cannot be enrolled.
-func classify(ctx context.Context, q querier, cohortID int64, rows []ImportRow) error {
+func classify(ctx context.Context, q querier, cohortID int64, actor User, rows []ImportRow) error {
 	var logins []string
 	for _, r := range rows {
 		if len(r.Errors) == 0 {
@@ -488,8 +488,10 @@ func classify(ctx context.Context, q querier, cohortID int64, rows []ImportRow) 
 	}
 	lj, _ := json.Marshal(logins)
 	res, err := q.QueryContext(ctx, `SELECT u.id, lower(u.login), u.display_name, u.role, u.disabled,
-		EXISTS (SELECT 1 FROM cohort_members m WHERE m.cohort_id=? AND m.user_id=u.id AND m.member_role='learner')
-		FROM users u WHERE u.login IN (SELECT value FROM json_each(?))`, cohortID, string(lj))
+		EXISTS (SELECT 1 FROM cohort_members m WHERE m.cohort_id=? AND m.user_id=u.id AND m.member_role='learner'),
+		? <> 'admin' AND EXISTS (SELECT 1 FROM cohort_members l WHERE l.user_id=u.id AND l.member_role='learner' AND l.cohort_id<>?
+			AND NOT EXISTS (SELECT 1 FROM cohort_members a WHERE a.cohort_id=l.cohort_id AND a.user_id=? AND a.member_role='manager'))
+		FROM users u WHERE u.login IN (SELECT value FROM json_each(?))`, cohortID, string(actor.Role), cohortID, actor.ID, string(lj))
 	if err != nil {
 		return err
 	}
@@ -498,12 +500,13 @@ func classify(ctx context.Context, q querier, cohortID int64, rows []ImportRow) 
 		id             int64
 		name, role     string
 		disabled, here bool
+		foreign        bool // learns in a cohort the actor does not manage
 	}
 	found := map[string]existing{}
 	for res.Next() {
 		var e existing
 		var login string
-		if err := res.Scan(&e.id, &login, &e.name, &e.role, &e.disabled, &e.here); err != nil {
+		if err := res.Scan(&e.id, &login, &e.name, &e.role, &e.disabled, &e.here, &e.foreign); err != nil {
 			return err
 		}
 		found[login] = e
@@ -531,6 +534,9 @@ func classify(ctx context.Context, q querier, cohortID int64, rows []ImportRow) 
 			r.Errors = []string{"Le compte « " + r.Login + " » existe mais il est désactivé : un administrateur doit le réactiver avant l'inscription."}
 		case e.here:
 			r.Status, r.UserID = ImportAlready, e.id
+		case e.foreign:
+			r.Status = ImportError
+			r.Errors = []string{"Le compte « " + r.Login + " » est inscrit dans une autre promotion, que vous ne gérez pas : seul un administrateur ou un responsable de cette promotion peut l'inscrire ici."}
 		default:
 			r.Status, r.UserID = ImportEnrol, e.id
 			if e.name != r.Name {
@@ -549,7 +555,7 @@ func (s *Service) PreviewImport(ctx context.Context, actor User, co Cohort, file
 	if err != nil {
 		return ImportPreview{}, err
 	}
-	if err := classify(ctx, s.db.Read, cohortID, f.Rows); err != nil {
+	if err := classify(ctx, s.db.Read, cohortID, actor, f.Rows); err != nil {
 		return ImportPreview{}, err
 	}
 	tok := make([]byte, 16)
@@ -685,7 +691,7 @@ func (s *Service) ConfirmImport(ctx context.Context, actor User, co Cohort, toke
 			}
 			check[i].Errors = nil
 		}
-		if err := classify(ctx, tx, cohortID, check); err != nil {
+		if err := classify(ctx, tx, cohortID, actor, check); err != nil {
 			return err
 		}
 		for i, r := range p.File.Rows {
