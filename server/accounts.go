@@ -43,12 +43,17 @@ func (s *Server) changePassword(c *fiber.Ctx) error {
 	if e, ok := apperr.As(err); ok && e.Fields != nil {
 		p := s.page(c, "Changer de mot de passe", accountCrumb, views.Link{Label: "Mot de passe"})
 		p.Errors = e.Fields
-		return s.renderStatus(c, fiber.StatusUnprocessableEntity, "mot-de-passe", p)
+		status := fiber.StatusUnprocessableEntity
+		if e.Code == apperr.Throttled {
+			status = fiber.StatusTooManyRequests
+			c.Set(fiber.HeaderRetryAfter, strconv.Itoa(max(e.RetryAfter, 1)))
+		}
+		return s.renderStatus(c, status, "mot-de-passe", p)
 	}
 	if err != nil {
 		return err
 	}
-	return redirectWithNotice(c, "/compte", "mot-de-passe")
+	return s.redirectWithNotice(c, "/compte", "mot-de-passe")
 }
 
 var adminUsersCrumb = views.Link{Href: "/admin/comptes", Label: "Comptes"}
@@ -97,8 +102,8 @@ func (s *Server) userCreate(c *fiber.Ctx) error {
 	}
 	me := currentUser(c)
 	s.accounts.Audit(c.UserContext(), account.Entry{ActorID: me.ID, ActorLogin: me.Login, Action: account.ActionUserCreated,
-		SubjectUserID: u.ID, Target: "compte " + u.Login, Address: c.IP()})
-	return redirectWithNotice(c, "/admin/comptes", "compte")
+		SubjectUserID: u.ID, Target: "compte " + u.Login, Address: s.clientIP(c)})
+	return s.redirectWithNotice(c, "/admin/comptes", "compte")
 }
 
 func (s *Server) auditLog(c *fiber.Ctx) error {
@@ -214,8 +219,8 @@ func (s *Server) cohortCreate(c *fiber.Ctx) error {
 		}
 	}
 	s.accounts.Audit(c.UserContext(), account.Entry{ActorID: u.ID, ActorLogin: u.Login, Action: account.ActionCohortCreated,
-		Target: "promotion " + co.Name, Address: c.IP()})
-	return redirectWithNotice(c, cohortURL(co.ID), "promotion")
+		Target: "promotion " + co.Name, Address: s.clientIP(c)})
+	return s.redirectWithNotice(c, cohortURL(co.ID), "promotion")
 }
 
 func cohortURL(id int64) string { return "/promotions/" + strconv.FormatInt(id, 10) }
@@ -276,8 +281,8 @@ func (s *Server) cohortUpdate(c *fiber.Ctx) error {
 	}
 	u := currentUser(c)
 	s.accounts.Audit(ctx, account.Entry{ActorID: u.ID, ActorLogin: u.Login, Action: account.ActionCohortEdited,
-		Target: "promotion " + up.Name, Address: c.IP(), Detail: cohortChanges(co, up)})
-	return redirectWithNotice(c, cohortURL(co.ID), "promotion-modifiee")
+		Target: "promotion " + up.Name, Address: s.clientIP(c), Detail: cohortChanges(co, up)})
+	return s.redirectWithNotice(c, cohortURL(co.ID), "promotion-modifiee")
 }
 
 // cohortChanges describes an edit for the audit log: « site : (vide) → « Lyon » ».
@@ -400,8 +405,8 @@ func (s *Server) deadlinesSave(c *fiber.Ctx) error {
 		changes = []string{"aucun changement"}
 	}
 	s.accounts.Audit(ctx, account.Entry{ActorID: u.ID, ActorLogin: u.Login, Action: account.ActionDeadlines,
-		Target: "promotion " + co.Name, Address: c.IP(), Detail: strings.Join(changes, " ; ")})
-	return redirectWithNotice(c, cohortURL(co.ID)+"/echeances", "echeances")
+		Target: "promotion " + co.Name, Address: s.clientIP(c), Detail: strings.Join(changes, " ; ")})
+	return s.redirectWithNotice(c, cohortURL(co.ID)+"/echeances", "echeances")
 }
 
 func init() {
@@ -418,7 +423,7 @@ func (s *Server) passwordGate(c *fiber.Ctx) error {
 		return c.Next()
 	}
 	if c.Method() == fiber.MethodGet || c.Method() == fiber.MethodHead {
-		return redirectWithNotice(c, "/compte/mot-de-passe", "mot-de-passe-provisoire")
+		return s.redirectWithNotice(c, "/compte/mot-de-passe", "mot-de-passe-provisoire")
 	}
 	return apperr.New(apperr.Conflict, "Choisissez d'abord votre propre mot de passe (Mon compte, puis Mot de passe) : le mot de passe provisoire ne permet rien d'autre.")
 }
@@ -556,15 +561,15 @@ func (s *Server) cohortMembers(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	me := currentUser(c)
 	if c.FormValue("action") != "retirer" {
-		if err := s.accounts.Enrol(ctx, *me, co, uid, role, c.IP()); err != nil {
+		if err := s.accounts.Enrol(ctx, *me, co, uid, role, s.clientIP(c)); err != nil {
 			return err
 		}
-		return redirectWithNotice(c, cohortURL(co.ID), "membre-ajoute")
+		return s.redirectWithNotice(c, cohortURL(co.ID), "membre-ajoute")
 	}
 	if err := s.accounts.RemoveMember(ctx, co.ID, uid, role); err != nil {
 		return err
 	}
 	s.accounts.Audit(ctx, account.Entry{ActorID: me.ID, ActorLogin: me.Login, Action: account.ActionMembership,
-		SubjectUserID: uid, Target: "promotion " + co.Name, Address: c.IP(), Detail: "retirer " + string(role)})
-	return redirectWithNotice(c, cohortURL(co.ID), "membre-retire")
+		SubjectUserID: uid, Target: "promotion " + co.Name, Address: s.clientIP(c), Detail: "retirer " + string(role)})
+	return s.redirectWithNotice(c, cohortURL(co.ID), "membre-retire")
 }

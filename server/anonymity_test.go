@@ -17,6 +17,7 @@ import (
 // file, the results export and the attachments' names hide the learner from
 // markers (issue 9, point 1).
 func TestAnonymityHoldsForEveryVersionAndLink(t *testing.T) {
+	t.Parallel()
 	env := testenv.Start(t, true)
 	ctx := context.Background()
 	if err := env.Platform.Accounts.SetAnonymousMarking(ctx, 1, true); err != nil {

@@ -2,8 +2,10 @@ package server
 
 import (
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -23,6 +25,8 @@ const (
 const (
 	sessUserID  = "uid"
 	sessLoginAt = "login_at"
+	sessCSRF    = "csrf" // the CSRF middleware's token
+	csrfCookie  = "casp_csrf"
 )
 
 // currentUser is the signed-in user, nil for a visitor.
@@ -89,7 +93,7 @@ func (s *Server) require(roles ...account.Role) fiber.Handler {
 // forbid audits a refusal and returns the 403 error.
 func (s *Server) forbid(c *fiber.Ctx, why string) error {
 	u := currentUser(c)
-	e := account.Entry{Action: account.ActionForbidden, Target: c.Method() + " " + c.Path(), Address: c.IP(), Detail: why}
+	e := account.Entry{Action: account.ActionForbidden, Target: c.Method() + " " + c.Path(), Address: s.clientIP(c), Detail: why}
 	if u != nil {
 		e.ActorID, e.ActorLogin = u.ID, u.Login
 	}
@@ -105,7 +109,7 @@ func (s *Server) auditRead(c *fiber.Ctx, subjectID int64, target string) {
 		return
 	}
 	s.accounts.Audit(c.UserContext(), account.Entry{ActorID: u.ID, ActorLogin: u.Login, Action: account.ActionRead,
-		SubjectUserID: subjectID, Target: target, Address: c.IP()})
+		SubjectUserID: subjectID, Target: target, Address: s.clientIP(c)})
 }
 
 func (s *Server) loginForm(c *fiber.Ctx) error {
@@ -136,7 +140,7 @@ func (s *Server) login(c *fiber.Ctx) error {
 		p.Errors = errs
 		return s.renderStatus(c, fiber.StatusUnprocessableEntity, "login", p)
 	}
-	u, err := s.accounts.Authenticate(c.UserContext(), login, c.FormValue("password"), c.IP())
+	u, err := s.accounts.Authenticate(c.UserContext(), login, c.FormValue("password"), s.clientIP(c))
 	if err != nil {
 		e, ok := apperr.As(err)
 		if !ok {
@@ -145,7 +149,7 @@ func (s *Server) login(c *fiber.Ctx) error {
 		status := fiber.StatusUnauthorized
 		if e.Code == apperr.Throttled {
 			status = fiber.StatusTooManyRequests
-			c.Set(fiber.HeaderRetryAfter, "900")
+			c.Set(fiber.HeaderRetryAfter, strconv.Itoa(max(e.RetryAfter, 1)))
 		}
 		p.Errors = map[string]string{"password": e.Message}
 		return s.renderStatus(c, status, "login", p)
@@ -161,9 +165,13 @@ func (s *Server) login(c *fiber.Ctx) error {
 	}
 	sess.Set(sessUserID, u.ID)
 	sess.Set(sessLoginAt, time.Now().Unix())
+	// A new CSRF token too: a token read before login is worthless after it.
+	// The next page draws a fresh one.
+	sess.Delete(sessCSRF)
 	if err := sess.Save(); err != nil {
 		return err
 	}
+	s.setCookie(c, csrfCookie, "", -1)
 	if ret == "" {
 		ret = "/"
 	}
@@ -172,7 +180,7 @@ func (s *Server) login(c *fiber.Ctx) error {
 
 func (s *Server) logout(c *fiber.Ctx) error {
 	if u := currentUser(c); u != nil {
-		s.accounts.Audit(c.UserContext(), account.Entry{ActorID: u.ID, ActorLogin: u.Login, Action: account.ActionLogout, Address: c.IP()})
+		s.accounts.Audit(c.UserContext(), account.Entry{ActorID: u.ID, ActorLogin: u.Login, Action: account.ActionLogout, Address: s.clientIP(c)})
 	}
 	sess, err := s.sessions.Get(c)
 	if err != nil {
@@ -181,14 +189,25 @@ func (s *Server) logout(c *fiber.Ctx) error {
 	if err := sess.Destroy(); err != nil {
 		return err
 	}
-	c.Cookie(&fiber.Cookie{Name: "casp_csrf", Value: "", Path: "/", MaxAge: -1, Expires: time.Unix(0, 0), HTTPOnly: true, SameSite: "Lax"})
+	s.setCookie(c, csrfCookie, "", -1)
 	return c.Redirect("/connexion?fin=1", fiber.StatusSeeOther)
 }
 
 // safeReturn keeps only local paths, so the login form cannot be used to
-// redirect to another site.
+// redirect to another site: one leading slash, then no second slash or
+// backslash, and no control character or space anywhere (browsers drop tabs
+// and new lines: « /\t/evil.example » reads as « //evil.example »).
 func safeReturn(ret string) string {
-	if !strings.HasPrefix(ret, "/") || strings.HasPrefix(ret, "//") || strings.HasPrefix(ret, "/\\") {
+	if len(ret) > 2000 || !strings.HasPrefix(ret, "/") {
+		return ""
+	}
+	for _, r := range ret {
+		if r <= ' ' || r == 0x7f || r == '\\' || (r >= 0x80 && r <= 0x9f) || unicode.IsSpace(r) {
+			return ""
+		}
+	}
+	u, err := url.Parse(ret)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || strings.HasPrefix(u.Path, "//") || strings.HasPrefix(ret, "//") {
 		return ""
 	}
 	return ret

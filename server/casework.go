@@ -153,7 +153,7 @@ func (s *Server) caseOpen(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return redirectWithNotice(c, caseURL(k.ID), "dossier-ouvert")
+	return s.redirectWithNotice(c, caseURL(k.ID), "dossier-ouvert")
 }
 
 func caseURL(id int64) string { return "/dossiers/" + strconv.FormatInt(id, 10) }
@@ -380,7 +380,7 @@ func (s *Server) caseAction(c *fiber.Ctx) error {
 		anchor, err = "#partie-bilan", s.cases.SaveReview(ctx, u, k.ID, c.FormValue("bilan"), c.FormValue("transmission"))
 	case "clore":
 		if err = s.cases.Close(ctx, u, k.ID); err == nil {
-			return redirectWithNotice(c, caseURL(k.ID)+"/debrief", "dossier-clos")
+			return s.redirectWithNotice(c, caseURL(k.ID)+"/debrief", "dossier-clos")
 		}
 		anchor = "#partie-bilan"
 	case "commentaire":
@@ -389,7 +389,7 @@ func (s *Server) caseAction(c *fiber.Ctx) error {
 		var pieceID int64
 		pieceID, err = s.caseToPortfolio(c, k, c.FormValue("production"))
 		if err == nil {
-			return redirectWithNotice(c, pieceURL(pieceID), "piece-creee")
+			return s.redirectWithNotice(c, pieceURL(pieceID), "piece-creee")
 		}
 	default:
 		return apperr.New(apperr.NotFound, "Action inconnue.")
@@ -409,7 +409,7 @@ func (s *Server) caseAction(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return redirectWithNotice(c, caseURL(k.ID)+anchor, "dossier-enregistre")
+	return s.redirectWithNotice(c, caseURL(k.ID)+anchor, "dossier-enregistre")
 }
 
 func (s *Server) caseDebrief(c *fiber.Ctx) error {

@@ -86,7 +86,7 @@ func (s *Server) importUpload(c *fiber.Ctx) error {
 		return err
 	}
 	u := currentUser(c)
-	p, err := s.accounts.PreviewImport(c.UserContext(), *u, co, fh.Filename, content, c.IP())
+	p, err := s.accounts.PreviewImport(c.UserContext(), *u, co, fh.Filename, content, s.clientIP(c))
 	if e, ok := apperr.As(err); ok && e.Fields != nil {
 		return s.importFormPage(c, co, e.Fields)
 	}
@@ -126,7 +126,7 @@ func (s *Server) importConfirm(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	res, err := s.accounts.ConfirmImport(c.UserContext(), *currentUser(c), co, c.Params("token"), c.IP())
+	res, err := s.accounts.ConfirmImport(c.UserContext(), *currentUser(c), co, c.Params("token"), s.clientIP(c))
 	if err != nil {
 		return err
 	}

@@ -84,7 +84,7 @@ func (s *Server) gradingStart(c *fiber.Ctx) error {
 	}
 	u := currentUser(c)
 	s.accounts.Audit(c.UserContext(), account.Entry{ActorID: u.ID, ActorLogin: u.Login, Action: account.ActionGrading,
-		Target: fmt.Sprintf("pièce %d", id), Address: c.IP(), Detail: "ouverture : " + g.Role.Label()})
+		Target: fmt.Sprintf("pièce %d", id), Address: s.clientIP(c), Detail: "ouverture : " + g.Role.Label()})
 	return c.Redirect("/evaluation/"+strconv.FormatInt(g.ID, 10), fiber.StatusSeeOther)
 }
 
@@ -209,8 +209,8 @@ func (s *Server) gradingSave(c *fiber.Ctx) error {
 			return err
 		}
 		s.accounts.Audit(ctx, account.Entry{ActorID: u.ID, ActorLogin: u.Login, Action: account.ActionGrading, SubjectUserID: gv.Piece.LearnerID,
-			Target: fmt.Sprintf("pièce %d, version %d", gv.Piece.ID, gv.Version.Number), Address: c.IP(), Detail: "publication : " + gv.Grading.Role.Label()})
-		return redirectWithNotice(c, "/evaluation", "evaluation-publiee")
+			Target: fmt.Sprintf("pièce %d, version %d", gv.Piece.ID, gv.Version.Number), Address: s.clientIP(c), Detail: "publication : " + gv.Grading.Role.Label()})
+		return s.redirectWithNotice(c, "/evaluation", "evaluation-publiee")
 	}
 	f := formValues(c)
 	in := assessment.GradingInput{Levels: map[string]int{}, Comments: map[string]string{}, Decision: assessment.Decision(f["decision"]), Feedback: f["feedback"]}
@@ -237,10 +237,10 @@ func (s *Server) gradingSave(c *fiber.Ctx) error {
 		detail = "prête à publier"
 	}
 	s.accounts.Audit(ctx, account.Entry{ActorID: u.ID, ActorLogin: u.Login, Action: account.ActionGrading, SubjectUserID: gv.Piece.LearnerID,
-		Target: fmt.Sprintf("pièce %d, version %d", gv.Piece.ID, gv.Version.Number), Address: c.IP(), Detail: detail})
+		Target: fmt.Sprintf("pièce %d, version %d", gv.Piece.ID, gv.Version.Number), Address: s.clientIP(c), Detail: detail})
 	notice := "evaluation-enregistree"
 	if ready {
 		notice = "evaluation-prete"
 	}
-	return redirectWithNotice(c, "/evaluation/"+strconv.FormatInt(id, 10), notice)
+	return s.redirectWithNotice(c, "/evaluation/"+strconv.FormatInt(id, 10), notice)
 }

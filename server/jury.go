@@ -198,8 +198,8 @@ func (s *Server) juryDecide(c *fiber.Ctx) error {
 		detail += " ; rectifie la décision n° " + strconv.FormatInt(dec.CorrectsID, 10)
 	}
 	s.accounts.Audit(c.UserContext(), account.Entry{ActorID: u.ID, ActorLogin: u.Login, Action: account.ActionJury,
-		SubjectUserID: learner.ID, Target: "décision n° " + strconv.FormatInt(dec.ID, 10), Address: c.IP(), Detail: detail})
-	return redirectWithNotice(c, "/apprenants/"+strconv.FormatInt(learner.ID, 10)+"/dossier#decisions", "jury")
+		SubjectUserID: learner.ID, Target: "décision n° " + strconv.FormatInt(dec.ID, 10), Address: s.clientIP(c), Detail: detail})
+	return s.redirectWithNotice(c, "/apprenants/"+strconv.FormatInt(learner.ID, 10)+"/dossier#decisions", "jury")
 }
 
 // decisionSnapshot serves the sealed dossier of a decision, whose SHA-256

@@ -85,6 +85,6 @@ func (s *Server) markingSave(c *fiber.Ctx) error {
 		return err
 	}
 	u := currentUser(c)
-	s.accounts.Audit(ctx, account.Entry{ActorID: u.ID, ActorLogin: u.Login, Action: account.ActionSettings, Target: "promotion " + co.Name, Address: c.IP()})
-	return redirectWithNotice(c, "/promotions/"+strconv.FormatInt(co.ID, 10)+"/evaluation", "regles")
+	s.accounts.Audit(ctx, account.Entry{ActorID: u.ID, ActorLogin: u.Login, Action: account.ActionSettings, Target: "promotion " + co.Name, Address: s.clientIP(c)})
+	return s.redirectWithNotice(c, "/promotions/"+strconv.FormatInt(co.ID, 10)+"/evaluation", "regles")
 }

@@ -50,7 +50,7 @@ func (s *Server) versionPDFDownload(c *fiber.Ctx) error {
 	if err != nil || n <= 0 {
 		return apperr.New(apperr.NotFound, "Version introuvable.")
 	}
-	b, name, title, err := s.renderVersionPDF(c.UserContext(), *currentUser(c), id, n, c.IP())
+	b, name, title, err := s.renderVersionPDF(c.UserContext(), *currentUser(c), id, n, s.clientIP(c))
 	if err != nil {
 		return err
 	}

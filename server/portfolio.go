@@ -68,7 +68,7 @@ func (s *Server) pieceCreate(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return redirectWithNotice(c, pieceURL(piece.ID), "piece-creee")
+	return s.redirectWithNotice(c, pieceURL(piece.ID), "piece-creee")
 }
 
 func pieceURL(id int64) string { return "/portfolio/" + strconv.FormatInt(id, 10) }
@@ -288,7 +288,7 @@ func (s *Server) pieceSave(c *fiber.Ctx) error {
 		if err := s.assess.RemoveAttachment(ctx, *u, piece.ID, id); err != nil {
 			return err
 		}
-		return redirectWithNotice(c, pieceURL(piece.ID)+"#pieces-jointes", "piece-jointe-retiree")
+		return s.redirectWithNotice(c, pieceURL(piece.ID)+"#pieces-jointes", "piece-jointe-retiree")
 	}
 	switch action {
 	case "joindre":
@@ -302,7 +302,7 @@ func (s *Server) pieceSave(c *fiber.Ctx) error {
 		if err != nil {
 			return err
 		}
-		return redirectWithNotice(c, fmt.Sprintf("%s/versions/%d/accuse", pieceURL(piece.ID), v.Number), "depose")
+		return s.redirectWithNotice(c, fmt.Sprintf("%s/versions/%d/accuse", pieceURL(piece.ID), v.Number), "depose")
 	case "previsualiser":
 		piece, err = s.assess.Piece(ctx, *u, piece.ID)
 		if err != nil {
@@ -316,7 +316,7 @@ func (s *Server) pieceSave(c *fiber.Ctx) error {
 		p.Notice = "Brouillon enregistré. L'aperçu est affiché sous l'éditeur."
 		return s.render(c, "piece", p)
 	}
-	return redirectWithNotice(c, pieceURL(piece.ID)+"#editeur", "brouillon")
+	return s.redirectWithNotice(c, pieceURL(piece.ID)+"#editeur", "brouillon")
 }
 
 func (s *Server) pieceWithErrors(c *fiber.Ctx, piece assessment.Piece, fields map[string]string) error {
@@ -477,7 +477,7 @@ func (s *Server) pieceLinks(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return redirectWithNotice(c, pieceURL(piece.ID)+"#liens", "liens")
+	return s.redirectWithNotice(c, pieceURL(piece.ID)+"#liens", "liens")
 }
 
 // attach takes one file sent with the draft (the draft was saved first, so
@@ -513,7 +513,7 @@ func (s *Server) attach(c *fiber.Ctx, piece assessment.Piece) error {
 	if err != nil {
 		return err
 	}
-	return redirectWithNotice(c, pieceURL(piece.ID)+"#pieces-jointes", "piece-jointe")
+	return s.redirectWithNotice(c, pieceURL(piece.ID)+"#pieces-jointes", "piece-jointe")
 }
 
 func sizeFR(n int64) string {

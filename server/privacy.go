@@ -133,7 +133,7 @@ func (s *Server) erase(c *fiber.Ctx) error {
 	typed := c.FormValue("confirmation")
 	var portfolio assessment.ErasedPortfolio
 	err = s.accounts.Erase(c.UserContext(), account.Erasure{
-		Actor: *currentUser(c), Subject: subject.ID, Confirm: typed, Address: c.IP(), SessionOwner: sessionOwner,
+		Actor: *currentUser(c), Subject: subject.ID, Confirm: typed, Address: s.clientIP(c), SessionOwner: sessionOwner,
 		Steps: []account.Step{
 			func(ctx context.Context, tx *sql.Tx) (string, error) {
 				var err error
@@ -157,7 +157,7 @@ func (s *Server) erase(c *fiber.Ctx) error {
 	if err := s.assess.RemoveFiles(portfolio.Files); err != nil {
 		s.log.Error("effacement : pièces jointes restées sur le disque", "compte", subject.ID, "err", err)
 	}
-	return redirectWithNotice(c, "/admin/comptes/"+strconv.FormatInt(subject.ID, 10)+"/donnees", "compte-efface")
+	return s.redirectWithNotice(c, "/admin/comptes/"+strconv.FormatInt(subject.ID, 10)+"/donnees", "compte-efface")
 }
 
 // sessionOwner reads the account of a stored session. fiber stores a
@@ -212,7 +212,7 @@ func (s *Server) sendExport(c *fiber.Ctx, subject account.User) error {
 		return err
 	}
 	s.accounts.Audit(ctx, account.Entry{ActorID: viewer.ID, ActorLogin: viewer.Login, Action: account.ActionExport,
-		SubjectUserID: subject.ID, Target: fmt.Sprintf("compte n°%d", subject.ID), Address: c.IP(),
+		SubjectUserID: subject.ID, Target: fmt.Sprintf("compte n°%d", subject.ID), Address: s.clientIP(c),
 		Detail: fmt.Sprintf("%d pièce(s) jointe(s), %d PDF", len(ex.Files), len(ex.PDFs))})
 	name := fmt.Sprintf("casp-donnees-%d-%s.zip", subject.ID, time.Now().In(views.Paris).Format("2006-01-02"))
 	c.Set(fiber.HeaderContentType, "application/zip")

@@ -30,7 +30,7 @@ func (s *Server) page(c *fiber.Ctx, title string, crumbs ...views.Link) *views.P
 	if n := c.Cookies("casp_notice"); n != "" {
 		p.Notice = notices[n]
 		// Expire it on the path it was set on, or the browser keeps it.
-		c.Cookie(&fiber.Cookie{Name: "casp_notice", Value: "", Path: "/", MaxAge: -1, Expires: time.Unix(0, 0), HTTPOnly: true, SameSite: "Lax"})
+		s.setCookie(c, "casp_notice", "", -1)
 	}
 	return p
 }
@@ -61,9 +61,19 @@ var notices = map[string]string{
 }
 
 // redirectWithNotice sends the user on after a successful action.
-func redirectWithNotice(c *fiber.Ctx, to, notice string) error {
-	c.Cookie(&fiber.Cookie{Name: "casp_notice", Value: notice, Path: "/", HTTPOnly: true, SameSite: "Lax", MaxAge: 60})
+func (s *Server) redirectWithNotice(c *fiber.Ctx, to, notice string) error {
+	s.setCookie(c, "casp_notice", notice, 60)
 	return c.Redirect(to, fiber.StatusSeeOther)
+}
+
+// setCookie sets (maxAge > 0) or expires (maxAge < 0) one of casp's own
+// cookies: HTTP only, same site, and Secure whenever the sessions are.
+func (s *Server) setCookie(c *fiber.Ctx, name, value string, maxAge int) {
+	ck := &fiber.Cookie{Name: name, Value: value, Path: "/", MaxAge: maxAge, HTTPOnly: true, SameSite: "Lax", Secure: s.cfg.Secure}
+	if maxAge < 0 {
+		ck.Expires = time.Unix(0, 0)
+	}
+	c.Cookie(ck)
 }
 
 func navFor(u *account.User, path string) []views.Link {

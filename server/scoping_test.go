@@ -20,6 +20,7 @@ var newCohortRe = regexp.MustCompile(`^/promotions/(\d+)$`)
 // and then the manager reads only what belongs to the shared cohort
 // (issue 9, point 2).
 func TestManagerCannotEnrolAnotherCohortsLearner(t *testing.T) {
+	t.Parallel()
 	env := testenv.Start(t, true)
 	ctx := context.Background()
 	if _, err := env.Platform.Accounts.Create(ctx, account.NewUser{Login: "autre.resp", DisplayName: "Autre Responsable",

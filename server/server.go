@@ -42,6 +42,9 @@ type Config struct {
 	Logger     *slog.Logger
 	BaseURL    string
 	BodyLimit  int
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For gives
+	// the client's address (see clientip.go).
+	TrustedProxies Proxies
 	// Session lifetimes; zero means the defaults.
 	IdleTimeout, AbsoluteTimeout time.Duration
 }
@@ -113,15 +116,24 @@ func New(cfg Config) (*Server, error) {
 	s.app.Use("/static", filesystem.New(filesystem.Config{Root: httpFS(views.Static()), MaxAge: 3600}))
 	s.app.Get("/healthz", s.healthz)
 	s.app.Use(s.loadUser)
+	// Every page seen signed in carries personal data (at least the name in
+	// the header): no copy is kept by the browser or a proxy. Handlers may
+	// say more (« private, no-store »), never less.
+	s.app.Use(func(c *fiber.Ctx) error {
+		if currentUser(c) != nil {
+			c.Set(fiber.HeaderCacheControl, "no-store")
+		}
+		return c.Next()
+	})
 	s.app.Use(csrf.New(csrf.Config{
 		KeyLookup:      "form:_csrf",
-		CookieName:     "casp_csrf",
+		CookieName:     csrfCookie,
 		CookieSecure:   cfg.Secure,
 		CookieHTTPOnly: true,
 		CookieSameSite: "Lax",
 		Expiration:     cfg.AbsoluteTimeout,
 		Session:        s.sessions,
-		SessionKey:     "csrf",
+		SessionKey:     sessCSRF,
 		ContextKey:     csrfKey,
 		ErrorHandler:   s.csrfRefused,
 	}))

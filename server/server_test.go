@@ -152,35 +152,37 @@ func TestLoginReturnsToRequestedPageOnlyLocally(t *testing.T) {
 func TestLoginThrottledPerAccount(t *testing.T) {
 	env := testenv.Start(t, true)
 	c := env.NewClient()
-	for i := 0; i < account.MaxFailuresLogin; i++ {
+	for i := 0; i < account.PairFreeFailures; i++ {
 		r := c.Submit("/connexion", "/connexion", url.Values{"login": {"evaluateur1"}, "password": {"mauvais"}})
 		if r.Status != http.StatusUnauthorized || !strings.Contains(r.Body, "Identifiant ou mot de passe incorrect.") {
 			t.Fatalf("essai %d : statut %d", i+1, r.Status)
 		}
 	}
-	// Even the right password is refused while the account is throttled.
+	// From this address, even the right password waits its turn.
 	r := c.Submit("/connexion", "/connexion", url.Values{"login": {"evaluateur1"}, "password": {"demo"}})
 	if r.Status != http.StatusTooManyRequests {
-		t.Fatalf("après %d échecs : statut %d, attendu 429", account.MaxFailuresLogin, r.Status)
+		t.Fatalf("après %d échecs : statut %d, attendu 429", account.PairFreeFailures, r.Status)
 	}
-	if !strings.Contains(r.Body, "Trop de tentatives de connexion échouées") || r.Header.Get("Retry-After") == "" {
-		t.Fatalf("message de blocage absent : %s", testenv.Text(r.Body))
+	if !strings.Contains(r.Body, "Trop de tentatives échouées : patientez") || r.Header.Get("Retry-After") == "" {
+		t.Fatalf("message d'attente absent : %s", testenv.Text(r.Body))
 	}
-	// Another account from the same address is not blocked yet.
+	// Another account from the same address is not slowed down.
 	c.Login("evaluateur2", "demo")
 }
 
 func TestLoginThrottledPerAddress(t *testing.T) {
 	env := testenv.Start(t, true)
 	c := env.NewClient()
-	for i := 0; i < account.MaxFailuresAddress; i++ {
-		login := []string{"x1", "x2", "x3", "x4", "x5"}[i%5] // spread over accounts: no per-account block
-		c.Submit("/connexion", "/connexion", url.Values{"login": {login}, "password": {"mauvais"}})
+	for i := 0; i < account.AddressFreeFailures; i++ {
+		// One failure per account: only the per-address rule applies.
+		c.Submit("/connexion", "/connexion", url.Values{"login": {"x" + strconv.Itoa(i)}, "password": {"mauvais"}})
 	}
 	r := c.Submit("/connexion", "/connexion", url.Values{"login": {"admin"}, "password": {"demo"}})
 	if r.Status != http.StatusTooManyRequests {
-		t.Fatalf("statut %d, attendu 429 après %d échecs depuis la même adresse", r.Status, account.MaxFailuresAddress)
+		t.Fatalf("statut %d, attendu 429 après %d échecs depuis la même adresse", r.Status, account.AddressFreeFailures)
 	}
+	// Another address is not concerned.
+	env.NewClientFrom("127.0.0.3").Login("admin", "demo")
 }
 
 func TestValidationMessagesInFrench(t *testing.T) {

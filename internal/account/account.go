@@ -144,8 +144,21 @@ func (s *Service) create(ctx context.Context, nu NewUser, demo bool) (User, erro
 	if demo {
 		check.Password = strings.Repeat("x", 12)
 	}
+	fields := map[string]string{}
 	if err := form.Check(check); err != nil {
-		return User{}, err
+		e, ok := apperr.As(err)
+		if !ok || e.Fields == nil {
+			return User{}, err
+		}
+		fields = e.Fields
+	}
+	if _, bad := fields["password"]; !bad && !demo {
+		if msg := PasswordProblem(nu.Login, nu.Password); msg != "" {
+			fields["password"] = msg
+		}
+	}
+	if len(fields) > 0 {
+		return User{}, apperr.Fields(fields)
 	}
 	hash, err := argon2id.CreateHash(nu.Password, hashParams)
 	if err != nil {

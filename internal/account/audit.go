@@ -14,6 +14,7 @@ const (
 	ActionLoginThrottled  = "connexion bloquée (trop d'essais)"
 	ActionLogout          = "déconnexion"
 	ActionPasswordChanged = "mot de passe modifié"
+	ActionPasswordRefused = "changement de mot de passe refusé (mot de passe actuel incorrect)"
 	ActionForbidden       = "accès refusé"
 	ActionRead            = "consultation de données personnelles"
 	ActionUserCreated     = "compte créé"
@@ -45,7 +46,7 @@ func nullable(id int64) any {
 }
 
 // Actions lists every action the log records, for its filter.
-var Actions = []string{ActionLogin, ActionLoginFailed, ActionLoginThrottled, ActionLogout, ActionPasswordChanged,
+var Actions = []string{ActionLogin, ActionLoginFailed, ActionLoginThrottled, ActionLogout, ActionPasswordChanged, ActionPasswordRefused,
 	ActionForbidden, ActionRead, ActionUserCreated, ActionMembership, ActionCohortCreated, ActionCohortEdited,
 	ActionDeadlines, ActionImportPreview, ActionImport, ActionGrading, ActionSettings, ActionJury, ActionExport, ActionErased, ActionRetention}
 

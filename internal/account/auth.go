@@ -12,34 +12,21 @@ import (
 	"github.com/casp-cnam/casp/internal/form"
 )
 
-// Throttling: failed attempts counted over a sliding window, per account
-// (guessing one password) and per address (spraying many accounts).
-const (
-	ThrottleWindow     = 15 * time.Minute
-	MaxFailuresLogin   = 5
-	MaxFailuresAddress = 20
-)
-
 // dummyHash is verified when the login is unknown, so that a wrong login
 // takes as long as a wrong password and logins cannot be enumerated by timing.
 var dummyHash, _ = argon2id.CreateHash("casp-dummy-password", hashParams)
 
 var errBadCredentials = &apperr.Error{Code: apperr.Unauthorized, Message: "Identifiant ou mot de passe incorrect."}
 
-// Authenticate checks a login and password from an address.
+// Authenticate checks a login and password from an address. The attempt
+// is counted before the password is checked (see throttle.go).
 func (s *Service) Authenticate(ctx context.Context, login, password, address string) (User, error) {
 	login = strings.ToLower(strings.TrimSpace(login))
-	now := s.now()
-	since := now.Add(-ThrottleWindow).Unix()
-	var byLogin, byAddr int
-	if err := s.db.Read.QueryRowContext(ctx, `SELECT
-		(SELECT count(*) FROM login_failures WHERE login=? AND at>?),
-		(SELECT count(*) FROM login_failures WHERE address=? AND at>?)`, login, since, address, since).Scan(&byLogin, &byAddr); err != nil {
+	if _, err := s.reserve(ctx, throttleLogin, login, address); err != nil {
+		if apperr.CodeOf(err) == apperr.Throttled {
+			s.Audit(ctx, Entry{ActorLogin: login, Action: ActionLoginThrottled, Address: address})
+		}
 		return User{}, err
-	}
-	if byLogin >= MaxFailuresLogin || byAddr >= MaxFailuresAddress {
-		s.Audit(ctx, Entry{ActorLogin: login, Action: ActionLoginThrottled, Address: address})
-		return User{}, apperr.New(apperr.Throttled, "Trop de tentatives de connexion échouées. Réessayez dans %d minutes.", int(ThrottleWindow.Minutes()))
 	}
 	var id int64
 	var hash string
@@ -55,13 +42,10 @@ func (s *Service) Authenticate(ctx context.Context, login, password, address str
 		return User{}, err
 	}
 	if !ok || id == 0 || disabled {
-		if _, err := s.db.Write.ExecContext(ctx, `INSERT INTO login_failures(login, address, at) VALUES (?,?,?)`, login, address, now.Unix()); err != nil {
-			return User{}, err
-		}
 		s.Audit(ctx, Entry{ActorLogin: login, Action: ActionLoginFailed, Address: address})
 		return User{}, errBadCredentials
 	}
-	if _, err := s.db.Write.ExecContext(ctx, `DELETE FROM login_failures WHERE login=? OR at<?`, login, since); err != nil {
+	if err := s.release(ctx, throttleLogin, login, address); err != nil {
 		return User{}, err
 	}
 	u, err := s.ByID(ctx, id)
@@ -79,13 +63,33 @@ type PasswordChange struct {
 	Confirm string `form:"confirm" validate:"required,eqfield=New"`
 }
 
-// ChangePassword replaces a user's password after checking the current one.
+// ChangePassword replaces a user's password after checking the current
+// one; wrong current passwords are throttled like logins, per account.
 func (s *Service) ChangePassword(ctx context.Context, userID int64, pc PasswordChange) error {
-	if err := form.Check(pc); err != nil {
+	var login, hash string
+	if err := s.db.Read.QueryRowContext(ctx, `SELECT login, password_hash FROM users WHERE id=?`, userID).Scan(&login, &hash); err != nil {
 		return err
 	}
-	var hash string
-	if err := s.db.Read.QueryRowContext(ctx, `SELECT password_hash FROM users WHERE id=?`, userID).Scan(&hash); err != nil {
+	fields := map[string]string{}
+	if err := form.Check(pc); err != nil {
+		e, ok := apperr.As(err)
+		if !ok {
+			return err
+		}
+		fields = e.Fields
+	}
+	if _, bad := fields["new"]; !bad && pc.New != "" {
+		if msg := PasswordProblem(login, pc.New); msg != "" {
+			fields["new"] = msg
+		}
+	}
+	if len(fields) > 0 {
+		return apperr.Fields(fields)
+	}
+	if _, err := s.reserve(ctx, throttlePassword, login, ""); err != nil {
+		if e, ok := apperr.As(err); ok && e.Code == apperr.Throttled {
+			return &apperr.Error{Code: apperr.Throttled, Message: e.Message, RetryAfter: e.RetryAfter, Fields: map[string]string{"current": e.Message}}
+		}
 		return err
 	}
 	ok, err := argon2id.ComparePasswordAndHash(pc.Current, hash)
@@ -93,15 +97,23 @@ func (s *Service) ChangePassword(ctx context.Context, userID int64, pc PasswordC
 		return err
 	}
 	if !ok {
+		s.Audit(ctx, Entry{ActorID: userID, ActorLogin: login, Action: ActionPasswordRefused, SubjectUserID: userID})
 		return apperr.Fields(map[string]string{"current": "Le mot de passe actuel est incorrect."})
+	}
+	if err := s.release(ctx, throttlePassword, login, ""); err != nil {
+		return err
 	}
 	return s.SetPassword(ctx, userID, pc.New)
 }
 
 // SetPassword replaces a password without checking the old one (admin, CLI).
 func (s *Service) SetPassword(ctx context.Context, userID int64, password string) error {
-	if len(password) < 12 {
-		return apperr.Fields(map[string]string{"new": "Saisissez au moins 12 caractères."})
+	var login string
+	if err := s.db.Read.QueryRowContext(ctx, `SELECT login FROM users WHERE id=?`, userID).Scan(&login); err != nil {
+		return err
+	}
+	if msg := PasswordProblem(login, password); msg != "" {
+		return apperr.Fields(map[string]string{"new": msg})
 	}
 	hash, err := argon2id.CreateHash(password, hashParams)
 	if err != nil {

@@ -27,6 +27,8 @@ type Error struct {
 	Code    Code
 	Message string
 	Fields  map[string]string
+	// RetryAfter is the wait, in seconds, of a Throttled error (0: unknown).
+	RetryAfter int
 }
 
 func (e *Error) Error() string { return string(e.Code) + ": " + e.Message }

@@ -81,6 +81,15 @@ func (e *Env) NewClient() *Client {
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
 }
 
+// NewClientFrom returns a visitor whose connections leave from another
+// loopback address (127.0.0.2…): another person, for per-address rules.
+func (e *Env) NewClientFrom(ip string) *Client {
+	c := e.NewClient()
+	d := &net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP(ip)}, Timeout: 5 * time.Second}
+	c.HTTP.Transport = &http.Transport{DialContext: d.DialContext}
+	return c
+}
+
 // Response is a read response.
 type Response struct {
 	Status   int
