@@ -96,11 +96,17 @@ var (
 //     application/vnd.oasis.opendocument.text, and a "content.xml" entry;
 //     refused if its manifest declares encryption (password).
 //   - DOCX: a "[Content_Types].xml" declaring the WordprocessingML main
-//     document type, and "word/" entries; macro-enabled documents (DOCM) and
-//     templates are refused.
+//     document type, and a "word/document.xml" entry; macro-enabled documents
+//     (DOCM) and templates are refused.
 //
-// Only the small "mimetype", manifest and "[Content_Types].xml" entries are
-// decompressed, each through a size limit, so a ZIP bomb costs nothing.
+// A recognized package must then be sound (attCheckPackage): at most 2 000
+// entries, none with a path leaving the document, no name twice, at most
+// 100 Mio once decompressed, no entry compressed more than 200 times; the
+// ODT "mimetype" entry first and stored. The declared sizes are checked
+// before anything is decompressed, then every entry is decompressed into
+// nothing, the bytes counted, so that a package lying about its sizes is
+// refused too: a ZIP bomb costs at most 100 Mio of decompression, never
+// memory, and is never passed on to assessors.
 func CheckAttachment(content []byte) (AttachmentKind, error) {
 	size := int64(len(content))
 	if size == 0 {
@@ -193,7 +199,14 @@ func attCheckZip(content []byte, detected *mimetype.MIME) (AttachmentKind, error
 					return AttachmentKind{}, attErrEncrypted
 				}
 			}
-			return attODT, nil
+			// As ODF 1.2 requires, so that the package tells its type by
+			// its first bytes to any tool an assessor opens it with.
+			first := zr.File[0]
+			if first.Name != "mimetype" || first.Method != zip.Store || string(declared) != attODT.MIME {
+				return AttachmentKind{}, attAnomaly(attODT, "son élément « mimetype » doit être le premier et ne pas être compressé. "+
+					"Enregistrez-le de nouveau depuis votre traitement de texte, puis réessayez")
+			}
+			return attCheckPackage(zr, attODT)
 		}
 		if strings.HasPrefix(mt, attODFPrefix) {
 			// Another OpenDocument: spreadsheet, presentation, template…
@@ -208,10 +221,10 @@ func attCheckZip(content []byte, detected *mimetype.MIME) (AttachmentKind, error
 		}
 		switch {
 		case bytes.Contains(types, []byte(attDocxMain)):
-			if !hasWordDir {
+			if files["word/document.xml"] == nil {
 				return AttachmentKind{}, attErrDamaged
 			}
-			return attDOCX, nil
+			return attCheckPackage(zr, attDOCX)
 		case bytes.Contains(types, []byte(attDocmMain)):
 			return AttachmentKind{}, attErrMacros
 		case bytes.Contains(types, []byte(attDotxMain)), bytes.Contains(types, []byte(attDotmMain)):
@@ -227,6 +240,82 @@ func attCheckZip(content []byte, detected *mimetype.MIME) (AttachmentKind, error
 		return AttachmentKind{}, attErrDamaged
 	}
 	return AttachmentKind{}, attNotAllowed(attTypeLabel(detected))
+}
+
+// The bounds of a sound office package.
+const (
+	attMaxEntries  = 2000
+	attMaxUnpacked = 100 << 20
+	// attMaxRatio bounds an entry's compression, past attRatioFloor bytes:
+	// text compresses some ten times, images hardly at all, while a run of
+	// zeros (a bomb) compresses a thousand times.
+	attMaxRatio   = 200
+	attRatioFloor = 1 << 20
+)
+
+// attAnomaly is the message for a package built to harm, or broken.
+func attAnomaly(kind AttachmentKind, problem string) error {
+	return fmt.Errorf("Ce fichier %s est anormal : %s.", strings.ToUpper(strings.TrimPrefix(kind.Ext, ".")), problem)
+}
+
+// attCheckPackage checks a recognized package's structure and sizes, first
+// as declared, then as actually decompressed.
+func attCheckPackage(zr *zip.Reader, kind AttachmentKind) (AttachmentKind, error) {
+	if len(zr.File) > attMaxEntries {
+		return AttachmentKind{}, attAnomaly(kind, "il contient plus de 2\u202f000 éléments")
+	}
+	seen := make(map[string]bool, len(zr.File))
+	var declared uint64
+	for _, f := range zr.File {
+		if attUnsafePath(f.Name) {
+			return AttachmentKind{}, attAnomaly(kind, "le chemin d'un de ses éléments sort du document (« .. » ou chemin absolu)")
+		}
+		if seen[f.Name] {
+			return AttachmentKind{}, attAnomaly(kind, "deux de ses éléments portent le même nom")
+		}
+		seen[f.Name] = true
+		declared += f.UncompressedSize64
+		if f.UncompressedSize64 > attMaxUnpacked || declared > attMaxUnpacked {
+			return AttachmentKind{}, attAnomaly(kind, "son contenu décompressé dépasserait 100 Mio")
+		}
+		if f.UncompressedSize64 > attRatioFloor && f.UncompressedSize64 > attMaxRatio*f.CompressedSize64 {
+			return AttachmentKind{}, attAnomaly(kind, "un de ses éléments est compressé plus de 200 fois, ce qu'aucun document ne fait")
+		}
+	}
+	// archive/zip fails an entry that inflates past its declared size or
+	// whose checksum differs; the limit bounds the work whatever happens.
+	var total int64
+	for _, f := range zr.File {
+		rc, err := f.Open()
+		if err != nil {
+			return AttachmentKind{}, attErrDamaged
+		}
+		n, err := io.Copy(io.Discard, io.LimitReader(rc, attMaxUnpacked-total+1))
+		rc.Close()
+		total += n
+		if total > attMaxUnpacked {
+			return AttachmentKind{}, attAnomaly(kind, "son contenu décompressé dépasserait 100 Mio")
+		}
+		if err != nil {
+			return AttachmentKind{}, attErrDamaged
+		}
+	}
+	return kind, nil
+}
+
+// attUnsafePath tells an entry name that would leave the folder a package
+// is extracted to: absolute, with a drive letter, or with a ".." element,
+// with either slash.
+func attUnsafePath(name string) bool {
+	if strings.HasPrefix(name, "/") || strings.HasPrefix(name, `\`) || (len(name) >= 2 && name[1] == ':') {
+		return true
+	}
+	for _, part := range strings.FieldsFunc(name, func(r rune) bool { return r == '/' || r == '\\' }) {
+		if part == ".." {
+			return true
+		}
+	}
+	return false
 }
 
 // attReadEntry decompresses a ZIP entry, refusing one larger than limit.

@@ -5,10 +5,13 @@ import (
 	"crypto/sha256"
 	"database/sql"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
+	"time"
 
 	"github.com/casp-cnam/casp/internal/account"
 	"github.com/casp-cnam/casp/internal/apperr"
@@ -60,6 +63,10 @@ func (s *Service) DraftAttachments(ctx context.Context, viewer account.User, pie
 // AddAttachment checks a file by its content and the learner's quota,
 // stores it under a random name outside the web root, and joins it to the
 // draft. The original name is kept only for display and download.
+//
+// The file is on disk, synced, before its row commits, and the quota is
+// checked in the transaction that inserts the row, so that uploads at once
+// cannot together pass it; a refused file is removed.
 func (s *Service) AddAttachment(ctx context.Context, learner account.User, pieceID int64, original string, content []byte) (Attachment, error) {
 	p, err := s.ownPiece(ctx, learner, pieceID)
 	if err != nil {
@@ -72,37 +79,187 @@ func (s *Service) AddAttachment(ctx context.Context, learner account.User, piece
 	if err != nil {
 		return Attachment{}, apperr.Fields(map[string]string{"fichier": err.Error()})
 	}
-	var used int64
-	if err := s.db.Read.QueryRowContext(ctx, `SELECT coalesce(sum(size),0) FROM (SELECT DISTINCT a.stored_name, a.size FROM attachments a
-		JOIN pieces p ON p.id=a.piece_id WHERE p.learner_id=?)`, learner.ID).Scan(&used); err != nil {
-		return Attachment{}, err
-	}
-	if used+int64(len(content)) > AttachmentQuotaBytes {
-		return Attachment{}, apperr.Fields(map[string]string{"fichier": fmt.Sprintf(
-			"Votre espace de pièces jointes est plein (%s utilisés sur %s) : retirez une pièce jointe d'un brouillon avant d'en ajouter une.",
-			frenchSize(used), frenchSize(AttachmentQuotaBytes))})
-	}
 	name, err := StoredName(kind)
 	if err != nil {
 		return Attachment{}, err
 	}
-	if err := os.MkdirAll(s.filesDir, 0o700); err != nil {
-		return Attachment{}, err
-	}
-	if err := os.WriteFile(filepath.Join(s.filesDir, name), content, 0o600); err != nil {
+	if err := s.storeFile(name, content); err != nil {
 		return Attachment{}, err
 	}
 	sum := sha256.Sum256(content)
 	a := Attachment{PieceID: p.ID, StoredName: name, OriginalName: DownloadName(original, kind), MIME: kind.MIME,
 		Size: int64(len(content)), SHA256: hex.EncodeToString(sum[:]), CreatedAt: s.now()}
-	res, err := s.db.Write.ExecContext(ctx, `INSERT INTO attachments(piece_id, stored_name, original_name, mime, size, sha256, created_at)
-		VALUES (?,?,?,?,?,?,?)`, a.PieceID, a.StoredName, a.OriginalName, a.MIME, a.Size, a.SHA256, stamp(a.CreatedAt))
+	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
+		var used int64
+		if err := tx.QueryRowContext(ctx, `SELECT coalesce(sum(size),0) FROM (SELECT DISTINCT a.stored_name, a.size FROM attachments a
+			JOIN pieces p ON p.id=a.piece_id WHERE p.learner_id=?)`, learner.ID).Scan(&used); err != nil {
+			return err
+		}
+		if used+a.Size > AttachmentQuotaBytes {
+			return apperr.Fields(map[string]string{"fichier": fmt.Sprintf(
+				"Votre espace de pièces jointes est plein (%s utilisés sur %s) : retirez une pièce jointe d'un brouillon avant d'en ajouter une.",
+				frenchSize(used), frenchSize(AttachmentQuotaBytes))})
+		}
+		res, err := tx.ExecContext(ctx, `INSERT INTO attachments(piece_id, stored_name, original_name, mime, size, sha256, created_at)
+			VALUES (?,?,?,?,?,?,?)`, a.PieceID, a.StoredName, a.OriginalName, a.MIME, a.Size, a.SHA256, stamp(a.CreatedAt))
+		if err != nil {
+			return err
+		}
+		a.ID, _ = res.LastInsertId()
+		return nil
+	})
 	if err != nil {
 		os.Remove(filepath.Join(s.filesDir, name))
 		return Attachment{}, err
 	}
-	a.ID, _ = res.LastInsertId()
 	return a, nil
+}
+
+// tempSuffix marks a file being written; it never outlives AddAttachment
+// but in a crash.
+const tempSuffix = ".tmp"
+
+// storedNameRe matches the names StoredName makes, and their temporary
+// form.
+var storedNameRe = regexp.MustCompile(`^[0-9a-f]{32}\.(?:pdf|odt|docx)(\.tmp)?$`)
+
+// IsStoredName tells a name StoredName could have made.
+func IsStoredName(name string) bool {
+	m := storedNameRe.FindStringSubmatch(name)
+	return m != nil && m[1] == ""
+}
+
+// storeFile writes a new file durably: into a temporary file, synced, renamed
+// to its name, and the folder synced, so that after a crash a row never
+// names a file missing or cut short.
+func (s *Service) storeFile(name string, content []byte) error {
+	if err := os.MkdirAll(s.filesDir, 0o700); err != nil {
+		return err
+	}
+	final := filepath.Join(s.filesDir, name)
+	tmp := final + tempSuffix
+	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return err
+	}
+	_, err = f.Write(content)
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp, final)
+	}
+	if err != nil {
+		os.Remove(tmp)
+		return err
+	}
+	if err := syncDir(s.filesDir); err != nil {
+		os.Remove(final)
+		return err
+	}
+	return nil
+}
+
+// syncDir makes a folder's entries (files created, renamed, removed) durable.
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	err = d.Sync()
+	if cerr := d.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// StoredFile is an attachment's file as the database records it.
+type StoredFile struct {
+	Name   string
+	Size   int64
+	SHA256 string
+}
+
+// StoredFiles lists the files that attachment rows name, each once (a
+// draft's row and the rows copied at deposit share a file). q may be another
+// database than the service's: a backup's snapshot, a restored copy. A name
+// that StoredName could not have made is an error, so that no caller ever
+// joins a path from a tampered database.
+func StoredFiles(ctx context.Context, q *sql.DB) ([]StoredFile, error) {
+	rows, err := q.QueryContext(ctx, `SELECT stored_name, max(size), max(sha256) FROM attachments GROUP BY stored_name ORDER BY stored_name`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []StoredFile
+	for rows.Next() {
+		var f StoredFile
+		if err := rows.Scan(&f.Name, &f.Size, &f.SHA256); err != nil {
+			return nil, err
+		}
+		if !IsStoredName(f.Name) {
+			return nil, fmt.Errorf("nom de fichier de pièce jointe inattendu dans la base : %q", f.Name)
+		}
+		out = append(out, f)
+	}
+	return out, rows.Err()
+}
+
+// orphanGrace spares the file of an upload under way, written but whose row
+// is not yet committed.
+const orphanGrace = 5 * time.Minute
+
+// CleanOrphanFiles removes from the attachments folder the files that no
+// row names (left by a crash between writing a file and committing its row,
+// or a removal that failed) and leftover temporary files, if older than a
+// few minutes; anything not named like an attachment is left alone. It
+// returns how many files it removed.
+func (s *Service) CleanOrphanFiles(ctx context.Context) (int, error) {
+	entries, err := os.ReadDir(s.filesDir)
+	if errors.Is(err, os.ErrNotExist) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, err
+	}
+	// File times are the real clock's, whatever the service's.
+	cutoff := time.Now().Add(-orphanGrace)
+	var old []string
+	for _, e := range entries {
+		if !e.Type().IsRegular() || !storedNameRe.MatchString(e.Name()) {
+			continue
+		}
+		if info, err := e.Info(); err == nil && info.ModTime().Before(cutoff) {
+			old = append(old, e.Name())
+		}
+	}
+	if len(old) == 0 {
+		return 0, nil
+	}
+	files, err := StoredFiles(ctx, s.db.Read)
+	if err != nil {
+		return 0, err
+	}
+	named := make(map[string]bool, len(files))
+	for _, f := range files {
+		named[f.Name] = true
+	}
+	removed := 0
+	var errs []error
+	for _, name := range old {
+		if named[name] {
+			continue
+		}
+		if err := os.Remove(filepath.Join(s.filesDir, name)); err != nil && !errors.Is(err, os.ErrNotExist) {
+			errs = append(errs, err)
+			continue
+		}
+		removed++
+	}
+	return removed, errors.Join(errs...)
 }
 
 // RemoveAttachment detaches a file from a draft; the file itself is deleted

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strings"
 	"time"
 
@@ -124,11 +125,30 @@ func (s *Service) SaveSettings(ctx context.Context, st Settings) error {
 	}
 	lj, _ := json.Marshal(levels)
 	kj, _ := json.Marshal(append([]string{}, st.DoubleKinds...))
-	_, err := s.db.Write.ExecContext(ctx, `INSERT INTO marking_settings(cohort_id, levels, pass_level, double_kinds, sample_percent, discrepancy)
-		VALUES (?,?,?,?,?,?) ON CONFLICT(cohort_id) DO UPDATE SET levels=excluded.levels, pass_level=excluded.pass_level,
-		double_kinds=excluded.double_kinds, sample_percent=excluded.sample_percent, discrepancy=excluded.discrepancy`,
-		st.CohortID, string(lj), st.PassLevel, string(kj), st.SamplePercent, st.Discrepancy)
-	return err
+	return s.db.Tx(ctx, func(tx *sql.Tx) error {
+		// Levels already given stay on the scale: a grading's level is an
+		// index into it. Checked in the writing transaction, so that no
+		// grading saved meanwhile escapes the check.
+		var top int
+		if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(sc.level),-1) FROM grading_scores sc JOIN gradings g ON g.id=sc.grading_id
+			JOIN piece_versions v ON v.id=g.version_id JOIN pieces p ON p.id=v.piece_id WHERE p.cohort_id=?`, st.CohortID).Scan(&top); err != nil {
+			return err
+		}
+		if top >= len(levels) {
+			old, err := s.settingsFrom(ctx, tx, st.CohortID)
+			if err != nil {
+				return err
+			}
+			return apperr.Fields(map[string]string{"levels": fmt.Sprintf(
+				"Des évaluations de la promotion utilisent déjà le niveau « %s », le %dᵉ de l'échelle : gardez au moins %d niveaux. Vous pouvez renommer les niveaux, pas en retirer.",
+				old.LevelLabel(top), top+1, top+1)})
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO marking_settings(cohort_id, levels, pass_level, double_kinds, sample_percent, discrepancy)
+			VALUES (?,?,?,?,?,?) ON CONFLICT(cohort_id) DO UPDATE SET levels=excluded.levels, pass_level=excluded.pass_level,
+			double_kinds=excluded.double_kinds, sample_percent=excluded.sample_percent, discrepancy=excluded.discrepancy`,
+			st.CohortID, string(lj), st.PassLevel, string(kj), st.SamplePercent, st.Discrepancy)
+		return err
+	})
 }
 
 // SetDeadline fixes when a deliverable kind is due in a cohort.

@@ -101,7 +101,12 @@ func (s *Service) AgreementStats(ctx context.Context, cohortID int64) (Agreement
 			all = append(all, p)
 		}
 	}
+	// The scale as stored, widened to the levels actually given: data saved
+	// before a scale was shrunk still reads (never a 500 on stored data).
 	k := max(len(st.Levels), 2)
+	for _, p := range all {
+		k = max(k, p.A+1, p.B+1)
+	}
 	if rep.Overall, err = Agree(all, k); err != nil {
 		return rep, err
 	}

@@ -150,7 +150,11 @@ func (s *Store) scanCase(row interface{ Scan(...any) error }) (Case, error) {
 	return c, nil
 }
 
-// Open starts a case file on a scenario for a learner.
+// MaxCasesPerScenario is how many times a learner may work one scenario.
+const MaxCasesPerScenario = 5
+
+// Open starts a case file on a scenario for a learner, or returns the one
+// still open on it.
 func (s *Store) Open(ctx context.Context, learner account.User, scenarioID string) (Case, error) {
 	if learner.Role != account.Learner {
 		return Case{}, apperr.New(apperr.Forbidden, "Seuls les apprenants ouvrent des dossiers dans le bac à sable.")
@@ -161,6 +165,21 @@ func (s *Store) Open(ctx context.Context, learner account.User, scenarioID strin
 	}
 	var id int64
 	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
+		// One case at a time per scenario, MaxCasesPerScenario in all,
+		// checked in the writing transaction: a replayed or doubled form
+		// opens nothing more.
+		var open, all int64
+		if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(CASE WHEN state<>'clos' THEN id END),0), count(*)
+			FROM cases WHERE learner_id=? AND scenario_id=?`, learner.ID, sc.ID).Scan(&open, &all); err != nil {
+			return err
+		}
+		if open != 0 {
+			id = open
+			return nil
+		}
+		if all >= MaxCasesPerScenario {
+			return apperr.New(apperr.Conflict, "Vous avez déjà traité ce cas %d fois : choisissez-en un autre, ou relisez vos dossiers et leurs débriefings.", all)
+		}
 		res, err := tx.ExecContext(ctx, `INSERT INTO cases(learner_id, scenario_id, trust, created_at) VALUES (?,?,?,?)`,
 			learner.ID, sc.ID, sc.StartTrust, stamp(s.now()))
 		if err != nil {

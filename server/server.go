@@ -115,6 +115,7 @@ func New(cfg Config) (*Server, error) {
 	}))
 	s.app.Use("/static", filesystem.New(filesystem.Config{Root: httpFS(views.Static()), MaxAge: 3600}))
 	s.app.Get("/healthz", s.healthz)
+	s.app.Use(validText)
 	s.app.Use(s.loadUser)
 	// Every page seen signed in carries personal data (at least the name in
 	// the header): no copy is kept by the browser or a proxy. Handlers may

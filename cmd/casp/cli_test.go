@@ -121,15 +121,19 @@ func TestCLIUserAddAndBackup(t *testing.T) {
 	if _, err := cliRun(t, "x\n", "user", "add", "--role", "pilote", "--login", "p", "--db", dbPath); err == nil {
 		t.Fatal("rôle inconnu accepté")
 	}
-	backup := filepath.Join(dir, "copie.db")
-	if out, err := cliRun(t, "", "backup", backup, "--db", dbPath); err != nil || !strings.Contains(out, "Copie cohérente") {
+	backup := filepath.Join(dir, "sauvegarde.zip")
+	if out, err := cliRun(t, "", "backup", backup, "--db", dbPath); err != nil || !strings.Contains(out, "Sauvegarde écrite dans") {
 		t.Fatalf("%v %q", err, out)
 	}
 	if _, err := cliRun(t, "", "backup", backup, "--db", dbPath); err == nil {
 		t.Fatal("une copie a écrasé un fichier existant")
 	}
+	restored := filepath.Join(dir, "restauree", "casp.db")
+	if out, err := cliRun(t, "", "restore", backup, "--db", restored); err != nil {
+		t.Fatalf("%v %q", err, out)
+	}
 	ctx := context.Background()
-	d, err := app.OpenDB(ctx, backup)
+	d, err := app.OpenDB(ctx, restored)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -22,21 +22,27 @@ import (
 	"github.com/casp-cnam/casp/internal/account"
 	"github.com/casp-cnam/casp/internal/app"
 	"github.com/casp-cnam/casp/internal/apperr"
+	"github.com/casp-cnam/casp/internal/backup"
 	"github.com/casp-cnam/casp/internal/demo"
 	"github.com/casp-cnam/casp/referentiel"
+	"github.com/casp-cnam/casp/views"
 )
 
 const usage = `casp — plateforme de formation et de certification du titre CASP
 
 Utilisation :
-  casp serve [--addr 127.0.0.1:8080] [--db casp.db] [--demo]
+  casp serve [--addr 127.0.0.1:8080] [--db casp.db] [--demo] [--base-url URL] [--secure-cookies] [--trusted-proxy ADRESSES]
   casp user add --role ROLE --login IDENTIFIANT [--name "Nom Prénom"] [--email ADRESSE] [--cohort "Promotion"] [--db casp.db]
-  casp backup FICHIER [--db casp.db]
+  casp backup FICHIER.zip [--db casp.db]
+  casp restore FICHIER.zip [--db casp.db] [--force]
   casp seed --learners N [--pieces-per-learner 30] [--assessors K] [--seed 1] --db FICHIER
   casp export referentiel --format json|csv|case [--base-url URL] [--out FICHIER]
   casp export couverture --cohorte ID --format csv|xlsx|json [--db casp.db] [--out FICHIER]
 
 Rôles : admin, responsable, evaluateur, apprenant.
+
+La sauvegarde est une archive ZIP : la base, ses pièces jointes et un
+manifeste d'empreintes ; restore vérifie tout avant de rien écrire.
 `
 
 func main() {
@@ -74,7 +80,9 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		}
 		return userAdd(ctx, args[2:], stdin, stdout)
 	case "backup":
-		return backup(ctx, args[1:], stdout)
+		return backupDB(ctx, args[1:], stdout)
+	case "restore":
+		return restoreDB(ctx, args[1:], stdout)
 	case "seed":
 		return seed(ctx, args[1:], stdout)
 	case "export":
@@ -98,7 +106,8 @@ func serve(ctx context.Context, args []string, stdout io.Writer) error {
 	path := fs.String("db", "casp.db", "fichier de la base SQLite")
 	withDemo := fs.Bool("demo", false, "données de démonstration sur une base vide")
 	secure := fs.Bool("secure-cookies", false, "cookies réservés à HTTPS (derrière un proxy TLS)")
-	baseURL := fs.String("base-url", "", "adresse publique (par défaut http://ADDR)")
+	baseURL := fs.String("base-url", "", "adresse publique (par défaut http://ADDR) ; en https://, les cookies sont réservés à HTTPS")
+	proxies := fs.String("trusted-proxy", "", "mandataires inverses dont l'en-tête X-Forwarded-For donne l'adresse du client (adresses ou réseaux, séparés par des virgules)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -108,7 +117,7 @@ func serve(ctx context.Context, args []string, stdout io.Writer) error {
 		*baseURL = "http://" + *addr
 	}
 	url := strings.TrimRight(*baseURL, "/")
-	p, err := app.New(ctx, app.Options{DBPath: *path, Demo: *withDemo, Secure: *secure, BaseURL: url,
+	p, err := app.New(ctx, app.Options{DBPath: *path, Demo: *withDemo, Secure: *secure, BaseURL: url, TrustedProxies: *proxies,
 		Logger: slog.New(slog.NewTextHandler(os.Stderr, nil))})
 	if err != nil {
 		return err
@@ -211,25 +220,15 @@ func readPassword(stdin io.Reader, stdout io.Writer) (string, error) {
 	return strings.TrimRight(line, "\r\n"), nil
 }
 
-func backup(ctx context.Context, args []string, stdout io.Writer) error {
+func backupDB(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("backup", flag.ContinueOnError)
 	path := fs.String("db", "casp.db", "fichier de la base SQLite")
-	// Accept the destination before or after the flags.
-	var dest string
-	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
-		dest, args = args[0], args[1:]
-	}
-	if err := fs.Parse(args); err != nil {
+	dest, err := parseWithFile(fs, args)
+	if err != nil {
 		return err
-	}
-	if dest == "" && fs.NArg() > 0 {
-		dest = fs.Arg(0)
 	}
 	if dest == "" {
 		return errors.New("indiquez le fichier de destination : casp backup FICHIER")
-	}
-	if _, err := os.Stat(dest); err == nil {
-		return fmt.Errorf("%s existe déjà : choisissez un autre nom", dest)
 	}
 	if _, err := os.Stat(*path); err != nil {
 		return fmt.Errorf("base %s introuvable", *path)
@@ -239,11 +238,56 @@ func backup(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	defer d.Close()
-	if err := d.Backup(ctx, dest); err != nil {
+	m, err := backup.Create(ctx, d, layout(*path), dest)
+	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "Copie cohérente écrite dans %s\n", dest)
+	fmt.Fprintf(stdout, "Sauvegarde écrite dans %s : la base et %s, empreintes SHA-256 dans manifest.json.\n",
+		dest, views.Plural(m.Attachments(), "pièce jointe", "pièces jointes"))
 	return nil
+}
+
+func restoreDB(ctx context.Context, args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("restore", flag.ContinueOnError)
+	path := fs.String("db", "casp.db", "fichier de la base SQLite à recréer")
+	force := fs.Bool("force", false, "remplacer la base existante (mise de côté, pas effacée)")
+	archive, err := parseWithFile(fs, args)
+	if err != nil {
+		return err
+	}
+	if archive == "" {
+		return errors.New("indiquez la sauvegarde à restaurer : casp restore ARCHIVE --db casp.db")
+	}
+	r, err := backup.Restore(ctx, archive, layout(*path), *force)
+	if err != nil {
+		return err
+	}
+	if r.Aside != "" {
+		fmt.Fprintf(stdout, "L'ancienne base et ses fichiers sont mis de côté dans %s.\n", r.Aside)
+	}
+	fmt.Fprintf(stdout, "Sauvegarde du %s restaurée dans %s, avec %s ; tout a été vérifié.\n",
+		views.DateTime(r.Manifest.CreatedAt), *path, views.Plural(r.Manifest.Attachments(), "pièce jointe", "pièces jointes"))
+	return nil
+}
+
+// parseWithFile parses flags around one file argument, before or after them.
+func parseWithFile(fs *flag.FlagSet, args []string) (string, error) {
+	var file string
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		file, args = args[0], args[1:]
+	}
+	if err := fs.Parse(args); err != nil {
+		return "", err
+	}
+	if file == "" && fs.NArg() > 0 {
+		file = fs.Arg(0)
+	}
+	return file, nil
+}
+
+// layout is where the database at path keeps its data.
+func layout(path string) backup.Layout {
+	return backup.Layout{DB: path, Files: app.FilesDir(path), Keys: app.KeysDir(path)}
 }
 
 const seedUsage = "casp seed --learners N [--pieces-per-learner 30] [--assessors K] [--seed 1] --db FICHIER"
@@ -293,7 +337,7 @@ func seed(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	// The learners' capacity states, which the cohort heatmap reads.
-	if err := assessment.New(d, cat, *path+".fichiers").RebuildCoverage(ctx, id); err != nil {
+	if err := assessment.New(d, cat, app.FilesDir(*path)).RebuildCoverage(ctx, id); err != nil {
 		return fmt.Errorf("promotion %d créée, mais le calcul des capacités acquises a échoué : %w", id, err)
 	}
 	elapsed := time.Since(start)

@@ -7,6 +7,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/casp-cnam/casp/assessment"
@@ -32,13 +33,26 @@ func OpenDB(ctx context.Context, path string) (*db.DB, error) {
 	return d, nil
 }
 
+// FilesDir is where the attachments of the database at dbPath live: beside
+// it, never under anything served.
+func FilesDir(dbPath string) string { return dbPath + ".fichiers" }
+
+// KeysDir is where signing keys would live beside the database; backups
+// carry it when it exists.
+func KeysDir(dbPath string) string { return dbPath + ".cles" }
+
 // Options configure a platform instance.
 type Options struct {
-	DBPath  string
-	Demo    bool
+	DBPath string
+	Demo   bool
+	// Secure marks cookies Secure; a BaseURL in https:// implies it.
 	Secure  bool
 	BaseURL string
-	Logger  *slog.Logger
+	// TrustedProxies lists the reverse proxies whose X-Forwarded-For is
+	// believed, addresses or networks separated by commas (--trusted-proxy;
+	// see server.Proxies).
+	TrustedProxies string
+	Logger         *slog.Logger
 	// Session lifetimes; zero means the server's defaults.
 	IdleTimeout, AbsoluteTimeout time.Duration
 }
@@ -69,21 +83,34 @@ func New(ctx context.Context, o Options) (*Platform, error) {
 		d.Close()
 		return nil, fmt.Errorf("contenus du bac à sable : %w", err)
 	}
-	// Attachments live beside the database, never under anything served.
-	files := o.DBPath + ".fichiers"
-	p := &Platform{DB: d, Accounts: account.New(d), Catalog: cat, Assessment: assessment.New(d, cat, files),
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+	p := &Platform{DB: d, Accounts: account.New(d), Catalog: cat, Assessment: assessment.New(d, cat, FilesDir(o.DBPath)),
 		Cases: casework.New(d, lib, cat.Default())}
+	// Before serving: files a crash left between writing and committing.
+	if n, err := p.Assessment.CleanOrphanFiles(ctx); err != nil {
+		o.Logger.Warn("nettoyage des pièces jointes orphelines incomplet", "erreur", err, "supprimées", n)
+	} else if n > 0 {
+		o.Logger.Info("pièces jointes orphelines supprimées", "nombre", n)
+	}
 	if o.Demo {
 		if p.Seeded, err = demo.Seed(ctx, p.Accounts, p.Assessment, p.Cases, cat.Default()); err != nil {
 			d.Close()
 			return nil, err
 		}
 	}
-	if o.Logger == nil {
-		o.Logger = slog.Default()
+	proxies, err := server.ParseProxies(o.TrustedProxies)
+	if err != nil {
+		d.Close()
+		return nil, err
+	}
+	// Served over HTTPS, cookies travel over HTTPS only: no second flag to forget.
+	if strings.HasPrefix(strings.ToLower(strings.TrimSpace(o.BaseURL)), "https://") {
+		o.Secure = true
 	}
 	p.Server, err = server.New(server.Config{DB: d, Accounts: p.Accounts, Assessment: p.Assessment, Cases: p.Cases, Catalog: cat, Demo: o.Demo,
-		Secure: o.Secure, BaseURL: o.BaseURL, Logger: o.Logger, IdleTimeout: o.IdleTimeout, AbsoluteTimeout: o.AbsoluteTimeout})
+		Secure: o.Secure, BaseURL: o.BaseURL, TrustedProxies: proxies, Logger: o.Logger, IdleTimeout: o.IdleTimeout, AbsoluteTimeout: o.AbsoluteTimeout})
 	if err != nil {
 		d.Close()
 		return nil, err

@@ -163,3 +163,22 @@ func (d *DB) Backup(ctx context.Context, dest string) error {
 	_, err = d.Write.ExecContext(ctx, `VACUUM INTO ?`, abs)
 	return err
 }
+
+// OpenSnapshot opens read-only a database file that nothing else writes (a
+// backup's snapshot, a restored copy being checked): immutable, so SQLite
+// takes no lock and leaves no side file beside it.
+func OpenSnapshot(path string) (*sql.DB, error) {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, err
+	}
+	s, err := sql.Open(driverName, "file:"+abs+"?mode=ro&immutable=1")
+	if err != nil {
+		return nil, err
+	}
+	if err := s.Ping(); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
+}
