@@ -536,7 +536,7 @@ func (s *Server) cohortPage(c *fiber.Ctx) error {
 			role account.Role
 			dst  *[]account.User
 		}{{account.Learner, &d.AddLearners}, {account.Assessor, &d.AddAssessors}, {account.Manager, &d.AddManagers}} {
-			if *m.dst, err = s.accounts.NonMembers(ctx, co.ID, m.role); err != nil {
+			if *m.dst, err = s.accounts.NonMembers(ctx, *u, co.ID, m.role); err != nil {
 				return err
 			}
 		}

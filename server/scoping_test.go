@@ -44,6 +44,11 @@ func TestManagerCannotEnrolAnotherCohortsLearner(t *testing.T) {
 		t.Fatalf("création de la promotion : %d %q", r.Status, r.Location)
 	}
 	cohort := "/promotions/" + sub[1]
+	// The list of people to add does not offer another cohort's learner…
+	if page := m.Get(cohort); strings.Contains(page.Body, `value="`+vid+`"`) {
+		t.Fatal("la liste d'ajout propose l'apprenant d'une autre promotion")
+	}
+	// …and a forged form is refused.
 	r = m.Submit(cohort, cohort+"/membres", url.Values{"user": {vid}, "role": {"learner"}, "action": {"ajouter"}})
 	if r.Status != http.StatusForbidden || !strings.Contains(testenv.Text(r.Body), "que vous ne gérez pas") {
 		t.Fatalf("inscription d'un apprenant d'une autre promotion : %d %s", r.Status, testenv.Text(r.Body))
@@ -75,6 +80,9 @@ func TestManagerCannotEnrolAnotherCohortsLearner(t *testing.T) {
 	// learner's record of the shared cohort, and nothing of cohort 1.
 	admin := env.NewClient()
 	admin.Login("admin", "demo")
+	if page := admin.Get(cohort); !strings.Contains(page.Body, `value="`+vid+`"`) {
+		t.Fatal("l'administrateur ne se voit pas proposer l'apprenant")
+	}
 	if r := admin.Submit(cohort, cohort+"/membres", url.Values{"user": {vid}, "role": {"learner"}, "action": {"ajouter"}}); r.Status != http.StatusSeeOther {
 		t.Fatalf("inscription par l'administrateur : %d %s", r.Status, testenv.Text(r.Body))
 	}

@@ -309,11 +309,15 @@ func (s *Service) IsMember(ctx context.Context, cohortID, userID int64, roles ..
 	return false, nil
 }
 
-// NonMembers lists the active accounts of a role that are not yet in a cohort in that role.
-func (s *Service) NonMembers(ctx context.Context, cohortID int64, role Role) ([]User, error) {
+// NonMembers lists the active accounts of a role that are not yet in a
+// cohort in that role and that actor may add (see Enrol: not another
+// cohort's learner, unless actor is an administrator or manages it).
+func (s *Service) NonMembers(ctx context.Context, actor User, cohortID int64, role Role) ([]User, error) {
 	return s.users(ctx, `SELECT `+userCols+` FROM users u WHERE u.role=? AND u.disabled=0
 		AND NOT EXISTS (SELECT 1 FROM cohort_members m WHERE m.cohort_id=? AND m.user_id=u.id AND m.member_role=?)
-		ORDER BY u.display_name`, string(role), cohortID, string(role))
+		AND (?='admin' OR u.role<>'learner' OR NOT EXISTS (SELECT 1 FROM cohort_members l WHERE l.user_id=u.id AND l.member_role='learner'
+			AND NOT EXISTS (SELECT 1 FROM cohort_members a WHERE a.cohort_id=l.cohort_id AND a.user_id=? AND a.member_role='manager')))
+		ORDER BY u.display_name`, string(role), cohortID, string(role), string(actor.Role), actor.ID)
 }
 
 // SetAnonymousMarking turns anonymous marking on or off for a cohort.
