@@ -15,6 +15,7 @@ import (
 
 	"github.com/casp-cnam/casp/internal/account"
 	"github.com/casp-cnam/casp/internal/apperr"
+	"github.com/casp-cnam/casp/internal/durable"
 )
 
 // attachmentsOf lists a piece's attachments: the draft's (versionID 0) or a
@@ -156,24 +157,11 @@ func (s *Service) storeFile(name string, content []byte) error {
 		os.Remove(tmp)
 		return err
 	}
-	if err := syncDir(s.filesDir); err != nil {
+	if err := durable.SyncDir(s.filesDir); err != nil {
 		os.Remove(final)
 		return err
 	}
 	return nil
-}
-
-// syncDir makes a folder's entries (files created, renamed, removed) durable.
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	err = d.Sync()
-	if cerr := d.Close(); err == nil {
-		err = cerr
-	}
-	return err
 }
 
 // StoredFile is an attachment's file as the database records it.

@@ -141,18 +141,27 @@ func (s *Service) UpdateCohort(ctx context.Context, id int64, nc NewCohort) (Coh
 
 // AddMember enrols a learner, or assigns an assessor or manager, to a cohort.
 func (s *Service) AddMember(ctx context.Context, cohortID, userID int64, role Role) error {
+	if _, err := s.memberOfRole(ctx, userID, role); err != nil {
+		return err
+	}
+	_, err := s.db.Write.ExecContext(ctx, `INSERT OR IGNORE INTO cohort_members(cohort_id, user_id, member_role) VALUES (?,?,?)`, cohortID, userID, string(role))
+	return err
+}
+
+// memberOfRole loads an account to attach to a cohort in a role, which must
+// be its own.
+func (s *Service) memberOfRole(ctx context.Context, userID int64, role Role) (User, error) {
 	if role != Learner && role != Assessor && role != Manager {
-		return apperr.New(apperr.Invalid, "Ce rôle ne peut pas être rattaché à une promotion.")
+		return User{}, apperr.New(apperr.Invalid, "Ce rôle ne peut pas être rattaché à une promotion.")
 	}
 	u, err := s.ByID(ctx, userID)
 	if err != nil {
-		return err
+		return User{}, err
 	}
 	if u.Role != role {
-		return apperr.New(apperr.Invalid, "Le compte %s n'a pas le rôle %s.", u.Login, strings.ToLower(role.Label()))
+		return User{}, apperr.New(apperr.Invalid, "Le compte %s n'a pas le rôle %s.", u.Login, strings.ToLower(role.Label()))
 	}
-	_, err = s.db.Write.ExecContext(ctx, `INSERT OR IGNORE INTO cohort_members(cohort_id, user_id, member_role) VALUES (?,?,?)`, cohortID, userID, string(role))
-	return err
+	return u, nil
 }
 
 // Enrol adds a member at a person's request (the web), the check, the
@@ -161,15 +170,9 @@ func (s *Service) AddMember(ctx context.Context, cohortID, userID int64, role Ro
 // manager of each of those cohorts: a manager cannot reach someone else's
 // learner by enrolling them in a cohort of their own.
 func (s *Service) Enrol(ctx context.Context, actor User, co Cohort, userID int64, role Role, address string) error {
-	if role != Learner && role != Assessor && role != Manager {
-		return apperr.New(apperr.Invalid, "Ce rôle ne peut pas être rattaché à une promotion.")
-	}
-	u, err := s.ByID(ctx, userID)
+	u, err := s.memberOfRole(ctx, userID, role)
 	if err != nil {
 		return err
-	}
-	if u.Role != role {
-		return apperr.New(apperr.Invalid, "Le compte %s n'a pas le rôle %s.", u.Login, strings.ToLower(role.Label()))
 	}
 	return s.db.Tx(ctx, func(tx *sql.Tx) error {
 		if role == Learner && actor.Role != Admin {

@@ -23,6 +23,7 @@ import (
 
 	"github.com/casp-cnam/casp/assessment"
 	"github.com/casp-cnam/casp/internal/db"
+	"github.com/casp-cnam/casp/internal/durable"
 )
 
 // Layout is where one database's data lives.
@@ -114,7 +115,7 @@ func Create(ctx context.Context, d *db.DB, l Layout, dest string) (Manifest, err
 	if err := os.Rename(archive, abs); err != nil {
 		return Manifest{}, err
 	}
-	return m, syncDir(filepath.Dir(abs))
+	return m, durable.SyncDir(filepath.Dir(abs))
 }
 
 // createOnce takes a snapshot and writes the archive from it.
@@ -275,7 +276,7 @@ func Restore(ctx context.Context, archive string, l Layout, force bool) (Restore
 		if err != nil || !e.IsDir() {
 			return err
 		}
-		return syncDir(p)
+		return durable.SyncDir(p)
 	})
 	if err != nil {
 		return Restored{}, err
@@ -295,7 +296,7 @@ func Restore(ctx context.Context, archive string, l Layout, force bool) (Restore
 				return res, fmt.Errorf("mise de côté de %s : %w", p, err)
 			}
 		}
-		if err := syncDir(res.Aside); err != nil {
+		if err := durable.SyncDir(res.Aside); err != nil {
 			return res, err
 		}
 	}
@@ -311,7 +312,7 @@ func Restore(ctx context.Context, archive string, l Layout, force bool) (Restore
 			return res, err
 		}
 	}
-	return res, syncDir(parent)
+	return res, durable.SyncDir(parent)
 }
 
 // present lists what of a layout exists, the SQLite side files included.
@@ -467,17 +468,4 @@ func checkDB(ctx context.Context, work string, byPath map[string]*zip.File) erro
 		}
 	}
 	return nil
-}
-
-// syncDir makes a folder's entries (files created, renamed) durable.
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	err = d.Sync()
-	if cerr := d.Close(); err == nil {
-		err = cerr
-	}
-	return err
 }
