@@ -545,13 +545,8 @@ func amapRuneEm(r rune) float64 {
 
 func amapTextW(s string, size float64, bold bool) float64 {
 	w := 0.0
-	n := 0
 	for _, r := range s {
 		w += amapRuneEm(r)
-		n++
-	}
-	if amapMeasureHook != nil {
-		amapMeasureHook(n)
 	}
 	if bold {
 		w *= 1.12
