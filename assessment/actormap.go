@@ -3,7 +3,8 @@ package assessment
 // Cartographie d'acteurs: a learner's map of the actors of a territory around
 // a theme, and of their relations. This file holds the data model, its
 // validation (French messages keyed by form field), its JSON form (upload and
-// download) and its SVG rendering.
+// download) and its SVG rendering; actormap_text.go measures and fits its
+// texts, and bounds what the renderer takes.
 //
 // The SVG is drawn under a strict CSP (style-src 'self'): presentation
 // attributes only, no style attribute, no <style> element. The layout is
@@ -32,7 +33,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/casp-cnam/casp/internal/apperr"
@@ -488,146 +488,6 @@ func (p amapPoly) crosses(r amapRect) bool {
 }
 
 // ---------------------------------------------------------------------------
-// Text measurement: a conservative estimate (DejaVu Sans, the widest common
-// fallback), so that text never overflows its box whatever the font.
-
-// amapEm holds the advance widths of DejaVu Sans, in em, for ASCII.
-var amapEm = func() [128]float64 {
-	var t [128]float64
-	for i := range t {
-		t[i] = 0.8
-	}
-	set := func(chars string, ws ...float64) {
-		for i, c := range chars {
-			t[c] = ws[i]
-		}
-	}
-	set("ABCDEFGHIJKLMNOPQRSTUVWXYZ", .684, .686, .698, .77, .632, .575, .775, .752, .295, .295, .656, .557, .863, .748, .787, .603, .787, .695, .635, .611, .732, .684, .989, .685, .611, .685)
-	set("abcdefghijklmnopqrstuvwxyz", .613, .635, .55, .635, .615, .352, .635, .634, .278, .278, .579, .278, .974, .634, .612, .635, .635, .411, .521, .392, .634, .592, .818, .592, .592, .525)
-	set("0123456789", .636, .636, .636, .636, .636, .636, .636, .636, .636, .636)
-	set(" !\"#$%&'()*+,-./:;<=>?@[\\]_", .318, .401, .46, .838, .636, .95, .78, .275, .39, .39, .5, .838, .318, .361, .318, .337, .337, .337, .838, .838, .838, .531, 1.0, .39, .337, .39, .5)
-	return t
-}()
-
-// amapBase maps the accented letters of French to their base letter.
-var amapBase = map[rune]rune{
-	'à': 'a', 'â': 'a', 'ä': 'a', 'ç': 'c', 'é': 'e', 'è': 'e', 'ê': 'e', 'ë': 'e',
-	'î': 'i', 'ï': 'i', 'ô': 'o', 'ö': 'o', 'ù': 'u', 'û': 'u', 'ü': 'u', 'ÿ': 'y',
-	'À': 'A', 'Â': 'A', 'Ä': 'A', 'Ç': 'C', 'É': 'E', 'È': 'E', 'Ê': 'E', 'Ë': 'E',
-	'Î': 'I', 'Ï': 'I', 'Ô': 'O', 'Ö': 'O', 'Ù': 'U', 'Û': 'U', 'Ü': 'U', 'Ÿ': 'Y',
-	'’': '\'', '‘': '\'', '‐': '-', '‑': '-', '\u00a0': ' ', '\u202f': ' ',
-}
-
-func amapRuneEm(r rune) float64 {
-	if b, ok := amapBase[r]; ok {
-		r = b
-	}
-	if r < 128 {
-		return amapEm[r]
-	}
-	switch r {
-	case '«', '»':
-		return 0.557
-	case '–':
-		return 0.5
-	case '—', '…':
-		return 1.0
-	case 'œ', 'æ':
-		return 0.995
-	case 'Œ', 'Æ':
-		return 1.07
-	}
-	if unicode.IsUpper(r) {
-		return 0.8
-	}
-	return 0.7
-}
-
-func amapTextW(s string, size float64, bold bool) float64 {
-	w := 0.0
-	for _, r := range s {
-		w += amapRuneEm(r)
-	}
-	if bold {
-		w *= 1.12
-	}
-	return w * size
-}
-
-// amapWrap breaks s on spaces into at most maxLines lines of at most
-// maxRunes runes fitting maxW; what does not fit ends with "…".
-func amapWrap(s string, maxW, size float64, bold bool, maxRunes, maxLines int) []string {
-	fits := func(t string) bool {
-		return utf8.RuneCountInString(t) <= maxRunes && amapTextW(t, size, bold) <= maxW
-	}
-	words := strings.Fields(s)
-	var lines []string
-	cur := ""
-	for wi := 0; wi < len(words) && len(lines) <= maxLines; wi++ {
-		w := words[wi]
-		cand := w
-		if cur != "" {
-			cand = cur + " " + w
-		}
-		if fits(cand) {
-			cur = cand
-			continue
-		}
-		if cur != "" {
-			lines = append(lines, cur)
-			cur = ""
-			wi--
-			continue
-		}
-		// One word longer than a line: cut it, after a hyphen if possible.
-		rs := []rune(w)
-		cut := 1
-		for k := 1; k < len(rs) && fits(string(rs[:k+1])); k++ {
-			cut = k + 1
-		}
-		for k := cut - 1; k >= cut/2 && k > 0; k-- {
-			if rs[k-1] == '-' {
-				cut = k
-				break
-			}
-		}
-		lines = append(lines, string(rs[:cut]))
-		words[wi] = string(rs[cut:])
-		wi--
-	}
-	if cur != "" {
-		lines = append(lines, cur)
-	}
-	if len(lines) > maxLines {
-		lines = lines[:maxLines]
-		lines[maxLines-1] = amapEllipsis(lines[maxLines-1], fits)
-	}
-	return lines
-}
-
-// amapEllipsis shortens s until s+"…" fits.
-func amapEllipsis(s string, fits func(string) bool) string {
-	rs := []rune(s)
-	for n := len(rs); n > 0; n-- {
-		t := strings.TrimRight(string(rs[:n]), " ,;:-") + "…"
-		if fits(t) {
-			return t
-		}
-	}
-	return "…"
-}
-
-// amapFit keeps s on one line, shortened with "…" if needed.
-func amapFit(s string, maxW, size float64, bold bool) string {
-	s = strings.Join(strings.Fields(s), " ")
-	fits := func(t string) bool { return amapTextW(t, size, bold) <= maxW }
-	if fits(s) {
-		return s
-	}
-	return amapEllipsis(s, fits)
-}
-
-// ---------------------------------------------------------------------------
 // Styles. Every ink has a contrast of at least 4.5:1 on white (checked by the
 // tests), so it serves for lines and for text alike.
 
@@ -780,6 +640,7 @@ type amapLayout struct {
 	DirY      float64
 	Fallbacks int // labels that could not sit on their path
 	Truncated bool
+	m         ActorMap // the map drawn, within the bounds (amapBound)
 	actors    []Actor
 	relations []Relation
 }
@@ -800,13 +661,8 @@ type amapGap struct {
 }
 
 func amapBuild(m ActorMap) *amapLayout {
-	L := &amapLayout{actors: m.Actors, relations: m.Relations}
-	if len(L.actors) > amapMaxActors {
-		L.actors, L.Truncated = L.actors[:amapMaxActors], true
-	}
-	if len(L.relations) > amapMaxRelations {
-		L.relations, L.Truncated = L.relations[:amapMaxRelations], true
-	}
+	m, truncated := amapBound(m)
+	L := &amapLayout{m: m, actors: m.Actors, relations: m.Relations, Truncated: truncated}
 
 	// Columns and boxes.
 	present := map[Domain]bool{}
@@ -1766,12 +1622,15 @@ func amapKindID(k RelationKind) string {
 }
 
 // SVG renders the map as a standalone, accessible SVG document (no style
-// attribute, no <style> element). The output depends only on the map.
+// attribute, no <style> element). The output depends only on the map; the
+// texts beyond the lengths validation allows are cut, the actors and
+// relations beyond its limits left out, whatever the caller.
 func (m ActorMap) SVG() []byte {
 	if len(m.Actors) == 0 {
-		return amapEmptySVG(m)
+		b, _ := amapBound(m)
+		return amapEmptySVG(b)
 	}
-	return amapBuild(m).render(m)
+	return amapBuild(m).render()
 }
 
 func amapEmptySVG(m ActorMap) []byte {
@@ -1787,7 +1646,8 @@ func amapEmptySVG(m ActorMap) []byte {
 	return b.Bytes()
 }
 
-func (L *amapLayout) render(m ActorMap) []byte {
+func (L *amapLayout) render() []byte {
+	m := L.m
 	p := amapIDPrefix(m)
 	var b bytes.Buffer
 	f := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }

@@ -312,6 +312,14 @@ func (s *Server) pieceSave(c *fiber.Ctx) error {
 		if err != nil {
 			return err
 		}
+		// A map that validation refuses is not previewed: its messages are
+		// shown next to the fields instead, the input kept.
+		if d := p.Data.(*pieceData); d.Map != nil {
+			if f := d.Map.Validate(); len(f) > 0 {
+				d.MapSVG, p.Errors = "", f
+				return s.renderStatus(c, fiber.StatusUnprocessableEntity, "piece", p)
+			}
+		}
 		p.Data.(*pieceData).Preview = true
 		p.Notice = "Brouillon enregistré. L'aperçu est affiché sous l'éditeur."
 		return s.render(c, "piece", p)
