@@ -6,12 +6,14 @@ package main
 // no raw error, no untranslated English word).
 //
 // Needs chromium (CASP_CHROMIUM, /usr/bin/chromium or chromium-browser /
-// google-chrome in PATH) and node_modules/axe-core (npm ci at the root of the
-// repository). Without them the tests fail, unless CASP_SKIP_BROWSER=1, which
-// skips them.
+// google-chrome in PATH); axe-core is embedded (testdata/axe-core). Without
+// a browser the tests skip with one line saying how to run them, unless
+// CASP_REQUIRE_BROWSER=1 (set by .ci/run), which makes them fail instead.
+// CASP_SKIP_BROWSER=1 skips them on purpose.
 
 import (
 	"context"
+	_ "embed"
 	"errors"
 	"fmt"
 	"io"
@@ -47,7 +49,7 @@ func TestMain(m *testing.M) {
 // started by the first browser test and stopped by TestMain.
 type browserEnv struct {
 	once sync.Once
-	skip string // set when a prerequisite is missing and CASP_SKIP_BROWSER=1
+	skip string // set when no browser runs the tests (see missingBrowser)
 	err  error  // set when the environment could not start
 
 	baseURL string
@@ -64,11 +66,15 @@ type browserEnv struct {
 
 var browser browserEnv
 
-const missingHelp = "lancez `.ci/run`, ou installez les prérequis : `apt-get install chromium && npm ci` " +
-	"(CASP_SKIP_BROWSER=1 saute ces tests, CASP_CHROMIUM désigne un autre navigateur)"
+// axeJS is axe-core, embedded: no npm step before the tests.
+//
+//go:embed testdata/axe-core/axe.min.js
+var axeJS string
 
-// env returns the shared environment, starting it on first use. It fails the
-// test when a prerequisite is missing, or skips it if CASP_SKIP_BROWSER=1.
+const installHelp = "apt-get install chromium (ou CASP_CHROMIUM=chemin) pour lancer les tests dans le navigateur"
+
+// env returns the shared environment, starting it on first use. It skips
+// the test when no browser is found, or fails it under CASP_REQUIRE_BROWSER=1.
 func env(t *testing.T) *browserEnv {
 	t.Helper()
 	browser.once.Do(browser.start)
@@ -81,32 +87,30 @@ func env(t *testing.T) *browserEnv {
 	return &browser
 }
 
-func (e *browserEnv) start() {
-	missing := func(what string) {
-		msg := what + " : " + missingHelp
-		if os.Getenv("CASP_SKIP_BROWSER") == "1" {
-			e.skip = "CASP_SKIP_BROWSER=1 — " + msg
-		} else {
-			e.err = errors.New(msg)
-		}
+// missingBrowser decides what a missing browser means: a skip with one line
+// saying how to run the tests, or, when the browser is required (CI), an
+// error; an explicit CASP_SKIP_BROWSER=1 skips.
+func missingBrowser(why error, require, skip bool) (skipMsg string, err error) {
+	switch {
+	case require:
+		return "", fmt.Errorf("CASP_REQUIRE_BROWSER=1 et %v : %s", why, installHelp)
+	case skip:
+		return "CASP_SKIP_BROWSER=1 : tests dans le navigateur sautés", nil
 	}
-	chromium, err := findChromium()
-	if err != nil {
-		missing(err.Error())
-		return
-	}
-	axePath, err := findAxe()
-	if err != nil {
-		missing(err.Error())
-		return
-	}
-	src, err := os.ReadFile(axePath)
-	if err != nil {
-		e.err = err
-		return
-	}
-	e.axeJS = string(src)
+	return fmt.Sprintf("%v : %s", why, installHelp), nil
+}
 
+func (e *browserEnv) start() {
+	require, skip := os.Getenv("CASP_REQUIRE_BROWSER") == "1", os.Getenv("CASP_SKIP_BROWSER") == "1"
+	chromium, err := findChromium()
+	if err == nil && skip && !require {
+		err = errors.New("navigateur écarté")
+	}
+	if err != nil {
+		e.skip, e.err = missingBrowser(err, require, skip)
+		return
+	}
+	e.axeJS = axeJS
 	if e.dir, err = os.MkdirTemp("", "casp-browser-"); err != nil {
 		e.err = err
 		return
@@ -133,30 +137,7 @@ func findChromium() (string, error) {
 			return p, nil
 		}
 	}
-	return "", errors.New("chromium introuvable (ni CASP_CHROMIUM, ni /usr/bin/chromium, ni chromium, chromium-browser ou google-chrome dans le PATH)")
-}
-
-// findAxe returns node_modules/axe-core/axe.min.js of the module root (the
-// folder with go.mod, above the working directory).
-func findAxe() (string, error) {
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", err
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			p := filepath.Join(dir, "node_modules", "axe-core", "axe.min.js")
-			if _, err := os.Stat(p); err != nil {
-				return "", fmt.Errorf("axe-core introuvable (%s)", p)
-			}
-			return p, nil
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", errors.New("go.mod introuvable au-dessus du dossier courant, donc axe-core aussi")
-		}
-		dir = parent
-	}
+	return "", errors.New("chromium introuvable")
 }
 
 // startServer runs `casp serve --demo` on a free loopback port and waits for
