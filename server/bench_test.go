@@ -17,7 +17,6 @@ import (
 	"time"
 
 	"github.com/casp-cnam/casp/assessment"
-	"github.com/casp-cnam/casp/internal/db"
 	"github.com/casp-cnam/casp/internal/demo"
 	"github.com/casp-cnam/casp/internal/testenv"
 )
@@ -140,16 +139,18 @@ func openGrading(tb testing.TB, c *testenv.Client, cohortID int64) (string, url.
 	return r.Location, form
 }
 
-// statementsFor counts the SQL statements one request runs.
-func statementsFor(fn func()) int64 {
-	before := db.Statements()
+// statementsFor counts the SQL statements one request runs on the
+// platform's database (a counter of its own: other tests may run beside).
+func statementsFor(env *testenv.Env, fn func()) int64 {
+	before := env.Platform.DB.Statements()
 	fn()
-	return db.Statements() - before
+	return env.Platform.DB.Statements() - before
 }
 
 // The queue and the grading save run a fixed number of statements, whatever
 // the size of the cohort.
 func TestStatementsPerRequestDoNotGrowWithLearners(t *testing.T) {
+	t.Parallel()
 	counts := map[int][6]int64{}
 	for _, n := range []int{10, 200} {
 		env := testenv.Start(t, true)
@@ -158,13 +159,13 @@ func TestStatementsPerRequestDoNotGrowWithLearners(t *testing.T) {
 		c.Login("evaluateur1", "demo")
 		path := "/evaluation?promotion=" + strconv.FormatInt(cohort, 10)
 		c.Get(path) // warm the session
-		q := statementsFor(func() {
+		q := statementsFor(env, func() {
 			if r := c.Get(path); r.Status != http.StatusOK {
 				t.Fatalf("file : %d", r.Status)
 			}
 		})
 		gurl, form := openGrading(t, c, cohort)
-		s := statementsFor(func() {
+		s := statementsFor(env, func() {
 			if r := c.Post(gurl, form); r.Status != http.StatusSeeOther {
 				t.Fatalf("enregistrement : %d %s", r.Status, testenv.Text(r.Body))
 			}
@@ -176,19 +177,19 @@ func TestStatementsPerRequestDoNotGrowWithLearners(t *testing.T) {
 		mgr.Login("admin", "demo")
 		cov := "/cohortes/" + strconv.FormatInt(cohort, 10) + "/couverture"
 		mgr.Get(cov)
-		h := statementsFor(func() {
+		h := statementsFor(env, func() {
 			if r := mgr.Get(cov); r.Status != http.StatusOK {
 				t.Fatalf("couverture : %d", r.Status)
 			}
 		})
 		// A page not kept in memory yet: the roster is read and sorted.
-		cold := statementsFor(func() {
+		cold := statementsFor(env, func() {
 			if r := mgr.Get(cov + "?tri=risque&page=2"); r.Status != http.StatusOK {
 				t.Fatalf("couverture : %d", r.Status)
 			}
 		})
 		jury := "/promotions/" + strconv.FormatInt(cohort, 10) + "/jury"
-		j := statementsFor(func() {
+		j := statementsFor(env, func() {
 			if r := mgr.Get(jury); r.Status != http.StatusOK {
 				t.Fatalf("jury : %d", r.Status)
 			}
@@ -197,7 +198,7 @@ func TestStatementsPerRequestDoNotGrowWithLearners(t *testing.T) {
 		if err := env.Platform.DB.Read.QueryRow(`SELECT user_id FROM cohort_members WHERE cohort_id=? AND member_role='learner' LIMIT 1`, cohort).Scan(&learner); err != nil {
 			t.Fatal(err)
 		}
-		d := statementsFor(func() {
+		d := statementsFor(env, func() {
 			if r := mgr.Get("/apprenants/" + strconv.FormatInt(learner, 10) + "/dossier"); r.Status != http.StatusOK {
 				t.Fatalf("dossier : %d", r.Status)
 			}

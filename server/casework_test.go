@@ -35,6 +35,7 @@ func act(t *testing.T, c *testenv.Client, kase, action string, form url.Values, 
 }
 
 func TestCaseJourneyToDebrief(t *testing.T) {
+	t.Parallel()
 	env := testenv.Start(t, true)
 	c := env.NewClient()
 	c.Login("apprenant06", "demo")
@@ -104,6 +105,7 @@ func TestCaseJourneyToDebrief(t *testing.T) {
 }
 
 func TestCaseAccessIsOwnedStaffReadsAndComments(t *testing.T) {
+	t.Parallel()
 	env := testenv.Start(t, true)
 	owner := env.NewClient()
 	owner.Login("apprenant07", "demo")
@@ -148,6 +150,7 @@ func TestCaseAccessIsOwnedStaffReadsAndComments(t *testing.T) {
 }
 
 func TestDirectoryAndFichesSearch(t *testing.T) {
+	t.Parallel()
 	env := testenv.Start(t, false)
 	c := env.NewClient()
 	r := testenv.Text(c.Get("/territoire?thematique=famille&commune=valmont").Body)
@@ -172,6 +175,7 @@ func TestDirectoryAndFichesSearch(t *testing.T) {
 }
 
 func TestCoverageHeatmapAndJSON(t *testing.T) {
+	t.Parallel()
 	env := testenv.Start(t, true)
 	mgr := env.NewClient()
 	mgr.Login("responsable", "demo")

@@ -13,6 +13,7 @@ import (
 // A large cohort's page lists its learners 50 at a time, with a search
 // that ignores accents; each learner links to their progress and dossier.
 func TestCohortPageSearchesAndPagesLearners(t *testing.T) {
+	t.Parallel()
 	env := testenv.Start(t, true)
 	cohort, err := demo.SeedSynthetic(t.Context(), env.Platform.DB, env.Platform.Catalog.Default(), demo.SyntheticOptions{Learners: 120, PiecesPerLearner: 1, Seed: 3})
 	if err != nil {

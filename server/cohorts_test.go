@@ -23,6 +23,7 @@ func cohortForm(name, site, framework, start, end string) url.Values {
 }
 
 func TestCohortEditSiteAndValidation(t *testing.T) {
+	t.Parallel()
 	env := testenv.Start(t, true)
 	ctx := context.Background()
 	mgr := env.NewClient()
@@ -111,6 +112,7 @@ func otherManager(t *testing.T, env *testenv.Env) (*testenv.Client, string) {
 }
 
 func TestCohortFrameworkLockedOncePiecesExist(t *testing.T) {
+	t.Parallel()
 	env := testenv.Start(t, true)
 	ctx := context.Background()
 	acc := env.Platform.Accounts
@@ -161,6 +163,7 @@ func TestCohortFrameworkLockedOncePiecesExist(t *testing.T) {
 }
 
 func TestDeadlinesPerKind(t *testing.T) {
+	t.Parallel()
 	env := testenv.Start(t, true)
 	ctx := context.Background()
 	mgr := env.NewClient()
@@ -272,6 +275,7 @@ const importCSV = "\ufeffIdentifiant;Nom complet;Courriel\r\n" +
 var confirmRe = regexp.MustCompile(`action="(/promotions/1/import/[0-9a-f]{32})"`)
 
 func TestCSVImportPreviewThenConfirm(t *testing.T) {
+	t.Parallel()
 	env := testenv.Start(t, true)
 	ctx := context.Background()
 	mgr := env.NewClient()
@@ -389,6 +393,7 @@ func TestCSVImportPreviewThenConfirm(t *testing.T) {
 }
 
 func TestCSVImportRefusals(t *testing.T) {
+	t.Parallel()
 	env := testenv.Start(t, true)
 	mgr := env.NewClient()
 	mgr.Login("responsable", "demo")
@@ -463,6 +468,7 @@ func TestCSVImportRefusals(t *testing.T) {
 }
 
 func TestCSVImportPreviewExpires(t *testing.T) {
+	t.Parallel()
 	env := testenv.Start(t, true)
 	mgr := env.NewClient()
 	mgr.Login("responsable", "demo")

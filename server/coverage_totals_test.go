@@ -59,6 +59,7 @@ func totalsMismatch(t *testing.T, env *testenv.Env) string {
 // must equal a recount after grading, enrolment in a second cohort,
 // withdrawal from a cohort and deletion of a learner.
 func TestCapacityTotalsFollowEveryChange(t *testing.T) {
+	t.Parallel()
 	env := testenv.Start(t, true)
 	ctx := context.Background()
 	if m := totalsMismatch(t, env); m != "" {
@@ -115,6 +116,7 @@ func TestCapacityTotalsFollowEveryChange(t *testing.T) {
 // change it shows must reach the next request (grading, renaming, a new
 // deadline, enrolment).
 func TestHeatmapRosterFollowsChanges(t *testing.T) {
+	t.Parallel()
 	env := testenv.Start(t, true)
 	ctx := context.Background()
 	mgr := env.NewClient()

@@ -6,6 +6,7 @@ import (
 )
 
 func TestFrenchDuration(t *testing.T) {
+	t.Parallel()
 	for d, want := range map[time.Duration]string{
 		0:                                 "moins d'une heure",
 		59 * time.Minute:                  "moins d'une heure",
@@ -24,6 +25,7 @@ func TestFrenchDuration(t *testing.T) {
 }
 
 func TestExportFileNameIsSafe(t *testing.T) {
+	t.Parallel()
 	// 23 h 30 UTC on 25 November is already the 26th in Paris.
 	day := time.Date(2026, 11, 25, 23, 30, 0, 0, time.UTC)
 	for cohort, want := range map[string]string{

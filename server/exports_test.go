@@ -67,6 +67,7 @@ func col(t *testing.T, header []string, name string) int {
 // The dotted export routes sit beside the pages without clashing, refuse
 // unknown formats, and name their files after the cohort and the day.
 func TestExportRoutesBesidePages(t *testing.T) {
+	t.Parallel()
 	env := testenv.Start(t, true)
 	mgr := env.NewClient()
 	mgr.Login("responsable", "demo")
@@ -155,6 +156,7 @@ func TestExportRoutesBesidePages(t *testing.T) {
 // The heatmap exports hold the whole cohort, and the same figures as the
 // JSON API.
 func TestCoverageExportsMatchJSON(t *testing.T) {
+	t.Parallel()
 	env := testenv.Start(t, true)
 	mgr := env.NewClient()
 	mgr.Login("responsable", "demo")
@@ -242,6 +244,7 @@ func TestCoverageExportsMatchJSON(t *testing.T) {
 // The results export lists every released result, one criterion per line,
 // with real dates and level ranks.
 func TestResultsExport(t *testing.T) {
+	t.Parallel()
 	env := testenv.Start(t, true)
 	mgr := env.NewClient()
 	mgr.Login("responsable", "demo")
@@ -303,6 +306,7 @@ func TestResultsExport(t *testing.T) {
 // Managers see every assessor; an assessor sees their own line only, in
 // the page and in the exports.
 func TestAssessorsPageScope(t *testing.T) {
+	t.Parallel()
 	env := testenv.Start(t, true)
 	mgr := env.NewClient()
 	mgr.Login("responsable", "demo")
@@ -361,6 +365,7 @@ func TestAssessorsPageScope(t *testing.T) {
 // The assessors page and the exports run a fixed number of statements,
 // whatever the size of the cohort.
 func TestAssessorsAndExportsStatementsDoNotGrow(t *testing.T) {
+	t.Parallel()
 	paths := []string{"evaluateurs", "evaluateurs.xlsx", "couverture.csv", "couverture.xlsx", "resultats.csv"}
 	counts := map[int][]int64{}
 	for _, n := range []int{10, 200} {
@@ -374,7 +379,7 @@ func TestAssessorsAndExportsStatementsDoNotGrow(t *testing.T) {
 		for _, p := range paths {
 			path := "/cohortes/" + strconv.FormatInt(cohort, 10) + "/" + p
 			c.Get(path) // warm the session
-			counts[n] = append(counts[n], statementsFor(func() {
+			counts[n] = append(counts[n], statementsFor(env, func() {
 				if r := c.Get(path); r.Status != http.StatusOK {
 					t.Fatalf("%s : %d", path, r.Status)
 				}

@@ -20,6 +20,7 @@ import (
 var fingerprintRe = regexp.MustCompile(`<code class="hash">([0-9a-f]{64})</code>`)
 
 func TestJuryDecisionsAreFinalAndAudited(t *testing.T) {
+	t.Parallel()
 	env := testenv.Start(t, true)
 	ctx := t.Context()
 	learner, err := env.Platform.Accounts.ByLogin(ctx, "apprenant03")
@@ -182,6 +183,7 @@ func countDecisions(t *testing.T, env *testenv.Env, learnerID int64) int {
 }
 
 func TestDossierAccess(t *testing.T) {
+	t.Parallel()
 	env := testenv.Start(t, true)
 	ctx := t.Context()
 	own, _ := env.Platform.Accounts.ByLogin(ctx, "apprenant02")
@@ -229,6 +231,7 @@ func TestDossierAccess(t *testing.T) {
 }
 
 func TestDossierPDF(t *testing.T) {
+	t.Parallel()
 	env := testenv.Start(t, true)
 	learner, err := env.Platform.Accounts.ByLogin(t.Context(), "apprenant03")
 	if err != nil {

@@ -24,6 +24,7 @@ func depositNote(t *testing.T, c *testenv.Client, title string) (pieceURL, id st
 }
 
 func TestDoubleMarkingModerationAndAgreement(t *testing.T) {
+	t.Parallel()
 	env := testenv.Start(t, true)
 	mgr := env.NewClient()
 	mgr.Login("responsable", "demo")
@@ -112,6 +113,7 @@ func TestDoubleMarkingModerationAndAgreement(t *testing.T) {
 }
 
 func TestConcordantDoubleMarkingKeepsLowerLevel(t *testing.T) {
+	t.Parallel()
 	env := testenv.Start(t, true)
 	mgr := env.NewClient()
 	mgr.Login("responsable", "demo")
@@ -147,6 +149,7 @@ func newAssessor(login string) account.NewUser {
 }
 
 func TestMarkingSettingsValidation(t *testing.T) {
+	t.Parallel()
 	env := testenv.Start(t, true)
 	mgr := env.NewClient()
 	mgr.Login("responsable", "demo")
@@ -184,6 +187,7 @@ func agreementCounts(t *testing.T, c *testenv.Client) [2]int {
 }
 
 func TestRectificationReplacesReleasedResult(t *testing.T) {
+	t.Parallel()
 	env := testenv.Start(t, true)
 	learner := env.NewClient()
 	learner.Login("apprenant09", "demo")

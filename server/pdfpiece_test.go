@@ -50,6 +50,7 @@ func pdfText(t *testing.T, c *testenv.Client, path string) (testenv.Response, []
 var dispositionRe = regexp.MustCompile(`^attachment; filename="(piece-\d+-v\d+(?:-[a-z0-9]+)*\.pdf)"; filename\*=UTF-8''([A-Za-z0-9!#$&+\-.^_` + "`" + `|~%]+)$`)
 
 func TestVersionPDFForItsOwner(t *testing.T) {
+	t.Parallel()
 	env := testenv.Start(t, true)
 	ctx := context.Background()
 	learner := env.NewClient()
@@ -175,6 +176,7 @@ func mustInt(t *testing.T, s string) int64 {
 }
 
 func TestVersionPDFAccess(t *testing.T) {
+	t.Parallel()
 	env := testenv.Start(t, true)
 	ctx := context.Background()
 	owner := env.NewClient()
@@ -250,6 +252,7 @@ func TestVersionPDFAccess(t *testing.T) {
 }
 
 func TestVersionPDFUnderAnonymousMarking(t *testing.T) {
+	t.Parallel()
 	env := testenv.Start(t, true)
 	ctx := context.Background()
 	if err := env.Platform.Accounts.SetAnonymousMarking(ctx, 1, true); err != nil {
@@ -284,6 +287,7 @@ func TestVersionPDFUnderAnonymousMarking(t *testing.T) {
 }
 
 func TestVersionPDFOfGuideAndActorMap(t *testing.T) {
+	t.Parallel()
 	env := testenv.Start(t, true)
 	ctx := context.Background()
 	learner := env.NewClient()

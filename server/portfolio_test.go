@@ -54,6 +54,7 @@ func gradeAll(t *testing.T, c *testenv.Client, gradingURL, level, decision, feed
 }
 
 func TestGuideJourneyDepositGradeRework(t *testing.T) {
+	t.Parallel()
 	env := testenv.Start(t, true)
 	learner := env.NewClient()
 	learner.Login("apprenant05", "demo")
@@ -155,6 +156,7 @@ func withAction(v url.Values, action string) url.Values {
 }
 
 func TestPieceAccessIsOwnedAndAudited(t *testing.T) {
+	t.Parallel()
 	env := testenv.Start(t, true)
 	owner := env.NewClient()
 	owner.Login("apprenant01", "demo")
@@ -202,6 +204,7 @@ func TestPieceAccessIsOwnedAndAudited(t *testing.T) {
 }
 
 func TestHostileMarkdownIsInert(t *testing.T) {
+	t.Parallel()
 	env := testenv.Start(t, true)
 	c := env.NewClient()
 	c.Login("apprenant03", "demo")
@@ -245,6 +248,7 @@ func upload(t *testing.T, c *testenv.Client, pieceURL, name string, content []by
 }
 
 func TestAttachmentsCheckedByContent(t *testing.T) {
+	t.Parallel()
 	env := testenv.Start(t, true)
 	c := env.NewClient()
 	c.Login("apprenant04", "demo")
@@ -288,6 +292,7 @@ func TestAttachmentsCheckedByContent(t *testing.T) {
 }
 
 func TestExpiredSessionKeepsTypedText(t *testing.T) {
+	t.Parallel()
 	env := testenv.Start(t, true)
 	c := env.NewClient()
 	c.Login("apprenant12", "demo")

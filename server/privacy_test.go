@@ -188,6 +188,7 @@ type exportedAudit struct {
 }
 
 func TestPersonalDataExport(t *testing.T) {
+	t.Parallel()
 	env := testenv.Start(t, true)
 	learner := env.NewClient()
 	learner.Login("apprenant02", "demo")
@@ -355,6 +356,7 @@ func TestPersonalDataExport(t *testing.T) {
 }
 
 func TestPersonalDataAccess(t *testing.T) {
+	t.Parallel()
 	env := testenv.Start(t, true)
 	id := strconv.FormatInt(userID(t, env, "apprenant03"), 10)
 	for _, login := range []string{"responsable", "evaluateur1", "apprenant03", "apprenant04"} {
@@ -488,6 +490,7 @@ func storedFiles(t *testing.T, env *testenv.Env) []string {
 }
 
 func TestErasure(t *testing.T) {
+	t.Parallel()
 	w := newErasureWorld(t)
 	ctx := context.Background()
 	env := w.env

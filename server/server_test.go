@@ -16,6 +16,7 @@ import (
 )
 
 func TestHealthz(t *testing.T) {
+	t.Parallel()
 	env := testenv.Start(t, false)
 	r := env.NewClient().Get("/healthz")
 	if r.Status != http.StatusOK {
@@ -31,6 +32,7 @@ func TestHealthz(t *testing.T) {
 }
 
 func TestSecurityHeaders(t *testing.T) {
+	t.Parallel()
 	env := testenv.Start(t, false)
 	r := env.NewClient().Get("/referentiel")
 	csp := r.Header.Get("Content-Security-Policy")
@@ -45,6 +47,7 @@ func TestSecurityHeaders(t *testing.T) {
 }
 
 func TestCSRFRefused(t *testing.T) {
+	t.Parallel()
 	env := testenv.Start(t, true)
 	c := env.NewClient()
 	c.Get("/connexion") // gets a session and a token cookie, but the form omits the token
@@ -71,6 +74,7 @@ func TestCSRFRefused(t *testing.T) {
 }
 
 func TestLoginRegeneratesSession(t *testing.T) {
+	t.Parallel()
 	env := testenv.Start(t, true)
 	c := env.NewClient()
 	c.Get("/connexion")
@@ -105,6 +109,7 @@ func cookie(cs []*http.Cookie, name string) string {
 }
 
 func TestLearnerRefusedAdminPage(t *testing.T) {
+	t.Parallel()
 	env := testenv.Start(t, true)
 	c := env.NewClient()
 	c.Login("apprenant01", "demo")
@@ -128,6 +133,7 @@ func TestLearnerRefusedAdminPage(t *testing.T) {
 }
 
 func TestVisitorRedirectedToLogin(t *testing.T) {
+	t.Parallel()
 	env := testenv.Start(t, true)
 	r := env.NewClient().Get("/admin/comptes")
 	if r.Status != http.StatusSeeOther || r.Location != "/connexion?retour=%2Fadmin%2Fcomptes" {
@@ -136,6 +142,7 @@ func TestVisitorRedirectedToLogin(t *testing.T) {
 }
 
 func TestLoginReturnsToRequestedPageOnlyLocally(t *testing.T) {
+	t.Parallel()
 	env := testenv.Start(t, true)
 	c := env.NewClient()
 	r := c.Submit("/connexion?retour=%2Fadmin%2Fjournal", "/connexion", url.Values{"login": {"admin"}, "password": {"demo"}, "retour": {"/admin/journal"}})
@@ -150,6 +157,7 @@ func TestLoginReturnsToRequestedPageOnlyLocally(t *testing.T) {
 }
 
 func TestLoginThrottledPerAccount(t *testing.T) {
+	t.Parallel()
 	env := testenv.Start(t, true)
 	c := env.NewClient()
 	for i := 0; i < account.PairFreeFailures; i++ {
@@ -171,6 +179,7 @@ func TestLoginThrottledPerAccount(t *testing.T) {
 }
 
 func TestLoginThrottledPerAddress(t *testing.T) {
+	t.Parallel()
 	env := testenv.Start(t, true)
 	c := env.NewClient()
 	for i := 0; i < account.AddressFreeFailures; i++ {
@@ -186,6 +195,7 @@ func TestLoginThrottledPerAddress(t *testing.T) {
 }
 
 func TestValidationMessagesInFrench(t *testing.T) {
+	t.Parallel()
 	env := testenv.Start(t, true)
 	c := env.NewClient()
 	c.Login("admin", "demo")
@@ -223,6 +233,7 @@ func TestValidationMessagesInFrench(t *testing.T) {
 }
 
 func TestAdminCreatesAccountAndItCanLogIn(t *testing.T) {
+	t.Parallel()
 	env := testenv.Start(t, true)
 	c := env.NewClient()
 	c.Login("admin", "demo")
@@ -249,6 +260,7 @@ func TestAdminCreatesAccountAndItCanLogIn(t *testing.T) {
 }
 
 func TestPasswordChange(t *testing.T) {
+	t.Parallel()
 	env := testenv.Start(t, true)
 	c := env.NewClient()
 	c.Login("apprenant02", "demo")
@@ -273,6 +285,7 @@ func TestPasswordChange(t *testing.T) {
 }
 
 func TestLogout(t *testing.T) {
+	t.Parallel()
 	env := testenv.Start(t, true)
 	c := env.NewClient()
 	c.Login("responsable", "demo")
@@ -286,6 +299,7 @@ func TestLogout(t *testing.T) {
 }
 
 func TestNotFoundInFrench(t *testing.T) {
+	t.Parallel()
 	env := testenv.Start(t, false)
 	c := env.NewClient()
 	for _, p := range []string{"/nimporte-quoi", "/referentiel/taches/6.6", "/referentiel/productions/inconnu"} {
@@ -301,6 +315,7 @@ func TestNotFoundInFrench(t *testing.T) {
 }
 
 func TestCohortAccessIsScopedAndAudited(t *testing.T) {
+	t.Parallel()
 	env := testenv.Start(t, true)
 	ctx := context.Background()
 	acc := env.Platform.Accounts
@@ -329,6 +344,7 @@ func TestCohortAccessIsScopedAndAudited(t *testing.T) {
 }
 
 func TestSessionTimeouts(t *testing.T) {
+	t.Parallel()
 	env := testenv.StartWith(t, app.Options{Demo: true, AbsoluteTimeout: time.Second})
 	c := env.NewClient()
 	c.Login("apprenant03", "demo")
@@ -350,6 +366,7 @@ func TestSessionTimeouts(t *testing.T) {
 }
 
 func TestCohortMembershipManagement(t *testing.T) {
+	t.Parallel()
 	env := testenv.Start(t, true)
 	ctx := context.Background()
 	acc := env.Platform.Accounts

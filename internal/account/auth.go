@@ -12,9 +12,6 @@ import (
 	"github.com/casp-cnam/casp/internal/form"
 )
 
-// dummyHash is verified when the login is unknown, so that a wrong login
-// takes as long as a wrong password and logins cannot be enumerated by timing.
-var dummyHash, _ = argon2id.CreateHash("casp-dummy-password", hashParams)
 
 var errBadCredentials = &apperr.Error{Code: apperr.Unauthorized, Message: "Identifiant ou mot de passe incorrect."}
 
@@ -33,7 +30,7 @@ func (s *Service) Authenticate(ctx context.Context, login, password, address str
 	var disabled bool
 	err := s.db.Read.QueryRowContext(ctx, `SELECT id, password_hash, disabled FROM users WHERE login=?`, login).Scan(&id, &hash, &disabled)
 	if err == sql.ErrNoRows {
-		hash = dummyHash
+		hash = s.dummy // a wrong login takes as long as a wrong password: no enumeration by timing
 	} else if err != nil {
 		return User{}, err
 	}
@@ -115,7 +112,7 @@ func (s *Service) SetPassword(ctx context.Context, userID int64, password string
 	if msg := PasswordProblem(login, password); msg != "" {
 		return apperr.Fields(map[string]string{"new": msg})
 	}
-	hash, err := argon2id.CreateHash(password, hashParams)
+	hash, err := argon2id.CreateHash(password, s.hash)
 	if err != nil {
 		return err
 	}

@@ -131,7 +131,7 @@ func (s *Service) Erase(ctx context.Context, e Erasure) error {
 	if _, err := rand.Read(secret); err != nil {
 		return err
 	}
-	hash, err := argon2id.CreateHash(hex.EncodeToString(secret), hashParams)
+	hash, err := argon2id.CreateHash(hex.EncodeToString(secret), s.hash)
 	if err != nil {
 		return err
 	}

@@ -640,11 +640,11 @@ type ImportResult struct {
 }
 
 // tempHashParams hash the temporary passwords. The slow parameters of
-// hashParams protect passwords people choose; a temporary password is 20
+// HashParams protect passwords people choose; a temporary password is 20
 // random characters (99 bits), which no amount of guessing reaches, so a
 // light hash lets 2 000 accounts be created in a second or two instead of
 // minutes. Their owner must replace it at first login (hashed with
-// hashParams then).
+// HashParams then).
 var tempHashParams = &argon2id.Params{Memory: 1024, Iterations: 1, Parallelism: 1, SaltLength: 16, KeyLength: 32}
 
 // tempAlphabet has no look-alike characters (no i, l, o, 0, 1).

@@ -55,6 +55,9 @@ type Options struct {
 	Logger         *slog.Logger
 	// Session lifetimes; zero means the server's defaults.
 	IdleTimeout, AbsoluteTimeout time.Duration
+	// TestHashing: cheap argon2id parameters (account.TestHashParams), for
+	// tests only; production keeps account.HashParams.
+	TestHashing bool
 }
 
 // Platform is a running configuration: database, services and server.
@@ -86,7 +89,11 @@ func New(ctx context.Context, o Options) (*Platform, error) {
 	if o.Logger == nil {
 		o.Logger = slog.Default()
 	}
-	p := &Platform{DB: d, Accounts: account.New(d), Catalog: cat, Assessment: assessment.New(d, cat, FilesDir(o.DBPath)),
+	acc := account.New(d)
+	if o.TestHashing {
+		acc.UseHashParams(account.TestHashParams)
+	}
+	p := &Platform{DB: d, Accounts: acc, Catalog: cat, Assessment: assessment.New(d, cat, FilesDir(o.DBPath)),
 		Cases: casework.New(d, lib, cat.Default())}
 	// Before serving: files a crash left between writing and committing.
 	if n, err := p.Assessment.CleanOrphanFiles(ctx); err != nil {

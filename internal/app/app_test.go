@@ -3,6 +3,7 @@ package app_test
 import (
 	"bytes"
 	"context"
+	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	"github.com/casp-cnam/casp/assessment"
+	"github.com/casp-cnam/casp/internal/account"
 	"github.com/casp-cnam/casp/internal/app"
 	"github.com/casp-cnam/casp/internal/testfixture"
 	"github.com/casp-cnam/casp/referentiel"
@@ -62,5 +64,29 @@ func TestStartUpRemovesOrphanFiles(t *testing.T) {
 	}
 	if !strings.Contains(logs.String(), "pièces jointes orphelines supprimées") || !strings.Contains(logs.String(), "nombre=1") {
 		t.Errorf("log: %s", logs.String())
+	}
+}
+
+// Production hashes with OWASP's parameters; only tests ask for cheap ones.
+func TestProductionHashesWithOWASPParameters(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	for _, c := range []struct {
+		test bool
+		want uint32
+	}{{false, 19 * 1024}, {true, 64}} {
+		p, err := app.New(ctx, app.Options{DBPath: filepath.Join(t.TempDir(), "casp.db"), TestHashing: c.test,
+			Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := p.Accounts.HashParameters()
+		p.Close()
+		if got.Memory != c.want || (!c.test && (got.Iterations != 2 || got.Parallelism != 1)) {
+			t.Errorf("TestHashing=%v : paramètres %+v", c.test, got)
+		}
+	}
+	if account.HashParams.Memory != 19*1024 || account.HashParams.Iterations != 2 {
+		t.Errorf("paramètres de production %+v, attendu 19 Mio et 2 passes (OWASP)", account.HashParams)
 	}
 }

@@ -2,49 +2,53 @@ package db
 
 import (
 	"context"
-	"database/sql"
 	"database/sql/driver"
 	"sync/atomic"
 
 	"github.com/mattn/go-sqlite3"
 )
 
-// statements counts every SQL statement sent to SQLite by this process, so
-// tests and benchmarks can check that a page's cost does not grow with the
-// data (a fixed number of statements per request).
-var statements atomic.Int64
+// Every SQL statement sent to SQLite is counted, per database, so tests and
+// benchmarks can check that a page's cost does not grow with the data (a
+// fixed number of statements per request) while other tests run beside them.
 
-// Statements returns the number of statements run so far.
-func Statements() int64 { return statements.Load() }
+// Statements returns the number of statements run on this database so far.
+func (d *DB) Statements() int64 { return d.statements.Load() }
 
-// driverName is SQLite behind a thin counting wrapper.
-const driverName = "sqlite3-casp"
+// connector opens SQLite connections that count their statements.
+type connector struct {
+	dsn string
+	n   *atomic.Int64
+}
 
-func init() { sql.Register(driverName, countingDriver{&sqlite3.SQLiteDriver{}}) }
+var sqliteDriver = &sqlite3.SQLiteDriver{}
 
-type countingDriver struct{ d *sqlite3.SQLiteDriver }
-
-func (c countingDriver) Open(name string) (driver.Conn, error) {
-	conn, err := c.d.Open(name)
+func (c connector) Connect(context.Context) (driver.Conn, error) {
+	conn, err := sqliteDriver.Open(c.dsn)
 	if err != nil {
 		return nil, err
 	}
-	return &countingConn{conn.(*sqlite3.SQLiteConn)}, nil
+	return &countingConn{conn.(*sqlite3.SQLiteConn), c.n}, nil
 }
 
-type countingConn struct{ *sqlite3.SQLiteConn }
+func (c connector) Driver() driver.Driver { return sqliteDriver }
+
+type countingConn struct {
+	*sqlite3.SQLiteConn
+	n *atomic.Int64
+}
 
 func (c *countingConn) PrepareContext(ctx context.Context, query string) (driver.Stmt, error) {
-	statements.Add(1)
+	c.n.Add(1)
 	return c.SQLiteConn.PrepareContext(ctx, query)
 }
 
 func (c *countingConn) ExecContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Result, error) {
-	statements.Add(1)
+	c.n.Add(1)
 	return c.SQLiteConn.ExecContext(ctx, query, args)
 }
 
 func (c *countingConn) QueryContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Rows, error) {
-	statements.Add(1)
+	c.n.Add(1)
 	return c.SQLiteConn.QueryContext(ctx, query, args)
 }

@@ -15,15 +15,17 @@ import (
 	"runtime"
 	"sort"
 	"strings"
+	"sync/atomic"
 	"time"
 )
 
 // DB is the pair of pools. Write has a single connection: SQLite allows one
 // writer at a time, and queuing in Go is cheaper than busy-waiting in SQLite.
 type DB struct {
-	Write *sql.DB
-	Read  *sql.DB
-	path  string
+	Write      *sql.DB
+	Read       *sql.DB
+	path       string
+	statements *atomic.Int64
 }
 
 // Open opens (creating if needed) the database file at path.
@@ -43,10 +45,8 @@ func Open(path string) (*DB, error) {
 	params.Set("_txlock", "immediate")
 	params.Set("_cache_size", "-16000")
 	dsn := "file:" + abs + "?" + params.Encode()
-	w, err := sql.Open(driverName, dsn)
-	if err != nil {
-		return nil, err
-	}
+	count := new(atomic.Int64)
+	w := sql.OpenDB(connector{dsn, count})
 	w.SetMaxOpenConns(1)
 	w.SetMaxIdleConns(1)
 	w.SetConnMaxLifetime(0)
@@ -60,15 +60,11 @@ func Open(path string) (*DB, error) {
 	}
 	rparams.Set("_query_only", "1")
 	rparams.Del("_txlock")
-	r, err := sql.Open(driverName, "file:"+abs+"?"+rparams.Encode())
-	if err != nil {
-		w.Close()
-		return nil, err
-	}
+	r := sql.OpenDB(connector{"file:" + abs + "?" + rparams.Encode(), count})
 	n := max(4, runtime.NumCPU()*2)
 	r.SetMaxOpenConns(n)
 	r.SetMaxIdleConns(n)
-	return &DB{Write: w, Read: r, path: abs}, nil
+	return &DB{Write: w, Read: r, path: abs, statements: count}, nil
 }
 
 // Path is the database file.
@@ -172,10 +168,7 @@ func OpenSnapshot(path string) (*sql.DB, error) {
 	if err != nil {
 		return nil, err
 	}
-	s, err := sql.Open(driverName, "file:"+abs+"?mode=ro&immutable=1")
-	if err != nil {
-		return nil, err
-	}
+	s := sql.OpenDB(connector{"file:" + abs + "?mode=ro&immutable=1", new(atomic.Int64)})
 	if err := s.Ping(); err != nil {
 		s.Close()
 		return nil, err

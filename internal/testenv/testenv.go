@@ -5,6 +5,7 @@ package testenv
 
 import (
 	"context"
+	"errors"
 	"html"
 	"io"
 	"log/slog"
@@ -12,9 +13,11 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -35,13 +38,24 @@ func Start(t testing.TB, demo bool) *Env {
 }
 
 // StartWith runs a platform with options; the database is always a fresh
-// file in t.TempDir().
+// file in t.TempDir(), hashed with cheap argon2id parameters. With Demo, it
+// is a copy of a demo database seeded once per test binary.
 func StartWith(t testing.TB, o app.Options) *Env {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	o.DBPath = filepath.Join(t.TempDir(), "casp.db")
+	o.TestHashing = true
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	if o.Demo {
+		b, err := demoDatabase()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(o.DBPath, b, 0o600); err != nil {
+			t.Fatal(err)
+		}
 	}
 	p, err := app.New(ctx, o)
 	if err != nil {
@@ -65,6 +79,48 @@ func StartWith(t testing.TB, o app.Options) *Env {
 		_ = p.Close()
 	})
 	return &Env{URL: "http://" + ln.Addr().String(), Platform: p, t: t}
+}
+
+var demoOnce struct {
+	sync.Once
+	db  []byte
+	err error
+}
+
+// demoDatabase is the demo database, seeded once per test binary (with cheap
+// hashing) and kept in memory: each test writes its own copy. The demo has no
+// attachment files.
+func demoDatabase() ([]byte, error) {
+	demoOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "casp-demo-")
+		if err != nil {
+			demoOnce.err = err
+			return
+		}
+		defer os.RemoveAll(dir)
+		path := filepath.Join(dir, "casp.db")
+		p, err := app.New(context.Background(), app.Options{DBPath: path, Demo: true, TestHashing: true,
+			Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+		if err != nil {
+			demoOnce.err = err
+			return
+		}
+		// A checkpoint folds the WAL into the file, which alone is copied.
+		if _, err := p.DB.Write.Exec(`PRAGMA wal_checkpoint(TRUNCATE)`); err != nil {
+			p.Close()
+			demoOnce.err = err
+			return
+		}
+		if demoOnce.err = p.Close(); demoOnce.err != nil {
+			return
+		}
+		if entries, _ := os.ReadDir(app.FilesDir(path)); len(entries) > 0 {
+			demoOnce.err = errors.New("la démo a des pièces jointes : testenv doit aussi copier leur dossier")
+			return
+		}
+		demoOnce.db, demoOnce.err = os.ReadFile(path)
+	})
+	return demoOnce.db, demoOnce.err
 }
 
 // Client is a cookie-keeping HTTP client that does not follow redirects,
