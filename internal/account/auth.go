@@ -12,7 +12,6 @@ import (
 	"github.com/casp-cnam/casp/internal/form"
 )
 
-
 var errBadCredentials = &apperr.Error{Code: apperr.Unauthorized, Message: "Identifiant ou mot de passe incorrect."}
 
 // Authenticate checks a login and password from an address. The attempt
