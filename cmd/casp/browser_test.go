@@ -17,6 +17,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/url"
@@ -33,7 +34,14 @@ import (
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
+
+	"github.com/casp-cnam/casp/internal/app"
+	"github.com/casp-cnam/casp/internal/testenv"
 )
+
+// Browser tests run one at a time: Chromium keeps both cores busy, so two
+// at once take as long and risk their deadlines. Each has its own server on
+// a copy of the demo database (serverFor); the other tests run beside them.
 
 // browserTestTimeout bounds each browser test (or each role of the login
 // test).
@@ -62,6 +70,9 @@ type browserEnv struct {
 	stopAlloc   context.CancelFunc
 	stopBrowser context.CancelFunc
 	browserCtx  context.Context
+
+	mu    sync.Mutex
+	stops []func() // the tests' servers
 }
 
 var browser browserEnv
@@ -217,6 +228,11 @@ func (e *browserEnv) startBrowser(chromium string) error {
 }
 
 func (e *browserEnv) stop() {
+	e.mu.Lock()
+	for _, stop := range e.stops {
+		stop()
+	}
+	e.mu.Unlock()
 	if e.stopBrowser != nil {
 		e.stopBrowser()
 	}
@@ -240,8 +256,18 @@ func (e *browserEnv) stop() {
 // tab lives at most browserTestTimeout.
 func newSession(t *testing.T) context.Context {
 	t.Helper()
+	return openTab(t, browserTestTimeout)
+}
+
+// baseKey carries, in a tab's context, the address of the test's server.
+type baseKey struct{}
+
+// openTab opens a tab bounded by d, on the server of t's top-level test.
+func openTab(t *testing.T, d time.Duration) context.Context {
+	t.Helper()
 	e := env(t)
-	ctx, cancel := context.WithTimeout(e.browserCtx, browserTestTimeout)
+	base := serverFor(t)
+	ctx, cancel := context.WithTimeout(e.browserCtx, d)
 	ctx, cancelTab := chromedp.NewContext(ctx, chromedp.WithNewBrowserContext())
 	t.Cleanup(func() { cancelTab(); cancel() })
 	if err := chromedp.Do(ctx, chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
@@ -250,14 +276,82 @@ func newSession(t *testing.T) context.Context {
 	})); err != nil {
 		t.Fatalf("ouverture d'un onglet : %v", err)
 	}
-	return ctx
+	return context.WithValue(ctx, baseKey{}, base)
+}
+
+// testServer is the server of one top-level browser test (and its
+// subtests): a copy of the demo database of its own, so that browser tests
+// run side by side without seeing each other's changes.
+type testServer struct {
+	once sync.Once
+	url  string
+	err  error
+}
+
+var servers sync.Map // top-level test name → *testServer
+
+// serveTest is the test that drives the real `casp serve --demo` command.
+const serveTest = "TestBrowserVisitorPages"
+
+// serverFor returns the address of t's server.
+func serverFor(t *testing.T) string {
+	t.Helper()
+	root, _, _ := strings.Cut(t.Name(), "/")
+	if root == serveTest {
+		return browser.baseURL
+	}
+	v, _ := servers.LoadOrStore(root, &testServer{})
+	ts := v.(*testServer)
+	ts.once.Do(func() { ts.url, ts.err = browser.startTestServer() })
+	if ts.err != nil {
+		t.Fatal(ts.err)
+	}
+	return ts.url
+}
+
+// startTestServer runs a platform on a copy of the demo database, until the
+// test binary ends.
+func (e *browserEnv) startTestServer() (string, error) {
+	b, err := testenv.DemoDatabase()
+	if err != nil {
+		return "", err
+	}
+	dir, err := os.MkdirTemp(e.dir, "serveur-")
+	if err != nil {
+		return "", err
+	}
+	path := filepath.Join(dir, "casp.db")
+	if err := os.WriteFile(path, b, 0o600); err != nil {
+		return "", err
+	}
+	p, err := app.New(context.Background(), app.Options{DBPath: path, Demo: true, TestHashing: true,
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		return "", err
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		p.Close()
+		return "", err
+	}
+	done := make(chan struct{})
+	go func() { defer close(done); _ = p.Server.App().Listener(ln) }()
+	e.mu.Lock()
+	e.stops = append(e.stops, func() {
+		_ = p.Server.App().ShutdownWithTimeout(5 * time.Second)
+		<-done
+		_ = p.Close()
+	})
+	e.mu.Unlock()
+	return "http://" + ln.Addr().String(), nil
 }
 
 // navigate loads a path of the app and waits for its body.
 func navigate(t *testing.T, ctx context.Context, path string) {
 	t.Helper()
+	base, _ := ctx.Value(baseKey{}).(string)
 	if err := chromedp.Do(ctx,
-		chromedp.Navigate(browser.baseURL+path),
+		chromedp.Navigate(base+path),
 		chromedp.WaitReady(chromedp.CSS("body")),
 	); err != nil {
 		t.Fatalf("%s : navigation : %v", path, err)

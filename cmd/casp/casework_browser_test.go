@@ -40,17 +40,7 @@ const sandboxTestTimeout = 120 * time.Second
 // tabs live at most browserTestTimeout (60 s), shorter than this journey.
 func sandboxSession(t *testing.T, d time.Duration) context.Context {
 	t.Helper()
-	e := env(t)
-	ctx, cancel := context.WithTimeout(e.browserCtx, d)
-	ctx, cancelTab := chromedp.NewContext(ctx, chromedp.WithNewBrowserContext())
-	t.Cleanup(func() { cancelTab(); cancel() })
-	if err := chromedp.Do(ctx, chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
-		_, err := chromedp.Call(ctx, page.SetBypassCSP, page.SetBypassCSPParams{Enabled: true})
-		return err
-	})); err != nil {
-		t.Fatalf("ouverture d'un onglet : %v", err)
-	}
-	return ctx
+	return openTab(t, d)
 }
 
 // sandboxScenario is the part of a scenario file the journey checks against.

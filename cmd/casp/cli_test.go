@@ -24,6 +24,7 @@ func cliRun(t *testing.T, stdin string, args ...string) (string, error) {
 // The JSON export must hold every item of the framework, verbatim: the
 // framework data itself is checked against the seed in referentiel's tests.
 func TestCLIExportJSONHasEveryItem(t *testing.T) {
+	t.Parallel()
 	out, err := cliRun(t, "", "export", "referentiel", "--format", "json")
 	if err != nil {
 		t.Fatal(err)
@@ -84,6 +85,7 @@ func TestCLIExportJSONHasEveryItem(t *testing.T) {
 }
 
 func TestCLIExportCSVAndCASE(t *testing.T) {
+	t.Parallel()
 	out, err := cliRun(t, "", "export", "referentiel", "--format", "csv")
 	if err != nil || !strings.HasPrefix(out, "\ufeffidentifiant;") {
 		t.Fatalf("CSV sans BOM ni en-tête : %v %q", err, out[:min(40, len(out))])
@@ -109,6 +111,7 @@ func TestCLIExportCSVAndCASE(t *testing.T) {
 }
 
 func TestCLIUserAddAndBackup(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	dbPath := filepath.Join(dir, "casp.db")
 	out, err := cliRun(t, "une phrase de passe solide\n", "user", "add", "--role", "admin", "--login", "chef", "--name", "Cheffe", "--db", dbPath)
@@ -145,6 +148,7 @@ func TestCLIUserAddAndBackup(t *testing.T) {
 }
 
 func TestCLIUnknownCommand(t *testing.T) {
+	t.Parallel()
 	if _, err := cliRun(t, "", "demarrer"); err == nil || !strings.Contains(err.Error(), "commande inconnue") {
 		t.Fatalf("%v", err)
 	}

@@ -42,6 +42,7 @@ type heatmapFile struct {
 // A seeded cohort exported in the three formats: the spreadsheets hold the
 // JSON's figures, as numbers.
 func TestExportCoverageFormatsAgree(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	db := filepath.Join(dir, "casp.db")
 	out, err := cliRun(t, "", "seed", "--learners", "20", "--pieces-per-learner", "6", "--db", db)
@@ -182,6 +183,7 @@ func TestExportCoverageFormatsAgree(t *testing.T) {
 }
 
 func TestExportCoverageRefusesBadInput(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	db := filepath.Join(dir, "casp.db")
 	if _, err := cliRun(t, "", "seed", "--learners", "2", "--pieces-per-learner", "1", "--db", db); err != nil {

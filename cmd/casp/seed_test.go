@@ -28,6 +28,7 @@ func seededID(t *testing.T, out string) int64 {
 }
 
 func TestSeedCommandAddsCohort(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "casp.db")
 	args := []string{"seed", "--learners", "20", "--pieces-per-learner", "5", "--db", path}
 	out, err := cliRun(t, "", args...)
@@ -70,6 +71,7 @@ func TestSeedCommandAddsCohort(t *testing.T) {
 
 // Beside the demo data, the demo's responsable manages the new cohort.
 func TestSeedCommandBesideDemo(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "casp.db")
 	p, err := app.New(ctx, app.Options{DBPath: path, Demo: true})
@@ -104,6 +106,7 @@ func TestSeedCommandBesideDemo(t *testing.T) {
 }
 
 func TestSeedCommandRefusesBadFlags(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	path := filepath.Join(dir, "casp.db")
 	for _, c := range []struct {

@@ -49,7 +49,7 @@ func StartWith(t testing.TB, o app.Options) *Env {
 		o.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
 	if o.Demo {
-		b, err := demoDatabase()
+		b, err := DemoDatabase()
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -87,10 +87,10 @@ var demoOnce struct {
 	err error
 }
 
-// demoDatabase is the demo database, seeded once per test binary (with cheap
+// DemoDatabase is the demo database, seeded once per test binary (with cheap
 // hashing) and kept in memory: each test writes its own copy. The demo has no
 // attachment files.
-func demoDatabase() ([]byte, error) {
+func DemoDatabase() ([]byte, error) {
 	demoOnce.Do(func() {
 		dir, err := os.MkdirTemp("", "casp-demo-")
 		if err != nil {
