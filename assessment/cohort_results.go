@@ -63,7 +63,7 @@ func (s *Service) CohortResults(ctx context.Context, cohortID int64) ([]CohortRe
 	rows, err := s.db.Read.QueryContext(ctx, `SELECT v.id, v.piece_id, v.number, v.deposited_at, p.learner_id, u.display_name, p.title, p.kind_id, p.double_marking, `+anonymousExpr+`
 		FROM piece_versions v JOIN pieces p ON p.id=v.piece_id JOIN users u ON u.id=p.learner_id
 		WHERE p.cohort_id=? AND EXISTS (SELECT 1 FROM gradings g WHERE g.version_id=v.id AND g.state='publie')
-		ORDER BY u.display_name COLLATE NOCASE, u.id, p.id, v.number`, cohortID)
+		ORDER BY u.display_name COLLATE FRANCAIS, u.id, p.id, v.number`, cohortID)
 	if err != nil {
 		return nil, err
 	}

@@ -457,7 +457,7 @@ type JuryLine struct {
 func (s *Service) JuryList(ctx context.Context, cohortID int64) ([]JuryLine, error) {
 	fw := s.framework()
 	rows, err := s.db.Read.QueryContext(ctx, `SELECT u.id, u.display_name FROM cohort_members m JOIN users u ON u.id=m.user_id
-		WHERE m.cohort_id=? AND m.member_role='learner' ORDER BY u.display_name COLLATE NOCASE, u.id`, cohortID)
+		WHERE m.cohort_id=? AND m.member_role='learner' ORDER BY u.display_name COLLATE FRANCAIS, u.id`, cohortID)
 	if err != nil {
 		return nil, err
 	}

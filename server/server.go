@@ -104,6 +104,7 @@ func New(cfg Config) (*Server, error) {
 	s.app.Use(recover.New(recover.Config{EnableStackTrace: true, StackTraceHandler: func(c *fiber.Ctx, e any) {
 		s.log.Error("panique", "path", c.Path(), "err", e)
 	}}))
+	s.app.Use(s.withDeadline)
 	s.app.Use(helmet.New(helmet.Config{
 		ContentSecurityPolicy: "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; " +
 			"form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'",
@@ -140,6 +141,23 @@ func New(cfg Config) (*Server, error) {
 	}))
 	s.routes()
 	return s, nil
+}
+
+// RequestTimeout bounds the work of one request: its queries stop when it
+// passes.
+const RequestTimeout = 30 * time.Second
+
+// withDeadline runs the request under a context with a deadline, and turns
+// its error into a page before that context ends (the error page may audit
+// a refusal, which needs the context).
+func (s *Server) withDeadline(c *fiber.Ctx) error {
+	ctx, cancel := context.WithTimeout(context.Background(), RequestTimeout)
+	defer cancel()
+	c.SetUserContext(ctx)
+	if err := c.Next(); err != nil {
+		return s.handleError(c, err)
+	}
+	return nil
 }
 
 // App exposes the fiber app (tests drive it through real HTTP).

@@ -231,7 +231,7 @@ func (s *Service) ByLogin(ctx context.Context, login string) (User, error) {
 // List returns every account, by role then name.
 func (s *Service) List(ctx context.Context) ([]User, error) {
 	return s.users(ctx, `SELECT `+userCols+` FROM users
-		ORDER BY CASE role WHEN 'admin' THEN 0 WHEN 'manager' THEN 1 WHEN 'assessor' THEN 2 ELSE 3 END, display_name`)
+		ORDER BY CASE role WHEN 'admin' THEN 0 WHEN 'manager' THEN 1 WHEN 'assessor' THEN 2 ELSE 3 END, display_name COLLATE FRANCAIS, id`)
 }
 
 // users runs a query selecting userCols and scans every row.

@@ -223,13 +223,13 @@ func (s *Service) Cohort(ctx context.Context, id int64) (Cohort, error) {
 
 // Cohorts lists every cohort, newest first.
 func (s *Service) Cohorts(ctx context.Context) ([]Cohort, error) {
-	return s.cohorts(ctx, `SELECT `+cohortCols+` FROM cohorts c ORDER BY c.starts_on DESC, c.name`)
+	return s.cohorts(ctx, `SELECT `+cohortCols+` FROM cohorts c ORDER BY c.starts_on DESC, c.name COLLATE FRANCAIS`)
 }
 
 // CohortsOf lists the cohorts a user belongs to, in any role.
 func (s *Service) CohortsOf(ctx context.Context, userID int64) ([]Cohort, error) {
 	return s.cohorts(ctx, `SELECT DISTINCT `+cohortCols+` FROM cohorts c JOIN cohort_members m ON m.cohort_id=c.id
-		WHERE m.user_id=? ORDER BY c.starts_on DESC, c.name`, userID)
+		WHERE m.user_id=? ORDER BY c.starts_on DESC, c.name COLLATE FRANCAIS`, userID)
 }
 
 func (s *Service) cohorts(ctx context.Context, q string, args ...any) ([]Cohort, error) {
@@ -252,7 +252,7 @@ func (s *Service) cohorts(ctx context.Context, q string, args ...any) ([]Cohort,
 // Members lists a cohort's members in one role, by name.
 func (s *Service) Members(ctx context.Context, cohortID int64, role Role) ([]User, error) {
 	return s.users(ctx, `SELECT `+prefixed("u.", userCols)+` FROM users u
-		JOIN cohort_members m ON m.user_id=u.id WHERE m.cohort_id=? AND m.member_role=? ORDER BY u.display_name`, cohortID, string(role))
+		JOIN cohort_members m ON m.user_id=u.id WHERE m.cohort_id=? AND m.member_role=? ORDER BY u.display_name COLLATE FRANCAIS, u.id`, cohortID, string(role))
 }
 
 func prefixed(p, cols string) string {
@@ -320,7 +320,7 @@ func (s *Service) NonMembers(ctx context.Context, actor User, cohortID int64, ro
 		AND NOT EXISTS (SELECT 1 FROM cohort_members m WHERE m.cohort_id=? AND m.user_id=u.id AND m.member_role=?)
 		AND (?='admin' OR u.role<>'learner' OR NOT EXISTS (SELECT 1 FROM cohort_members l WHERE l.user_id=u.id AND l.member_role='learner'
 			AND NOT EXISTS (SELECT 1 FROM cohort_members a WHERE a.cohort_id=l.cohort_id AND a.user_id=? AND a.member_role='manager')))
-		ORDER BY u.display_name`, string(role), cohortID, string(role), string(actor.Role), actor.ID)
+		ORDER BY u.display_name COLLATE FRANCAIS, u.id`, string(role), cohortID, string(role), string(actor.Role), actor.ID)
 }
 
 // SetAnonymousMarking turns anonymous marking on or off for a cohort.

@@ -6,6 +6,8 @@ import (
 	"sync/atomic"
 
 	"github.com/mattn/go-sqlite3"
+	"golang.org/x/text/collate"
+	"golang.org/x/text/language"
 )
 
 // Every SQL statement sent to SQLite is counted, per database, so tests and
@@ -28,8 +30,20 @@ func (c connector) Connect(context.Context) (driver.Conn, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &countingConn{conn.(*sqlite3.SQLiteConn), c.n}, nil
+	sc := conn.(*sqlite3.SQLiteConn)
+	// A connection is used by one goroutine at a time: its own collator.
+	fr := collate.New(language.French)
+	if err := sc.RegisterCollation(French, fr.CompareString); err != nil {
+		sc.Close()
+		return nil, err
+	}
+	return &countingConn{sc, c.n}, nil
 }
+
+// French is the SQLite collation that sorts text in French order
+// (« Élodie » before « Zoé », accents after their letter): ORDER BY name
+// COLLATE FRANCAIS.
+const French = "FRANCAIS"
 
 func (c connector) Driver() driver.Driver { return sqliteDriver }
 

@@ -2,6 +2,7 @@ package db
 
 import (
 	"context"
+	"database/sql"
 	"os"
 	"path/filepath"
 	"strings"
@@ -116,5 +117,38 @@ func TestBackupIsConsistentCopy(t *testing.T) {
 	}
 	if _, err := os.Stat(dest); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// Every connection, writer and readers, sorts text in French order.
+func TestFrenchCollationOnEveryConnection(t *testing.T) {
+	t.Parallel()
+	d, err := Open(filepath.Join(t.TempDir(), "casp.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	ctx := context.Background()
+	if _, err := d.Write.ExecContext(ctx, `CREATE TABLE n(name TEXT); INSERT INTO n VALUES ('Zoé'),('Élodie'),('éric'),('Eve'),('Adèle'),('Œdipe'),('Olivier')`); err != nil {
+		t.Fatal(err)
+	}
+	want := "Adèle Élodie éric Eve Œdipe Olivier Zoé"
+	for name, q := range map[string]interface {
+		QueryContext(context.Context, string, ...any) (*sql.Rows, error)
+	}{"écriture": d.Write, "lecture": d.Read} {
+		rows, err := q.QueryContext(ctx, `SELECT name FROM n ORDER BY name COLLATE `+French)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for rows.Next() {
+			var s string
+			rows.Scan(&s)
+			got = append(got, s)
+		}
+		rows.Close()
+		if strings.Join(got, " ") != want {
+			t.Errorf("%s : %s, attendu %s", name, strings.Join(got, " "), want)
+		}
 	}
 }
