@@ -7,6 +7,7 @@ import (
 
 	"github.com/casp-cnam/casp/internal/account"
 	"github.com/casp-cnam/casp/internal/apperr"
+	"github.com/casp-cnam/casp/internal/db"
 )
 
 // CheckContent validates a draft for deposit according to its editor;
@@ -165,7 +166,7 @@ func (s *Service) Version(ctx context.Context, viewer account.User, pieceID int6
 }
 
 // versionByID loads a version and its piece, without access checks.
-func (s *Service) versionByID(ctx context.Context, q queryer, versionID int64) (Version, Piece, error) {
+func (s *Service) versionByID(ctx context.Context, q db.Querier, versionID int64) (Version, Piece, error) {
 	v, err := scanVersion(q.QueryRowContext(ctx, `SELECT `+versionCols+` FROM piece_versions WHERE id=?`, versionID))
 	if err != nil {
 		return v, Piece{}, err

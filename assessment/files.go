@@ -15,12 +15,13 @@ import (
 
 	"github.com/casp-cnam/casp/internal/account"
 	"github.com/casp-cnam/casp/internal/apperr"
+	"github.com/casp-cnam/casp/internal/db"
 	"github.com/casp-cnam/casp/internal/durable"
 )
 
 // attachmentsOf lists a piece's attachments: the draft's (versionID 0) or a
 // version's.
-func (s *Service) attachmentsOf(ctx context.Context, q querier, pieceID, versionID int64) ([]Attachment, error) {
+func (s *Service) attachmentsOf(ctx context.Context, q db.Querier, pieceID, versionID int64) ([]Attachment, error) {
 	query := `SELECT id, piece_id, coalesce(version_id,0), stored_name, original_name, mime, size, sha256, created_at FROM attachments WHERE piece_id=? AND `
 	args := []any{pieceID}
 	if versionID == 0 {

@@ -8,11 +8,12 @@ import (
 
 	"github.com/casp-cnam/casp/internal/account"
 	"github.com/casp-cnam/casp/internal/apperr"
+	"github.com/casp-cnam/casp/internal/db"
 )
 
 // markerRole tells how the user may mark in the cohort: "assessor" (any
 // grading), "manager" (arbitration only), or "" (none).
-func (s *Service) markerRole(ctx context.Context, q queryer, user account.User, cohortID int64) (string, error) {
+func (s *Service) markerRole(ctx context.Context, q db.Querier, user account.User, cohortID int64) (string, error) {
 	if user.Role != account.Assessor && user.Role != account.Manager {
 		return "", nil
 	}
@@ -100,10 +101,10 @@ func nextRole(p Piece, gs []Grading, assessorID int64) (GradingRole, error) {
 	}
 	switch p.Status {
 	case Graded, Rework:
-		if taken(Correction) != "" {
+		if taken(Rectification) != "" {
 			return "", apperr.New(apperr.Conflict, "Une rectification est déjà en cours sur cette version.")
 		}
-		return Correction, nil
+		return Rectification, nil
 	case Moderation:
 		if mine(First) || mine(Second) {
 			return "", apperr.New(apperr.Conflict, "Vous avez corrigé cette version : l'arbitrage revient à un autre évaluateur.")
@@ -253,7 +254,7 @@ func (s *Service) Release(ctx context.Context, assessor account.User, id int64) 
 		if _, err := tx.ExecContext(ctx, `UPDATE gradings SET state='publie', released_at=?, updated_at=? WHERE id=? AND state='pret'`, now, now, id); err != nil {
 			return err
 		}
-		if g.Role == Correction {
+		if g.Role == Rectification {
 			if _, err := tx.ExecContext(ctx, `UPDATE gradings SET supersedes_id=(SELECT max(id) FROM gradings WHERE version_id=? AND id<>? AND state='publie')
 				WHERE id=?`, g.VersionID, id, id); err != nil {
 				return err
@@ -331,7 +332,7 @@ func (s *Service) GradingView(ctx context.Context, assessor account.User, id int
 		}
 		_, gv.Disagree = Discrepant(levelsOf(gv.Others[0]), levelsOf(gv.Others[len(gv.Others)-1]),
 			string(gv.Others[0].Decision), string(gv.Others[len(gv.Others)-1].Decision), gv.Settings.Discrepancy)
-	case Correction:
+	case Rectification:
 		prev := resolve(withoutGrading(all, g.ID), p.DoubleMarking, gv.Settings.Discrepancy)
 		gv.Result = prev.result
 	}

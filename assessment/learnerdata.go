@@ -14,6 +14,7 @@ import (
 
 	"github.com/casp-cnam/casp/internal/account"
 	"github.com/casp-cnam/casp/internal/apperr"
+	"github.com/casp-cnam/casp/internal/db"
 	"github.com/casp-cnam/casp/referentiel"
 )
 
@@ -404,7 +405,7 @@ func (s *Service) LearnerHoldings(ctx context.Context, learnerID int64) (Holding
 	return holdings(ctx, s.db.Read, learnerID)
 }
 
-func holdings(ctx context.Context, q queryer, learnerID int64) (Holdings, error) {
+func holdings(ctx context.Context, q db.Querier, learnerID int64) (Holdings, error) {
 	var h Holdings
 	err := q.QueryRowContext(ctx, `SELECT
 		(SELECT count(*) FROM pieces WHERE learner_id=?1),

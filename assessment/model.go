@@ -97,11 +97,11 @@ type GradingRole string
 // third assessor who settles a disagreement, and a correction of a
 // released result.
 const (
-	Single     GradingRole = "simple"
-	First      GradingRole = "premier"
-	Second     GradingRole = "second"
-	Third      GradingRole = "tiers"
-	Correction GradingRole = "correction"
+	Single        GradingRole = "simple"
+	First         GradingRole = "premier"
+	Second        GradingRole = "second"
+	Third         GradingRole = "tiers"
+	Rectification GradingRole = "correction"
 )
 
 // Label is the role in French.
@@ -115,7 +115,7 @@ func (r GradingRole) Label() string {
 		return "Seconde correction"
 	case Third:
 		return "Arbitrage (tiers évaluateur)"
-	case Correction:
+	case Rectification:
 		return "Rectification"
 	}
 	return string(r)

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/casp-cnam/casp/internal/db"
 	"github.com/casp-cnam/casp/referentiel"
 )
 
@@ -395,7 +396,7 @@ func (s *Service) learnerResults(ctx context.Context, learnerID int64) (map[int6
 }
 
 // gradingsForVersions loads the gradings of many versions in two queries.
-func gradingsForVersions(ctx context.Context, q querier, ids []int64) (map[int64][]Grading, error) {
+func gradingsForVersions(ctx context.Context, q db.Querier, ids []int64) (map[int64][]Grading, error) {
 	out := map[int64][]Grading{}
 	if len(ids) == 0 {
 		return out, nil

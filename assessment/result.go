@@ -4,12 +4,9 @@ import (
 	"context"
 	"database/sql"
 	"time"
-)
 
-type querier interface {
-	queryer
-	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
-}
+	"github.com/casp-cnam/casp/internal/db"
+)
 
 // Result is what the learner gets for a version once it is released: one
 // level per criterion, a decision, the feedback, and where it came from.
@@ -25,7 +22,7 @@ type Result struct {
 }
 
 // gradingsOf loads a version's gradings with their scores, oldest first.
-func gradingsOf(ctx context.Context, q querier, versionID int64) ([]Grading, error) {
+func gradingsOf(ctx context.Context, q db.Querier, versionID int64) ([]Grading, error) {
 	m, err := gradingsForVersions(ctx, q, []int64{versionID})
 	return m[versionID], err
 }
@@ -68,7 +65,7 @@ func resolve(gs []Grading, double bool, discrepancy int) outcome {
 			second = g
 		case Third:
 			third = g
-		case Correction:
+		case Rectification:
 			correction = g
 		}
 	}

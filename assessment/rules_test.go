@@ -53,7 +53,7 @@ func TestResolveDoubleMarking(t *testing.T) {
 	if o.result == nil || o.result.Decision != ToRework || o.result.Levels["a"] != 1 {
 		t.Fatalf("l'arbitrage fixe le résultat : %+v", o.result)
 	}
-	fix := g(Correction, Released, Validated, map[string]int{"a": 3, "b": 3}, 4)
+	fix := g(Rectification, Released, Validated, map[string]int{"a": 3, "b": 3}, 4)
 	if o := resolve([]Grading{first, far, third, fix}, true, 2); o.result.Decision != Validated || o.result.Levels["b"] != 3 {
 		t.Fatal("une rectification publiée remplace le résultat")
 	}

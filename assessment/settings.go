@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/casp-cnam/casp/internal/apperr"
+	"github.com/casp-cnam/casp/internal/db"
 )
 
 // Settings are a cohort's marking rules.
@@ -59,11 +60,7 @@ func (s *Service) Settings(ctx context.Context, cohortID int64) (Settings, error
 	return s.settingsFrom(ctx, s.db.Read, cohortID)
 }
 
-type queryer interface {
-	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
-}
-
-func (s *Service) settingsFrom(ctx context.Context, q queryer, cohortID int64) (Settings, error) {
+func (s *Service) settingsFrom(ctx context.Context, q db.Querier, cohortID int64) (Settings, error) {
 	st := DefaultSettings(cohortID)
 	var levels, kinds string
 	err := q.QueryRowContext(ctx, `SELECT levels, pass_level, double_kinds, sample_percent, discrepancy FROM marking_settings WHERE cohort_id=?`, cohortID).

@@ -182,7 +182,7 @@ func (s *Service) Workload(ctx context.Context, cohortID int64) (Workload, error
 				p.load.Arbitrations++
 				w.Total.Arbitrations++
 			}
-			if g.role != Correction {
+			if g.role != Rectification {
 				d := g.released.Sub(g.deposited)
 				p.turnarounds = append(p.turnarounds, d)
 				allTurnarounds = append(allTurnarounds, d)

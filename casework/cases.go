@@ -260,12 +260,8 @@ func (s *Store) Cases(ctx context.Context, learnerID int64) ([]Case, error) {
 	return out, rows.Err()
 }
 
-type execer interface {
-	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
-}
-
 // journal records a dated line of the case's journal.
-func (s *Store) journal(ctx context.Context, tx execer, caseID int64, day int, actorID int64, kind, summary string) error {
+func (s *Store) journal(ctx context.Context, tx db.Querier, caseID int64, day int, actorID int64, kind, summary string) error {
 	var actor any
 	if actorID != 0 {
 		actor = actorID
@@ -276,7 +272,7 @@ func (s *Store) journal(ctx context.Context, tx execer, caseID int64, day int, a
 }
 
 // advanceState moves the case forward (never backwards) as work is done.
-func advanceState(ctx context.Context, tx execer, c Case, to CaseState) error {
+func advanceState(ctx context.Context, tx db.Querier, c Case, to CaseState) error {
 	if stateRank[to] <= stateRank[c.State] {
 		return nil
 	}

@@ -15,7 +15,7 @@ type Referral struct {
 	StructureID string
 	ServiceID   string
 	Structure   *Structure
-	Service     *Service
+	Service     *DirectoryService
 	Reason      string
 	Criteria    string
 	Consent     bool
@@ -72,7 +72,7 @@ func (s *Store) Referrals(ctx context.Context, c Case) ([]Referral, error) {
 }
 
 // ServiceOf finds a structure's service.
-func (l *Library) ServiceOf(structureID, serviceID string) (*Structure, *Service) {
+func (l *Library) ServiceOf(structureID, serviceID string) (*Structure, *DirectoryService) {
 	st, ok := l.structures[structureID]
 	if !ok {
 		return nil, nil
@@ -103,7 +103,7 @@ func (s *Store) Refer(ctx context.Context, learner account.User, caseID int64, i
 	}
 	fields := map[string]string{}
 	var st *Structure
-	var sv *Service
+	var sv *DirectoryService
 	if stID, svID, ok := cutSlash(in.Target); ok {
 		st, sv = s.lib.ServiceOf(stID, svID)
 	}

@@ -26,6 +26,7 @@ import (
 	"golang.org/x/text/unicode/norm"
 
 	"github.com/casp-cnam/casp/internal/apperr"
+	"github.com/casp-cnam/casp/internal/db"
 	"github.com/casp-cnam/casp/internal/form"
 )
 
@@ -469,14 +470,10 @@ func (p ImportPreview) Importable() bool {
 	return p.File.Count(ImportNew)+p.File.Count(ImportEnrol) > 0
 }
 
-type querier interface {
-	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
-}
-
 // classify sets the status of every line without error from the accounts
 // as they are: new, existing learner to enrol, already enrolled, or an
 // account that cannot be enrolled.
-func classify(ctx context.Context, q querier, cohortID int64, actor User, rows []ImportRow) error {
+func classify(ctx context.Context, q db.Querier, cohortID int64, actor User, rows []ImportRow) error {
 	var logins []string
 	for _, r := range rows {
 		if len(r.Errors) == 0 {
@@ -597,11 +594,7 @@ func (s *Service) Preview(ctx context.Context, actor User, cohortID int64, token
 	return s.previewFrom(ctx, s.db.Read, actor, cohortID, token)
 }
 
-type rowQuerier interface {
-	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
-}
-
-func (s *Service) previewFrom(ctx context.Context, q rowQuerier, actor User, cohortID int64, token string) (ImportPreview, error) {
+func (s *Service) previewFrom(ctx context.Context, q db.Querier, actor User, cohortID int64, token string) (ImportPreview, error) {
 	p := ImportPreview{Token: token}
 	var body, created string
 	var confirmed sql.NullString

@@ -175,3 +175,11 @@ func OpenSnapshot(path string) (*sql.DB, error) {
 	}
 	return s, nil
 }
+
+// Querier is what reads and writes need of a pool or a transaction: both
+// *sql.DB and *sql.Tx are one.
+type Querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+}
