@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/casp-cnam/casp/assessment"
 	"github.com/casp-cnam/casp/internal/account"
@@ -112,8 +113,10 @@ func TestLoginThrottleHoldsUnderParallelRequests(t *testing.T) {
 		return n
 	}
 	burst(40, func(int) string { return "cible" })
-	if n := checked("cible"); n == 0 || n > account.PairFreeFailures {
-		t.Fatalf("40 connexions parallèles : %d mots de passe vérifiés, au plus %d attendus", n, account.PairFreeFailures)
+	// 3 at once; on a busy machine a burst may outlast the first waits (2 s,
+	// then 4 s), letting one or two more through; the old code checked 32.
+	if n := checked("cible"); n < account.PairFreeFailures || n > account.PairFreeFailures+2 {
+		t.Fatalf("40 connexions parallèles : %d mots de passe vérifiés, %d attendus (%d au plus sur une machine chargée)", n, account.PairFreeFailures, account.PairFreeFailures+2)
 	}
 	burst(60, func(i int) string { return "inconnu" + strconv.Itoa(i) })
 	if n := checked("inconnu"); n == 0 || n > account.AddressFreeFailures {
@@ -128,20 +131,42 @@ func TestGuessingSlowsTheGuesserNotTheOwner(t *testing.T) {
 	t.Parallel()
 	env := testenv.Start(t, true)
 	guesser := env.NewClient()
-	var last testenv.Response
-	for range account.PairFreeFailures + 1 {
-		last = guesser.Submit("/connexion", "/connexion", url.Values{"login": {"evaluateur1"}, "password": {"mauvais"}})
-	}
-	if last.Status != http.StatusTooManyRequests || last.Header.Get("Retry-After") == "" || !strings.Contains(testenv.Text(last.Body), "patientez") {
-		t.Fatalf("après %d échecs : %d %q", account.PairFreeFailures+1, last.Status, testenv.Text(last.Body))
+	wrong := url.Values{"login": {"evaluateur1"}, "password": {"mauvais"}}
+	last, end := untilThrottled(t, guesser, wrong, account.PairFreeFailures+4)
+	if !strings.Contains(testenv.Text(last.Body), "patientez") {
+		t.Fatalf("message d'attente absent : %q", testenv.Text(last.Body))
 	}
 	// The guesser's address waits, even with the right password…
-	if r := guesser.Submit("/connexion", "/connexion", url.Values{"login": {"evaluateur1"}, "password": {"demo"}}); r.Status != http.StatusTooManyRequests {
+	r := guesser.Submit("/connexion", "/connexion", url.Values{"login": {"evaluateur1"}, "password": {"demo"}})
+	if r.Status != http.StatusTooManyRequests && time.Now().Before(end) {
 		t.Fatalf("pendant l'attente : %d", r.Status)
 	}
 	// …while the owner, elsewhere, signs in at once: no lock-out.
 	owner := env.NewClientFrom("127.0.0.2")
 	owner.Login("evaluateur1", "demo")
+}
+
+// untilThrottled sends a refused form until the answer is a wait (429), at
+// most n times, and returns it with the time its wait surely lasts until
+// (Retry-After is rounded up: a second less). The number of tries allows
+// for a busy machine, where a wait may end before the next try.
+func untilThrottled(t *testing.T, c *testenv.Client, form url.Values, n int) (testenv.Response, time.Time) {
+	t.Helper()
+	for range n {
+		r := c.Submit("/connexion", "/connexion", form)
+		if r.Status == http.StatusTooManyRequests {
+			secs, err := strconv.Atoi(r.Header.Get("Retry-After"))
+			if err != nil || secs < 1 {
+				t.Fatalf("Retry-After %q", r.Header.Get("Retry-After"))
+			}
+			return r, time.Now().Add(time.Duration(secs-1) * time.Second)
+		}
+		if r.Status != http.StatusUnauthorized {
+			t.Fatalf("connexion refusée : %d, attendu 401 ou 429", r.Status)
+		}
+	}
+	t.Fatalf("aucune attente imposée après %d échecs", n)
+	return testenv.Response{}, time.Time{}
 }
 
 // A reverse proxy's X-Forwarded-For is read only from a declared proxy,
@@ -185,21 +210,33 @@ func TestPasswordChangeIsThrottled(t *testing.T) {
 	c := env.NewClient()
 	c.Login("apprenant03", "demo")
 	var r testenv.Response
+	var end time.Time // when the last announced wait surely ends
+	waits := 0
 	for i := range 30 {
 		r = c.Submit("/compte/mot-de-passe", "/compte/mot-de-passe", url.Values{"current": {"faux " + strconv.Itoa(i)},
 			"new": {"trois chats sur un toit"}, "confirm": {"trois chats sur un toit"}})
+		if r.Status == http.StatusTooManyRequests {
+			waits++
+			secs, _ := strconv.Atoi(r.Header.Get("Retry-After"))
+			end = time.Now().Add(time.Duration(secs-1) * time.Second)
+			if !strings.Contains(testenv.Text(r.Body), "patientez") {
+				t.Fatalf("essai %d : message d'attente absent", i+1)
+			}
+		}
 	}
-	if r.Status != http.StatusTooManyRequests || !strings.Contains(testenv.Text(r.Body), "patientez") {
-		t.Fatalf("après 30 essais : %d %s", r.Status, testenv.Text(r.Body))
+	if waits == 0 {
+		t.Fatal("30 mots de passe actuels faux sans aucune attente")
 	}
 	r = c.Submit("/compte/mot-de-passe", "/compte/mot-de-passe", url.Values{"current": {"demo"},
 		"new": {"trois chats sur un toit"}, "confirm": {"trois chats sur un toit"}})
-	if r.Status != http.StatusTooManyRequests {
-		t.Fatalf("le bon mot de passe actuel est accepté après 30 échecs : %d", r.Status)
+	if r.Status != http.StatusTooManyRequests && time.Now().Before(end) {
+		t.Fatalf("le bon mot de passe actuel est accepté pendant l'attente : %d", r.Status)
 	}
+	// 3 checks, then one more each time a doubling wait has passed (a busy
+	// machine may let one or two pass in 30 tries; never most of them).
 	es, _ := env.Platform.Accounts.AuditLog(context.Background(), account.AuditFilter{Action: account.ActionPasswordRefused, Limit: 100})
-	if len(es) == 0 || len(es) > account.PairFreeFailures {
-		t.Fatalf("%d mots de passe actuels vérifiés, entre 1 et %d attendus", len(es), account.PairFreeFailures)
+	if len(es) < account.PairFreeFailures || len(es) > account.PairFreeFailures+3 {
+		t.Fatalf("%d mots de passe actuels vérifiés sur 30, entre %d et %d attendus", len(es), account.PairFreeFailures, account.PairFreeFailures+3)
 	}
 }
 
