@@ -119,8 +119,8 @@ func TestLoginThrottleHoldsUnderParallelRequests(t *testing.T) {
 		t.Fatalf("40 connexions parallèles : %d mots de passe vérifiés, %d attendus (%d au plus sur une machine chargée)", n, account.PairFreeFailures, account.PairFreeFailures+2)
 	}
 	burst(60, func(i int) string { return "inconnu" + strconv.Itoa(i) })
-	if n := checked("inconnu"); n == 0 || n > account.AddressFreeFailures {
-		t.Fatalf("60 identifiants inconnus en parallèle : %d vérifiés, au plus %d attendus", n, account.AddressFreeFailures)
+	if n := checked("inconnu"); n < account.AddressFreeFailures || n > account.AddressFreeFailures+2 {
+		t.Fatalf("60 identifiants inconnus en parallèle : %d vérifiés, %d attendus (%d au plus sur une machine chargée)", n, account.AddressFreeFailures, account.AddressFreeFailures+2)
 	}
 }
 
