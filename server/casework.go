@@ -312,104 +312,182 @@ func truncate(s string, n int) string {
 	return string(r[:n]) + "…"
 }
 
-// caseAction dispatches the case file's forms. Each one is a single
-// domain call; on a validation error the page is shown again with the
-// messages and what was typed.
-func (s *Server) caseAction(c *fiber.Ctx) error {
-	k, err := s.loadCase(c)
+// caseDone is where a case action sends the person: back to the case at
+// an anchor with « Enregistré », or elsewhere with its own notice.
+type caseDone struct{ anchor, to, notice string }
+
+// caseStep is one action on a case file (one route each, see routes.go).
+type caseStep func(s *Server, c *fiber.Ctx, k casework.Case) (caseDone, error)
+
+// onCase runs a case action: the case is loaded (the domain checks the
+// viewer may act on it); a refused form comes back with its messages and
+// what was typed.
+func (s *Server) onCase(step caseStep) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		k, err := s.loadCase(c)
+		if err != nil {
+			return err
+		}
+		done, err := step(s, c, k)
+		if e, ok := apperr.As(err); ok && e.Fields != nil {
+			k, _ = s.cases.Case(c.UserContext(), *currentUser(c), k.ID)
+			p, perr := s.casePageData(c, k)
+			if perr != nil {
+				return perr
+			}
+			for key, v := range formValues(c) {
+				p.Form[key] = v
+			}
+			p.Errors = e.Fields
+			return s.renderStatus(c, fiber.StatusUnprocessableEntity, "dossier", p)
+		}
+		if err != nil {
+			return err
+		}
+		if done.to != "" {
+			return s.redirectWithNotice(c, done.to, done.notice)
+		}
+		return s.redirectWithNotice(c, caseURL(k.ID)+done.anchor, "dossier-enregistre")
+	}
+}
+
+func caseAsk(s *Server, c *fiber.Ctx, k casework.Case) (caseDone, error) {
+	ctx, u := c.UserContext(), *currentUser(c)
+	err := s.cases.Ask(ctx, u, k.ID, c.FormValue("question"))
+	return caseDone{anchor: "#entretien"}, err
+}
+
+func caseMove(s *Server, c *fiber.Ctx, k casework.Case) (caseDone, error) {
+	ctx, u := c.UserContext(), *currentUser(c)
+	err := s.cases.Move(ctx, u, k.ID, c.FormValue("geste"))
+	return caseDone{anchor: "#entretien"}, err
+}
+
+func caseNoteSituation(s *Server, c *fiber.Ctx, k casework.Case) (caseDone, error) {
+	ctx, u := c.UserContext(), *currentUser(c)
+	err := s.cases.NoteSituation(ctx, u, k.ID, casework.SituationInput{Domain: c.FormValue("domaine"),
+		Label: c.FormValue("situation"), Note: c.FormValue("note"), Source: c.FormValue("source")})
+	return caseDone{anchor: "#diagnostic"}, err
+}
+
+func caseLiftSituation(s *Server, c *fiber.Ctx, k casework.Case) (caseDone, error) {
+	ctx, u := c.UserContext(), *currentUser(c)
+	id, _ := strconv.ParseInt(c.FormValue("situation_id"), 10, 64)
+	err := s.cases.LiftSituation(ctx, u, k.ID, id)
+	return caseDone{anchor: "#diagnostic"}, err
+}
+
+func caseSetUrgency(s *Server, c *fiber.Ctx, k casework.Case) (caseDone, error) {
+	ctx, u := c.UserContext(), *currentUser(c)
+	err := s.cases.SetUrgency(ctx, u, k.ID, c.FormValue("urgence"), c.FormValue("justification"))
+	return caseDone{anchor: "#diagnostic"}, err
+}
+
+func caseSaveDiagnostic(s *Server, c *fiber.Ctx, k casework.Case) (caseDone, error) {
+	ctx, u := c.UserContext(), *currentUser(c)
+	which := c.FormValue("quel")
+	err := s.cases.SaveDiagnostic(ctx, u, k.ID, which, c.FormValue(which))
+	return caseDone{anchor: "#diagnostic"}, err
+}
+
+func caseRefer(s *Server, c *fiber.Ctx, k casework.Case) (caseDone, error) {
+	ctx, u := c.UserContext(), *currentUser(c)
+	err := s.cases.Refer(ctx, u, k.ID, casework.ReferralInput{Target: c.FormValue("service"), Reason: c.FormValue("motif"),
+		Criteria: c.FormValue("criteres"), Consent: c.FormValue("consentement") == "1", Contact: c.FormValue("contact")})
+	return caseDone{anchor: "#orientation"}, err
+}
+
+func caseAddGoal(s *Server, c *fiber.Ctx, k casework.Case) (caseDone, error) {
+	ctx, u := c.UserContext(), *currentUser(c)
+	err := s.cases.AddGoal(ctx, u, k.ID, c.FormValue("thematique"), c.FormValue("objectif"))
+	return caseDone{anchor: "#projet"}, err
+}
+
+func caseSetGoalStatus(s *Server, c *fiber.Ctx, k casework.Case) (caseDone, error) {
+	ctx, u := c.UserContext(), *currentUser(c)
+	id, _ := strconv.ParseInt(c.FormValue("objectif_id"), 10, 64)
+	err := s.cases.SetGoalStatus(ctx, u, k.ID, id, c.FormValue("etat"))
+	return caseDone{anchor: "#projet"}, err
+}
+
+func caseAddAction(s *Server, c *fiber.Ctx, k casework.Case) (caseDone, error) {
+	ctx, u := c.UserContext(), *currentUser(c)
+	gid, _ := strconv.ParseInt(c.FormValue("objectif_id"), 10, 64)
+	day, _ := strconv.Atoi(c.FormValue("debut"))
+	err := s.cases.AddAction(ctx, u, k.ID, casework.ActionInput{GoalID: gid, Label: c.FormValue("action"),
+		Referent: c.FormValue("referent"), Partner: c.FormValue("partenaire"), StartDay: day})
+	return caseDone{anchor: "#projet"}, err
+}
+
+func caseSetActionStatus(s *Server, c *fiber.Ctx, k casework.Case) (caseDone, error) {
+	ctx, u := c.UserContext(), *currentUser(c)
+	id, _ := strconv.ParseInt(c.FormValue("action_id"), 10, 64)
+	err := s.cases.SetActionStatus(ctx, u, k.ID, id, c.FormValue("etat"))
+	return caseDone{anchor: "#projet"}, err
+}
+
+func caseSaveContract(s *Server, c *fiber.Ctx, k casework.Case) (caseDone, error) {
+	ctx, u := c.UserContext(), *currentUser(c)
+	start, e1 := strconv.Atoi(c.FormValue("debut"))
+	end, e2 := strconv.Atoi(c.FormValue("fin"))
+	if e1 != nil {
+		start = -1
+	}
+	if e2 != nil {
+		end = -1
+	}
+	err := s.cases.SaveContract(ctx, u, k.ID, casework.Contract{Type: c.FormValue("type"), StartDay: start, EndDay: end,
+		PersonCommitments: c.FormValue("engagements_personne"), StructureCommitments: c.FormValue("engagements_structure"),
+		Steps: c.FormValue("etapes"), FollowUp: c.FormValue("suivi")}, c.FormValue("signer") == "1")
+	return caseDone{anchor: "#contrat"}, err
+}
+
+func caseAddAppointment(s *Server, c *fiber.Ctx, k casework.Case) (caseDone, error) {
+	ctx, u := c.UserContext(), *currentUser(c)
+	day, _ := strconv.Atoi(c.FormValue("jour"))
+	err := s.cases.AddAppointment(ctx, u, k.ID, day, c.FormValue("objet"))
+	return caseDone{anchor: "#agenda"}, err
+}
+
+func caseSetAppointmentStatus(s *Server, c *fiber.Ctx, k casework.Case) (caseDone, error) {
+	ctx, u := c.UserContext(), *currentUser(c)
+	id, _ := strconv.ParseInt(c.FormValue("rdv_id"), 10, 64)
+	err := s.cases.SetAppointmentStatus(ctx, u, k.ID, id, c.FormValue("etat"))
+	return caseDone{anchor: "#agenda"}, err
+}
+
+func caseAdvance(s *Server, c *fiber.Ctx, k casework.Case) (caseDone, error) {
+	ctx, u := c.UserContext(), *currentUser(c)
+	days, _ := strconv.Atoi(c.FormValue("jours"))
+	err := s.cases.Advance(ctx, u, k.ID, days)
+	return caseDone{anchor: "#agenda"}, err
+}
+
+func caseSaveReview(s *Server, c *fiber.Ctx, k casework.Case) (caseDone, error) {
+	ctx, u := c.UserContext(), *currentUser(c)
+	err := s.cases.SaveReview(ctx, u, k.ID, c.FormValue("bilan"), c.FormValue("transmission"))
+	return caseDone{anchor: "#partie-bilan"}, err
+}
+
+func caseClose(s *Server, c *fiber.Ctx, k casework.Case) (caseDone, error) {
+	if err := s.cases.Close(c.UserContext(), *currentUser(c), k.ID); err != nil {
+		return caseDone{anchor: "#partie-bilan"}, err
+	}
+	return caseDone{to: caseURL(k.ID) + "/debrief", notice: "dossier-clos"}, nil
+}
+
+func caseAddComment(s *Server, c *fiber.Ctx, k casework.Case) (caseDone, error) {
+	ctx, u := c.UserContext(), *currentUser(c)
+	err := s.cases.AddComment(ctx, u, k.ID, c.FormValue("commentaire"))
+	return caseDone{anchor: "#commentaires"}, err
+}
+
+func caseToPiece(s *Server, c *fiber.Ctx, k casework.Case) (caseDone, error) {
+	pieceID, err := s.caseToPortfolio(c, k, c.FormValue("production"))
 	if err != nil {
-		return err
+		return caseDone{}, err
 	}
-	ctx := c.UserContext()
-	u := *currentUser(c)
-	anchor := ""
-	switch c.Params("action") {
-	case "question":
-		anchor, err = "#entretien", s.cases.Ask(ctx, u, k.ID, c.FormValue("question"))
-	case "geste":
-		anchor, err = "#entretien", s.cases.Move(ctx, u, k.ID, c.FormValue("geste"))
-	case "situation":
-		anchor, err = "#diagnostic", s.cases.NoteSituation(ctx, u, k.ID, casework.SituationInput{Domain: c.FormValue("domaine"),
-			Label: c.FormValue("situation"), Note: c.FormValue("note"), Source: c.FormValue("source")})
-	case "lever":
-		id, _ := strconv.ParseInt(c.FormValue("situation_id"), 10, 64)
-		anchor, err = "#diagnostic", s.cases.LiftSituation(ctx, u, k.ID, id)
-	case "urgence":
-		anchor, err = "#diagnostic", s.cases.SetUrgency(ctx, u, k.ID, c.FormValue("urgence"), c.FormValue("justification"))
-	case "diagnostic":
-		which := c.FormValue("quel")
-		anchor, err = "#diagnostic", s.cases.SaveDiagnostic(ctx, u, k.ID, which, c.FormValue(which))
-	case "orientation":
-		anchor, err = "#orientation", s.cases.Refer(ctx, u, k.ID, casework.ReferralInput{Target: c.FormValue("service"), Reason: c.FormValue("motif"),
-			Criteria: c.FormValue("criteres"), Consent: c.FormValue("consentement") == "1", Contact: c.FormValue("contact")})
-	case "objectif":
-		anchor, err = "#projet", s.cases.AddGoal(ctx, u, k.ID, c.FormValue("thematique"), c.FormValue("objectif"))
-	case "objectif-etat":
-		id, _ := strconv.ParseInt(c.FormValue("objectif_id"), 10, 64)
-		anchor, err = "#projet", s.cases.SetGoalStatus(ctx, u, k.ID, id, c.FormValue("etat"))
-	case "action":
-		gid, _ := strconv.ParseInt(c.FormValue("objectif_id"), 10, 64)
-		day, _ := strconv.Atoi(c.FormValue("debut"))
-		anchor, err = "#projet", s.cases.AddAction(ctx, u, k.ID, casework.ActionInput{GoalID: gid, Label: c.FormValue("action"),
-			Referent: c.FormValue("referent"), Partner: c.FormValue("partenaire"), StartDay: day})
-	case "action-etat":
-		id, _ := strconv.ParseInt(c.FormValue("action_id"), 10, 64)
-		anchor, err = "#projet", s.cases.SetActionStatus(ctx, u, k.ID, id, c.FormValue("etat"))
-	case "contrat":
-		start, e1 := strconv.Atoi(c.FormValue("debut"))
-		end, e2 := strconv.Atoi(c.FormValue("fin"))
-		if e1 != nil {
-			start = -1
-		}
-		if e2 != nil {
-			end = -1
-		}
-		anchor, err = "#contrat", s.cases.SaveContract(ctx, u, k.ID, casework.Contract{Type: c.FormValue("type"), StartDay: start, EndDay: end,
-			PersonCommitments: c.FormValue("engagements_personne"), StructureCommitments: c.FormValue("engagements_structure"),
-			Steps: c.FormValue("etapes"), FollowUp: c.FormValue("suivi")}, c.FormValue("signer") == "1")
-	case "rdv":
-		day, _ := strconv.Atoi(c.FormValue("jour"))
-		anchor, err = "#agenda", s.cases.AddAppointment(ctx, u, k.ID, day, c.FormValue("objet"))
-	case "rdv-etat":
-		id, _ := strconv.ParseInt(c.FormValue("rdv_id"), 10, 64)
-		anchor, err = "#agenda", s.cases.SetAppointmentStatus(ctx, u, k.ID, id, c.FormValue("etat"))
-	case "temps":
-		days, _ := strconv.Atoi(c.FormValue("jours"))
-		anchor, err = "#agenda", s.cases.Advance(ctx, u, k.ID, days)
-	case "bilan":
-		anchor, err = "#partie-bilan", s.cases.SaveReview(ctx, u, k.ID, c.FormValue("bilan"), c.FormValue("transmission"))
-	case "clore":
-		if err = s.cases.Close(ctx, u, k.ID); err == nil {
-			return s.redirectWithNotice(c, caseURL(k.ID)+"/debrief", "dossier-clos")
-		}
-		anchor = "#partie-bilan"
-	case "commentaire":
-		anchor, err = "#commentaires", s.cases.AddComment(ctx, u, k.ID, c.FormValue("commentaire"))
-	case "portfolio":
-		var pieceID int64
-		pieceID, err = s.caseToPortfolio(c, k, c.FormValue("production"))
-		if err == nil {
-			return s.redirectWithNotice(c, pieceURL(pieceID), "piece-creee")
-		}
-	default:
-		return apperr.New(apperr.NotFound, "Action inconnue.")
-	}
-	if e, ok := apperr.As(err); ok && e.Fields != nil {
-		k, _ = s.cases.Case(ctx, u, k.ID)
-		p, perr := s.casePageData(c, k)
-		if perr != nil {
-			return perr
-		}
-		for key, v := range formValues(c) {
-			p.Form[key] = v
-		}
-		p.Errors = e.Fields
-		return s.renderStatus(c, fiber.StatusUnprocessableEntity, "dossier", p)
-	}
-	if err != nil {
-		return err
-	}
-	return s.redirectWithNotice(c, caseURL(k.ID)+anchor, "dossier-enregistre")
+	return caseDone{to: pieceURL(pieceID), notice: "piece-creee"}, nil
 }
 
 func (s *Server) caseDebrief(c *fiber.Ctx) error {

@@ -99,6 +99,10 @@ func TestCasesPerScenarioAreBounded(t *testing.T) {
 	u, _ := env.Platform.Accounts.ByLogin(ctx, "apprenant11")
 	scenario := env.Platform.Cases.Library().Scenarios[0].ID
 	first := openCase(t, c, scenario)
+	// One route per action: an unknown action is not found.
+	if r := c.Submit(first, first+"/action-inconnue", url.Values{}); r.Status != http.StatusNotFound {
+		t.Fatalf("action inconnue sur un dossier : %d", r.Status)
+	}
 	tok := testenv.CSRFToken(c.Get("/cas/" + scenario).Body)
 	var wg sync.WaitGroup
 	for range 20 {
