@@ -38,27 +38,41 @@ type coverageData struct {
 	Activities []*referentiel.Activity
 }
 
+// heatmapFor loads the cohort named in the URL, for its staff, and the
+// heatmap page the query asks for.
+func (s *Server) heatmapFor(c *fiber.Ctx) (account.Cohort, assessment.Heatmap, error) {
+	co, err := s.cohortFor(c, false)
+	if err != nil {
+		return co, assessment.Heatmap{}, err
+	}
+	page, _ := strconv.Atoi(c.Query("page"))
+	h, err := s.assess.Heatmap(c.UserContext(), co.ID, assessment.HeatmapFilter{Sort: c.Query("tri"), Activity: c.Query("activite"), Page: page})
+	return co, h, err
+}
+
+// coverageJSON is the coverage page's twin for programs
+// (/api/v1/cohortes/:id/couverture).
+func (s *Server) coverageJSON(c *fiber.Ctx) error {
+	co, h, err := s.heatmapFor(c)
+	if err != nil {
+		return err
+	}
+	s.auditRead(c, 0, "couverture de la promotion "+co.Name+" (JSON)")
+	body, err := h.Memo.Do("json", func() (any, error) { return json.Marshal(heatmapJSON(co, h)) })
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSONCharsetUTF8)
+	return c.Send(body.([]byte))
+}
+
 // coverage shows a cohort's framework coverage and heatmap, to its staff.
 func (s *Server) coverage(c *fiber.Ctx) error {
-	co, err := s.cohortFor(c, false)
+	co, h, err := s.heatmapFor(c)
 	if err != nil {
 		return err
 	}
 	ctx := c.UserContext()
-	page, _ := strconv.Atoi(c.Query("page"))
-	h, err := s.assess.Heatmap(ctx, co.ID, assessment.HeatmapFilter{Sort: c.Query("tri"), Activity: c.Query("activite"), Page: page})
-	if err != nil {
-		return err
-	}
-	if c.Route().Path == "/api/v1/cohortes/:id/couverture" {
-		s.auditRead(c, 0, "couverture de la promotion "+co.Name+" (JSON)")
-		body, err := h.Memo.Do("json", func() (any, error) { return json.Marshal(heatmapJSON(co, h)) })
-		if err != nil {
-			return err
-		}
-		c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSONCharsetUTF8)
-		return c.Send(body.([]byte))
-	}
 	st, err := s.assess.Settings(ctx, co.ID)
 	if err != nil {
 		return err

@@ -74,7 +74,7 @@ func (s *Server) routes() {
 	a.Get("/evaluation/:gid", assessor, s.gradingPage)
 	a.Post("/evaluation/:gid", assessor, s.gradingSave)
 	a.Get("/cohortes/:id/couverture", s.require(staff...), s.coverage)
-	a.Get("/api/v1/cohortes/:id/couverture", s.require(staff...), s.coverage)
+	a.Get("/api/v1/cohortes/:id/couverture", s.require(staff...), s.coverageJSON)
 	// Exports (csv, xlsx) and the assessors' statistics; the dotted routes
 	// do not clash with the pages (see server/exports_test.go).
 	a.Get("/cohortes/:id/couverture.:format", s.require(staff...), s.coverageExport)
