@@ -81,7 +81,7 @@ func TestAnonymityHoldsForEveryVersionAndLink(t *testing.T) {
 		if _, pages := pdfText(t, c, "/apprenants/"+uid+"/dossier.pdf"); strings.Contains(strings.Join(pages, "\n"), title) {
 			t.Fatalf("%s : le dossier PDF cite la pièce en correction anonyme", who)
 		}
-		if r := c.Get("/cohortes/1/resultats.csv"); r.Status != http.StatusOK || strings.Contains(r.Body, title) {
+		if r := c.Get("/promotions/1/resultats.csv"); r.Status != http.StatusOK || strings.Contains(r.Body, title) {
 			t.Fatalf("%s : l'export des résultats (%d) relie la pièce en correction anonyme au nom", who, r.Status)
 		}
 	}

@@ -175,7 +175,7 @@ func TestStatementsPerRequestDoNotGrowWithLearners(t *testing.T) {
 		}
 		mgr := env.NewClient()
 		mgr.Login("admin", "demo")
-		cov := "/cohortes/" + strconv.FormatInt(cohort, 10) + "/couverture"
+		cov := "/promotions/" + strconv.FormatInt(cohort, 10) + "/couverture"
 		mgr.Get(cov)
 		h := statementsFor(env, func() {
 			if r := mgr.Get(cov); r.Status != http.StatusOK {
@@ -340,9 +340,9 @@ func TestLoadCoverage(t *testing.T) {
 	base := strconv.FormatInt(cohort, 10) + "/couverture"
 	paths := map[string]func(i int) string{
 		"healthz":           func(int) string { return "/healthz" },
-		"carte de chaleur":  func(i int) string { return "/cohortes/" + base + "?page=" + strconv.Itoa(1+i%20) },
-		"jumeau JSON":       func(i int) string { return "/api/v1/cohortes/" + base + "?page=" + strconv.Itoa(1+i%20) },
-		"carte, tri risque": func(i int) string { return "/cohortes/" + base + "?tri=risque&page=" + strconv.Itoa(1+i%20) },
+		"carte de chaleur":  func(i int) string { return "/promotions/" + base + "?page=" + strconv.Itoa(1+i%20) },
+		"jumeau JSON":       func(i int) string { return "/api/v1/promotions/" + base + "?page=" + strconv.Itoa(1+i%20) },
+		"carte, tri risque": func(i int) string { return "/promotions/" + base + "?tri=risque&page=" + strconv.Itoa(1+i%20) },
 	}
 	for _, name := range []string{"healthz", "carte de chaleur", "jumeau JSON", "carte, tri risque", "healthz"} {
 		path := paths[name]
@@ -399,7 +399,7 @@ func BenchmarkCoverage(b *testing.B) {
 	}
 	c := env.NewClient()
 	c.Login("admin", "demo")
-	for _, path := range []string{"/cohortes/", "/api/v1/cohortes/"} {
+	for _, path := range []string{"/promotions/", "/api/v1/promotions/"} {
 		path := path + strconv.FormatInt(cohort, 10) + "/couverture"
 		b.Run(path[:strings.Index(path[1:], "/")+1], func(b *testing.B) {
 			for b.Loop() {

@@ -179,7 +179,7 @@ func TestCoverageHeatmapAndJSON(t *testing.T) {
 	env := testenv.Start(t, true)
 	mgr := env.NewClient()
 	mgr.Login("responsable", "demo")
-	r := mgr.Get("/cohortes/1/couverture")
+	r := mgr.Get("/promotions/1/couverture")
 	if r.Status != http.StatusOK {
 		t.Fatalf("couverture : %d", r.Status)
 	}
@@ -189,7 +189,7 @@ func TestCoverageHeatmapAndJSON(t *testing.T) {
 			t.Errorf("absent : %q", want)
 		}
 	}
-	j := mgr.Get("/api/v1/cohortes/1/couverture?tri=progression")
+	j := mgr.Get("/api/v1/promotions/1/couverture?tri=progression")
 	if j.Status != http.StatusOK || !strings.Contains(j.Body, `"apprenants":12`) || !strings.Contains(j.Body, `"cellules"`) {
 		t.Fatalf("JSON : %d %s", j.Status, j.Body[:min(200, len(j.Body))])
 	}
@@ -223,7 +223,7 @@ func TestCoverageHeatmapAndJSON(t *testing.T) {
 		t.Fatal("apprenant02 absent du JSON")
 	}
 	// A learner cannot see the cohort's heatmap.
-	if r := learner.Get("/cohortes/1/couverture"); r.Status != http.StatusForbidden {
+	if r := learner.Get("/promotions/1/couverture"); r.Status != http.StatusForbidden {
 		t.Fatalf("apprenant : %d", r.Status)
 	}
 }

@@ -45,3 +45,25 @@ func TestCohortPageSearchesAndPagesLearners(t *testing.T) {
 		t.Fatalf("recherche de %q (%q) : %d résultats", plain, name, count(r.Body))
 	}
 }
+
+// The old /cohortes/… addresses lead to /promotions/…, path and query kept.
+func TestOldCohortAddressesRedirect(t *testing.T) {
+	t.Parallel()
+	env := testenv.Start(t, true)
+	c := env.NewClient()
+	c.Login("responsable", "demo")
+	for old, want := range map[string]string{
+		"/cohortes/1/couverture?tri=risque&page=2": "/promotions/1/couverture?tri=risque&page=2",
+		"/cohortes/1/evaluateurs.csv":              "/promotions/1/evaluateurs.csv",
+		"/api/v1/cohortes/1/couverture":            "/api/v1/promotions/1/couverture",
+		"/cohortes//evil.example":                  "/promotions/evil.example",
+	} {
+		r := c.Get(old)
+		if r.Status != http.StatusMovedPermanently || r.Location != want {
+			t.Errorf("%s : %d vers %q, attendu 301 vers %q", old, r.Status, r.Location, want)
+		}
+	}
+	if r := c.Get("/promotions/1/couverture?tri=risque"); r.Status != http.StatusOK {
+		t.Fatalf("nouvelle adresse : %d", r.Status)
+	}
+}

@@ -51,7 +51,7 @@ func (s *Server) heatmapFor(c *fiber.Ctx) (account.Cohort, assessment.Heatmap, e
 }
 
 // coverageJSON is the coverage page's twin for programs
-// (/api/v1/cohortes/:id/couverture).
+// (/api/v1/promotions/:id/couverture).
 func (s *Server) coverageJSON(c *fiber.Ctx) error {
 	co, h, err := s.heatmapFor(c)
 	if err != nil {

@@ -128,7 +128,7 @@ func TestHeatmapRosterFollowsChanges(t *testing.T) {
 	}
 	read := func() map[string]line {
 		t.Helper()
-		r := mgr.Get("/api/v1/cohortes/1/couverture")
+		r := mgr.Get("/api/v1/promotions/1/couverture")
 		var h struct {
 			Apprenants int    `json:"apprenants"`
 			Lignes     []line `json:"lignes"`

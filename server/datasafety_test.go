@@ -36,8 +36,8 @@ func TestGradingScaleCannotShrinkBelowUsedLevels(t *testing.T) {
 		`UPDATE marking_settings SET levels='["Non acquis","Acquis"]', pass_level=1, discrepancy=1 WHERE cohort_id=1`); err != nil {
 		t.Fatal(err)
 	}
-	for _, path := range []string{"/promotions/1/evaluation", "/cohortes/1/evaluateurs", "/cohortes/1/evaluateurs.csv", "/cohortes/1/evaluateurs.xlsx",
-		"/cohortes/1/couverture", "/cohortes/1/resultats.csv", "/promotions/1/jury"} {
+	for _, path := range []string{"/promotions/1/evaluation", "/promotions/1/evaluateurs", "/promotions/1/evaluateurs.csv", "/promotions/1/evaluateurs.xlsx",
+		"/promotions/1/couverture", "/promotions/1/resultats.csv", "/promotions/1/jury"} {
 		if r := mgr.Get(path); r.Status != http.StatusOK {
 			t.Errorf("%s : %d sur des données enregistrées avant la réduction de l'échelle", path, r.Status)
 		}

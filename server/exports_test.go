@@ -73,8 +73,8 @@ func TestExportRoutesBesidePages(t *testing.T) {
 	mgr.Login("responsable", "demo")
 	day := time.Now().In(time.FixedZone("", 0)).Format("2006-01-02")
 	pages := map[string]string{
-		"/cohortes/1/couverture":  "Couverture du référentiel — Promotion 2026",
-		"/cohortes/1/evaluateurs": "Évaluateurs — Promotion 2026",
+		"/promotions/1/couverture":  "Couverture du référentiel — Promotion 2026",
+		"/promotions/1/evaluateurs": "Évaluateurs — Promotion 2026",
 	}
 	for path, h1 := range pages {
 		r := mgr.Get(path)
@@ -84,7 +84,7 @@ func TestExportRoutesBesidePages(t *testing.T) {
 	}
 	for _, what := range []string{"couverture", "resultats", "evaluateurs"} {
 		for format, mime := range map[string]string{"csv": "text/csv; charset=utf-8", "xlsx": mimeXLSX} {
-			path := "/cohortes/1/" + what + "." + format
+			path := "/promotions/1/" + what + "." + format
 			r := mgr.Get(path)
 			if r.Status != http.StatusOK || r.Header.Get("Content-Type") != mime {
 				t.Errorf("%s : %d %q, attendu %q", path, r.Status, r.Header.Get("Content-Type"), mime)
@@ -104,11 +104,11 @@ func TestExportRoutesBesidePages(t *testing.T) {
 			}
 		}
 		for _, bad := range []string{"pdf", "CSV", "csv.exe"} {
-			if r := mgr.Get("/cohortes/1/" + what + "." + bad); r.Status != http.StatusNotFound {
+			if r := mgr.Get("/promotions/1/" + what + "." + bad); r.Status != http.StatusNotFound {
 				t.Errorf("%s.%s : %d, attendu 404", what, bad, r.Status)
 			}
 		}
-		if r := mgr.Get("/cohortes/abc/" + what + ".csv"); r.Status != http.StatusNotFound {
+		if r := mgr.Get("/promotions/abc/" + what + ".csv"); r.Status != http.StatusNotFound {
 			t.Errorf("promotion forgée : %d", r.Status)
 		}
 	}
@@ -122,7 +122,7 @@ func TestExportRoutesBesidePages(t *testing.T) {
 	}
 	ass := env.NewClient()
 	ass.Login("evaluateur1", "demo")
-	for _, path := range []string{"/cohortes/1/couverture.xlsx", "/cohortes/1/resultats.csv", "/cohortes/1/evaluateurs", "/cohortes/1/evaluateurs.csv"} {
+	for _, path := range []string{"/promotions/1/couverture.xlsx", "/promotions/1/resultats.csv", "/promotions/1/evaluateurs", "/promotions/1/evaluateurs.csv"} {
 		if r := learner.Get(path); r.Status != http.StatusForbidden {
 			t.Errorf("apprenant, %s : %d", path, r.Status)
 		}
@@ -173,14 +173,14 @@ func TestCoverageExportsMatchJSON(t *testing.T) {
 			Cells    []string `json:"cellules"`
 		} `json:"lignes"`
 	}
-	if err := json.Unmarshal([]byte(mgr.Get("/api/v1/cohortes/1/couverture").Body), &api); err != nil {
+	if err := json.Unmarshal([]byte(mgr.Get("/api/v1/promotions/1/couverture").Body), &api); err != nil {
 		t.Fatal(err)
 	}
 	if api.Learners != 12 || len(api.Rows) != 12 || len(api.Columns) < 40 {
 		t.Fatalf("JSON : %d apprenants, %d lignes, %d colonnes", api.Learners, len(api.Rows), len(api.Columns))
 	}
 	// CSV: one line per learner, state labels in French.
-	rows := readCSV(t, mgr.Get("/cohortes/1/couverture.csv"))
+	rows := readCSV(t, mgr.Get("/promotions/1/couverture.csv"))
 	if len(rows) != 13 {
 		t.Fatalf("CSV : %d lignes, attendu l'en-tête et 12 apprenants", len(rows))
 	}
@@ -206,7 +206,7 @@ func TestCoverageExportsMatchJSON(t *testing.T) {
 		}
 	}
 	// XLSX: the same learners, numbers as numbers, and the totals sheet.
-	f := readXLSX(t, mgr.Get("/cohortes/1/couverture.xlsx"))
+	f := readXLSX(t, mgr.Get("/promotions/1/couverture.xlsx"))
 	if got := strings.Join(f.GetSheetList(), "|"); got != "Apprenants|Totaux" {
 		t.Fatalf("feuilles %q", got)
 	}
@@ -255,7 +255,7 @@ func TestResultsExport(t *testing.T) {
 	if len(rs) < 3 {
 		t.Fatalf("données de démonstration : %d résultats publiés seulement", len(rs))
 	}
-	rows := readCSV(t, mgr.Get("/cohortes/1/resultats.csv"))
+	rows := readCSV(t, mgr.Get("/promotions/1/resultats.csv"))
 	h := rows[0]
 	wantLines := 0
 	for _, r := range rs {
@@ -285,7 +285,7 @@ func TestResultsExport(t *testing.T) {
 			t.Errorf("ligne incomplète %q", r)
 		}
 	}
-	f := readXLSX(t, mgr.Get("/cohortes/1/resultats.xlsx"))
+	f := readXLSX(t, mgr.Get("/promotions/1/resultats.xlsx"))
 	if got := strings.Join(f.GetSheetList(), "|"); got != "Résultats|Niveaux" {
 		t.Fatalf("feuilles %q", got)
 	}
@@ -310,13 +310,13 @@ func TestAssessorsPageScope(t *testing.T) {
 	env := testenv.Start(t, true)
 	mgr := env.NewClient()
 	mgr.Login("responsable", "demo")
-	page := mgr.Get("/cohortes/1/evaluateurs").Body
+	page := mgr.Get("/promotions/1/evaluateurs").Body
 	for _, want := range []string{`<th scope="row">Olivier Marchand`, `<th scope="row">Sophie Lambert`, "Toute la promotion", "Accord par paire d'évaluateurs"} {
 		if !strings.Contains(page, want) {
 			t.Errorf("page du responsable : %q absent", want)
 		}
 	}
-	rows := readCSV(t, mgr.Get("/cohortes/1/evaluateurs.csv"))
+	rows := readCSV(t, mgr.Get("/promotions/1/evaluateurs.csv"))
 	names := map[string]bool{}
 	for _, r := range rows[1:] {
 		names[r[0]] = true
@@ -328,7 +328,7 @@ func TestAssessorsPageScope(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f := readXLSX(t, mgr.Get("/cohortes/1/evaluateurs.xlsx"))
+	f := readXLSX(t, mgr.Get("/promotions/1/evaluateurs.xlsx"))
 	if got := strings.Join(f.GetSheetList(), "|"); got != "Évaluateurs|Promotion|Accord par paire" {
 		t.Fatalf("feuilles %q", got)
 	}
@@ -339,14 +339,14 @@ func TestAssessorsPageScope(t *testing.T) {
 
 	ass := env.NewClient()
 	ass.Login("evaluateur1", "demo")
-	body := ass.Get("/cohortes/1/evaluateurs").Body
+	body := ass.Get("/promotions/1/evaluateurs").Body
 	if !strings.Contains(body, `<th scope="row">Olivier Marchand`) || strings.Contains(body, `<th scope="row">Sophie Lambert`) {
 		t.Errorf("page de l'évaluateur : %s", testenv.Text(body))
 	}
 	if !strings.Contains(testenv.Text(body), "Vous voyez votre propre ligne") {
 		t.Error("la page ne dit pas à l'évaluateur qu'il ne voit que sa ligne")
 	}
-	rows = readCSV(t, ass.Get("/cohortes/1/evaluateurs.csv"))
+	rows = readCSV(t, ass.Get("/promotions/1/evaluateurs.csv"))
 	if len(rows) != 2 || rows[1][0] != "Olivier Marchand" {
 		t.Errorf("CSV de l'évaluateur : %q", rows)
 	}
@@ -377,7 +377,7 @@ func TestAssessorsAndExportsStatementsDoNotGrow(t *testing.T) {
 		c := env.NewClient()
 		c.Login("admin", "demo")
 		for _, p := range paths {
-			path := "/cohortes/" + strconv.FormatInt(cohort, 10) + "/" + p
+			path := "/promotions/" + strconv.FormatInt(cohort, 10) + "/" + p
 			c.Get(path) // warm the session
 			counts[n] = append(counts[n], statementsFor(env, func() {
 				if r := c.Get(path); r.Status != http.StatusOK {

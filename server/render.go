@@ -228,3 +228,15 @@ func typedFields(c *fiber.Ctx, status int) []typedField {
 	})
 	return out
 }
+
+// movedTo redirects an old address to its new prefix, path and query kept.
+// The target always starts with prefix: no redirection elsewhere.
+func movedTo(prefix string) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		to := prefix + strings.TrimLeft(c.Params("*"), "/")
+		if q := string(c.Request().URI().QueryString()); q != "" {
+			to += "?" + q
+		}
+		return c.Redirect(to, fiber.StatusMovedPermanently)
+	}
+}

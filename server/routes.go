@@ -73,14 +73,14 @@ func (s *Server) routes() {
 	a.Post("/evaluation/pieces/:id", assessor, s.gradingStart)
 	a.Get("/evaluation/:gid", assessor, s.gradingPage)
 	a.Post("/evaluation/:gid", assessor, s.gradingSave)
-	a.Get("/cohortes/:id/couverture", s.require(staff...), s.coverage)
-	a.Get("/api/v1/cohortes/:id/couverture", s.require(staff...), s.coverageJSON)
+	a.Get("/promotions/:id/couverture", s.require(staff...), s.coverage)
+	a.Get("/api/v1/promotions/:id/couverture", s.require(staff...), s.coverageJSON)
 	// Exports (csv, xlsx) and the assessors' statistics; the dotted routes
 	// do not clash with the pages (see server/exports_test.go).
-	a.Get("/cohortes/:id/couverture.:format", s.require(staff...), s.coverageExport)
-	a.Get("/cohortes/:id/resultats.:format", s.require(staff...), s.resultsExport)
-	a.Get("/cohortes/:id/evaluateurs", s.require(staff...), s.assessorsPage)
-	a.Get("/cohortes/:id/evaluateurs.:format", s.require(staff...), s.assessorsExport)
+	a.Get("/promotions/:id/couverture.:format", s.require(staff...), s.coverageExport)
+	a.Get("/promotions/:id/resultats.:format", s.require(staff...), s.resultsExport)
+	a.Get("/promotions/:id/evaluateurs", s.require(staff...), s.assessorsPage)
+	a.Get("/promotions/:id/evaluateurs.:format", s.require(staff...), s.assessorsExport)
 	a.Get("/promotions/:id/evaluation", s.require(account.Admin, account.Manager), s.markingPage)
 	a.Post("/promotions/:id/evaluation", s.require(account.Admin, account.Manager), s.markingSave)
 
@@ -127,6 +127,10 @@ func (s *Server) routes() {
 	a.Get("/admin/comptes/:id/effacer", s.require(account.Admin), s.eraseForm)
 	a.Post("/admin/comptes/:id/effacer", s.require(account.Admin), s.erase)
 	a.Get("/admin/journal", s.require(account.Admin), s.auditLog)
+
+	// Old addresses (one word per entity now: /promotions/…) still lead there.
+	a.Get("/cohortes/*", movedTo("/promotions/"))
+	a.Get("/api/v1/cohortes/*", movedTo("/api/v1/promotions/"))
 
 	a.Use(s.notFound)
 }

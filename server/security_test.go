@@ -54,13 +54,13 @@ func TestPersonalResponsesAreNotStored(t *testing.T) {
 		who  *testenv.Client
 		path string
 	}{
-		{mgr, "/api/v1/cohortes/1/couverture"},
+		{mgr, "/api/v1/promotions/1/couverture"},
 		{learner, mapURL + "/accuse?format=txt"},
 		{learner, mapURL + "/carte.svg"},
 		{learner, mapURL + "/carte.json"},
 		{learner, mapURL},
 		{learner, "/progression"},
-		{mgr, "/cohortes/1/couverture"},
+		{mgr, "/promotions/1/couverture"},
 	} {
 		r := c.who.Get(c.path)
 		if r.Status != http.StatusOK {

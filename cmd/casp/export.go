@@ -21,7 +21,7 @@ import (
 const exportCoverageUsage = "casp export couverture --cohorte ID --format csv|xlsx|json [--db casp.db] [--out FICHIER]"
 
 // exportCoverage writes a whole cohort's heatmap: the same files as
-// /cohortes/ID/couverture.csv and .xlsx, or the JSON of the API. The read
+// /promotions/ID/couverture.csv and .xlsx, or the JSON of the API. The read
 // of the learners' data is audited like the web export.
 func exportCoverage(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("export couverture", flag.ContinueOnError)

@@ -19,7 +19,7 @@ import (
 func TestBrowserCoverageExportAndAssessors(t *testing.T) {
 	ctx := newSession(t)
 	login(t, ctx, "responsable", "demo")
-	f := checkPage(t, ctx, "/cohortes/1/couverture")
+	f := checkPage(t, ctx, "/promotions/1/couverture")
 	wantText(t, f, "Exporter toute la promotion")
 
 	type footRow struct {
@@ -106,12 +106,12 @@ func TestBrowserCoverageExportAndAssessors(t *testing.T) {
 	// The assessors' page, from the coverage page.
 	clickAndWait(t, ctx, `nav.exports a[href$="/evaluateurs"]`)
 	g := audit(t, ctx)
-	if g.Path != "/cohortes/1/evaluateurs" || g.h1() != "Évaluateurs — Promotion 2026" {
+	if g.Path != "/promotions/1/evaluateurs" || g.h1() != "Évaluateurs — Promotion 2026" {
 		t.Fatalf("page des évaluateurs : %s, h1 %q", g.URL, g.h1())
 	}
 	wantText(t, g, "Olivier Marchand", "Sophie Lambert", "Toute la promotion", "Accord par paire d'évaluateurs")
 	links := eval[[]string](t, ctx, `Array.from(document.querySelectorAll('nav.exports a'), a => a.getAttribute('href'))`)
-	if strings.Join(links, " ") != "/cohortes/1/evaluateurs.xlsx /cohortes/1/evaluateurs.csv" {
+	if strings.Join(links, " ") != "/promotions/1/evaluateurs.xlsx /promotions/1/evaluateurs.csv" {
 		t.Errorf("liens d'export de la page des évaluateurs : %q", links)
 	}
 }

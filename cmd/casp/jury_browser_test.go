@@ -19,7 +19,7 @@ import (
 func TestBrowserHeatmapToEvidenceAndJury(t *testing.T) {
 	j := newJourney(t)
 	ctx := j.as("responsable")
-	navigate(t, ctx, "/cohortes/1/couverture")
+	navigate(t, ctx, "/promotions/1/couverture")
 	audit(t, ctx)
 	// An acquired cell of Léa Moreau (apprenant08) leads to that capacity's evidence.
 	row := `table.heatmap tbody tr:has(th a[href$="/progression"])`
