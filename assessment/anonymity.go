@@ -94,7 +94,7 @@ func maskPieces(ps []Piece, hidden map[int64]bool) []Piece {
 
 // For is the dossier as the viewer may read it (see Progress.For). The
 // snapshot and its fingerprint stay those of the whole dossier.
-func (d Dossier) For(viewer account.User) Dossier {
+func (d CertificationFile) For(viewer account.User) CertificationFile {
 	d.Progress = d.Progress.For(viewer)
 	return d
 }

@@ -166,10 +166,10 @@ type JuryDecision struct {
 // Current says whether no later decision corrects this one.
 func (d JuryDecision) Current() bool { return d.CorrectedByID == 0 }
 
-// Dossier is a learner's certification dossier: every capacity with its
+// CertificationFile is a learner's certification dossier: every capacity with its
 // evidence, the proposal, the decisions, and the fingerprint of what the
 // jury sees.
-type Dossier struct {
+type CertificationFile struct {
 	LearnerID   int64
 	LearnerName string
 	CohortID    int64
@@ -181,7 +181,7 @@ type Dossier struct {
 }
 
 // Current is the decision in force, if any.
-func (d Dossier) Current() *JuryDecision {
+func (d CertificationFile) Current() *JuryDecision {
 	for i := range d.Decisions {
 		if d.Decisions[i].Current() {
 			return &d.Decisions[i]
@@ -211,19 +211,19 @@ type snapshotEvidence struct {
 	Assessors []string       `json:"evaluateurs"`
 }
 
-// Dossier builds a learner's certification dossier (the learner must be one).
-func (s *Service) Dossier(ctx context.Context, learner account.User) (Dossier, error) {
-	return s.DossierIn(ctx, learner, nil)
+// CertificationFile builds a learner's certification dossier (the learner must be one).
+func (s *Service) CertificationFile(ctx context.Context, learner account.User) (CertificationFile, error) {
+	return s.CertificationFileIn(ctx, learner, nil)
 }
 
-// DossierIn is the dossier made of the pieces and decisions of the given
+// CertificationFileIn is the file made of the pieces and decisions of the given
 // cohorts only (nil: every cohort; see ProgressIn).
-func (s *Service) DossierIn(ctx context.Context, learner account.User, cohorts []int64) (Dossier, error) {
+func (s *Service) CertificationFileIn(ctx context.Context, learner account.User, cohorts []int64) (CertificationFile, error) {
 	prog, err := s.ProgressIn(ctx, learner.ID, cohorts)
 	if err != nil {
-		return Dossier{}, err
+		return CertificationFile{}, err
 	}
-	d := Dossier{LearnerID: learner.ID, LearnerName: learner.DisplayName, CohortID: prog.CohortID, Progress: prog}
+	d := CertificationFile{LearnerID: learner.ID, LearnerName: learner.DisplayName, CohortID: prog.CohortID, Progress: prog}
 	state := map[string]CapacityState{}
 	var snap []snapshotCapacity
 	for _, a := range prog.Activities {
@@ -322,7 +322,7 @@ type DecisionInput struct {
 // RecordDecision records the jury's decision on a dossier. Decisions are
 // final: when one is in force, the new decision must say it corrects it and
 // why. The dossier's snapshot and fingerprint are sealed with it.
-func (s *Service) RecordDecision(ctx context.Context, recorder account.User, d Dossier, in DecisionInput) (JuryDecision, error) {
+func (s *Service) RecordDecision(ctx context.Context, recorder account.User, d CertificationFile, in DecisionInput) (JuryDecision, error) {
 	in.Members = strings.TrimSpace(in.Members)
 	in.Comments = strings.TrimSpace(in.Comments)
 	if err := form.Check(in); err != nil {

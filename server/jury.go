@@ -22,7 +22,7 @@ import (
 type dossierData struct {
 	Learner    account.User
 	Cohort     account.Cohort
-	Dossier    assessment.Dossier
+	File       assessment.CertificationFile
 	Current    *assessment.JuryDecision
 	Cases      []casework.Case
 	CanDecide  bool
@@ -33,14 +33,14 @@ type dossierData struct {
 	Own        bool
 	Activities map[string]bool // checked in the form
 	fw         *referentiel.Framework
-	full       assessment.Dossier // unmasked, for a decision
+	full       assessment.CertificationFile // unmasked, for a decision
 }
 
 // KindLabel names a deliverable kind.
 func (d *dossierData) KindLabel(id string) string { return d.fw.KindLabel(id) }
 
 // LevelLabel names a level of the cohort's scale.
-func (d *dossierData) LevelLabel(l int) string { return d.Dossier.Progress.Settings.LevelLabel(l) }
+func (d *dossierData) LevelLabel(l int) string { return d.File.Progress.Settings.LevelLabel(l) }
 
 // learnerFor loads the learner named in the URL and checks the viewer may
 // read their record: the learner themselves, or staff of their cohort
@@ -91,13 +91,13 @@ func (s *Server) canDecide(c *fiber.Ctx, cohortID int64) (bool, error) {
 // dossierPage builds the dossier page's data.
 func (s *Server) dossierPage(c *fiber.Ctx, learner account.User, cohorts []int64) (*views.Page, *dossierData, error) {
 	ctx := c.UserContext()
-	d, err := s.assess.DossierIn(ctx, learner, cohorts)
+	d, err := s.assess.CertificationFileIn(ctx, learner, cohorts)
 	if err != nil {
 		return nil, nil, err
 	}
 	// Pages show the dossier as the viewer may read it (anonymous marking);
 	// a decision seals the whole one.
-	data := &dossierData{Learner: learner, Dossier: d.For(*currentUser(c)), full: d, Current: d.Current(), Outcomes: assessment.Outcomes,
+	data := &dossierData{Learner: learner, File: d.For(*currentUser(c)), full: d, Current: d.Current(), Outcomes: assessment.Outcomes,
 		Levels: d.Progress.Settings.Levels, Framework: s.fw.Title, Criteria: map[string]string{}, Own: learner.ID == currentUser(c).ID,
 		Activities: map[string]bool{}, fw: s.fw}
 	for _, t := range s.fw.Tasks() {
@@ -303,7 +303,7 @@ func (s *Server) dossierPDF(c *fiber.Ctx) error {
 // dossierDoc lays the dossier out for the PDF: the same content as the
 // page, in the framework's words.
 func dossierDoc(d *dossierData) pdf.Doc {
-	x := d.Dossier
+	x := d.File
 	pr := x.Progress
 	cohort := "aucune"
 	if d.Cohort.ID != 0 {

@@ -453,7 +453,7 @@ func newErasureWorld(t *testing.T) erasureWorld {
 	createPiece(t, bc, "note-synthese", "Brouillon de Bruno")
 	// A jury decision on Alice: a record the certifier keeps.
 	as := env.Platform.Assessment
-	d, err := as.Dossier(ctx, alice)
+	d, err := as.CertificationFile(ctx, alice)
 	if err != nil {
 		t.Fatal(err)
 	}
