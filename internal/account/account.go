@@ -24,7 +24,10 @@ import (
 var migrationsFS embed.FS
 
 // Migrations are the tables this package owns.
-var Migrations = db.Migrations{Owner: "account", FS: migrationsFS, Dir: "migrations"}
+var Migrations = db.Migrations{Owner: "account", FS: migrationsFS, Dir: "migrations",
+	// Two migrations were numbered 002; databases that applied them under
+	// their old names keep working.
+	Renamed: map[string]string{"002_erasure.sql": "003_erasure.sql", "003_throttle_kinds.sql": "004_throttle_kinds.sql"}}
 
 // Role is what a user may do on the platform.
 type Role string

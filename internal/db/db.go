@@ -101,6 +101,10 @@ type Migrations struct {
 	Owner string
 	FS    fs.FS
 	Dir   string
+	// Renamed maps a migration's former file name to its name now: a
+	// database that applied it under the old name records the new one and
+	// does not apply it again.
+	Renamed map[string]string
 }
 
 // Migrate applies every migration not yet recorded.
@@ -111,6 +115,12 @@ func (d *DB) Migrate(ctx context.Context, sets ...Migrations) error {
 		return err
 	}
 	for _, set := range sets {
+		for old, now := range set.Renamed {
+			if _, err := d.Write.ExecContext(ctx, `UPDATE schema_migrations SET name=? WHERE owner=? AND name=?
+				AND NOT EXISTS (SELECT 1 FROM schema_migrations WHERE owner=? AND name=?)`, now, set.Owner, old, set.Owner, now); err != nil {
+				return err
+			}
+		}
 		names, err := fs.Glob(set.FS, set.Dir+"/*.sql")
 		if err != nil {
 			return err
