@@ -78,10 +78,10 @@ func submitForm(t *testing.T, ctx context.Context, sel string) pageFacts {
 	return audit(t, ctx)
 }
 
-// typeText types into a field with the keyboard.
+// typeText types into a field (see typeInto).
 func typeText(t *testing.T, ctx context.Context, sel, text string) {
 	t.Helper()
-	if err := chromedp.Do(ctx, chromedp.SendKeys(chromedp.CSS(sel), text)); err != nil {
+	if err := chromedp.Do(ctx, typeInto(sel, text)); err != nil {
 		t.Fatalf("saisie dans %s : %v", sel, err)
 	}
 }
@@ -131,7 +131,7 @@ func countOf(t testing.TB, ctx context.Context, sel string) int {
 
 func clickOn(t *testing.T, ctx context.Context, sel string) {
 	t.Helper()
-	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(sel))); err != nil {
+	if err := chromedp.Do(ctx, press(sel)); err != nil {
 		t.Fatalf("clic sur %s : %v", sel, err)
 	}
 }
