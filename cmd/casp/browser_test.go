@@ -44,9 +44,23 @@ import (
 	"github.com/casp-cnam/casp/internal/testenv"
 )
 
-// Browser tests run one at a time: Chromium keeps both cores busy, so two
-// at once take as long and risk their deadlines. Each has its own server on
-// a copy of the demo database (serverFor); the other tests run beside them.
+// Browser tests run beside the package's other tests, two at a time (one
+// waits on the browser while the other computes). Each has its own server
+// on a copy of the demo database (serverFor) and its own tabs.
+
+// browserSlots bounds the browser tests running at once.
+var browserSlots = make(chan struct{}, 2)
+
+// browserTest starts a browser test: it skips or fails at once when no
+// browser runs the tests (see env), then runs beside the other tests when
+// a slot is free. Deadlines start after it.
+func browserTest(t *testing.T) {
+	t.Helper()
+	env(t)
+	t.Parallel()
+	browserSlots <- struct{}{}
+	t.Cleanup(func() { <-browserSlots })
+}
 
 // browserTestTimeout bounds each browser test (or each role of the login
 // test).
@@ -87,7 +101,7 @@ var browser browserEnv
 //go:embed testdata/axe-core/axe.min.js
 var axeJS string
 
-const installHelp = "apt-get install chromium (ou CASP_CHROMIUM=chemin) pour lancer les tests dans le navigateur"
+const installHelp = "apt-get install chromium-headless-shell (ou chromium, ou CASP_CHROMIUM=chemin) pour lancer les tests dans le navigateur"
 
 // env returns the shared environment, starting it on first use. It skips
 // the test when no browser is found, or fails it under CASP_REQUIRE_BROWSER=1.
@@ -145,10 +159,14 @@ func findChromium() (string, error) {
 		}
 		return p, nil
 	}
-	if _, err := os.Stat("/usr/bin/chromium"); err == nil {
-		return "/usr/bin/chromium", nil
+	// The headless shell (Debian's chromium-headless-shell) first: it loads
+	// a page with half the work of the full browser in headless mode.
+	for _, p := range []string{"/usr/bin/chromium-headless-shell", "/usr/bin/chromium"} {
+		if _, err := os.Stat(p); err == nil {
+			return p, nil
+		}
 	}
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
+	for _, name := range []string{"chromium-headless-shell", "chromium", "chromium-browser", "google-chrome"} {
 		if p, err := exec.LookPath(name); err == nil {
 			return p, nil
 		}
@@ -209,12 +227,12 @@ func (e *browserEnv) startBrowser(chromium string) error {
 		chromedp.Flag("disable-sync", true),
 		chromedp.Flag("disable-quic", true),
 		chromedp.Flag("lang", "fr-FR"),
-		// Cheaper page loads: one renderer process for all tabs (the tests
-		// run one at a time), no back-forward cache, software compositing in
+		// Cheaper page loads: two renderer processes for all tabs (two tests
+		// at a time), no back-forward cache, software compositing in
 		// the browser process. Measured on 40 loads of four pages: 4.2 s
 		// instead of 7.5–9 s, both cores busy.
 		chromedp.Flag("disable-features", "site-per-process,IsolateOrigins,Translate,BlinkGenPropertyTrees,BackForwardCache"),
-		chromedp.Flag("renderer-process-limit", "1"),
+		chromedp.Flag("renderer-process-limit", "2"),
 		chromedp.Flag("disable-gpu-compositing", true),
 		chromedp.Flag("in-process-gpu", true),
 		chromedp.UserDataDir(filepath.Join(e.dir, "profil")),
@@ -798,6 +816,7 @@ func login(t *testing.T, ctx context.Context, user, password string) {
 }
 
 func TestBrowserVisitorPages(t *testing.T) {
+	browserTest(t)
 	ctx := newSession(t)
 	pages := []struct {
 		path, h1 string
@@ -842,6 +861,7 @@ func TestBrowserVisitorPages(t *testing.T) {
 }
 
 func TestBrowserSearch(t *testing.T) {
+	browserTest(t)
 	ctx := newSession(t)
 	navigate(t, ctx, "/referentiel")
 	if err := chromedp.Do(ctx, typeInto("#q", "evaluation urgence")); err != nil {
@@ -923,6 +943,7 @@ func TestBrowserSearch(t *testing.T) {
 }
 
 func TestBrowserRolesLogin(t *testing.T) {
+	browserTest(t)
 	// pages: reachable pages that are not in the navigation. forms: pages
 	// whose form is sent empty, to audit its error state (nothing is saved).
 	roles := []struct {
@@ -1006,6 +1027,7 @@ func TestBrowserRolesLogin(t *testing.T) {
 }
 
 func TestBrowserLoginErrors(t *testing.T) {
+	browserTest(t)
 	ctx := newSession(t)
 	login(t, ctx, "evaluateur2", "pas-le-bon")
 	f := audit(t, ctx)
@@ -1047,6 +1069,7 @@ func TestBrowserLoginErrors(t *testing.T) {
 }
 
 func TestBrowserForbidden(t *testing.T) {
+	browserTest(t)
 	ctx := newSession(t)
 	login(t, ctx, "apprenant01", "demo")
 	if f := readPage(t, ctx); f.h1() != "Mon espace apprenant" {
@@ -1063,6 +1086,7 @@ func TestBrowserForbidden(t *testing.T) {
 }
 
 func TestBrowserKeyboard(t *testing.T) {
+	browserTest(t)
 	ctx := newSession(t)
 	navigate(t, ctx, "/connexion")
 	if err := chromedp.Do(ctx, chromedp.KeyEvent(kb.Tab)); err != nil {
@@ -1131,6 +1155,7 @@ func (r *recorder) Errorf(format string, args ...any) {
 // checks that audit reports each defect: a harness that cannot fail proves
 // nothing.
 func TestBrowserHarnessCatchesDefects(t *testing.T) {
+	browserTest(t)
 	ctx := newSession(t)
 	navigate(t, ctx, "/connexion")
 	clean := &recorder{TB: t}

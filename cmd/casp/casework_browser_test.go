@@ -196,6 +196,7 @@ func prefixOf(s string, n int) string {
 var sandboxCaseRe = regexp.MustCompile(`^/dossiers/(\d+)$`)
 
 func TestBrowserSandboxJourney(t *testing.T) {
+	browserTest(t)
 	env(t) // fails or skips before the clock starts
 	start := time.Now()
 	ctx := sandboxSession(t, sandboxTestTimeout)

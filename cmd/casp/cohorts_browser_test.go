@@ -23,6 +23,7 @@ import (
 )
 
 func TestBrowserCohortImportAndAssessor(t *testing.T) {
+	browserTest(t)
 	j := newJourney(t)
 	assessorLogin := "eval-" + j.suffix
 	first, second := "imp-"+j.suffix+"-a", "imp-"+j.suffix+"-b"

@@ -17,6 +17,7 @@ import (
 // browser downloads the workbook, whose totals are those the page shows;
 // then they open the assessors' page. Both pages pass axe.
 func TestBrowserCoverageExportAndAssessors(t *testing.T) {
+	browserTest(t)
 	ctx := newSession(t)
 	login(t, ctx, "responsable", "demo")
 	f := checkPage(t, ctx, "/promotions/1/couverture")

@@ -17,6 +17,7 @@ import (
 )
 
 func TestBrowserHeatmapToEvidenceAndJury(t *testing.T) {
+	browserTest(t)
 	j := newJourney(t)
 	ctx := j.as("responsable")
 	navigate(t, ctx, "/promotions/1/couverture")

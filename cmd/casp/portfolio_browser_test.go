@@ -345,6 +345,7 @@ func depositReceipt(t *testing.T, f pageFacts, ctx context.Context, pieceID int6
 }
 
 func TestBrowserGuideJourney(t *testing.T) {
+	browserTest(t)
 	j := newJourney(t)
 	title := "Guide d'entretien d'accueil au CCAS " + j.suffix
 	learner := j.as("apprenant09")
@@ -589,6 +590,7 @@ func capacityRow(t testing.TB, ctx context.Context, task, capacity string) capRo
 }
 
 func TestBrowserActorMapJourney(t *testing.T) {
+	browserTest(t)
 	j := newJourney(t)
 	title := "Cartographie de l'insertion à Tours " + j.suffix
 	learner := j.as("apprenant10")
@@ -780,6 +782,7 @@ func TestBrowserActorMapJourney(t *testing.T) {
 }
 
 func TestBrowserReportPreview(t *testing.T) {
+	browserTest(t)
 	j := newJourney(t)
 	title := "Note de synthèse sur l'accompagnement " + j.suffix
 	learner := j.as("apprenant11")

@@ -13,6 +13,7 @@ import (
 )
 
 func TestBrowserPersonalDataErasure(t *testing.T) {
+	browserTest(t)
 	j := newJourney(t)
 	login := "efface" + j.suffix
 	name := "Camille Effacée " + j.suffix
