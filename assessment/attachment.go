@@ -17,11 +17,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/casp-cnam/casp/internal/french"
 	"github.com/gabriel-vasile/mimetype"
 	"golang.org/x/text/unicode/norm"
 )
@@ -113,8 +113,8 @@ func CheckAttachment(content []byte) (AttachmentKind, error) {
 		return AttachmentKind{}, attErrEmpty
 	}
 	if size > MaxAttachmentBytes {
-		limit := attFormatSize(MaxAttachmentBytes)
-		got := attFormatSize(size)
+		limit := french.Size(MaxAttachmentBytes)
+		got := french.Size(size)
 		if got == limit {
 			// The caller stopped reading at MaxAttachmentBytes+1: the real
 			// size is unknown, and "10 Mio (10 Mio)" would say nothing.
@@ -426,28 +426,6 @@ func attTypeLabelFor(mimeType, ext string) string {
 		return "inconnu"
 	}
 	return mimeType
-}
-
-// attFormatSize writes a size the French way, in binary units with a decimal
-// comma: "850 octets", "12,4 Kio", "12,4 Mio", "10 Mio" (no ",0").
-func attFormatSize(n int64) string {
-	switch {
-	case n < 1<<10:
-		if n <= 1 {
-			return strconv.FormatInt(n, 10) + " octet"
-		}
-		return strconv.FormatInt(n, 10) + " octets"
-	case n < 1<<20:
-		return attOneDecimal(float64(n)/(1<<10)) + " Kio"
-	default:
-		return attOneDecimal(float64(n)/(1<<20)) + " Mio"
-	}
-}
-
-func attOneDecimal(v float64) string {
-	s := strconv.FormatFloat(v, 'f', 1, 64)
-	s = strings.TrimSuffix(s, ".0")
-	return strings.Replace(s, ".", ",", 1)
 }
 
 // StoredName returns a random, unguessable file name for storing an

@@ -230,19 +230,6 @@ func TestAttachmentOfficePackages(t *testing.T) {
 	), attNotAllowedMessage("classeur Excel (XLSX)"))
 }
 
-func TestAttachmentFormatSize(t *testing.T) {
-	for n, want := range map[int64]string{
-		0: "0 octet", 1: "1 octet", 2: "2 octets", 1023: "1023 octets",
-		1024: "1 Kio", 1536: "1,5 Kio", 850 * 1024: "850 Kio",
-		1 << 20: "1 Mio", 10 << 20: "10 Mio", 13_002_342: "12,4 Mio", 50 << 20: "50 Mio",
-		10<<20 + 1: "10 Mio",
-	} {
-		if got := attFormatSize(n); got != want {
-			t.Errorf("attFormatSize(%d) = %q, want %q", n, got, want)
-		}
-	}
-}
-
 func TestAttachmentStoredName(t *testing.T) {
 	pattern := regexp.MustCompile(`^[0-9a-f]{32}\.(pdf|odt|docx)$`)
 	seen := map[string]bool{}

@@ -9,10 +9,8 @@ import (
 	"sync"
 	"time"
 
-	"golang.org/x/text/collate"
-	"golang.org/x/text/language"
-
 	"github.com/casp-cnam/casp/internal/apperr"
+	"github.com/casp-cnam/casp/internal/french"
 	"github.com/casp-cnam/casp/referentiel"
 )
 
@@ -167,7 +165,7 @@ func (s *Service) Heatmap(ctx context.Context, cohortID int64, f HeatmapFilter) 
 	if err := s.db.Read.QueryRowContext(ctx, `SELECT coalesce((SELECT v FROM cohort_versions WHERE cohort_id=?), -1)`, cohortID).Scan(&version); err != nil {
 		return Heatmap{}, err
 	}
-	day := s.now().In(paris).Format(time.DateOnly)
+	day := s.now().In(french.Paris).Format(time.DateOnly)
 	key := heatKey{cohortID, f.Sort, f.Activity, max(f.Page, 1), f.All}
 	s.rosters.mu.Lock()
 	e, ok := s.rosters.pages[key]
@@ -327,7 +325,7 @@ func (s *Service) roster(ctx context.Context, cohortID int64, order string, vers
 	if order != "progression" && order != "risque" {
 		order = "nom"
 	}
-	today := s.now().In(paris)
+	today := s.now().In(french.Paris)
 	day := today.Format(time.DateOnly)
 	key := rosterKey{cohortID, order}
 	s.rosters.mu.Lock()
@@ -398,7 +396,7 @@ func (s *Service) roster(ctx context.Context, cohortID int64, order string, vers
 	// Names in French order (accents and case as a reader expects), then
 	// the chosen order, stable, so that ties keep the alphabetical order.
 	for i := range all {
-		all[i].sortKey = nameKey(all[i].Name)
+		all[i].sortKey = french.Key(all[i].Name)
 	}
 	slices.SortStableFunc(all, func(a, b HeatRow) int { return bytes.Compare(a.sortKey, b.sortKey) })
 	switch order {
@@ -424,27 +422,6 @@ func (s *Service) roster(ctx context.Context, cohortID int64, order string, vers
 		s.rosters.mu.Unlock()
 	}
 	return all, nil
-}
-
-// nameKeys caches French collation keys of names: computing them is the
-// costliest part of sorting a thousand learners, and names rarely change.
-var (
-	nameKeys    sync.Map // name → []byte
-	nameCollMu  sync.Mutex
-	nameCollate = collate.New(language.French)
-)
-
-// nameKey is the key that sorts a name in French order.
-func nameKey(name string) []byte {
-	if k, ok := nameKeys.Load(name); ok {
-		return k.([]byte)
-	}
-	nameCollMu.Lock()
-	var buf collate.Buffer
-	k := slices.Clone(nameCollate.KeyFromString(&buf, name))
-	nameCollMu.Unlock()
-	nameKeys.Store(name, k)
-	return k
 }
 
 // Risk thresholds, in one place.

@@ -10,13 +10,13 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
-	"strings"
 	"time"
 
 	"github.com/casp-cnam/casp/internal/account"
 	"github.com/casp-cnam/casp/internal/apperr"
 	"github.com/casp-cnam/casp/internal/db"
 	"github.com/casp-cnam/casp/internal/durable"
+	"github.com/casp-cnam/casp/internal/french"
 )
 
 // attachmentsOf lists a piece's attachments: the draft's (versionID 0) or a
@@ -100,7 +100,7 @@ func (s *Service) AddAttachment(ctx context.Context, learner account.User, piece
 		if used+a.Size > AttachmentQuotaBytes {
 			return apperr.Fields(map[string]string{"fichier": fmt.Sprintf(
 				"Votre espace de pièces jointes est plein (%s utilisés sur %s) : retirez une pièce jointe d'un brouillon avant d'en ajouter une.",
-				frenchSize(used), frenchSize(AttachmentQuotaBytes))})
+				french.Size(used), french.Size(AttachmentQuotaBytes))})
 		}
 		res, err := tx.ExecContext(ctx, `INSERT INTO attachments(piece_id, stored_name, original_name, mime, size, sha256, created_at)
 			VALUES (?,?,?,?,?,?,?)`, a.PieceID, a.StoredName, a.OriginalName, a.MIME, a.Size, a.SHA256, stamp(a.CreatedAt))
@@ -305,15 +305,4 @@ func (s *Service) OpenAttachment(ctx context.Context, viewer account.User, piece
 		return Attachment{}, "", forbidden()
 	}
 	return a, filepath.Join(s.filesDir, a.StoredName), nil
-}
-
-// frenchSize writes a byte count the French way: « 12,4 Mio », « 850 Kio ».
-func frenchSize(n int64) string {
-	switch {
-	case n >= 1<<20:
-		return strings.Replace(fmt.Sprintf("%.1f Mio", float64(n)/(1<<20)), ".", ",", 1)
-	case n >= 1<<10:
-		return fmt.Sprintf("%d Kio", n>>10)
-	}
-	return fmt.Sprintf("%d octets", n)
 }

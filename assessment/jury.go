@@ -15,16 +15,9 @@ import (
 	"github.com/casp-cnam/casp/internal/account"
 	"github.com/casp-cnam/casp/internal/apperr"
 	"github.com/casp-cnam/casp/internal/form"
+	"github.com/casp-cnam/casp/internal/french"
 	"github.com/casp-cnam/casp/referentiel"
 )
-
-// paris is the time zone of "today" for jury dates.
-var paris = func() *time.Location {
-	if loc, err := time.LoadLocation("Europe/Paris"); err == nil {
-		return loc
-	}
-	return time.UTC
-}()
 
 // Outcome is a jury's decision on a candidate.
 type Outcome string
@@ -329,7 +322,7 @@ func (s *Service) RecordDecision(ctx context.Context, recorder account.User, d C
 		return JuryDecision{}, err
 	}
 	bad := map[string]string{}
-	if in.JuryDate > s.now().In(paris).Format(time.DateOnly) {
+	if in.JuryDate > s.now().In(french.Paris).Format(time.DateOnly) {
 		bad["jury_date"] = "La date du jury ne peut pas être dans le futur : enregistrez la décision après le jury."
 	}
 	var members []string
@@ -499,7 +492,7 @@ func (s *Service) JuryList(ctx context.Context, cohortID int64) ([]JuryLine, err
 		return nil, err
 	}
 	// French alphabetical order (accents where a reader expects them).
-	slices.SortStableFunc(out, func(a, b JuryLine) int { return bytes.Compare(nameKey(a.Name), nameKey(b.Name)) })
+	slices.SortStableFunc(out, func(a, b JuryLine) int { return bytes.Compare(french.Key(a.Name), french.Key(b.Name)) })
 	for i := range out {
 		index[out[i].LearnerID] = i
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/casp-cnam/casp/internal/account"
 	"github.com/casp-cnam/casp/internal/apperr"
 	"github.com/casp-cnam/casp/internal/db"
+	"github.com/casp-cnam/casp/internal/french"
 	"github.com/casp-cnam/casp/referentiel"
 )
 
@@ -510,4 +511,4 @@ func (s *Service) RemoveFiles(names []string) error {
 }
 
 // AttachmentSize is the attachments' total size, the French way.
-func (h Holdings) AttachmentSize() string { return frenchSize(h.AttachmentBytes) }
+func (h Holdings) AttachmentSize() string { return french.Size(h.AttachmentBytes) }

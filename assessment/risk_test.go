@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/casp-cnam/casp/internal/french"
 )
 
 // Hand-worked risk flags: covers = acquired + pending; the median of
@@ -45,7 +47,7 @@ func TestFlagRisks(t *testing.T) {
 
 func TestNameKeyFrenchOrder(t *testing.T) {
 	names := []string{"Zoé Martin", "Élodie Bernard", "éric Adam", "Eva Durand", "Émile Blanc", "anne Roy"}
-	slices.SortStableFunc(names, func(a, b string) int { return bytes.Compare(nameKey(a), nameKey(b)) })
+	slices.SortStableFunc(names, func(a, b string) int { return bytes.Compare(french.Key(a), french.Key(b)) })
 	want := []string{"anne Roy", "Élodie Bernard", "Émile Blanc", "éric Adam", "Eva Durand", "Zoé Martin"}
 	if !slices.Equal(names, want) {
 		t.Fatalf("ordre %v, attendu %v", names, want)

@@ -7,6 +7,7 @@ import (
 
 	"github.com/casp-cnam/casp/assessment"
 	"github.com/casp-cnam/casp/internal/account"
+	"github.com/casp-cnam/casp/internal/french"
 	"github.com/casp-cnam/casp/views"
 )
 
@@ -67,7 +68,7 @@ func (s *Server) assessorsPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	d := assessorsData{Cohort: co, Total: newAssessorRow(w.Total), OwnOnly: currentUser(c).Role == account.Assessor, Now: views.DateTime(w.Now)}
+	d := assessorsData{Cohort: co, Total: newAssessorRow(w.Total), OwnOnly: currentUser(c).Role == account.Assessor, Now: french.DateTime(w.Now)}
 	d.Total.Place = ""
 	seen := map[string]bool{}
 	for _, l := range w.Assessors {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/casp-cnam/casp/internal/account"
 	"github.com/casp-cnam/casp/internal/apperr"
+	"github.com/casp-cnam/casp/internal/french"
 	"github.com/casp-cnam/casp/views"
 )
 
@@ -35,7 +36,7 @@ type importFormData struct {
 func (s *Server) importFormPage(c *fiber.Ctx, co account.Cohort, errs map[string]string) error {
 	p := s.page(c, "Importer des apprenants — "+co.Name, importCrumbs(co, "Importer des apprenants")...)
 	p.Errors = errs
-	p.Data = importFormData{Cohort: co, MaxBytes: "1 Mio", MaxRows: views.Number(account.MaxImportRows)}
+	p.Data = importFormData{Cohort: co, MaxBytes: "1 Mio", MaxRows: french.Number(account.MaxImportRows)}
 	status := fiber.StatusOK
 	if errs != nil {
 		status = fiber.StatusUnprocessableEntity

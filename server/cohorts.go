@@ -11,6 +11,7 @@ import (
 
 	"github.com/casp-cnam/casp/internal/account"
 	"github.com/casp-cnam/casp/internal/apperr"
+	"github.com/casp-cnam/casp/internal/french"
 	"github.com/casp-cnam/casp/referentiel"
 	"github.com/casp-cnam/casp/views"
 )
@@ -166,7 +167,7 @@ func (s *Server) cohortUpdate(c *fiber.Ctx) error {
 		if n > 0 {
 			return s.cohortEditPage(c, co, form, map[string]string{"framework": fmt.Sprintf(
 				"La promotion compte déjà %s rédigées avec le référentiel %s : sa version ne peut plus changer. Pour suivre une autre version, créez une nouvelle promotion.",
-				views.Plural(n, "pièce", "pièces"), co.FrameworkID)})
+				french.Plural(n, "pièce", "pièces"), co.FrameworkID)})
 		}
 	}
 	up, err := s.accounts.UpdateCohort(ctx, co.ID, nc)

@@ -9,6 +9,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/casp-cnam/casp/assessment"
+	"github.com/casp-cnam/casp/internal/french"
 	"github.com/casp-cnam/casp/internal/account"
 	"github.com/casp-cnam/casp/internal/apperr"
 	"github.com/casp-cnam/casp/referentiel"
@@ -35,9 +36,9 @@ func (s *Server) queue(c *fiber.Ctx) error {
 	f := assessment.QueueFilter{KindID: c.Query("type"), Status: assessment.Status(c.Query("statut"))}
 	f.CohortID, _ = strconv.ParseInt(c.Query("promotion"), 10, 64)
 	f.Page, _ = strconv.Atoi(c.Query("page"))
-	f.From, _ = time.ParseInLocation("2006-01-02", c.Query("du"), views.Paris)
-	f.To, _ = time.ParseInLocation("2006-01-02", c.Query("au"), views.Paris)
-	f.DueBefore, _ = time.ParseInLocation("2006-01-02", c.Query("echeance"), views.Paris)
+	f.From, _ = time.ParseInLocation("2006-01-02", c.Query("du"), french.Paris)
+	f.To, _ = time.ParseInLocation("2006-01-02", c.Query("au"), french.Paris)
+	f.DueBefore, _ = time.ParseInLocation("2006-01-02", c.Query("echeance"), french.Paris)
 	q, err := s.assess.Queue(ctx, *u, f)
 	if err != nil {
 		return err

@@ -13,6 +13,7 @@ import (
 	"github.com/casp-cnam/casp/casework"
 	"github.com/casp-cnam/casp/internal/account"
 	"github.com/casp-cnam/casp/internal/apperr"
+	"github.com/casp-cnam/casp/internal/french"
 	"github.com/casp-cnam/casp/internal/pdf"
 	"github.com/casp-cnam/casp/referentiel"
 	"github.com/casp-cnam/casp/views"
@@ -131,7 +132,7 @@ func (s *Server) dossierPage(c *fiber.Ctx, learner account.User, cohorts []int64
 	p.Data = data
 	// The form proposes the platform's proposal; a decision in force is
 	// corrected, never edited.
-	p.Form = map[string]string{"outcome": string(d.Proposal.Outcome), "jury_date": time.Now().In(views.Paris).Format("2006-01-02")}
+	p.Form = map[string]string{"outcome": string(d.Proposal.Outcome), "jury_date": time.Now().In(french.Paris).Format("2006-01-02")}
 	for _, id := range d.Proposal.Validated() {
 		data.Activities[id] = true
 	}
@@ -307,7 +308,7 @@ func dossierDoc(d *dossierData) pdf.Doc {
 	pr := x.Progress
 	cohort := "aucune"
 	if d.Cohort.ID != 0 {
-		cohort = d.Cohort.Name + ", du " + views.Date(d.Cohort.StartsOn) + " au " + views.Date(d.Cohort.EndsOn)
+		cohort = d.Cohort.Name + ", du " + french.Date(d.Cohort.StartsOn) + " au " + french.Date(d.Cohort.EndsOn)
 	}
 	doc := pdf.Doc{
 		Title:    "Dossier de certification",
@@ -348,7 +349,7 @@ func dossierDoc(d *dossierData) pdf.Doc {
 		}
 		pairs := []pdf.Pair{
 			{Label: "Décision", Value: dec.Outcome.Label() + " — " + state},
-			{Label: "Jury du", Value: views.Date(dec.JuryDate)},
+			{Label: "Jury du", Value: french.Date(dec.JuryDate)},
 			{Label: "Membres", Value: strings.Join(dec.Members, " ; ")},
 		}
 		if len(dec.Activities) > 0 {
@@ -360,7 +361,7 @@ func dossierDoc(d *dossierData) pdf.Doc {
 		if dec.Comments != "" {
 			pairs = append(pairs, pdf.Pair{Label: "Motivation", Value: dec.Comments})
 		}
-		pairs = append(pairs, pdf.Pair{Label: "Enregistrée", Value: views.DateTime(dec.RecordedAt) + " par " + dec.RecordedBy},
+		pairs = append(pairs, pdf.Pair{Label: "Enregistrée", Value: french.DateTime(dec.RecordedAt) + " par " + dec.RecordedBy},
 			pdf.Pair{Label: "Dossier scellé", Value: dec.SnapshotSHA256, Mono: true})
 		add(pdf.Heading{Level: 2, Text: "Décision n° " + strconv.FormatInt(dec.ID, 10)}, pdf.Fields{Pairs: pairs})
 	}
@@ -404,8 +405,8 @@ func dossierDoc(d *dossierData) pdf.Doc {
 					}
 					tb.Rows = append(tb.Rows, []string{
 						e.Title + "\n" + d.KindLabel(e.KindID) + ", version " + strconv.Itoa(e.Version),
-						views.Date(e.DepositedAt) + "\n" + e.SHA256[:16] + "…",
-						e.Decision.Label() + ", publiée le " + views.Date(e.Released) + "\n" + strings.Join(who, ", "),
+						french.Date(e.DepositedAt) + "\n" + e.SHA256[:16] + "…",
+						e.Decision.Label() + ", publiée le " + french.Date(e.Released) + "\n" + strings.Join(who, ", "),
 						strings.Join(levels, "\n"),
 					})
 				}

@@ -12,9 +12,9 @@ import (
 	"time"
 
 	"github.com/casp-cnam/casp/internal/account"
+	"github.com/casp-cnam/casp/internal/french"
 	"github.com/casp-cnam/casp/internal/pdf/pdftext"
 	"github.com/casp-cnam/casp/internal/testenv"
-	"github.com/casp-cnam/casp/views"
 )
 
 var fingerprintRe = regexp.MustCompile(`<code class="hash">([0-9a-f]{64})</code>`)
@@ -267,7 +267,7 @@ func TestDossierPDF(t *testing.T) {
 	}
 	flat := strings.Join(strings.Fields(all), " ")
 	for _, want := range []string{"Camille Robert", fingerprint[:32], "Proposition au jury", "Refus de validation",
-		"Claire Vasseur", "Dossier incomplet.", views.Date(time.Now()),
+		"Claire Vasseur", "Dossier incomplet.", french.Date(time.Now()),
 		// The framework's words: a capacity and a criterion of task 3.3.
 		"Mettre en œuvre une méthodologie d'accompagnement social et professionnel",
 		"La pertinence des orientations proposées."} {

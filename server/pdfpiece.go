@@ -33,11 +33,11 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/casp-cnam/casp/assessment"
+	"github.com/casp-cnam/casp/internal/french"
 	"github.com/casp-cnam/casp/internal/account"
 	"github.com/casp-cnam/casp/internal/apperr"
 	"github.com/casp-cnam/casp/internal/pdf"
 	"github.com/casp-cnam/casp/referentiel"
-	"github.com/casp-cnam/casp/views"
 )
 
 // versionPDFDownload serves a version as a PDF attachment.
@@ -170,7 +170,7 @@ func (s *Server) versionDoc(viewer account.User, piece assessment.Piece, vr asse
 	result := "En attente d'évaluation"
 	switch {
 	case vr.Result != nil:
-		result = vr.Result.Decision.Label() + ", publié le " + views.Date(vr.Result.ReleasedAt)
+		result = vr.Result.Decision.Label() + ", publié le " + french.Date(vr.Result.ReleasedAt)
 	case vr.Moderation:
 		result = "En cours d'arbitrage par un troisième évaluateur"
 	}
@@ -181,7 +181,7 @@ func (s *Server) versionDoc(viewer account.User, piece assessment.Piece, vr asse
 			{Label: who, Value: learner},
 			{Label: "Promotion", Value: co.Name},
 			{Label: "Version", Value: strconv.Itoa(v.Number)},
-			{Label: "Déposée le", Value: views.DateTime(v.DepositedAt) + " (heure de Paris)"},
+			{Label: "Déposée le", Value: french.DateTime(v.DepositedAt) + " (heure de Paris)"},
 			{Label: "Empreinte SHA-256", Value: v.SHA256, Mono: true},
 			{Label: "Résultat", Value: result},
 		},
@@ -261,7 +261,7 @@ func (s *Server) versionDoc(viewer account.User, piece assessment.Piece, vr asse
 // fileSize is « 820 Kio » or « 1,4 Mio ».
 func fileSize(n int64) string {
 	if n < 1<<20 {
-		return views.Number(int((n+1023)/1024)) + "\u00a0Kio"
+		return french.Number(int((n+1023)/1024)) + "\u00a0Kio"
 	}
 	return strings.Replace(sizeFR(n), " ", "\u00a0", 1)
 }
@@ -282,7 +282,7 @@ func (s *Server) bodyBlocks(kind *referentiel.DeliverableKind, body string) []pd
 			{Label: "Objectifs", Value: g.Objectives},
 			{Label: "Public visé", Value: g.Audience},
 			{Label: "Contexte", Value: g.SettingLabel()},
-			{Label: "Durée prévue", Value: views.Plural(g.Duration, "minute", "minutes")},
+			{Label: "Durée prévue", Value: french.Plural(g.Duration, "minute", "minutes")},
 		}}, pdf.Heading{Level: 2, Text: "Déroulé"}}
 		for i, ph := range g.Phases {
 			out = append(out, pdf.Heading{Level: 3, Text: fmt.Sprintf("%d. %s", i+1, ph.Name)})
@@ -331,11 +331,11 @@ func (s *Server) bodyBlocks(kind *referentiel.DeliverableKind, body string) []pd
 func (s *Server) resultBlocks(r *assessment.Result, criteria []criterionView, st assessment.Settings) []pdf.Block {
 	var assessors []string
 	for _, g := range r.From {
-		assessors = append(assessors, g.AssessorName+" — "+g.Role.Label()+", "+views.Date(g.ReleasedAt))
+		assessors = append(assessors, g.AssessorName+" — "+g.Role.Label()+", "+french.Date(g.ReleasedAt))
 	}
 	pairs := []pdf.Pair{
 		{Label: "Décision", Value: r.Decision.Label()},
-		{Label: "Publiée le", Value: views.Date(r.ReleasedAt)},
+		{Label: "Publiée le", Value: french.Date(r.ReleasedAt)},
 		{Label: "Évaluation par", Value: strings.Join(assessors, "\n")},
 	}
 	if r.Merged {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/casp-cnam/casp/assessment"
 	"github.com/casp-cnam/casp/casework"
+	"github.com/casp-cnam/casp/internal/french"
 	"github.com/casp-cnam/casp/internal/account"
 	"github.com/casp-cnam/casp/internal/apperr"
 	"github.com/casp-cnam/casp/referentiel"
@@ -665,7 +666,7 @@ func (s *Server) receipt(c *fiber.Ctx) error {
 	if c.Query("format") == "txt" {
 		var b strings.Builder
 		fmt.Fprintf(&b, "ACCUSÉ DE DÉPÔT — casp\r\n\r\nApprenant : %s\r\nPièce : %s\r\nType de production : %s\r\nVersion : %d\r\nDéposée le : %s (heure de Paris)\r\nEmpreinte SHA-256 : %s\r\n",
-			d.Learner, d.Version.Title, d.Kind.Label, d.Version.Number, views.DateTime(d.Version.DepositedAt), d.Version.SHA256)
+			d.Learner, d.Version.Title, d.Kind.Label, d.Version.Number, french.DateTime(d.Version.DepositedAt), d.Version.SHA256)
 		for _, a := range d.Version.Attachments {
 			fmt.Fprintf(&b, "Pièce jointe : %s — SHA-256 %s\r\n", a.OriginalName, a.SHA256)
 		}

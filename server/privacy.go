@@ -20,6 +20,7 @@ import (
 	"github.com/casp-cnam/casp/casework"
 	"github.com/casp-cnam/casp/internal/account"
 	"github.com/casp-cnam/casp/internal/apperr"
+	"github.com/casp-cnam/casp/internal/french"
 	"github.com/casp-cnam/casp/views"
 )
 
@@ -214,7 +215,7 @@ func (s *Server) sendExport(c *fiber.Ctx, subject account.User) error {
 	s.accounts.Audit(ctx, account.Entry{ActorID: viewer.ID, ActorLogin: viewer.Login, Action: account.ActionExport,
 		SubjectUserID: subject.ID, Target: fmt.Sprintf("compte n°%d", subject.ID), Address: s.clientIP(c),
 		Detail: fmt.Sprintf("%d pièce(s) jointe(s), %d PDF", len(ex.Files), len(ex.PDFs))})
-	name := fmt.Sprintf("casp-donnees-%d-%s.zip", subject.ID, time.Now().In(views.Paris).Format("2006-01-02"))
+	name := fmt.Sprintf("casp-donnees-%d-%s.zip", subject.ID, time.Now().In(french.Paris).Format("2006-01-02"))
 	c.Set(fiber.HeaderContentType, "application/zip")
 	c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+name+`"`)
 	c.Set(fiber.HeaderCacheControl, "no-store")

@@ -14,6 +14,8 @@ import (
 	"path"
 	"strings"
 	"time"
+
+	"github.com/casp-cnam/casp/internal/french"
 )
 
 //go:embed templates
@@ -74,10 +76,10 @@ type Renderer struct {
 }
 
 var funcs = template.FuncMap{
-	"date":     Date,
-	"datetime": DateTime,
-	"number":   Number,
-	"plural":   Plural,
+	"date":     french.Date,
+	"datetime": french.DateTime,
+	"number":   french.Number,
+	"plural":   french.Plural,
 	"add":      func(a, b int) int { return a + b },
 	"sub":      func(a, b int) int { return a - b },
 	"now":      time.Now,

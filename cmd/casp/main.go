@@ -24,8 +24,8 @@ import (
 	"github.com/casp-cnam/casp/internal/apperr"
 	"github.com/casp-cnam/casp/internal/backup"
 	"github.com/casp-cnam/casp/internal/demo"
+	"github.com/casp-cnam/casp/internal/french"
 	"github.com/casp-cnam/casp/referentiel"
-	"github.com/casp-cnam/casp/views"
 )
 
 const usage = `casp — plateforme de formation et de certification du titre CASP
@@ -243,7 +243,7 @@ func backupDB(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	fmt.Fprintf(stdout, "Sauvegarde écrite dans %s : la base et %s, empreintes SHA-256 dans manifest.json.\n",
-		dest, views.Plural(m.Attachments(), "pièce jointe", "pièces jointes"))
+		dest, french.Plural(m.Attachments(), "pièce jointe", "pièces jointes"))
 	return nil
 }
 
@@ -266,7 +266,7 @@ func restoreDB(ctx context.Context, args []string, stdout io.Writer) error {
 		fmt.Fprintf(stdout, "L'ancienne base et ses fichiers sont mis de côté dans %s.\n", r.Aside)
 	}
 	fmt.Fprintf(stdout, "Sauvegarde du %s restaurée dans %s, avec %s ; tout a été vérifié.\n",
-		views.DateTime(r.Manifest.CreatedAt), *path, views.Plural(r.Manifest.Attachments(), "pièce jointe", "pièces jointes"))
+		french.DateTime(r.Manifest.CreatedAt), *path, french.Plural(r.Manifest.Attachments(), "pièce jointe", "pièces jointes"))
 	return nil
 }
 

@@ -28,6 +28,7 @@ import (
 	"github.com/casp-cnam/casp/internal/apperr"
 	"github.com/casp-cnam/casp/internal/db"
 	"github.com/casp-cnam/casp/internal/form"
+	"github.com/casp-cnam/casp/internal/french"
 )
 
 // Limits of one CSV import of learners.
@@ -113,11 +114,6 @@ func fileError(format string, args ...any) error {
 	return apperr.Fields(map[string]string{"fichier": fmt.Sprintf(format, args...)})
 }
 
-// sizeFR writes a size as « 1,4 Mio ».
-func sizeFR(n int) string {
-	return strings.Replace(fmt.Sprintf("%.1f Mio", float64(n)/(1<<20)), ".", ",", 1)
-}
-
 // ParseLearnerCSV reads a file of learners: UTF-8 (with or without a
 // byte-order mark), UTF-16 or Windows-1252 (Excel's « CSV » in French),
 // separated by semicolons, commas or tabs (guessed from the header), with a
@@ -126,7 +122,7 @@ func sizeFR(n int) string {
 func ParseLearnerCSV(content []byte) (ImportFile, error) {
 	var f ImportFile
 	if len(content) > MaxImportBytes {
-		return f, fileError("Le fichier pèse %s : 1 Mio au plus par import. Découpez-le en plusieurs fichiers.", sizeFR(len(content)))
+		return f, fileError("Le fichier pèse %s : 1 Mio au plus par import. Découpez-le en plusieurs fichiers.", french.Size(int64(len(content))))
 	}
 	text, enc, err := decodeText(content)
 	if err != nil {

@@ -6,8 +6,8 @@ import (
 	"sync/atomic"
 
 	"github.com/mattn/go-sqlite3"
-	"golang.org/x/text/collate"
-	"golang.org/x/text/language"
+
+	"github.com/casp-cnam/casp/internal/french"
 )
 
 // Every SQL statement sent to SQLite is counted, per database, so tests and
@@ -32,8 +32,7 @@ func (c connector) Connect(context.Context) (driver.Conn, error) {
 	}
 	sc := conn.(*sqlite3.SQLiteConn)
 	// A connection is used by one goroutine at a time: its own collator.
-	fr := collate.New(language.French)
-	if err := sc.RegisterCollation(French, fr.CompareString); err != nil {
+	if err := sc.RegisterCollation(French, french.NewCollator().CompareString); err != nil {
 		sc.Close()
 		return nil, err
 	}

@@ -8,9 +8,8 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/casp-cnam/casp/internal/french"
 	"github.com/go-pdf/fpdf"
-
-	"github.com/casp-cnam/casp/views"
 )
 
 // Page geometry in millimetres: A4 portrait, margins close to those of a
@@ -95,7 +94,7 @@ func Render(w io.Writer, d Doc) error {
 	f.SetModificationDate(gen)
 	f.SetCatalogSort(true)
 
-	r := &renderer{f: f, outline: -1, generated: views.Date(gen), running: oneLine(d.Running)}
+	r := &renderer{f: f, outline: -1, generated: french.Date(gen), running: oneLine(d.Running)}
 	f.SetFooterFunc(r.footer)
 	r.newPage()
 	r.titleBlock(d, gen)
@@ -235,7 +234,7 @@ func (r *renderer) titleBlock(d Doc, gen time.Time) {
 		r.fields(d.Meta)
 	}
 	r.y += 1
-	r.flow([]span{{text: "Document généré le " + views.DateTime(gen) + " (heure de Paris)."}},
+	r.flow([]span{{text: "Document généré le " + french.DateTime(gen) + " (heure de Paris)."}},
 		flowOpts{size: smallSize, lead: smallLead, color: mutedColor})
 	r.y += 2
 	r.setDraw(brandColor)

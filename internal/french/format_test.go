@@ -1,7 +1,8 @@
-package views
+package french
 
 import (
-	"html/template"
+	"bytes"
+	"slices"
 	"testing"
 	"time"
 )
@@ -34,26 +35,29 @@ func TestFrenchNumbers(t *testing.T) {
 	}
 }
 
-func TestAllPagesParse(t *testing.T) {
-	r, err := New(stubFuncs)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, p := range []string{"login", "referentiel", "tache", "lacunes", "productions", "production", "error", "promotion", "home-visitor"} {
-		if !r.Has(p) {
-			t.Errorf("page %q absente", p)
+func TestSizes(t *testing.T) {
+	for n, want := range map[int64]string{
+		0: "0 octet", 1: "1 octet", 2: "2 octets", 1023: "1023 octets",
+		1024: "1 Kio", 1536: "1,5 Kio", 850 * 1024: "850 Kio",
+		1 << 20: "1 Mio", 10 << 20: "10 Mio", 13_002_342: "12,4 Mio", 50 << 20: "50 Mio",
+		10<<20 + 1: "10 Mio",
+	} {
+		if got := Size(n); got != want {
+			t.Errorf("Size(%d) = %q, attendu %q", n, got, want)
 		}
 	}
 }
 
-// stubFuncs stand for the server's label functions so that pages parse.
-var stubFuncs = template.FuncMap{}
-
-func init() {
-	for _, name := range []string{"themeLabel", "publicLabel", "domainLabel", "urgencyLabel", "referralStatus", "goalStatus", "actionStatus",
-		"appointmentStatus", "partnerName"} {
-		stubFuncs[name] = func(string) string { return "" }
+func TestFrenchOrder(t *testing.T) {
+	names := []string{"Zoé Martin", "élodie Petit", "Émile Roux", "Eric Blanc", "Zoe Adam", "Œdipe Lenoir", "Odile Vert"}
+	slices.SortFunc(names, Compare)
+	want := []string{"élodie Petit", "Émile Roux", "Eric Blanc", "Odile Vert", "Œdipe Lenoir", "Zoe Adam", "Zoé Martin"}
+	if !slices.Equal(names, want) {
+		t.Errorf("ordre français : %q, attendu %q", names, want)
 	}
-	stubFuncs["appointmentStatuses"] = func() map[string]string { return nil }
-	stubFuncs["productions"] = func() map[string]any { return nil }
+	for i := 1; i < len(want); i++ {
+		if bytes.Compare(Key(want[i-1]), Key(want[i])) > 0 {
+			t.Errorf("Key(%q) > Key(%q)", want[i-1], want[i])
+		}
+	}
 }

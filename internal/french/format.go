@@ -1,4 +1,7 @@
-package views
+// Package french writes dates, times, numbers, plurals and sizes the French
+// way, in the Europe/Paris time zone (loaded once), and sorts text in French
+// order (the collator that SQLite's FRANCAIS collation also uses).
+package french
 
 import (
 	"strconv"
@@ -76,4 +79,26 @@ func Plural(n int, one, many string) string {
 		return Number(n) + "\u00a0" + one
 	}
 	return Number(n) + "\u00a0" + many
+}
+
+// Size writes a byte count in binary units with a decimal comma:
+// « 850 octets », « 12,4 Kio », « 12,4 Mio », « 10 Mio » (no « ,0 »).
+func Size(n int64) string {
+	switch {
+	case n < 1<<10:
+		if n <= 1 {
+			return strconv.FormatInt(n, 10) + " octet"
+		}
+		return strconv.FormatInt(n, 10) + " octets"
+	case n < 1<<20:
+		return oneDecimal(float64(n)/(1<<10)) + " Kio"
+	default:
+		return oneDecimal(float64(n)/(1<<20)) + " Mio"
+	}
+}
+
+// oneDecimal rounds to one decimal, with a comma, and drops « ,0 ».
+func oneDecimal(v float64) string {
+	s := strconv.FormatFloat(v, 'f', 1, 64)
+	return strings.Replace(strings.TrimSuffix(s, ".0"), ".", ",", 1)
 }
