@@ -1,0 +1,291 @@
+package main
+
+// Auditing a page: axe-core (WCAG 2.1 A/AA) on each new page shape, then
+// the French UI checks; and signing in through the form.
+
+import (
+	"context"
+	"crypto/sha256"
+	_ "embed"
+	"fmt"
+	"net/url"
+	"os"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+)
+
+// pageFacts is what checkPage reads from the page.
+type pageFacts struct {
+	URL   string   `json:"url"`
+	Path  string   `json:"path"`
+	Lang  string   `json:"lang"`
+	Title string   `json:"title"`
+	H1    []string `json:"h1"`
+	Text  string   `json:"text"`
+}
+
+func readPage(t testing.TB, ctx context.Context) pageFacts {
+	t.Helper()
+	return eval[pageFacts](t, ctx, `({
+		url: location.href,
+		path: location.pathname,
+		lang: document.documentElement.lang,
+		title: document.title,
+		h1: Array.from(document.querySelectorAll('h1'), h => h.innerText.trim()),
+		text: document.body.innerText,
+	})`)
+}
+
+// checkPage navigates to path and audits it (see audit).
+func checkPage(t *testing.T, ctx context.Context, path string) pageFacts {
+	t.Helper()
+	navigate(t, ctx, path)
+	return audit(t, ctx)
+}
+
+// audit checks the page on screen: axe-core WCAG 2.1 A and AA rules, French
+// language, one h1, the title pattern, and visible text without raw errors or
+// untranslated English words. It returns what it read.
+func audit(t testing.TB, ctx context.Context) pageFacts {
+	t.Helper()
+	f := readPage(t, ctx)
+	where := f.Path
+	if u, err := url.Parse(f.URL); err == nil && u.RawQuery != "" {
+		where += "?" + u.RawQuery
+	}
+
+	runAxe(t, ctx, where)
+
+	if f.Lang != "fr" {
+		t.Errorf("%s : <html lang=%q>, attendu \"fr\"", where, f.Lang)
+	}
+	if len(f.H1) != 1 {
+		t.Errorf("%s : %d titres h1 %q, attendu exactement un", where, len(f.H1), f.H1)
+	}
+	if !strings.HasSuffix(f.Title, " — casp") || strings.TrimSuffix(f.Title, " — casp") == "" {
+		t.Errorf("%s : titre %q, attendu « … — casp »", where, f.Title)
+	}
+	for _, m := range rawErrorMarkers {
+		if strings.Contains(f.Text, m) {
+			t.Errorf("%s : le texte visible contient %q (erreur brute ou gabarit non rendu)", where, m)
+		}
+	}
+	for _, re := range rawErrorWords {
+		if loc := re.FindStringIndex(f.Text); loc != nil {
+			t.Errorf("%s : le texte visible contient %q (erreur brute) : …%s…", where, re.String(), excerpt(f.Text, loc))
+		}
+	}
+	for _, w := range englishWords {
+		if loc := w.re.FindStringIndex(f.Text); loc != nil {
+			t.Errorf("%s : mot anglais %q dans le texte visible : …%s…", where, w.word, excerpt(f.Text, loc))
+		}
+	}
+	return f
+}
+
+// rawErrorMarkers betray a Go error, a panic or an unrendered template when
+// they reach the screen (case-sensitive substrings).
+var rawErrorMarkers = []string{"Une erreur inattendue est survenue", "Code 500.", "runtime error", "sql:", "SQLITE", "nil pointer", "Internal Server Error",
+	"Cannot GET", "{{", "}}", "<no value>", "%!", "ZgotmplZ"}
+
+// rawErrorWords are matched as whole words, since French has « panique ».
+var rawErrorWords = []*regexp.Regexp{wordRE("panic"), wordRE("goroutine"), wordRE("undefined"), wordRE("NaN")}
+
+// englishWords would only be on screen if part of the UI were left
+// untranslated; matched case-sensitively as whole words. Proper nouns of the
+// framework texts (« CASE 1EdTech ») are not in the list.
+var englishWords = func() []struct {
+	word string
+	re   *regexp.Regexp
+} {
+	words := []string{"Login", "Log in", "Logout", "Log out", "Sign in", "Sign out", "Sign up", "Submit",
+		"Password", "Username", "Not Found", "Forbidden", "Unauthorized", "Error", "Cancel", "Search",
+		"Home", "Settings", "Dashboard", "Welcome", "Save", "Delete", "Edit", "Loading", "Required",
+		"Invalid", "Previous", "Filter", "Skip to", "Access denied", "Account", "Users", "Page not found"}
+	var out []struct {
+		word string
+		re   *regexp.Regexp
+	}
+	for _, w := range words {
+		out = append(out, struct {
+			word string
+			re   *regexp.Regexp
+		}{w, wordRE(w)})
+	}
+	return out
+}()
+
+// wordRE matches w as a whole word: no letter or digit (accented ones
+// included) on either side.
+func wordRE(w string) *regexp.Regexp {
+	return regexp.MustCompile(`(?:^|[^\p{L}\p{N}_])` + regexp.QuoteMeta(w) + `(?:$|[^\p{L}\p{N}_])`)
+}
+
+func excerpt(s string, loc []int) string {
+	from, to := max(0, loc[0]-40), min(len(s), loc[1]+40)
+	for from > 0 && !isRuneStart(s[from]) {
+		from--
+	}
+	for to < len(s) && !isRuneStart(s[to]) {
+		to++
+	}
+	return strings.Join(strings.Fields(s[from:to]), " ")
+}
+
+func isRuneStart(b byte) bool { return b&0xC0 != 0x80 }
+
+type axeResult struct {
+	Version    string         `json:"version"`
+	Passes     int            `json:"passes"`
+	Violations []axeViolation `json:"violations"`
+	Incomplete []axeViolation `json:"incomplete"`
+}
+
+type axeViolation struct {
+	ID     string `json:"id"`
+	Impact string `json:"impact"`
+	Help   string `json:"help"`
+	Nodes  []struct {
+		Target  string `json:"target"`
+		HTML    string `json:"html"`
+		Summary string `json:"summary"`
+	} `json:"nodes"`
+}
+
+// audited holds the structure of every page state axe has checked in this
+// test binary (see pageShape): a state seen again is not checked again.
+var audited sync.Map
+
+// pageShapeJS describes the page as axe sees it, without its text: each
+// element's tag, the attributes that decide contrast, roles, names and
+// relations (class, style, role, type, lang, hidden…; whether aria-*, alt,
+// title, id, for, href are present and empty), whether it holds text of its
+// own, then the distinct shapes of its children, each once (a table of 3 or
+// of 30 rows of the same kinds has one shape). Two pages with one shape
+// differ only in their words and in how often their parts repeat.
+const pageShapeJS = `(() => {
+	const kept = ['class', 'style', 'role', 'type', 'lang', 'dir', 'hidden', 'open', 'disabled', 'tabindex', 'scope', 'headers'];
+	const named = n => n.startsWith('aria-') || ['alt', 'title', 'id', 'for', 'href', 'name', 'label', 'placeholder', 'autocomplete', 'src'].includes(n);
+	const shape = el => {
+		let s = el.tagName;
+		for (const a of kept) { const v = el.getAttribute(a); if (v !== null) s += '|' + a + '=' + v; }
+		for (const a of el.getAttributeNames().sort()) if (named(a)) s += '|' + a + (el.getAttribute(a).trim() ? '' : '=');
+		for (const n of el.childNodes) if (n.nodeType === 3 && n.textContent.trim()) { s += '|t'; break; }
+		const kids = new Set();
+		for (const c of el.children) kids.add(shape(c));
+		return kids.size ? s + '(' + [...kids].join(',') + ')' : s;
+	};
+	return shape(document.documentElement);
+})()`
+
+// runAxe fails the test with every WCAG 2.1 A/AA violation that axe-core
+// finds on the page, when the page's shape (pageShapeJS) has not been
+// checked yet in this test binary; CASP_AXE_ALL=1 checks every visit.
+func runAxe(t testing.TB, ctx context.Context, where string) {
+	t.Helper()
+	shape := sha256.Sum256([]byte(eval[string](t, ctx, pageShapeJS)))
+	if _, seen := audited.Load(shape); seen && os.Getenv("CASP_AXE_ALL") != "1" {
+		return
+	}
+	if !checkWithAxe(t, ctx, where) {
+		return
+	}
+	audited.Store(shape, true)
+}
+
+// checkWithAxe injects axe-core (once per document) and reports every WCAG
+// 2.1 A/AA violation; it says whether the page passed.
+func checkWithAxe(t testing.TB, ctx context.Context, where string) bool {
+	t.Helper()
+	if !eval[bool](t, ctx, `typeof window.axe === 'object'`) {
+		if err := chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](browser.axeJS)); err != nil {
+			t.Fatalf("%s : injection d'axe-core : %v", where, err)
+		}
+	}
+	resultTypes := `['violations']`
+	if os.Getenv("CASP_AXE_INCOMPLETE") == "1" {
+		resultTypes = `['violations', 'incomplete']`
+	}
+	res, err := chromedp.Run(ctx, chromedp.Evaluate[axeResult](`(() => {
+	const brief = v => ({
+		id: v.id, impact: v.impact || '', help: v.help,
+		nodes: v.nodes.map(n => ({target: n.target.map(String).join(' '), html: n.html, summary: n.failureSummary || ''})),
+	});
+	return axe.run(document, {
+		runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']},
+		// Only violations are detailed (and incomplete results when asked):
+		// half the time of a full report.
+		resultTypes: `+resultTypes+`,
+	}).then(r => ({
+		version: axe.version,
+		passes: r.passes.length,
+		violations: r.violations.map(brief),
+		incomplete: r.incomplete.map(brief),
+	}));
+	})()`, chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatalf("%s : axe.run : %v", where, err)
+	}
+	if res.Version == "" || res.Passes == 0 {
+		t.Fatalf("%s : axe n'a rien vérifié (version %q, %d règles passées)", where, res.Version, res.Passes)
+	}
+	// CASP_AXE_INCOMPLETE=1 also logs what axe could not decide (to be
+	// checked by a person, e.g. contrast over a gradient).
+	if os.Getenv("CASP_AXE_INCOMPLETE") == "1" {
+		for _, v := range res.Incomplete {
+			t.Logf("%s : axe à vérifier %s", where, describe(v))
+		}
+	}
+	for _, v := range res.Violations {
+		t.Errorf("%s : axe %s", where, describe(v))
+	}
+	return len(res.Violations) == 0
+}
+
+// describe gives a rule's id, impact and help, then each element: its CSS
+// target, its HTML and axe's advice.
+func describe(v axeViolation) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s [%s] %s", v.ID, v.Impact, v.Help)
+	for _, n := range v.Nodes {
+		fmt.Fprintf(&b, "\n    %s  %s", n.Target, n.HTML)
+		if n.Summary != "" {
+			fmt.Fprintf(&b, "\n      %s", strings.ReplaceAll(n.Summary, "\n", "\n      "))
+		}
+	}
+	return b.String()
+}
+
+// h1 returns the single h1 of the page ("" if not exactly one).
+func (f pageFacts) h1() string {
+	if len(f.H1) != 1 {
+		return ""
+	}
+	return f.H1[0]
+}
+
+func wantText(t *testing.T, f pageFacts, want ...string) {
+	t.Helper()
+	for _, w := range want {
+		if !strings.Contains(f.Text, w) {
+			t.Errorf("%s : texte attendu absent : %q", f.Path, w)
+		}
+	}
+}
+
+// login signs in through the form, as a person would.
+func login(t *testing.T, ctx context.Context, user, password string) {
+	t.Helper()
+	navigate(t, ctx, "/connexion")
+	if err := chromedp.Do(ctx,
+		typeInto("#login", user),
+		typeInto("#password", password),
+	); err != nil {
+		t.Fatalf("saisie de l'identifiant : %v", err)
+	}
+	clickAndWait(t, ctx, `main form[action="/connexion"] button[type=submit]`)
+}
