@@ -19,7 +19,7 @@ import (
 
 	"github.com/casp-cnam/casp/assessment"
 	"github.com/casp-cnam/casp/internal/app"
-	"github.com/casp-cnam/casp/internal/backup"
+	"github.com/casp-cnam/casp/internal/app/backup"
 	"github.com/casp-cnam/casp/internal/testenv"
 	"github.com/casp-cnam/casp/internal/testfixture"
 	"github.com/casp-cnam/casp/referentiel"

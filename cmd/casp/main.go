@@ -22,7 +22,7 @@ import (
 	"github.com/casp-cnam/casp/internal/account"
 	"github.com/casp-cnam/casp/internal/app"
 	"github.com/casp-cnam/casp/internal/apperr"
-	"github.com/casp-cnam/casp/internal/backup"
+	"github.com/casp-cnam/casp/internal/app/backup"
 	"github.com/casp-cnam/casp/internal/demo"
 	"github.com/casp-cnam/casp/internal/french"
 	"github.com/casp-cnam/casp/referentiel"
