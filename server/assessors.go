@@ -6,6 +6,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/casp-cnam/casp/assessment"
+	"github.com/casp-cnam/casp/assessment/export"
 	"github.com/casp-cnam/casp/internal/account"
 	"github.com/casp-cnam/casp/internal/french"
 	"github.com/casp-cnam/casp/views"
@@ -87,12 +88,12 @@ func (s *Server) assessorsPage(c *fiber.Ctx) error {
 }
 
 func newAssessorRow(l assessment.AssessorLoad) assessorRow {
-	r := assessorRow{AssessorLoad: l, Place: assessorPlace(l), Oldest: "—", Median: "—", Turnaround: "—"}
+	r := assessorRow{AssessorLoad: l, Place: export.Place(l), Oldest: "—", Median: "—", Turnaround: "—"}
 	if l.Waiting > 0 {
-		r.Oldest, r.Median = frenchDuration(l.OldestWait), frenchDuration(l.MedianWait)
+		r.Oldest, r.Median = french.Duration(l.OldestWait), french.Duration(l.MedianWait)
 	}
 	if l.Turnarounds > 0 {
-		r.Turnaround = frenchDuration(l.MedianTurnaround)
+		r.Turnaround = french.Duration(l.MedianTurnaround)
 	}
 	return r
 }

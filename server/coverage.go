@@ -10,6 +10,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/casp-cnam/casp/assessment"
+	"github.com/casp-cnam/casp/assessment/export"
 	"github.com/casp-cnam/casp/internal/account"
 	"github.com/casp-cnam/casp/referentiel"
 	"github.com/casp-cnam/casp/views"
@@ -58,7 +59,7 @@ func (s *Server) coverageJSON(c *fiber.Ctx) error {
 		return err
 	}
 	s.auditRead(c, 0, "couverture de la promotion "+co.Name+" (JSON)")
-	body, err := h.Memo.Do("json", func() (any, error) { return json.Marshal(heatmapJSON(co, h)) })
+	body, err := h.Memo.Do("json", func() (any, error) { return json.Marshal(export.Heatmap(co, h)) })
 	if err != nil {
 		return err
 	}
@@ -178,31 +179,4 @@ func heatmapCells(h assessment.Heatmap) []template.HTML {
 		out[i] = template.HTML(b.String()) // every fragment escaped above
 	}
 	return out
-}
-
-// heatmapJSON is the JSON twin of the coverage page.
-func heatmapJSON(co account.Cohort, h assessment.Heatmap) fiber.Map {
-	cols := make([]fiber.Map, len(h.Columns))
-	for i, c := range h.Columns {
-		totals := fiber.Map{}
-		for st, n := range c.Totals {
-			totals[st] = n
-		}
-		cols[i] = fiber.Map{"capacite": c.Capacity.ID, "tache": c.Task.ID, "libelle": c.Capacity.Display(), "totaux": totals}
-	}
-	rows := make([]fiber.Map, len(h.Rows))
-	for i, r := range h.Rows {
-		cells := make([]string, len(r.Cells))
-		for j, st := range r.Cells {
-			cells[j] = string(st)
-		}
-		reasons := r.Reasons
-		if reasons == nil {
-			reasons = []string{}
-		}
-		rows[i] = fiber.Map{"apprenant": r.LearnerID, "nom": r.Name, "acquises": r.Acquired, "en_evaluation": r.Pending,
-			"renvois": r.Returned, "a_risque": r.AtRisk, "raisons": reasons, "cellules": cells}
-	}
-	return fiber.Map{"promotion": fiber.Map{"id": co.ID, "nom": co.Name}, "apprenants": h.Learners, "page": h.Page, "pages": h.Pages,
-		"tri": h.Sort, "colonnes": cols, "lignes": rows}
 }

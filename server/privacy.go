@@ -189,9 +189,9 @@ func (s *Server) ownExport(c *fiber.Ctx) error {
 	return s.sendExport(c, *currentUser(c))
 }
 
-// export is everything an archive holds, gathered before the first byte is
+// personalArchive is everything an archive holds, gathered before the first byte is
 // sent so that a failure is still an error page.
-type export struct {
+type personalArchive struct {
 	Account   []byte
 	Portfolio []byte
 	Cases     []byte
@@ -230,8 +230,8 @@ func (s *Server) sendExport(c *fiber.Ctx, subject account.User) error {
 	return nil
 }
 
-func (s *Server) gatherExport(ctx context.Context, viewer, subject account.User) (export, error) {
-	var ex export
+func (s *Server) gatherExport(ctx context.Context, viewer, subject account.User) (personalArchive, error) {
+	var ex personalArchive
 	cohorts, err := s.accounts.CohortsOf(ctx, subject.ID)
 	if err != nil {
 		return ex, err
@@ -277,7 +277,7 @@ func (s *Server) gatherExport(ctx context.Context, viewer, subject account.User)
 }
 
 // gatherLearner adds a learner's portfolio, PDFs and case files.
-func (s *Server) gatherLearner(ctx context.Context, viewer, learner account.User, ex *export) error {
+func (s *Server) gatherLearner(ctx context.Context, viewer, learner account.User, ex *personalArchive) error {
 	portfolio, err := s.assess.ExportLearner(ctx, viewer, learner.ID)
 	if err != nil {
 		return err
@@ -400,7 +400,7 @@ plateforme de votre organisme de formation.
 `
 
 // writeExport writes the archive.
-func writeExport(w io.Writer, ex export) error {
+func writeExport(w io.Writer, ex personalArchive) error {
 	zw := zip.NewWriter(w)
 	now := time.Now()
 	put := func(name string, body []byte) error {

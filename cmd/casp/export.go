@@ -11,11 +11,11 @@ import (
 	"os"
 
 	"github.com/casp-cnam/casp/assessment"
+	"github.com/casp-cnam/casp/assessment/export"
 	"github.com/casp-cnam/casp/internal/account"
 	"github.com/casp-cnam/casp/internal/app"
 	"github.com/casp-cnam/casp/internal/tabular"
 	"github.com/casp-cnam/casp/referentiel"
-	"github.com/casp-cnam/casp/server"
 )
 
 const exportCoverageUsage = "casp export couverture --cohorte ID --format csv|xlsx|json [--db casp.db] [--out FICHIER]"
@@ -68,13 +68,13 @@ func exportCoverage(ctx context.Context, args []string, stdout io.Writer) error 
 		return err
 	}
 	var buf bytes.Buffer
-	learners, totals := server.CoverageTables(h)
+	learners, totals := export.CoverageTables(h)
 	switch *format {
 	case "json":
 		enc := json.NewEncoder(&buf)
 		enc.SetIndent("", "  ")
 		enc.SetEscapeHTML(false)
-		err = enc.Encode(server.HeatmapJSON(co, h))
+		err = enc.Encode(export.Heatmap(co, h))
 	case "csv":
 		err = tabular.WriteCSV(&buf, learners)
 	case "xlsx":

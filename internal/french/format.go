@@ -4,6 +4,7 @@
 package french
 
 import (
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -101,4 +102,21 @@ func Size(n int64) string {
 func oneDecimal(v float64) string {
 	s := strconv.FormatFloat(v, 'f', 1, 64)
 	return strings.Replace(strings.TrimSuffix(s, ".0"), ".", ",", 1)
+}
+
+// Duration reads a duration in days, or in hours under a day:
+// « 3,5 jours », « 1 jour », « 5 h », « moins d'une heure ».
+func Duration(d time.Duration) string {
+	switch {
+	case d < time.Hour:
+		return "moins d'une heure"
+	case d < 24*time.Hour:
+		return strconv.Itoa(int(d/time.Hour)) + "\u00a0h"
+	}
+	v := math.Round(d.Hours()/24*10) / 10
+	s := strings.TrimSuffix(strings.Replace(strconv.FormatFloat(v, 'f', 1, 64), ".", ",", 1), ",0")
+	if v < 2 {
+		return s + "\u00a0jour"
+	}
+	return s + "\u00a0jours"
 }

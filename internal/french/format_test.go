@@ -61,3 +61,22 @@ func TestFrenchOrder(t *testing.T) {
 		}
 	}
 }
+
+func TestDurations(t *testing.T) {
+	t.Parallel()
+	for d, want := range map[time.Duration]string{
+		0:                                 "moins d'une heure",
+		59 * time.Minute:                  "moins d'une heure",
+		time.Hour:                         "1\u00a0h",
+		23*time.Hour + 59*time.Minute:     "23\u00a0h",
+		24 * time.Hour:                    "1\u00a0jour",
+		36 * time.Hour:                    "1,5\u00a0jour",
+		48 * time.Hour:                    "2\u00a0jours",
+		3*24*time.Hour + 12*time.Hour + 1: "3,5\u00a0jours",
+		294*24*time.Hour + 17*time.Hour:   "294,7\u00a0jours",
+	} {
+		if got := Duration(d); got != want {
+			t.Errorf("%v : %q, attendu %q", d, got, want)
+		}
+	}
+}
