@@ -6,6 +6,7 @@ import (
 	"errors"
 	"strings"
 
+	"github.com/casp-cnam/casp/assessment/agreement"
 	"github.com/casp-cnam/casp/internal/account"
 	"github.com/casp-cnam/casp/internal/apperr"
 	"github.com/casp-cnam/casp/internal/db"
@@ -330,7 +331,7 @@ func (s *Service) GradingView(ctx context.Context, assessor account.User, id int
 				gv.Others = append(gv.Others, x)
 			}
 		}
-		_, gv.Disagree = Discrepant(levelsOf(gv.Others[0]), levelsOf(gv.Others[len(gv.Others)-1]),
+		_, gv.Disagree = agreement.Discrepant(levelsOf(gv.Others[0]), levelsOf(gv.Others[len(gv.Others)-1]),
 			string(gv.Others[0].Decision), string(gv.Others[len(gv.Others)-1].Decision), gv.Settings.Discrepancy)
 	case Rectification:
 		prev := resolve(withoutGrading(all, g.ID), p.DoubleMarking, gv.Settings.Discrepancy)

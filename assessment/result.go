@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"time"
 
+	"github.com/casp-cnam/casp/assessment/agreement"
 	"github.com/casp-cnam/casp/internal/db"
 )
 
@@ -78,7 +79,7 @@ func resolve(gs []Grading, double bool, discrepancy int) outcome {
 		o.result = fromGrading(*third)
 		o.result.From = append([]Grading{}, *third)
 	case double && first != nil && second != nil:
-		bad, crits := Discrepant(levelsOf(*first), levelsOf(*second), string(first.Decision), string(second.Decision), discrepancy)
+		bad, crits := agreement.Discrepant(levelsOf(*first), levelsOf(*second), string(first.Decision), string(second.Decision), discrepancy)
 		if bad {
 			o.moderation, o.disagree = true, crits
 			break

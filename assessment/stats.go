@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strconv"
 
+	"github.com/casp-cnam/casp/assessment/agreement"
 	"github.com/casp-cnam/casp/referentiel"
 )
 
@@ -15,14 +16,14 @@ type AgreementRow struct {
 	Label     string   // the criterion's words, or « A / B » (names)
 	Assessors [2]int64 // the pair, lower id first (pairs only)
 	Task      string
-	Agreement Agreement
+	Agreement agreement.Measure
 }
 
 // AgreementReport gathers a cohort's double-marking agreement.
 type AgreementReport struct {
 	ByCriterion []AgreementRow
 	ByPair      []AgreementRow
-	Overall     Agreement
+	Overall     agreement.Measure
 	Versions    int // double-marked versions with both gradings released
 	Moderated   int // of which sent to a third assessor
 	Levels      int
@@ -58,10 +59,10 @@ func (s *Service) AgreementStats(ctx context.Context, cohortID int64) (Agreement
 	if err != nil {
 		return rep, err
 	}
-	byCrit := map[string][]RatingPair{}
-	byPair := map[string][]RatingPair{}
+	byCrit := map[string][]agreement.Pair{}
+	byPair := map[string][]agreement.Pair{}
 	pairs := map[string]AgreementRow{}
-	var all []RatingPair
+	var all []agreement.Pair
 	for _, id := range ids {
 		var first, second *Grading
 		moderated := false
@@ -95,7 +96,7 @@ func (s *Service) AgreementStats(ctx context.Context, cohortID int64) (Agreement
 			if !ok || sa.Level < 0 || sb.Level < 0 {
 				continue
 			}
-			p := RatingPair{A: sa.Level, B: sb.Level}
+			p := agreement.Pair{A: sa.Level, B: sb.Level}
 			byCrit[c] = append(byCrit[c], p)
 			byPair[pairKey] = append(byPair[pairKey], p)
 			all = append(all, p)
@@ -107,12 +108,12 @@ func (s *Service) AgreementStats(ctx context.Context, cohortID int64) (Agreement
 	for _, p := range all {
 		k = max(k, p.A+1, p.B+1)
 	}
-	if rep.Overall, err = Agree(all, k); err != nil {
+	if rep.Overall, err = agreement.Of(all, k); err != nil {
 		return rep, err
 	}
 	fw := s.framework()
 	for c, pairs := range byCrit {
-		ag, err := Agree(pairs, k)
+		ag, err := agreement.Of(pairs, k)
 		if err != nil {
 			return rep, err
 		}
@@ -126,7 +127,7 @@ func (s *Service) AgreementStats(ctx context.Context, cohortID int64) (Agreement
 		rep.ByCriterion = append(rep.ByCriterion, row)
 	}
 	for key, ratings := range byPair {
-		ag, err := Agree(ratings, k)
+		ag, err := agreement.Of(ratings, k)
 		if err != nil {
 			return rep, err
 		}

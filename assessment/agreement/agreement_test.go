@@ -1,4 +1,4 @@
-package assessment
+package agreement
 
 import (
 	"math"
@@ -8,36 +8,36 @@ import (
 	"testing"
 )
 
-const agrTol = 1e-9
+const tol = 1e-9
 
-func agrClose(a, b float64) bool { return math.Abs(a-b) <= agrTol }
+func close(a, b float64) bool { return math.Abs(a-b) <= tol }
 
-// agrPairs builds pairs from two parallel score lists.
-func agrPairs(t *testing.T, as, bs []int) []RatingPair {
+// pairs builds pairs from two parallel score lists.
+func pairs(t *testing.T, as, bs []int) []Pair {
 	t.Helper()
 	if len(as) != len(bs) {
 		t.Fatalf("listes de longueurs différentes : %d et %d", len(as), len(bs))
 	}
-	ps := make([]RatingPair, len(as))
+	ps := make([]Pair, len(as))
 	for i := range as {
-		ps[i] = RatingPair{as[i], bs[i]}
+		ps[i] = Pair{as[i], bs[i]}
 	}
 	return ps
 }
 
-// agrRepeat appends n copies of the pair (a, b).
-func agrRepeat(ps []RatingPair, n, a, b int) []RatingPair {
+// repeat appends n copies of the pair (a, b).
+func repeat(ps []Pair, n, a, b int) []Pair {
 	for range n {
-		ps = append(ps, RatingPair{a, b})
+		ps = append(ps, Pair{a, b})
 	}
 	return ps
 }
 
-func agrMustAgree(t *testing.T, ps []RatingPair, k int) Agreement {
+func mustAgree(t *testing.T, ps []Pair, k int) Measure {
 	t.Helper()
-	a, err := Agree(ps, k)
+	a, err := Of(ps, k)
 	if err != nil {
-		t.Fatalf("Agree: erreur inattendue : %v", err)
+		t.Fatalf("Of : erreur inattendue : %v", err)
 	}
 	return a
 }
@@ -45,10 +45,10 @@ func agrMustAgree(t *testing.T, ps []RatingPair, k int) Agreement {
 // 1. Perfect agreement on varied levels (0..3 all used, k = 4).
 // Every pair on the diagonal: Po_w = 1, so kappa = (1-Pe_w)/(1-Pe_w) = 1.
 func TestAgreePerfect(t *testing.T) {
-	ps := agrPairs(t, []int{0, 1, 2, 3, 1, 2, 2}, []int{0, 1, 2, 3, 1, 2, 2})
-	a := agrMustAgree(t, ps, 4)
-	if a.Pairs != 7 || !a.KappaDefined || !agrClose(a.Kappa, 1) ||
-		!agrClose(a.PercentExact, 1) || !agrClose(a.PercentAdjacent, 1) {
+	ps := pairs(t, []int{0, 1, 2, 3, 1, 2, 2}, []int{0, 1, 2, 3, 1, 2, 2})
+	a := mustAgree(t, ps, 4)
+	if a.Pairs != 7 || !a.KappaDefined || !close(a.Kappa, 1) ||
+		!close(a.PercentExact, 1) || !close(a.PercentAdjacent, 1) {
 		t.Fatalf("accord parfait : %+v", a)
 	}
 	if got := a.KappaLabel(); got != "presque parfait" {
@@ -88,24 +88,24 @@ func TestAgreePerfect(t *testing.T) {
 // would be (0.7-0.34)/(1-0.34) = 0.5455, linear weights (0.8-0.58)/0.42 =
 // 0.5238.
 func TestAgreeHandWorked3Levels(t *testing.T) {
-	var ps []RatingPair
-	ps = agrRepeat(ps, 2, 0, 0)
-	ps = agrRepeat(ps, 1, 0, 1)
-	ps = agrRepeat(ps, 1, 0, 2)
-	ps = agrRepeat(ps, 1, 1, 0)
-	ps = agrRepeat(ps, 3, 1, 1)
-	ps = agrRepeat(ps, 2, 2, 2)
-	a := agrMustAgree(t, ps, 3)
+	var ps []Pair
+	ps = repeat(ps, 2, 0, 0)
+	ps = repeat(ps, 1, 0, 1)
+	ps = repeat(ps, 1, 0, 2)
+	ps = repeat(ps, 1, 1, 0)
+	ps = repeat(ps, 3, 1, 1)
+	ps = repeat(ps, 2, 2, 2)
+	a := mustAgree(t, ps, 3)
 	if a.Pairs != 10 {
 		t.Errorf("Pairs = %d, attendu 10", a.Pairs)
 	}
-	if !agrClose(a.PercentExact, 0.7) {
+	if !close(a.PercentExact, 0.7) {
 		t.Errorf("PercentExact = %v, attendu 0.7", a.PercentExact)
 	}
-	if !agrClose(a.PercentAdjacent, 0.9) {
+	if !close(a.PercentAdjacent, 0.9) {
 		t.Errorf("PercentAdjacent = %v, attendu 0.9", a.PercentAdjacent)
 	}
-	if !a.KappaDefined || !agrClose(a.Kappa, 0.5) {
+	if !a.KappaDefined || !close(a.Kappa, 0.5) {
 		t.Errorf("Kappa = %v (défini %v), attendu 0.5000", a.Kappa, a.KappaDefined)
 	}
 	if got := a.KappaLabel(); got != "modéré" {
@@ -134,16 +134,16 @@ func TestAgreePublishedExamples(t *testing.T) {
 		//   (w 0.75 → 3660) ; two apart 460+500 = 960 (w 0).
 		// Pe_w = (4160+3660)/10000 = 0.782
 		// kappa = (0.99-0.782)/(1-0.782) = 0.208/0.218 = 104/109 = 0.954128…
-		var ps []RatingPair
-		ps = agrRepeat(ps, 46, 0, 0)
-		ps = agrRepeat(ps, 4, 1, 0)
-		ps = agrRepeat(ps, 40, 1, 1)
-		ps = agrRepeat(ps, 10, 2, 2)
-		a := agrMustAgree(t, ps, 3)
-		if !a.KappaDefined || !agrClose(a.Kappa, 104.0/109.0) || math.Abs(a.Kappa-0.9541) > 5e-5 {
+		var ps []Pair
+		ps = repeat(ps, 46, 0, 0)
+		ps = repeat(ps, 4, 1, 0)
+		ps = repeat(ps, 40, 1, 1)
+		ps = repeat(ps, 10, 2, 2)
+		a := mustAgree(t, ps, 3)
+		if !a.KappaDefined || !close(a.Kappa, 104.0/109.0) || math.Abs(a.Kappa-0.9541) > 5e-5 {
 			t.Errorf("Kappa = %.6f, attendu 0.9541 (104/109)", a.Kappa)
 		}
-		if !agrClose(a.PercentExact, 0.96) || !agrClose(a.PercentAdjacent, 1) {
+		if !close(a.PercentExact, 0.96) || !close(a.PercentAdjacent, 1) {
 			t.Errorf("parts : %+v", a)
 		}
 	})
@@ -175,8 +175,8 @@ func TestAgreePublishedExamples(t *testing.T) {
 		{"maple-2", []int{3, 5, 6, 6, 7, 6, 1, 4, 8}, 46.0 / 105.0, 0.438095238095238, "modéré"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			got := agrMustAgree(t, agrPairs(t, a, tc.b), 11)
-			if !got.KappaDefined || !agrClose(got.Kappa, tc.want) || !agrClose(got.Kappa, tc.published) {
+			got := mustAgree(t, pairs(t, a, tc.b), 11)
+			if !got.KappaDefined || !close(got.Kappa, tc.want) || !close(got.Kappa, tc.published) {
 				t.Errorf("Kappa = %.15f, attendu %.15f", got.Kappa, tc.published)
 			}
 			if l := got.KappaLabel(); l != tc.label {
@@ -186,13 +186,13 @@ func TestAgreePublishedExamples(t *testing.T) {
 	}
 }
 
-// agrKappaDisagreement is an independent implementation, test-only, of the
+// kappaDisagreement is an independent implementation, test-only, of the
 // quadratic weighted kappa in its disagreement form:
 //
 //	kappa = 1 - Σ w'_ij O_ij / Σ w'_ij E_ij, w'_ij = (i-j)², E_ij = n_i. n_.j / n
 //
 // with a dense k×k confusion matrix. ok is false when Σ w' E = 0.
-func agrKappaDisagreement(ps []RatingPair, k int) (kappa float64, ok bool) {
+func kappaDisagreement(ps []Pair, k int) (kappa float64, ok bool) {
 	obs := make([][]float64, k)
 	for i := range obs {
 		obs[i] = make([]float64, k)
@@ -228,17 +228,17 @@ func TestAgreeKappaCrossCheckRandom(t *testing.T) {
 		k := 2 + rng.Intn(5) // 2..6
 		n := 1 + rng.Intn(40)
 		spread := 1 + rng.Intn(k) // levels actually drawn: 0..spread-1
-		ps := make([]RatingPair, n)
+		ps := make([]Pair, n)
 		for i := range ps {
 			a := rng.Intn(spread)
 			b := a
 			if rng.Intn(3) > 0 { // two pairs out of three drawn independently
 				b = rng.Intn(spread)
 			}
-			ps[i] = RatingPair{a, b}
+			ps[i] = Pair{a, b}
 		}
-		got := agrMustAgree(t, ps, k)
-		want, ok := agrKappaDisagreement(ps, k)
+		got := mustAgree(t, ps, k)
+		want, ok := kappaDisagreement(ps, k)
 		if got.KappaDefined != ok {
 			t.Fatalf("tirage %d (k=%d) %v : défini %v, attendu %v", iter, k, ps, got.KappaDefined, ok)
 		}
@@ -247,7 +247,7 @@ func TestAgreeKappaCrossCheckRandom(t *testing.T) {
 			continue
 		}
 		defined++
-		if math.Abs(got.Kappa-want) > agrTol {
+		if math.Abs(got.Kappa-want) > tol {
 			t.Fatalf("tirage %d (k=%d) %v : kappa %.12f, forme désaccord %.12f", iter, k, ps, got.Kappa, want)
 		}
 	}
@@ -262,8 +262,8 @@ func TestAgreeNegativeKappa(t *testing.T) {
 	// Rows = columns = (1, 0, 1): Σ n_i.n_.j = 4, of which (0,0) and (2,2)
 	// have w 1, (0,2) and (2,0) w 0 → Pe_w = 2/4 = 0.5.
 	// kappa = (0 - 0.5)/(1 - 0.5) = -1.
-	a := agrMustAgree(t, []RatingPair{{0, 2}, {2, 0}}, 3)
-	if !a.KappaDefined || !agrClose(a.Kappa, -1) || a.PercentExact != 0 || a.PercentAdjacent != 0 {
+	a := mustAgree(t, []Pair{{0, 2}, {2, 0}}, 3)
+	if !a.KappaDefined || !close(a.Kappa, -1) || a.PercentExact != 0 || a.PercentAdjacent != 0 {
 		t.Errorf("désaccord systématique : %+v, attendu kappa -1", a)
 	}
 	if got := a.KappaLabel(); got != "désaccord" {
@@ -275,8 +275,8 @@ func TestAgreeNegativeKappa(t *testing.T) {
 	// Σ w n_i.n_.j / 9: row 0: .75·2 + 0·1 = 1.5 ; row 1: 1·2 + .75·1 = 2.75 ;
 	// row 2: .75·2 + 1·1 = 2.5 → 6.75/9 = 0.75 = Pe_w.
 	// kappa = (0.583333 - 0.75)/0.25 = -2/3 = -0.6667.
-	a = agrMustAgree(t, []RatingPair{{0, 2}, {1, 1}, {2, 1}}, 3)
-	if !a.KappaDefined || !agrClose(a.Kappa, -2.0/3.0) {
+	a = mustAgree(t, []Pair{{0, 2}, {1, 1}, {2, 1}}, 3)
+	if !a.KappaDefined || !close(a.Kappa, -2.0/3.0) {
 		t.Errorf("kappa = %v, attendu -0.6667", a.Kappa)
 	}
 }
@@ -285,7 +285,7 @@ func TestAgreeKappaUndefined(t *testing.T) {
 	// Everything « Acquis » (level 2) on both sides: no disagreement is
 	// expected by chance (1 - Pe_w = 0), kappa undefined, though agreement
 	// is total.
-	a := agrMustAgree(t, []RatingPair{{2, 2}, {2, 2}, {2, 2}, {2, 2}, {2, 2}}, 4)
+	a := mustAgree(t, []Pair{{2, 2}, {2, 2}, {2, 2}, {2, 2}, {2, 2}}, 4)
 	if a.KappaDefined || a.Kappa != 0 || a.Pairs != 5 || a.PercentExact != 1 || a.PercentAdjacent != 1 {
 		t.Errorf("catégorie unique : %+v", a)
 	}
@@ -295,19 +295,19 @@ func TestAgreeKappaUndefined(t *testing.T) {
 
 	// Each assessor constant but on different levels (A always 0, B always 1),
 	// k = 3: Po_w = 0.75 and Pe_w = w_01 = 0.75, so kappa = 0 — defined.
-	a = agrMustAgree(t, []RatingPair{{0, 1}, {0, 1}, {0, 1}, {0, 1}}, 3)
-	if !a.KappaDefined || !agrClose(a.Kappa, 0) {
+	a = mustAgree(t, []Pair{{0, 1}, {0, 1}, {0, 1}, {0, 1}}, 3)
+	if !a.KappaDefined || !close(a.Kappa, 0) {
 		t.Errorf("constantes distinctes : %+v, attendu kappa 0 défini", a)
 	}
 }
 
 func TestAgreeNoPairs(t *testing.T) {
-	for _, ps := range [][]RatingPair{nil, {}} {
-		a, err := Agree(ps, 4)
+	for _, ps := range [][]Pair{nil, {}} {
+		a, err := Of(ps, 4)
 		if err != nil {
 			t.Fatalf("aucune paire : erreur %v", err)
 		}
-		if a != (Agreement{}) {
+		if a != (Measure{}) {
 			t.Errorf("aucune paire : %+v, attendu la valeur zéro", a)
 		}
 		if got := a.KappaLabel(); got != "non calculable" {
@@ -319,31 +319,31 @@ func TestAgreeNoPairs(t *testing.T) {
 func TestAgreeErrors(t *testing.T) {
 	for _, tc := range []struct {
 		name string
-		ps   []RatingPair
+		ps   []Pair
 		k    int
 		want string
 	}{
-		{"A négatif", []RatingPair{{0, 0}, {-1, 0}}, 3, "hors de l'échelle"},
-		{"B trop grand", []RatingPair{{0, 0}, {1, 3}}, 3, "hors de l'échelle"},
-		{"A égal à k", []RatingPair{{4, 0}}, 4, "hors de l'échelle"},
-		{"k = 1", []RatingPair{{0, 0}}, 1, "au moins 2 niveaux"},
+		{"A négatif", []Pair{{0, 0}, {-1, 0}}, 3, "hors de l'échelle"},
+		{"B trop grand", []Pair{{0, 0}, {1, 3}}, 3, "hors de l'échelle"},
+		{"A égal à k", []Pair{{4, 0}}, 4, "hors de l'échelle"},
+		{"k = 1", []Pair{{0, 0}}, 1, "au moins 2 niveaux"},
 		{"k = 0 sans paire", nil, 0, "au moins 2 niveaux"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			a, err := Agree(tc.ps, tc.k)
+			a, err := Of(tc.ps, tc.k)
 			if err == nil {
 				t.Fatalf("erreur attendue, obtenu %+v", a)
 			}
 			if !strings.Contains(err.Error(), tc.want) {
 				t.Errorf("message %q ne contient pas %q", err, tc.want)
 			}
-			if a != (Agreement{}) {
+			if a != (Measure{}) {
 				t.Errorf("résultat non nul avec une erreur : %+v", a)
 			}
 		})
 	}
 	// The highest valid level, k-1, is accepted.
-	if _, err := Agree([]RatingPair{{3, 0}, {0, 3}}, 4); err != nil {
+	if _, err := Of([]Pair{{3, 0}, {0, 3}}, 4); err != nil {
 		t.Errorf("niveau k-1 refusé : %v", err)
 	}
 }
@@ -420,7 +420,7 @@ func TestKappaLabel(t *testing.T) {
 		{0.81, true, "presque parfait"},
 		{1, true, "presque parfait"},
 	} {
-		got := Agreement{Pairs: 10, Kappa: tc.kappa, KappaDefined: tc.defined}.KappaLabel()
+		got := Measure{Pairs: 10, Kappa: tc.kappa, KappaDefined: tc.defined}.KappaLabel()
 		if got != tc.want {
 			t.Errorf("KappaLabel(%v, défini %v) = %q, attendu %q", tc.kappa, tc.defined, got, tc.want)
 		}

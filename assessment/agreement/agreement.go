@@ -1,11 +1,14 @@
-package assessment
+// Package agreement measures how far two assessors agree (double marking):
+// shares of exact and adjacent agreement, weighted kappa, and whether one
+// doubly-graded piece must go to a third assessor.
+package agreement
 
 // Inter-assessor agreement (double marking).
 //
 // Two assessors grade the same frozen piece version criterion by criterion on
 // an ordinal scale of k levels numbered 0..k-1 (for instance 0 « Non acquis »,
 // 1 « En cours d'acquisition », 2 « Acquis », 3 « Maîtrisé »). Each criterion
-// graded by both gives one RatingPair; Agree summarises a batch of pairs, and
+// graded by both gives one Pair; Of summarises a batch of pairs, and
 // Discrepant decides whether one doubly-graded piece must go to a third
 // assessor.
 //
@@ -29,12 +32,12 @@ import (
 	"strings"
 )
 
-// RatingPair is two assessors' levels (0..k-1) on the same criterion of the
+// Pair is two assessors' levels (0..k-1) on the same criterion of the
 // same piece version.
-type RatingPair struct{ A, B int }
+type Pair struct{ A, B int }
 
-// Agreement is the summary of a batch of rating pairs.
-type Agreement struct {
+// Measure is the summary of a batch of rating pairs.
+type Measure struct {
 	Pairs           int     // number of pairs behind the figures
 	PercentExact    float64 // share of pairs with A == B, 0..1
 	PercentAdjacent float64 // share with |A-B| <= 1, 0..1
@@ -42,22 +45,22 @@ type Agreement struct {
 	KappaDefined    bool    // false when undefined: no pairs, or no expected disagreement (all ratings in one single category)
 }
 
-// Agree computes the agreement statistics of pairs rated on k ordered levels
+// Of computes the agreement statistics of pairs rated on k ordered levels
 // 0..k-1. k must be at least 2, and every level must lie in 0..k-1; otherwise
 // an error (message in French) is returned. No pairs is not an error: the
 // result has Pairs 0, shares 0 and KappaDefined false.
-func Agree(pairs []RatingPair, k int) (Agreement, error) {
+func Of(pairs []Pair, k int) (Measure, error) {
 	if k < 2 {
-		return Agreement{}, fmt.Errorf("accord inter-évaluateurs : l'échelle doit compter au moins 2 niveaux (k = %d)", k)
+		return Measure{}, fmt.Errorf("accord inter-évaluateurs : l'échelle doit compter au moins 2 niveaux (k = %d)", k)
 	}
 	for i, p := range pairs {
 		if p.A < 0 || p.A >= k || p.B < 0 || p.B >= k {
-			return Agreement{}, fmt.Errorf("accord inter-évaluateurs : paire n° %d (%d, %d) hors de l'échelle 0..%d", i+1, p.A, p.B, k-1)
+			return Measure{}, fmt.Errorf("accord inter-évaluateurs : paire n° %d (%d, %d) hors de l'échelle 0..%d", i+1, p.A, p.B, k-1)
 		}
 	}
 	n := len(pairs)
 	if n == 0 {
-		return Agreement{}, nil
+		return Measure{}, nil
 	}
 
 	// Marginal counts, kept sparse (only observed levels) so that a large k
@@ -69,17 +72,17 @@ func Agree(pairs []RatingPair, k int) (Agreement, error) {
 	for _, p := range pairs {
 		rows[p.A]++
 		cols[p.B]++
-		d := agrAbs(p.A - p.B)
+		d := abs(p.A - p.B)
 		if d == 0 {
 			exact++
 		}
 		if d <= 1 {
 			adjacent++
 		}
-		sumW += agrWeight(p.A, p.B, k)
+		sumW += weight(p.A, p.B, k)
 	}
 	nf := float64(n)
-	a := Agreement{
+	a := Measure{
 		Pairs:           n,
 		PercentExact:    float64(exact) / nf,
 		PercentAdjacent: float64(adjacent) / nf,
@@ -88,15 +91,15 @@ func Agree(pairs []RatingPair, k int) (Agreement, error) {
 	// Expected disagreement Σ (i-j)² n_i. n_.j sums non-negative terms over
 	// observed levels (all counts > 0): it is 0 exactly when both assessors
 	// used one single level, and the same one. Then kappa is undefined.
-	rowLevels := agrSortedKeys(rows)
-	colLevels := agrSortedKeys(cols)
+	rowLevels := sortedKeys(rows)
+	colLevels := sortedKeys(cols)
 	if len(rowLevels) == 1 && len(colLevels) == 1 && rowLevels[0] == colLevels[0] {
 		return a, nil
 	}
 	pe := 0.0
 	for _, i := range rowLevels {
 		for _, j := range colLevels {
-			pe += agrWeight(i, j, k) * (float64(rows[i]) / nf) * (float64(cols[j]) / nf)
+			pe += weight(i, j, k) * (float64(rows[i]) / nf) * (float64(cols[j]) / nf)
 		}
 	}
 	po := sumW / nf
@@ -118,7 +121,7 @@ func Agree(pairs []RatingPair, k int) (Agreement, error) {
 // Upper bounds are inclusive, as in Landis & Koch's 0.00–0.20, 0.21–0.40…
 // table, with a 1e-9 tolerance so that a computed 0.6000000000000001 still
 // reads "modéré". It returns "non calculable" when !KappaDefined.
-func (a Agreement) KappaLabel() string {
+func (a Measure) KappaLabel() string {
 	if !a.KappaDefined {
 		return "non calculable"
 	}
@@ -139,9 +142,9 @@ func (a Agreement) KappaLabel() string {
 	}
 }
 
-// agrDefaultThreshold is the level gap from which one criterion alone calls
+// defaultThreshold is the level gap from which one criterion alone calls
 // for a third assessor.
-const agrDefaultThreshold = 2
+const defaultThreshold = 2
 
 // Discrepant tells whether two gradings of one piece need a third assessor.
 // They do when
@@ -160,16 +163,16 @@ const agrDefaultThreshold = 2
 // differ.
 func Discrepant(levelsA, levelsB map[string]int, decisionA, decisionB string, threshold int) (bool, []string) {
 	if threshold <= 0 {
-		threshold = agrDefaultThreshold
+		threshold = defaultThreshold
 	}
 	ids := []string{}
 	for id, la := range levelsA {
-		lb, okB := agrGraded(levelsB, id)
+		lb, okB := graded(levelsB, id)
 		switch {
 		case la < 0 && !okB: // graded by neither
 		case la < 0 || !okB: // graded by A only, or by B only
 			ids = append(ids, id)
-		case agrAbs(la-lb) >= threshold:
+		case abs(la-lb) >= threshold:
 			ids = append(ids, id)
 		}
 	}
@@ -183,28 +186,28 @@ func Discrepant(levelsA, levelsB map[string]int, decisionA, decisionB string, th
 	return len(ids) > 0 || decisionsDiffer, ids
 }
 
-// agrGraded returns the level of criterion id in m and whether it is graded
+// graded returns the level of criterion id in m and whether it is graded
 // (present with a non-negative level).
-func agrGraded(m map[string]int, id string) (int, bool) {
+func graded(m map[string]int, id string) (int, bool) {
 	l, ok := m[id]
 	return l, ok && l >= 0
 }
 
-// agrWeight is the quadratic agreement weight 1 - (i-j)²/(k-1)², k >= 2.
-func agrWeight(i, j, k int) float64 {
+// weight is the quadratic agreement weight 1 - (i-j)²/(k-1)², k >= 2.
+func weight(i, j, k int) float64 {
 	d := float64(i - j)
 	m := float64(k - 1)
 	return 1 - (d*d)/(m*m)
 }
 
-func agrAbs(x int) int {
+func abs(x int) int {
 	if x < 0 {
 		return -x
 	}
 	return x
 }
 
-func agrSortedKeys(m map[int]int) []int {
+func sortedKeys(m map[int]int) []int {
 	keys := make([]int, 0, len(m))
 	for key := range m {
 		keys = append(keys, key)
