@@ -244,20 +244,8 @@ func (s *Store) own(ctx context.Context, learner account.User, id int64) (Case, 
 
 // Cases lists a learner's cases, most recent first.
 func (s *Store) Cases(ctx context.Context, learnerID int64) ([]Case, error) {
-	rows, err := s.db.Read.QueryContext(ctx, `SELECT `+caseCols+` FROM cases c JOIN users u ON u.id=c.learner_id WHERE c.learner_id=? ORDER BY c.id DESC`, learnerID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Case
-	for rows.Next() {
-		c, err := s.scanCase(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
+	return db.Collect(ctx, s.db.Read, func(r db.Row) (Case, error) { return s.scanCase(r) },
+		`SELECT `+caseCols+` FROM cases c JOIN users u ON u.id=c.learner_id WHERE c.learner_id=? ORDER BY c.id DESC`, learnerID)
 }
 
 // journal records a dated line of the case's journal.
@@ -290,22 +278,13 @@ type JournalEntry struct {
 
 // Journal returns the case's journal, oldest first.
 func (s *Store) Journal(ctx context.Context, c Case) ([]JournalEntry, error) {
-	rows, err := s.db.Read.QueryContext(ctx, `SELECT sim_day, at, kind, summary FROM case_journal WHERE case_id=? ORDER BY id`, c.ID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []JournalEntry
-	for rows.Next() {
+	return db.Collect(ctx, s.db.Read, func(r db.Row) (JournalEntry, error) {
 		var e JournalEntry
 		var at string
-		if err := rows.Scan(&e.Day, &at, &e.Kind, &e.Summary); err != nil {
-			return nil, err
-		}
+		err := r.Scan(&e.Day, &at, &e.Kind, &e.Summary)
 		e.At, _ = time.Parse(time.RFC3339Nano, at)
-		out = append(out, e)
-	}
-	return out, rows.Err()
+		return e, err
+	}, `SELECT sim_day, at, kind, summary FROM case_journal WHERE case_id=? ORDER BY id`, c.ID)
 }
 
 func trimmed(s string, max int) (string, bool) {

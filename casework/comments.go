@@ -6,6 +6,7 @@ import (
 
 	"github.com/casp-cnam/casp/internal/account"
 	"github.com/casp-cnam/casp/internal/apperr"
+	"github.com/casp-cnam/casp/internal/db"
 )
 
 // Comment is a trainer's remark on a learner's case.
@@ -17,23 +18,14 @@ type Comment struct {
 
 // Comments lists the comments on a case.
 func (s *Store) Comments(ctx context.Context, c Case) ([]Comment, error) {
-	rows, err := s.db.Read.QueryContext(ctx, `SELECT u.display_name, k.at, k.text FROM case_comments k JOIN users u ON u.id=k.author_id
-		WHERE k.case_id=? ORDER BY k.id`, c.ID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Comment
-	for rows.Next() {
+	return db.Collect(ctx, s.db.Read, func(r db.Row) (Comment, error) {
 		var k Comment
 		var at string
-		if err := rows.Scan(&k.Author, &at, &k.Text); err != nil {
-			return nil, err
-		}
+		err := r.Scan(&k.Author, &at, &k.Text)
 		k.At, _ = time.Parse(time.RFC3339Nano, at)
-		out = append(out, k)
-	}
-	return out, rows.Err()
+		return k, err
+	}, `SELECT u.display_name, k.at, k.text FROM case_comments k JOIN users u ON u.id=k.author_id
+		WHERE k.case_id=? ORDER BY k.id`, c.ID)
 }
 
 // AddComment lets staff of the learner's cohort comment on a case.

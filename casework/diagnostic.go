@@ -7,6 +7,7 @@ import (
 
 	"github.com/casp-cnam/casp/internal/account"
 	"github.com/casp-cnam/casp/internal/apperr"
+	"github.com/casp-cnam/casp/internal/db"
 )
 
 // DomainLabels name the diagnostic domains in French.
@@ -31,21 +32,12 @@ type Situation struct {
 
 // Situations lists the case's situations, open ones first.
 func (s *Store) Situations(ctx context.Context, c Case) ([]Situation, error) {
-	rows, err := s.db.Read.QueryContext(ctx, `SELECT id, domain, label, fact_id, status, noted_day, coalesce(ended_day,-1), note
-		FROM case_situations WHERE case_id=? ORDER BY status='levee', id`, c.ID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Situation
-	for rows.Next() {
+	return db.Collect(ctx, s.db.Read, func(r db.Row) (Situation, error) {
 		var x Situation
-		if err := rows.Scan(&x.ID, &x.Domain, &x.Label, &x.FactID, &x.Status, &x.NotedDay, &x.EndedDay, &x.Note); err != nil {
-			return nil, err
-		}
-		out = append(out, x)
-	}
-	return out, rows.Err()
+		err := r.Scan(&x.ID, &x.Domain, &x.Label, &x.FactID, &x.Status, &x.NotedDay, &x.EndedDay, &x.Note)
+		return x, err
+	}, `SELECT id, domain, label, fact_id, status, noted_day, coalesce(ended_day,-1), note
+		FROM case_situations WHERE case_id=? ORDER BY status='levee', id`, c.ID)
 }
 
 // SituationInput is the form to note a situation.

@@ -7,6 +7,7 @@ import (
 
 	"github.com/casp-cnam/casp/internal/account"
 	"github.com/casp-cnam/casp/internal/apperr"
+	"github.com/casp-cnam/casp/internal/db"
 )
 
 // MoveLabels name the professional moves in French.
@@ -30,20 +31,11 @@ type Line struct {
 
 // Transcript returns the interview so far.
 func (s *Store) Transcript(ctx context.Context, c Case) ([]Line, error) {
-	rows, err := s.db.Read.QueryContext(ctx, `SELECT id, speaker, ref, text FROM case_transcript WHERE case_id=? ORDER BY id`, c.ID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Line
-	for rows.Next() {
+	return db.Collect(ctx, s.db.Read, func(r db.Row) (Line, error) {
 		var l Line
-		if err := rows.Scan(&l.ID, &l.Speaker, &l.Ref, &l.Text); err != nil {
-			return nil, err
-		}
-		out = append(out, l)
-	}
-	return out, rows.Err()
+		err := r.Scan(&l.ID, &l.Speaker, &l.Ref, &l.Text)
+		return l, err
+	}, `SELECT id, speaker, ref, text FROM case_transcript WHERE case_id=? ORDER BY id`, c.ID)
 }
 
 // Interview is what the interview panel needs: which questions were asked

@@ -239,20 +239,7 @@ func (s *Service) List(ctx context.Context) ([]User, error) {
 
 // users runs a query selecting userCols and scans every row.
 func (s *Service) users(ctx context.Context, q string, args ...any) ([]User, error) {
-	rows, err := s.db.Read.QueryContext(ctx, q, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []User
-	for rows.Next() {
-		u, err := scanUser(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, u)
-	}
-	return out, rows.Err()
+	return db.Collect(ctx, s.db.Read, func(r db.Row) (User, error) { return scanUser(r) }, q, args...)
 }
 
 // Count returns the number of accounts.

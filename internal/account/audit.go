@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"log/slog"
 	"time"
+
+	"github.com/casp-cnam/casp/internal/db"
 )
 
 // Audit actions.
@@ -100,20 +102,11 @@ const entryColumns = `id, at, coalesce(actor_id,0), actor_login, action, coalesc
 
 // entries runs a query selecting entryColumns from the audit log.
 func (s *Service) entries(ctx context.Context, q string, args ...any) ([]Entry, error) {
-	rows, err := s.db.Read.QueryContext(ctx, q, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Entry
-	for rows.Next() {
+	return db.Collect(ctx, s.db.Read, func(r db.Row) (Entry, error) {
 		var e Entry
 		var at string
-		if err := rows.Scan(&e.ID, &at, &e.ActorID, &e.ActorLogin, &e.Action, &e.SubjectUserID, &e.Target, &e.Address, &e.Detail); err != nil {
-			return nil, err
-		}
+		err := r.Scan(&e.ID, &at, &e.ActorID, &e.ActorLogin, &e.Action, &e.SubjectUserID, &e.Target, &e.Address, &e.Detail)
 		e.At, _ = time.Parse(time.RFC3339Nano, at)
-		out = append(out, e)
-	}
-	return out, rows.Err()
+		return e, err
+	}, q, args...)
 }

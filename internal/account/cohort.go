@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/casp-cnam/casp/internal/apperr"
+	"github.com/casp-cnam/casp/internal/db"
 	"github.com/casp-cnam/casp/internal/form"
 )
 
@@ -233,20 +234,7 @@ func (s *Service) CohortsOf(ctx context.Context, userID int64) ([]Cohort, error)
 }
 
 func (s *Service) cohorts(ctx context.Context, q string, args ...any) ([]Cohort, error) {
-	rows, err := s.db.Read.QueryContext(ctx, q, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Cohort
-	for rows.Next() {
-		c, err := scanCohort(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
+	return db.Collect(ctx, s.db.Read, func(r db.Row) (Cohort, error) { return scanCohort(r) }, q, args...)
 }
 
 // Members lists a cohort's members in one role, by name.
