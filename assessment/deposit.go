@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 
+	"github.com/casp-cnam/casp/assessment/actormap"
 	"github.com/casp-cnam/casp/internal/account"
 	"github.com/casp-cnam/casp/internal/apperr"
 	"github.com/casp-cnam/casp/internal/db"
@@ -21,7 +22,7 @@ func CheckContent(editor, body string) map[string]string {
 		}
 		return g.Validate()
 	case "cartographie":
-		m, err := ParseActorMap([]byte(body))
+		m, err := actormap.Parse([]byte(body))
 		if err != nil {
 			return map[string]string{"draft": "La cartographie enregistrée est illisible : enregistrez-la de nouveau depuis le formulaire."}
 		}

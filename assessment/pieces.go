@@ -9,6 +9,7 @@ import (
 	"errors"
 	"strings"
 
+	"github.com/casp-cnam/casp/assessment/actormap"
 	"github.com/casp-cnam/casp/internal/account"
 	"github.com/casp-cnam/casp/internal/apperr"
 	"github.com/casp-cnam/casp/referentiel"
@@ -94,7 +95,7 @@ func starterDraft(k *referentiel.DeliverableKind) string {
 	case "guide":
 		return string(NewGuide().JSON())
 	case "cartographie":
-		return string(ActorMap{Actors: []Actor{}, Relations: []Relation{}}.JSON())
+		return string(actormap.Map{Actors: []actormap.Actor{}, Relations: []actormap.Relation{}}.JSON())
 	}
 	return ""
 }

@@ -9,9 +9,10 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/casp-cnam/casp/assessment"
-	"github.com/casp-cnam/casp/internal/french"
+	"github.com/casp-cnam/casp/assessment/actormap"
 	"github.com/casp-cnam/casp/internal/account"
 	"github.com/casp-cnam/casp/internal/apperr"
+	"github.com/casp-cnam/casp/internal/french"
 	"github.com/casp-cnam/casp/referentiel"
 	"github.com/casp-cnam/casp/views"
 )
@@ -95,7 +96,7 @@ type gradingData struct {
 	Rows     []rubricRow
 	Report   *assessment.Rendered
 	Guide    *assessment.Guide
-	Map      *assessment.ActorMap
+	Map      *actormap.Map
 	MapSVG   string
 	Rule     string
 	Levels   []levelOption

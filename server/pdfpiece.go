@@ -33,9 +33,10 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/casp-cnam/casp/assessment"
-	"github.com/casp-cnam/casp/internal/french"
+	"github.com/casp-cnam/casp/assessment/actormap"
 	"github.com/casp-cnam/casp/internal/account"
 	"github.com/casp-cnam/casp/internal/apperr"
+	"github.com/casp-cnam/casp/internal/french"
 	"github.com/casp-cnam/casp/internal/pdf"
 	"github.com/casp-cnam/casp/referentiel"
 )
@@ -300,7 +301,7 @@ func (s *Server) bodyBlocks(kind *referentiel.DeliverableKind, body string) []pd
 			pdf.Heading{Level: 2, Text: "Posture professionnelle"}, pdf.Paragraph{Text: g.Posture},
 			pdf.Heading{Level: 2, Text: "Confidentialité"}, pdf.Paragraph{Text: g.Confidentiality})
 	case "cartographie":
-		m, err := assessment.ParseActorMap([]byte(body))
+		m, err := actormap.Parse([]byte(body))
 		if err != nil {
 			return []pdf.Block{pdf.Paragraph{Text: "La cartographie déposée est illisible."}}
 		}

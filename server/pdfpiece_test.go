@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/casp-cnam/casp/assessment"
+	"github.com/casp-cnam/casp/assessment/actormap"
 	"github.com/casp-cnam/casp/internal/account"
 	"github.com/casp-cnam/casp/internal/pdf"
 	"github.com/casp-cnam/casp/internal/pdf/pdftext"
@@ -323,7 +324,7 @@ func TestVersionPDFOfGuideAndActorMap(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			m, err := assessment.ParseActorMap([]byte(v.Body))
+			m, err := actormap.Parse([]byte(v.Body))
 			if err != nil || len(m.Actors) == 0 || len(m.Relations) == 0 {
 				continue
 			}

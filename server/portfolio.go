@@ -12,10 +12,12 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/casp-cnam/casp/assessment"
+	"github.com/casp-cnam/casp/assessment/actormap"
+	"github.com/casp-cnam/casp/assessment/actormap/layout"
 	"github.com/casp-cnam/casp/casework"
-	"github.com/casp-cnam/casp/internal/french"
 	"github.com/casp-cnam/casp/internal/account"
 	"github.com/casp-cnam/casp/internal/apperr"
+	"github.com/casp-cnam/casp/internal/french"
 	"github.com/casp-cnam/casp/referentiel"
 	"github.com/casp-cnam/casp/views"
 )
@@ -84,7 +86,7 @@ type pieceData struct {
 	Attachments []assessment.Attachment
 	Report      *assessment.Rendered
 	Guide       *assessment.Guide
-	Map         *assessment.ActorMap
+	Map         *actormap.Map
 	MapSVG      string
 	Preview     bool
 	Learner     string // the learner, or the pseudonym under anonymous marking
@@ -104,10 +106,10 @@ type editorOptions struct {
 
 func newEditorOptions() editorOptions {
 	var o editorOptions
-	for _, d := range assessment.Domains {
+	for _, d := range actormap.Domains {
 		o.Domains = append(o.Domains, option{string(d), d.Label()})
 	}
-	for _, k := range assessment.RelationKinds {
+	for _, k := range actormap.RelationKinds {
 		o.Relations = append(o.Relations, option{string(k), k.Label()})
 	}
 	o.Directions = []option{{"aller", "→ de la première vers la seconde"}, {"retour", "← de la seconde vers la première"},
@@ -239,12 +241,12 @@ func (s *Server) fillEditor(d *pieceData, body string) {
 		}
 		d.Guide = &g
 	case "cartographie":
-		m, err := assessment.ParseActorMap([]byte(body))
+		m, err := actormap.Parse([]byte(body))
 		if err != nil {
-			m = assessment.ActorMap{}
+			m = actormap.Map{}
 		}
 		d.Map = &m
-		d.MapSVG = string(m.SVG())
+		d.MapSVG = string(layout.SVG(m))
 	default:
 		r, err := assessment.RenderMarkdown(body)
 		if err == nil {
@@ -416,9 +418,9 @@ func guideFromForm(f map[string]string) assessment.Guide {
 
 // mapFromForm rebuilds an actor map from the form. New actors get fresh
 // ids; blanking an actor's name removes it and its relations.
-func mapFromForm(f map[string]string) assessment.ActorMap {
-	m := assessment.ActorMap{Title: f["titre"], Theme: f["thematique"], Territory: f["territoire"],
-		Actors: []assessment.Actor{}, Relations: []assessment.Relation{}}
+func mapFromForm(f map[string]string) actormap.Map {
+	m := actormap.Map{Title: f["titre"], Theme: f["thematique"], Territory: f["territoire"],
+		Actors: []actormap.Actor{}, Relations: []actormap.Relation{}}
 	used := map[string]bool{}
 	rows := indexed(f, "acteurs")
 	for _, r := range rows {
@@ -440,7 +442,7 @@ func mapFromForm(f map[string]string) assessment.ActorMap {
 			id = "a" + strconv.Itoa(next)
 			used[id] = true
 		}
-		m.Actors = append(m.Actors, assessment.Actor{ID: id, Name: name, Type: strings.TrimSpace(r["type"]), Domain: assessment.Domain(r["domaine"])})
+		m.Actors = append(m.Actors, actormap.Actor{ID: id, Name: name, Type: strings.TrimSpace(r["type"]), Domain: actormap.Domain(r["domaine"])})
 	}
 	present := map[string]bool{}
 	for _, a := range m.Actors {
@@ -454,8 +456,8 @@ func mapFromForm(f map[string]string) assessment.ActorMap {
 		if (from != "" && !present[from]) || (to != "" && !present[to]) {
 			continue // an actor removed in this same submission
 		}
-		m.Relations = append(m.Relations, assessment.Relation{From: from, To: to, Kind: assessment.RelationKind(r["nature"]),
-			Direction: assessment.Direction(r["sens"]), Comment: strings.TrimSpace(r["commentaire"])})
+		m.Relations = append(m.Relations, actormap.Relation{From: from, To: to, Kind: actormap.RelationKind(r["nature"]),
+			Direction: actormap.Direction(r["sens"]), Comment: strings.TrimSpace(r["commentaire"])})
 	}
 	return m
 }
@@ -563,7 +565,7 @@ type versionData struct {
 	Latest     bool
 	Report     *assessment.Rendered
 	Guide      *assessment.Guide
-	Map        *assessment.ActorMap
+	Map        *actormap.Map
 	MapSVG     string
 	Links      []linkView
 	Criteria   []criterionView
@@ -700,7 +702,7 @@ func (s *Server) mapDownload(c *fiber.Ctx) error {
 	}
 	c.Set(fiber.HeaderContentType, "image/svg+xml; charset=utf-8")
 	c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+name+`.svg"`)
-	return c.Send(d.Map.SVG())
+	return c.Send(layout.SVG(*d.Map))
 }
 
 // progression is a learner's progress by activity, task and capacity: their

@@ -18,6 +18,7 @@ import (
 	"github.com/alexedwards/argon2id"
 
 	"github.com/casp-cnam/casp/assessment"
+	"github.com/casp-cnam/casp/assessment/actormap"
 	"github.com/casp-cnam/casp/internal/db"
 	"github.com/casp-cnam/casp/referentiel"
 )
@@ -776,7 +777,7 @@ func (g *synth) body(k *referentiel.DeliverableKind, title string) (string, stri
 		b := string(assessment.NewGuide().JSON())
 		return b, b
 	case "cartographie":
-		b := string(assessment.ActorMap{Actors: []assessment.Actor{}, Relations: []assessment.Relation{}}.JSON())
+		b := string(actormap.Map{Actors: []actormap.Actor{}, Relations: []actormap.Relation{}}.JSON())
 		return b, b
 	}
 	r := g.rng

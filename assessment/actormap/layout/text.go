@@ -1,14 +1,13 @@
-package assessment
+package layout
 
 // Text of the actor map: measurement (a conservative estimate, DejaVu Sans,
 // the widest common fallback, so that text never overflows its box whatever
-// the font), wrapping and fitting with "…", and the bounds the renderer puts
-// on its input whatever the caller.
+// the font), wrapping and fitting with "…".
 //
 // No text is measured again for each character removed: a text is measured
 // rune by rune from the left and the measure stops as soon as it no longer
 // fits (widths only grow), so the cost of fitting is bounded by the room
-// available, not by the length of the text; and amapBound cuts every text
+// available, not by the length of the text; and bound cuts every text
 // to the length validation allows before any layout.
 
 import (
@@ -18,12 +17,12 @@ import (
 	"unicode/utf8"
 )
 
-// amapMeasureHook, set by tests only, is told of each text measure with the
+// measureHook, set by tests only, is told of each text measure with the
 // number of runes it reads.
-var amapMeasureHook func(runes int)
+var measureHook func(runes int)
 
-// amapEm holds the advance widths of DejaVu Sans, in em, for ASCII.
-var amapEm = func() [128]float64 {
+// emWidths holds the advance widths of DejaVu Sans, in em, for ASCII.
+var emWidths = func() [128]float64 {
 	var t [128]float64
 	for i := range t {
 		t[i] = 0.8
@@ -40,8 +39,8 @@ var amapEm = func() [128]float64 {
 	return t
 }()
 
-// amapBase maps the accented letters of French to their base letter.
-var amapBase = map[rune]rune{
+// baseRune maps the accented letters of French to their base letter.
+var baseRune = map[rune]rune{
 	'à': 'a', 'â': 'a', 'ä': 'a', 'ç': 'c', 'é': 'e', 'è': 'e', 'ê': 'e', 'ë': 'e',
 	'î': 'i', 'ï': 'i', 'ô': 'o', 'ö': 'o', 'ù': 'u', 'û': 'u', 'ü': 'u', 'ÿ': 'y',
 	'À': 'A', 'Â': 'A', 'Ä': 'A', 'Ç': 'C', 'É': 'E', 'È': 'E', 'Ê': 'E', 'Ë': 'E',
@@ -49,12 +48,12 @@ var amapBase = map[rune]rune{
 	'’': '\'', '‘': '\'', '‐': '-', '‑': '-', '\u00a0': ' ', '\u202f': ' ',
 }
 
-func amapRuneEm(r rune) float64 {
-	if b, ok := amapBase[r]; ok {
+func runeEm(r rune) float64 {
+	if b, ok := baseRune[r]; ok {
 		r = b
 	}
 	if r < 128 {
-		return amapEm[r]
+		return emWidths[r]
 	}
 	switch r {
 	case '«', '»':
@@ -74,16 +73,16 @@ func amapRuneEm(r rune) float64 {
 	return 0.7
 }
 
-// amapTextW is the width of s at the given font size.
-func amapTextW(s string, size float64, bold bool) float64 {
+// textW is the width of s at the given font size.
+func textW(s string, size float64, bold bool) float64 {
 	w := 0.0
 	n := 0
 	for _, r := range s {
-		w += amapRuneEm(r)
+		w += runeEm(r)
 		n++
 	}
-	if amapMeasureHook != nil {
-		amapMeasureHook(n)
+	if measureHook != nil {
+		measureHook(n)
 	}
 	if bold {
 		w *= 1.12
@@ -91,17 +90,17 @@ func amapTextW(s string, size float64, bold bool) float64 {
 	return w * size
 }
 
-// amapGauge says whether a text fits: at most maxRunes runes and maxW wide
-// at the given size. Its arithmetic is that of amapTextW, so that both agree
+// gauge says whether a text fits: at most maxRunes runes and maxW wide
+// at the given size. Its arithmetic is that of textW, so that both agree
 // to the last bit.
-type amapGauge struct {
+type gauge struct {
 	maxW, size float64
 	bold       bool
 	maxRunes   int
 }
 
 // fitsEm tells whether n runes of em total width fit.
-func (g amapGauge) fitsEm(em float64, n int) bool {
+func (g gauge) fitsEm(em float64, n int) bool {
 	if g.bold {
 		em *= 1.12
 	}
@@ -109,44 +108,44 @@ func (g amapGauge) fitsEm(em float64, n int) bool {
 }
 
 // fits tells whether t fits, reading t only as long as it fits.
-func (g amapGauge) fits(t string) bool {
+func (g gauge) fits(t string) bool {
 	em, n := 0.0, 0
 	for _, r := range t {
-		em += amapRuneEm(r)
+		em += runeEm(r)
 		n++
 		if !g.fitsEm(em, n) {
-			amapMeasured(n)
+			measured(n)
 			return false
 		}
 	}
-	amapMeasured(n)
+	measured(n)
 	return true
 }
 
 // prefix is the number of leading runes of rs that fit.
-func (g amapGauge) prefix(rs []rune) int {
+func (g gauge) prefix(rs []rune) int {
 	em := 0.0
 	for j, r := range rs {
-		em += amapRuneEm(r)
+		em += runeEm(r)
 		if !g.fitsEm(em, j+1) {
-			amapMeasured(j + 1)
+			measured(j + 1)
 			return j
 		}
 	}
-	amapMeasured(len(rs))
+	measured(len(rs))
 	return len(rs)
 }
 
-func amapMeasured(n int) {
-	if amapMeasureHook != nil {
-		amapMeasureHook(n)
+func measured(n int) {
+	if measureHook != nil {
+		measureHook(n)
 	}
 }
 
-// amapWrap breaks s on spaces into at most maxLines lines of at most
+// wrap breaks s on spaces into at most maxLines lines of at most
 // maxRunes runes fitting maxW; what does not fit ends with "…".
-func amapWrap(s string, maxW, size float64, bold bool, maxRunes, maxLines int) []string {
-	g := amapGauge{maxW: maxW, size: size, bold: bold, maxRunes: maxRunes}
+func wrap(s string, maxW, size float64, bold bool, maxRunes, maxLines int) []string {
+	g := gauge{maxW: maxW, size: size, bold: bold, maxRunes: maxRunes}
 	words := strings.Fields(s)
 	var lines []string
 	cur := ""
@@ -184,20 +183,20 @@ func amapWrap(s string, maxW, size float64, bold bool, maxRunes, maxLines int) [
 	}
 	if len(lines) > maxLines {
 		lines = lines[:maxLines]
-		lines[maxLines-1] = amapEllipsis(lines[maxLines-1], g)
+		lines[maxLines-1] = ellipsis(lines[maxLines-1], g)
 	}
 	return lines
 }
 
-// amapEllipsis shortens s until s+"…" fits: it keeps the longest prefix of
+// ellipsis shortens s until s+"…" fits: it keeps the longest prefix of
 // s, trimmed of " ,;:-" on the right, that fits followed by "…" (just "…"
 // when there is none). The prefixes are measured in one pass from the left,
 // which stops at the first one too wide.
-func amapEllipsis(s string, g amapGauge) string {
-	ell := amapRuneEm('…')
+func ellipsis(s string, g gauge) string {
+	ell := runeEm('…')
 	em, n, keep := 0.0, 0, 0 // keep: bytes of the longest suitable prefix
 	for i, r := range s {
-		em += amapRuneEm(r)
+		em += runeEm(r)
 		n++
 		if !g.fitsEm(em+ell, n+1) {
 			break
@@ -207,73 +206,18 @@ func amapEllipsis(s string, g amapGauge) string {
 			keep = i + w
 		}
 	}
-	amapMeasured(n)
+	measured(n)
 	// Through []rune, as the text is cut elsewhere: a byte that is not UTF-8
 	// becomes U+FFFD.
 	return string([]rune(s[:keep])) + "…"
 }
 
-// amapFit keeps s on one line, shortened with "…" if needed.
-func amapFit(s string, maxW, size float64, bold bool) string {
+// fit keeps s on one line, shortened with "…" if needed.
+func fit(s string, maxW, size float64, bold bool) string {
 	s = strings.Join(strings.Fields(s), " ")
-	g := amapGauge{maxW: maxW, size: size, bold: bold, maxRunes: math.MaxInt}
+	g := gauge{maxW: maxW, size: size, bold: bold, maxRunes: math.MaxInt}
 	if g.fits(s) {
 		return s
 	}
-	return amapEllipsis(s, g)
-}
-
-// ---------------------------------------------------------------------------
-// Bounds of the input.
-
-// amapMaxCode bounds the codes (domain, kind, direction) given to the
-// renderer; the known ones are far shorter.
-const amapMaxCode = 64
-
-// amapClip cuts s to at most limit runes, the last one being "…" when s is
-// longer, reading no more than limit+1 runes of s.
-func amapClip(s string, limit int) string {
-	n, cut := 0, 0
-	for i := range s {
-		if n == limit-1 {
-			cut = i
-		}
-		if n == limit {
-			return strings.TrimRightFunc(s[:cut], unicode.IsSpace) + "…"
-		}
-		n++
-	}
-	return s
-}
-
-// amapBound is the map as the layout takes it, whatever the caller: at most
-// amapMaxActors actors and amapMaxRelations relations, each text cut to the
-// length validation allows. A map within these limits comes back equal;
-// truncated tells whether actors or relations were left out.
-func amapBound(m ActorMap) (b ActorMap, truncated bool) {
-	actors, relations := m.Actors, m.Relations
-	if len(actors) > amapMaxActors {
-		actors, truncated = actors[:amapMaxActors], true
-	}
-	if len(relations) > amapMaxRelations {
-		relations, truncated = relations[:amapMaxRelations], true
-	}
-	b = ActorMap{Title: amapClip(m.Title, amapMaxName), Theme: amapClip(m.Theme, amapMaxName),
-		Territory: amapClip(m.Territory, amapMaxName)}
-	if actors != nil {
-		b.Actors = make([]Actor, len(actors))
-	}
-	for i, a := range actors {
-		b.Actors[i] = Actor{ID: amapClip(a.ID, amapMaxID), Name: amapClip(a.Name, amapMaxName), Type: amapClip(a.Type, amapMaxType),
-			Domain: Domain(amapClip(string(a.Domain), amapMaxCode)), StructureRef: amapClip(a.StructureRef, amapMaxID)}
-	}
-	if relations != nil {
-		b.Relations = make([]Relation, len(relations))
-	}
-	for i, r := range relations {
-		b.Relations[i] = Relation{From: amapClip(r.From, amapMaxID), To: amapClip(r.To, amapMaxID),
-			Kind: RelationKind(amapClip(string(r.Kind), amapMaxCode)), Direction: Direction(amapClip(string(r.Direction), amapMaxCode)),
-			Comment: amapClip(r.Comment, amapMaxComment)}
-	}
-	return b, truncated
+	return ellipsis(s, g)
 }
