@@ -6,7 +6,7 @@ import (
 	"sort"
 	"time"
 
-	"github.com/casp-cnam/casp/internal/account"
+	"github.com/casp-cnam/casp/account"
 	"github.com/casp-cnam/casp/referentiel"
 )
 

@@ -5,8 +5,8 @@ import (
 	"database/sql"
 	"encoding/json"
 
+	"github.com/casp-cnam/casp/account"
 	"github.com/casp-cnam/casp/assessment/actormap"
-	"github.com/casp-cnam/casp/internal/account"
 	"github.com/casp-cnam/casp/internal/apperr"
 	"github.com/casp-cnam/casp/internal/db"
 )

@@ -12,7 +12,7 @@ import (
 	"regexp"
 	"time"
 
-	"github.com/casp-cnam/casp/internal/account"
+	"github.com/casp-cnam/casp/account"
 	"github.com/casp-cnam/casp/internal/apperr"
 	"github.com/casp-cnam/casp/internal/db"
 	"github.com/casp-cnam/casp/internal/durable"

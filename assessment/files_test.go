@@ -9,11 +9,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/casp-cnam/casp/account"
 	"github.com/casp-cnam/casp/assessment"
-	"github.com/casp-cnam/casp/internal/account"
+	"github.com/casp-cnam/casp/internal/app/testfixture"
 	"github.com/casp-cnam/casp/internal/apperr"
 	"github.com/casp-cnam/casp/internal/db"
-	"github.com/casp-cnam/casp/internal/testfixture"
 	"github.com/casp-cnam/casp/referentiel"
 )
 

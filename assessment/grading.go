@@ -6,8 +6,8 @@ import (
 	"errors"
 	"strings"
 
+	"github.com/casp-cnam/casp/account"
 	"github.com/casp-cnam/casp/assessment/agreement"
-	"github.com/casp-cnam/casp/internal/account"
 	"github.com/casp-cnam/casp/internal/apperr"
 	"github.com/casp-cnam/casp/internal/db"
 )

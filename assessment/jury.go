@@ -12,7 +12,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/casp-cnam/casp/internal/account"
+	"github.com/casp-cnam/casp/account"
 	"github.com/casp-cnam/casp/internal/apperr"
 	"github.com/casp-cnam/casp/internal/form"
 	"github.com/casp-cnam/casp/internal/french"

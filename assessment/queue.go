@@ -6,7 +6,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/casp-cnam/casp/internal/account"
+	"github.com/casp-cnam/casp/account"
 )
 
 // QueueFilter narrows an assessor's queue.

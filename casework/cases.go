@@ -9,7 +9,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/casp-cnam/casp/internal/account"
+	"github.com/casp-cnam/casp/account"
 	"github.com/casp-cnam/casp/internal/apperr"
 	"github.com/casp-cnam/casp/internal/db"
 	"github.com/casp-cnam/casp/referentiel"

@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/casp-cnam/casp/internal/account"
+	"github.com/casp-cnam/casp/account"
 	"github.com/casp-cnam/casp/internal/apperr"
 )
 

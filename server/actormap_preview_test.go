@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/casp-cnam/casp/internal/testenv"
+	"github.com/casp-cnam/casp/internal/app/testenv"
 )
 
 // TestActorMapPreviewValidatesFirst sends « Prévisualiser » for an actor map

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/casp-cnam/casp/internal/testenv"
+	"github.com/casp-cnam/casp/internal/app/testenv"
 )
 
 // Anonymous marking holds for every version of a piece while one of its

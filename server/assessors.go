@@ -5,9 +5,9 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/casp-cnam/casp/account"
 	"github.com/casp-cnam/casp/assessment"
 	"github.com/casp-cnam/casp/assessment/export"
-	"github.com/casp-cnam/casp/internal/account"
 	"github.com/casp-cnam/casp/internal/french"
 	"github.com/casp-cnam/casp/views"
 )

@@ -17,8 +17,8 @@ import (
 	"time"
 
 	"github.com/casp-cnam/casp/assessment"
-	"github.com/casp-cnam/casp/internal/demo"
-	"github.com/casp-cnam/casp/internal/testenv"
+	"github.com/casp-cnam/casp/internal/app/demo"
+	"github.com/casp-cnam/casp/internal/app/testenv"
 )
 
 // seedLarge adds a cohort of n learners with per pieces each, straight in

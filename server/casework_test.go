@@ -10,8 +10,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/casp-cnam/casp/internal/account"
-	"github.com/casp-cnam/casp/internal/testenv"
+	"github.com/casp-cnam/casp/account"
+	"github.com/casp-cnam/casp/internal/app/testenv"
 )
 
 var caseURLRe = regexp.MustCompile(`^/dossiers/(\d+)$`)

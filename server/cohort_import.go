@@ -11,7 +11,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"github.com/casp-cnam/casp/internal/account"
+	"github.com/casp-cnam/casp/account"
 	"github.com/casp-cnam/casp/internal/apperr"
 	"github.com/casp-cnam/casp/internal/french"
 	"github.com/casp-cnam/casp/views"

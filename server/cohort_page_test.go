@@ -6,8 +6,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/casp-cnam/casp/internal/demo"
-	"github.com/casp-cnam/casp/internal/testenv"
+	"github.com/casp-cnam/casp/internal/app/demo"
+	"github.com/casp-cnam/casp/internal/app/testenv"
 )
 
 // A large cohort's page lists its learners 50 at a time, with a search

@@ -14,8 +14,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/casp-cnam/casp/internal/account"
-	"github.com/casp-cnam/casp/internal/testenv"
+	"github.com/casp-cnam/casp/account"
+	"github.com/casp-cnam/casp/internal/app/testenv"
 )
 
 func cohortForm(name, site, framework, start, end string) url.Values {

@@ -9,8 +9,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/casp-cnam/casp/internal/account"
-	"github.com/casp-cnam/casp/internal/testenv"
+	"github.com/casp-cnam/casp/account"
+	"github.com/casp-cnam/casp/internal/app/testenv"
 )
 
 // totalsMismatch compares the trigger-kept totals with a full recount.

@@ -10,7 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/casp-cnam/casp/casework"
-	"github.com/casp-cnam/casp/internal/testenv"
+	"github.com/casp-cnam/casp/internal/app/testenv"
 )
 
 // A cohort's scale cannot shrink below the levels its gradings use; and a

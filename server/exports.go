@@ -7,9 +7,9 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/casp-cnam/casp/account"
 	"github.com/casp-cnam/casp/assessment"
 	"github.com/casp-cnam/casp/assessment/export"
-	"github.com/casp-cnam/casp/internal/account"
 	"github.com/casp-cnam/casp/internal/apperr"
 	"github.com/casp-cnam/casp/internal/tabular"
 )

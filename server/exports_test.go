@@ -13,9 +13,9 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/casp-cnam/casp/account"
 	"github.com/casp-cnam/casp/assessment"
-	"github.com/casp-cnam/casp/internal/account"
-	"github.com/casp-cnam/casp/internal/testenv"
+	"github.com/casp-cnam/casp/internal/app/testenv"
 )
 
 const mimeXLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -11,10 +11,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/casp-cnam/casp/internal/account"
+	"github.com/casp-cnam/casp/account"
+	"github.com/casp-cnam/casp/internal/app/testenv"
 	"github.com/casp-cnam/casp/internal/french"
 	"github.com/casp-cnam/casp/internal/pdf/pdftext"
-	"github.com/casp-cnam/casp/internal/testenv"
 )
 
 var fingerprintRe = regexp.MustCompile(`<code class="hash">([0-9a-f]{64})</code>`)

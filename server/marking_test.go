@@ -8,8 +8,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/casp-cnam/casp/internal/account"
-	"github.com/casp-cnam/casp/internal/testenv"
+	"github.com/casp-cnam/casp/account"
+	"github.com/casp-cnam/casp/internal/app/testenv"
 )
 
 // depositNote creates and deposits a short note for a learner.

@@ -10,12 +10,12 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/casp-cnam/casp/account"
 	"github.com/casp-cnam/casp/assessment"
 	"github.com/casp-cnam/casp/assessment/actormap"
-	"github.com/casp-cnam/casp/internal/account"
+	"github.com/casp-cnam/casp/internal/app/testenv"
 	"github.com/casp-cnam/casp/internal/pdf"
 	"github.com/casp-cnam/casp/internal/pdf/pdftext"
-	"github.com/casp-cnam/casp/internal/testenv"
 )
 
 // pdfText downloads a version's PDF and returns its pages' text, each

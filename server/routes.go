@@ -1,6 +1,6 @@
 package server
 
-import "github.com/casp-cnam/casp/internal/account"
+import "github.com/casp-cnam/casp/account"
 
 // routes is the route table: every page's handler is one hop from here.
 func (s *Server) routes() {

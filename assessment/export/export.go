@@ -9,8 +9,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/casp-cnam/casp/account"
 	"github.com/casp-cnam/casp/assessment"
-	"github.com/casp-cnam/casp/internal/account"
 	"github.com/casp-cnam/casp/internal/tabular"
 	"github.com/casp-cnam/casp/referentiel"
 )

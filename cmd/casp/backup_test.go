@@ -20,8 +20,8 @@ import (
 	"github.com/casp-cnam/casp/assessment"
 	"github.com/casp-cnam/casp/internal/app"
 	"github.com/casp-cnam/casp/internal/app/backup"
-	"github.com/casp-cnam/casp/internal/testenv"
-	"github.com/casp-cnam/casp/internal/testfixture"
+	"github.com/casp-cnam/casp/internal/app/testenv"
+	"github.com/casp-cnam/casp/internal/app/testfixture"
 	"github.com/casp-cnam/casp/referentiel"
 )
 

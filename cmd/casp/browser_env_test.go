@@ -39,7 +39,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/casp-cnam/casp/internal/app"
-	"github.com/casp-cnam/casp/internal/testenv"
+	"github.com/casp-cnam/casp/internal/app/testenv"
 )
 
 // Browser tests run one at a time, beside the package's other tests: the

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/casp-cnam/casp/internal/account"
+	"github.com/casp-cnam/casp/account"
 	"github.com/casp-cnam/casp/internal/app"
 	"github.com/casp-cnam/casp/referentiel"
 )

@@ -10,9 +10,9 @@ import (
 	"io"
 	"os"
 
+	"github.com/casp-cnam/casp/account"
 	"github.com/casp-cnam/casp/assessment"
 	"github.com/casp-cnam/casp/assessment/export"
-	"github.com/casp-cnam/casp/internal/account"
 	"github.com/casp-cnam/casp/internal/app"
 	"github.com/casp-cnam/casp/internal/tabular"
 	"github.com/casp-cnam/casp/referentiel"

@@ -12,8 +12,8 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/casp-cnam/casp/account"
 	"github.com/casp-cnam/casp/assessment"
-	"github.com/casp-cnam/casp/internal/account"
 	"github.com/casp-cnam/casp/internal/app"
 )
 

@@ -18,12 +18,12 @@ import (
 
 	"golang.org/x/term"
 
+	"github.com/casp-cnam/casp/account"
 	"github.com/casp-cnam/casp/assessment"
-	"github.com/casp-cnam/casp/internal/account"
 	"github.com/casp-cnam/casp/internal/app"
 	"github.com/casp-cnam/casp/internal/app/backup"
+	"github.com/casp-cnam/casp/internal/app/demo"
 	"github.com/casp-cnam/casp/internal/apperr"
-	"github.com/casp-cnam/casp/internal/demo"
 	"github.com/casp-cnam/casp/internal/french"
 	"github.com/casp-cnam/casp/referentiel"
 )

@@ -10,12 +10,12 @@ import (
 	"strings"
 	"time"
 
+	"github.com/casp-cnam/casp/account"
 	"github.com/casp-cnam/casp/assessment"
 	"github.com/casp-cnam/casp/casework"
 	"github.com/casp-cnam/casp/content"
-	"github.com/casp-cnam/casp/internal/account"
+	"github.com/casp-cnam/casp/internal/app/demo"
 	"github.com/casp-cnam/casp/internal/db"
-	"github.com/casp-cnam/casp/internal/demo"
 	"github.com/casp-cnam/casp/referentiel"
 	"github.com/casp-cnam/casp/server"
 )

@@ -11,10 +11,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/casp-cnam/casp/account"
 	"github.com/casp-cnam/casp/assessment"
-	"github.com/casp-cnam/casp/internal/account"
 	"github.com/casp-cnam/casp/internal/app"
-	"github.com/casp-cnam/casp/internal/testfixture"
+	"github.com/casp-cnam/casp/internal/app/testfixture"
 	"github.com/casp-cnam/casp/referentiel"
 )
 

@@ -10,11 +10,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/casp-cnam/casp/account"
 	"github.com/casp-cnam/casp/assessment"
 	"github.com/casp-cnam/casp/casework"
-	"github.com/casp-cnam/casp/internal/account"
+	"github.com/casp-cnam/casp/internal/app/demo"
 	"github.com/casp-cnam/casp/internal/db"
-	"github.com/casp-cnam/casp/internal/demo"
 	"github.com/casp-cnam/casp/referentiel"
 )
 

@@ -7,9 +7,9 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/casp-cnam/casp/account"
 	"github.com/casp-cnam/casp/assessment"
 	"github.com/casp-cnam/casp/casework"
-	"github.com/casp-cnam/casp/internal/account"
 	"github.com/casp-cnam/casp/referentiel"
 )
 

@@ -5,8 +5,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/casp-cnam/casp/account"
 	"github.com/casp-cnam/casp/casework"
-	"github.com/casp-cnam/casp/internal/account"
 )
 
 // seedCases gives some learners case files at different stages, played from

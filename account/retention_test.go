@@ -5,7 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/casp-cnam/casp/internal/account"
+	"github.com/casp-cnam/casp/account"
 )
 
 // Entries older than a year go, except jury decisions and erasure proofs;

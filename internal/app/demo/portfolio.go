@@ -13,9 +13,9 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/casp-cnam/casp/account"
 	"github.com/casp-cnam/casp/assessment"
 	"github.com/casp-cnam/casp/content"
-	"github.com/casp-cnam/casp/internal/account"
 	"github.com/casp-cnam/casp/referentiel"
 )
 
