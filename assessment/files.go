@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/casp-cnam/casp/account"
+	"github.com/casp-cnam/casp/assessment/attachment"
 	"github.com/casp-cnam/casp/internal/apperr"
 	"github.com/casp-cnam/casp/internal/db"
 	"github.com/casp-cnam/casp/internal/durable"
@@ -77,11 +78,11 @@ func (s *Service) AddAttachment(ctx context.Context, learner account.User, piece
 	if !p.Editable() {
 		return Attachment{}, apperr.New(apperr.Conflict, "Cette version est déposée : ses pièces jointes ne peuvent plus changer.")
 	}
-	kind, err := CheckAttachment(content)
+	kind, err := attachment.Check(content)
 	if err != nil {
 		return Attachment{}, apperr.Fields(map[string]string{"fichier": err.Error()})
 	}
-	name, err := StoredName(kind)
+	name, err := attachment.StoredName(kind)
 	if err != nil {
 		return Attachment{}, err
 	}
@@ -89,7 +90,7 @@ func (s *Service) AddAttachment(ctx context.Context, learner account.User, piece
 		return Attachment{}, err
 	}
 	sum := sha256.Sum256(content)
-	a := Attachment{PieceID: p.ID, StoredName: name, OriginalName: DownloadName(original, kind), MIME: kind.MIME,
+	a := Attachment{PieceID: p.ID, StoredName: name, OriginalName: attachment.DownloadName(original, kind), MIME: kind.MIME,
 		Size: int64(len(content)), SHA256: hex.EncodeToString(sum[:]), CreatedAt: s.now()}
 	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
 		var used int64
@@ -97,10 +98,10 @@ func (s *Service) AddAttachment(ctx context.Context, learner account.User, piece
 			JOIN pieces p ON p.id=a.piece_id WHERE p.learner_id=?)`, learner.ID).Scan(&used); err != nil {
 			return err
 		}
-		if used+a.Size > AttachmentQuotaBytes {
+		if used+a.Size > attachment.QuotaBytes {
 			return apperr.Fields(map[string]string{"fichier": fmt.Sprintf(
 				"Votre espace de pièces jointes est plein (%s utilisés sur %s) : retirez une pièce jointe d'un brouillon avant d'en ajouter une.",
-				french.Size(used), french.Size(AttachmentQuotaBytes))})
+				french.Size(used), french.Size(attachment.QuotaBytes))})
 		}
 		res, err := tx.ExecContext(ctx, `INSERT INTO attachments(piece_id, stored_name, original_name, mime, size, sha256, created_at)
 			VALUES (?,?,?,?,?,?,?)`, a.PieceID, a.StoredName, a.OriginalName, a.MIME, a.Size, a.SHA256, stamp(a.CreatedAt))

@@ -11,6 +11,7 @@ import (
 
 	"github.com/casp-cnam/casp/account"
 	"github.com/casp-cnam/casp/assessment"
+	"github.com/casp-cnam/casp/assessment/attachment"
 	"github.com/casp-cnam/casp/internal/app/testfixture"
 	"github.com/casp-cnam/casp/internal/apperr"
 	"github.com/casp-cnam/casp/internal/db"
@@ -71,8 +72,8 @@ func TestAttachmentQuotaUnderParallelUploads(t *testing.T) {
 	if err := d.Read.QueryRow(`SELECT coalesce(sum(size),0), count(*) FROM attachments`).Scan(&stored, &rows); err != nil {
 		t.Fatal(err)
 	}
-	if stored > assessment.AttachmentQuotaBytes || accepted != assessment.AttachmentQuotaBytes/size || rows != accepted {
-		t.Errorf("%d uploads accepted, %d rows, %d bytes stored; the quota is %d bytes", accepted, rows, stored, assessment.AttachmentQuotaBytes)
+	if stored > attachment.QuotaBytes || accepted != attachment.QuotaBytes/size || rows != accepted {
+		t.Errorf("%d uploads accepted, %d rows, %d bytes stored; the quota is %d bytes", accepted, rows, stored, attachment.QuotaBytes)
 	}
 	files, err := os.ReadDir(dir)
 	if err != nil {

@@ -15,6 +15,7 @@ import (
 	"github.com/casp-cnam/casp/assessment"
 	"github.com/casp-cnam/casp/assessment/actormap"
 	"github.com/casp-cnam/casp/assessment/actormap/layout"
+	"github.com/casp-cnam/casp/assessment/attachment"
 	"github.com/casp-cnam/casp/casework"
 	"github.com/casp-cnam/casp/internal/apperr"
 	"github.com/casp-cnam/casp/internal/french"
@@ -505,14 +506,14 @@ func (s *Server) attach(c *fiber.Ctx, piece assessment.Piece) error {
 	if err != nil {
 		return s.pieceWithErrors(c, piece, map[string]string{"fichier": "Choisissez un fichier PDF, ODT ou DOCX."})
 	}
-	if fh.Size > assessment.MaxAttachmentBytes {
+	if fh.Size > attachment.MaxBytes {
 		return s.pieceWithErrors(c, piece, map[string]string{"fichier": fmt.Sprintf("Le fichier dépasse 10 Mio (%s) : réduisez-le ou découpez-le.", sizeFR(fh.Size))})
 	}
 	f, err := fh.Open()
 	if err != nil {
 		return err
 	}
-	content, err := io.ReadAll(io.LimitReader(f, assessment.MaxAttachmentBytes+1))
+	content, err := io.ReadAll(io.LimitReader(f, attachment.MaxBytes+1))
 	f.Close()
 	if err != nil {
 		return err

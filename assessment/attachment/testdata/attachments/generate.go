@@ -3,7 +3,7 @@
 // generate writes the attachment fixtures of this folder, used by
 // attachment_test.go (the outputs are committed; rerun only to change them):
 //
-//	go run ./assessment/testdata/attachments/generate.go ./assessment/testdata/attachments
+//	go run ./assessment/attachment/testdata/attachments/generate.go ./assessment/attachment/testdata/attachments
 //
 // rapport.pdf, .odt and .docx are minimal but real documents (pdftotext and
 // pandoc read them); image-png.pdf is a PNG under a PDF name; archive.zip a

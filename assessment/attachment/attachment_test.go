@@ -1,4 +1,4 @@
-package assessment
+package attachment
 
 import (
 	"archive/zip"
@@ -14,8 +14,8 @@ import (
 	"github.com/gabriel-vasile/mimetype"
 )
 
-// attFixture reads a file of testdata/attachments (made by generate.go).
-func attFixture(t *testing.T, name string) []byte {
+// fixture reads a file of testdata/attachments (made by generate.go).
+func fixture(t *testing.T, name string) []byte {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join("testdata", "attachments", name))
 	if err != nil {
@@ -24,14 +24,14 @@ func attFixture(t *testing.T, name string) []byte {
 	return b
 }
 
-type attEntry struct {
+type entry struct {
 	name, body string
 	store      bool // stored (the ODF "mimetype" entry), else deflated
 }
 
-// attZip builds a ZIP in memory; a stored entry is written as ODF wants its
+// zip builds a ZIP in memory; a stored entry is written as ODF wants its
 // "mimetype": no extra field, no data descriptor.
-func attZip(t *testing.T, entries ...attEntry) []byte {
+func zipOf(t *testing.T, entries ...entry) []byte {
 	t.Helper()
 	var buf bytes.Buffer
 	w := zip.NewWriter(&buf)
@@ -59,16 +59,16 @@ func attZip(t *testing.T, entries ...attEntry) []byte {
 }
 
 const (
-	attTestTypesDocx = `<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">` +
+	testTypesDocx = `<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">` +
 		`<Default Extension="xml" ContentType="application/xml"/>` +
 		`<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>`
-	attTestDocument = `<?xml version="1.0"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body><w:p><w:r><w:t>x</w:t></w:r></w:p></w:body></w:document>`
-	attTestContent  = `<?xml version="1.0"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"/>`
+	testDocument = `<?xml version="1.0"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body><w:p><w:r><w:t>x</w:t></w:r></w:p></w:body></w:document>`
+	testContent  = `<?xml version="1.0"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"/>`
 )
 
-func attWantRefusal(t *testing.T, what string, content []byte, want string) {
+func wantRefusal(t *testing.T, what string, content []byte, want string) {
 	t.Helper()
-	kind, err := CheckAttachment(content)
+	kind, err := Check(content)
 	if err == nil {
 		t.Errorf("%s: accepted as %v", what, kind)
 		return
@@ -76,41 +76,41 @@ func attWantRefusal(t *testing.T, what string, content []byte, want string) {
 	if err.Error() != want {
 		t.Errorf("%s:\n got %q\nwant %q", what, err.Error(), want)
 	}
-	if kind != (AttachmentKind{}) {
+	if kind != (Kind{}) {
 		t.Errorf("%s: kind %v returned with the error", what, kind)
 	}
 }
 
-func attNotAllowedMessage(label string) string {
+func notAllowedMessage(label string) string {
 	return "Ce fichier n'est ni un PDF, ni un document ODT, ni un document DOCX (type détecté : " + label + ")."
 }
 
 func TestAttachmentAllowedKinds(t *testing.T) {
-	want := []AttachmentKind{
+	want := []Kind{
 		{".pdf", "application/pdf", "PDF"},
 		{".odt", "application/vnd.oasis.opendocument.text", "Texte OpenDocument (ODT)"},
 		{".docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "Document Word (DOCX)"},
 	}
-	if len(AllowedAttachments) != len(want) {
-		t.Fatalf("AllowedAttachments = %v", AllowedAttachments)
+	if len(Allowed) != len(want) {
+		t.Fatalf("Allowed = %v", Allowed)
 	}
 	for i := range want {
-		if AllowedAttachments[i] != want[i] {
-			t.Errorf("AllowedAttachments[%d] = %v, want %v", i, AllowedAttachments[i], want[i])
+		if Allowed[i] != want[i] {
+			t.Errorf("Allowed[%d] = %v, want %v", i, Allowed[i], want[i])
 		}
 	}
-	if MaxAttachmentBytes != 10*1024*1024 || AttachmentQuotaBytes != 50*1024*1024 {
-		t.Errorf("limits %d, %d", MaxAttachmentBytes, AttachmentQuotaBytes)
+	if MaxBytes != 10*1024*1024 || QuotaBytes != 50*1024*1024 {
+		t.Errorf("limits %d, %d", MaxBytes, QuotaBytes)
 	}
 }
 
 func TestAttachmentRealDocumentsAccepted(t *testing.T) {
-	for file, want := range map[string]AttachmentKind{
-		"rapport.pdf":  AllowedAttachments[0],
-		"rapport.odt":  AllowedAttachments[1],
-		"rapport.docx": AllowedAttachments[2],
+	for file, want := range map[string]Kind{
+		"rapport.pdf":  Allowed[0],
+		"rapport.odt":  Allowed[1],
+		"rapport.docx": Allowed[2],
 	} {
-		kind, err := CheckAttachment(attFixture(t, file))
+		kind, err := Check(fixture(t, file))
 		if err != nil {
 			t.Errorf("%s refused: %v", file, err)
 			continue
@@ -122,31 +122,31 @@ func TestAttachmentRealDocumentsAccepted(t *testing.T) {
 }
 
 func TestAttachmentRefusedByContentNotName(t *testing.T) {
-	attWantRefusal(t, "PNG named .pdf", attFixture(t, "image-png.pdf"), attNotAllowedMessage("image PNG"))
-	attWantRefusal(t, "plain zip", attFixture(t, "archive.zip"), attNotAllowedMessage("archive ZIP"))
-	attWantRefusal(t, "HTML", attFixture(t, "page.html"), attNotAllowedMessage("page web HTML"))
-	attWantRefusal(t, "text", []byte("Mon rapport, en texte brut.\n"), attNotAllowedMessage("texte brut"))
-	attWantRefusal(t, "JPEG", []byte("\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00"), attNotAllowedMessage("image JPEG"))
+	wantRefusal(t, "PNG named .pdf", fixture(t, "image-png.pdf"), notAllowedMessage("image PNG"))
+	wantRefusal(t, "plain zip", fixture(t, "archive.zip"), notAllowedMessage("archive ZIP"))
+	wantRefusal(t, "HTML", fixture(t, "page.html"), notAllowedMessage("page web HTML"))
+	wantRefusal(t, "text", []byte("Mon rapport, en texte brut.\n"), notAllowedMessage("texte brut"))
+	wantRefusal(t, "JPEG", []byte("\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00"), notAllowedMessage("image JPEG"))
 	// mimetype calls it a PDF ("%PDF-" within the first KiB); not we.
-	attWantRefusal(t, "HTML with %PDF- in a comment", []byte("<html><!-- %PDF-1.4 --><script>alert(1)</script></html>"),
+	wantRefusal(t, "HTML with %PDF- in a comment", []byte("<html><!-- %PDF-1.4 --><script>alert(1)</script></html>"),
 		"Le fichier semble incomplet ou abîmé : il ne s'ouvre pas. "+
 			"Enregistrez-le de nouveau depuis votre traitement de texte, puis réessayez.")
-	if kind, err := CheckAttachment(append([]byte("\xef\xbb\xbf"), attFixture(t, "rapport.pdf")...)); err != nil || kind.Ext != ".pdf" {
+	if kind, err := Check(append([]byte("\xef\xbb\xbf"), fixture(t, "rapport.pdf")...)); err != nil || kind.Ext != ".pdf" {
 		t.Errorf("PDF after a BOM: %v, %v", kind, err)
 	}
 	// An old Word document (OLE compound file), which mimetype cannot tell
 	// from an encrypted DOCX.
 	ole := append([]byte("\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"), make([]byte, 600)...)
-	attWantRefusal(t, "OLE", ole, attNotAllowedMessage("document Office ancien format ou protégé par mot de passe"))
+	wantRefusal(t, "OLE", ole, notAllowedMessage("document Office ancien format ou protégé par mot de passe"))
 }
 
 func TestAttachmentEmptyRefused(t *testing.T) {
-	attWantRefusal(t, "nil", nil, "Le fichier est vide.")
-	attWantRefusal(t, "empty", []byte{}, "Le fichier est vide.")
+	wantRefusal(t, "nil", nil, "Le fichier est vide.")
+	wantRefusal(t, "empty", []byte{}, "Le fichier est vide.")
 }
 
 func TestAttachmentSizeCheckedBeforeSniffing(t *testing.T) {
-	pdf := attFixture(t, "rapport.pdf")
+	pdf := fixture(t, "rapport.pdf")
 	// A PDF made n bytes long by a comment line after its header.
 	padded := func(n int) []byte {
 		header, rest, _ := bytes.Cut(pdf, []byte("\n"))
@@ -161,80 +161,80 @@ func TestAttachmentSizeCheckedBeforeSniffing(t *testing.T) {
 		}
 		return b
 	}
-	if kind, err := CheckAttachment(padded(MaxAttachmentBytes)); err != nil || kind.Ext != ".pdf" {
+	if kind, err := Check(padded(MaxBytes)); err != nil || kind.Ext != ".pdf" {
 		t.Errorf("a PDF of exactly 10 Mio: %v, %v", kind, err)
 	}
-	// The caller read MaxAttachmentBytes+1 bytes: the real size is unknown.
-	attWantRefusal(t, "PDF cut at the limit+1", padded(MaxAttachmentBytes+1), "Le fichier dépasse 10 Mio.")
-	attWantRefusal(t, "PDF of 12,4 Mio", padded(13_002_342), "Le fichier dépasse 10 Mio (12,4 Mio).")
+	// The caller read MaxBytes+1 bytes: the real size is unknown.
+	wantRefusal(t, "PDF cut at the limit+1", padded(MaxBytes+1), "Le fichier dépasse 10 Mio.")
+	wantRefusal(t, "PDF of 12,4 Mio", padded(13_002_342), "Le fichier dépasse 10 Mio (12,4 Mio).")
 }
 
 func TestAttachmentOfficePackages(t *testing.T) {
 	// A DOCX whose "word/" entries come after a 6 KiB thumbnail: mimetype,
 	// reading 4 KiB, sees a mere ZIP; the central directory says DOCX.
 	thumb := strings.Repeat("\xff\x00\x13\x37", 1536)
-	late := attZip(t,
-		attEntry{"[Content_Types].xml", attTestTypesDocx, false},
-		attEntry{"docProps/thumbnail.jpeg", thumb, true},
-		attEntry{"word/document.xml", attTestDocument, false},
+	late := zipOf(t,
+		entry{"[Content_Types].xml", testTypesDocx, false},
+		entry{"docProps/thumbnail.jpeg", thumb, true},
+		entry{"word/document.xml", testDocument, false},
 	)
-	if mimetype.Detect(late).Is(AllowedAttachments[2].MIME) {
+	if mimetype.Detect(late).Is(Allowed[2].MIME) {
 		t.Fatal("test DOCX is recognized by mimetype's first 4 KiB: the case is not tested")
 	}
-	if kind, err := CheckAttachment(late); err != nil || kind != AllowedAttachments[2] {
+	if kind, err := Check(late); err != nil || kind != Allowed[2] {
 		t.Errorf("DOCX with late word/ entries: %v, %v", kind, err)
 	}
 
 	damaged := "Le fichier semble incomplet ou abîmé : il ne s'ouvre pas. " +
 		"Enregistrez-le de nouveau depuis votre traitement de texte, puis réessayez."
-	docx := attFixture(t, "rapport.docx")
-	attWantRefusal(t, "truncated DOCX", docx[:len(docx)/2], damaged)
-	attWantRefusal(t, "ODT without content.xml", attZip(t,
-		attEntry{"mimetype", "application/vnd.oasis.opendocument.text", true},
-		attEntry{"styles.xml", "<x/>", false},
+	docx := fixture(t, "rapport.docx")
+	wantRefusal(t, "truncated DOCX", docx[:len(docx)/2], damaged)
+	wantRefusal(t, "ODT without content.xml", zipOf(t,
+		entry{"mimetype", "application/vnd.oasis.opendocument.text", true},
+		entry{"styles.xml", "<x/>", false},
 	), damaged)
-	attWantRefusal(t, "DOCX without word/", attZip(t,
-		attEntry{"[Content_Types].xml", attTestTypesDocx, false},
-		attEntry{"_rels/.rels", "<x/>", false},
+	wantRefusal(t, "DOCX without word/", zipOf(t,
+		entry{"[Content_Types].xml", testTypesDocx, false},
+		entry{"_rels/.rels", "<x/>", false},
 	), damaged)
-	attWantRefusal(t, "ZIP bomb in [Content_Types].xml", attZip(t,
-		attEntry{"[Content_Types].xml", attTestTypesDocx + strings.Repeat(" ", 2<<20), false},
-		attEntry{"word/document.xml", attTestDocument, false},
+	wantRefusal(t, "ZIP bomb in [Content_Types].xml", zipOf(t,
+		entry{"[Content_Types].xml", testTypesDocx + strings.Repeat(" ", 2<<20), false},
+		entry{"word/document.xml", testDocument, false},
 	), damaged)
 
-	attWantRefusal(t, "encrypted ODT", attZip(t,
-		attEntry{"mimetype", "application/vnd.oasis.opendocument.text", true},
-		attEntry{"META-INF/manifest.xml", `<manifest:manifest><manifest:file-entry manifest:full-path="content.xml"><manifest:encryption-data/></manifest:file-entry></manifest:manifest>`, false},
-		attEntry{"content.xml", "\x8f\x12 chiffré", false},
+	wantRefusal(t, "encrypted ODT", zipOf(t,
+		entry{"mimetype", "application/vnd.oasis.opendocument.text", true},
+		entry{"META-INF/manifest.xml", `<manifest:manifest><manifest:file-entry manifest:full-path="content.xml"><manifest:encryption-data/></manifest:file-entry></manifest:manifest>`, false},
+		entry{"content.xml", "\x8f\x12 chiffré", false},
 	), "Ce document est protégé par un mot de passe : les évaluateurs ne pourraient pas l'ouvrir. "+
 		"Enregistrez-le sans mot de passe, puis réessayez.")
-	attWantRefusal(t, "DOCM", attZip(t,
-		attEntry{"[Content_Types].xml", strings.Replace(attTestTypesDocx,
+	wantRefusal(t, "DOCM", zipOf(t,
+		entry{"[Content_Types].xml", strings.Replace(testTypesDocx,
 			"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml",
 			"application/vnd.ms-word.document.macroEnabled.main+xml", 1), false},
-		attEntry{"word/document.xml", attTestDocument, false},
-		attEntry{"word/vbaProject.bin", "\x00macro", false},
+		entry{"word/document.xml", testDocument, false},
+		entry{"word/vbaProject.bin", "\x00macro", false},
 	), "Les documents Word contenant des macros (DOCM) ne sont pas acceptés : "+
 		"enregistrez-le au format « Document Word (.docx) ».")
-	attWantRefusal(t, "DOTX", attZip(t,
-		attEntry{"[Content_Types].xml", strings.Replace(attTestTypesDocx, "wordprocessingml.document.main", "wordprocessingml.template.main", 1), false},
-		attEntry{"word/document.xml", attTestDocument, false},
-	), attNotAllowedMessage("modèle Word (DOTX)"))
-	attWantRefusal(t, "ODS", attZip(t,
-		attEntry{"mimetype", "application/vnd.oasis.opendocument.spreadsheet", true},
-		attEntry{"content.xml", attTestContent, false},
-	), attNotAllowedMessage("classeur OpenDocument (ODS)"))
-	attWantRefusal(t, "XLSX", attZip(t,
-		attEntry{"[Content_Types].xml", strings.Replace(attTestTypesDocx, "wordprocessingml.document", "spreadsheetml.sheet", 1), false},
-		attEntry{"xl/workbook.xml", "<workbook/>", false},
-	), attNotAllowedMessage("classeur Excel (XLSX)"))
+	wantRefusal(t, "DOTX", zipOf(t,
+		entry{"[Content_Types].xml", strings.Replace(testTypesDocx, "wordprocessingml.document.main", "wordprocessingml.template.main", 1), false},
+		entry{"word/document.xml", testDocument, false},
+	), notAllowedMessage("modèle Word (DOTX)"))
+	wantRefusal(t, "ODS", zipOf(t,
+		entry{"mimetype", "application/vnd.oasis.opendocument.spreadsheet", true},
+		entry{"content.xml", testContent, false},
+	), notAllowedMessage("classeur OpenDocument (ODS)"))
+	wantRefusal(t, "XLSX", zipOf(t,
+		entry{"[Content_Types].xml", strings.Replace(testTypesDocx, "wordprocessingml.document", "spreadsheetml.sheet", 1), false},
+		entry{"xl/workbook.xml", "<workbook/>", false},
+	), notAllowedMessage("classeur Excel (XLSX)"))
 }
 
 func TestAttachmentStoredName(t *testing.T) {
 	pattern := regexp.MustCompile(`^[0-9a-f]{32}\.(pdf|odt|docx)$`)
 	seen := map[string]bool{}
 	for i := 0; i < 300; i++ {
-		kind := AllowedAttachments[i%len(AllowedAttachments)]
+		kind := Allowed[i%len(Allowed)]
 		name, err := StoredName(kind)
 		if err != nil {
 			t.Fatal(err)
@@ -247,7 +247,7 @@ func TestAttachmentStoredName(t *testing.T) {
 		}
 		seen[name[:32]] = true
 	}
-	for _, bad := range []AttachmentKind{
+	for _, bad := range []Kind{
 		{},
 		{Ext: ".html", MIME: "text/html", Label: "HTML"},
 		{Ext: ".pdf/../../x", MIME: "application/pdf", Label: "PDF"},
@@ -259,10 +259,10 @@ func TestAttachmentStoredName(t *testing.T) {
 }
 
 func TestAttachmentDownloadName(t *testing.T) {
-	pdf, odt, docx := AllowedAttachments[0], AllowedAttachments[1], AllowedAttachments[2]
+	pdf, odt, docx := Allowed[0], Allowed[1], Allowed[2]
 	for _, c := range []struct {
 		original string
-		kind     AttachmentKind
+		kind     Kind
 		want     string
 	}{
 		{"../../etc/passwd", pdf, "passwd.pdf"},

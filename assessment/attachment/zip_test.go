@@ -1,4 +1,4 @@
-package assessment
+package attachment
 
 import (
 	"archive/zip"
@@ -12,18 +12,18 @@ import (
 	"testing"
 )
 
-// attBigEntry is an entry of size zero bytes (or random ones), written in
+// bigEntry is an entry of size zero bytes (or random ones), written in
 // chunks so that a bomb never sits in memory decompressed.
-type attBigEntry struct {
+type bigEntry struct {
 	name   string
 	size   int64
 	random bool
 }
 
-// attZipStream builds an office package: small entries first (the ODF
-// "mimetype" stored, as attZip does), then big ones, deflated at the fastest
+// zipStream builds an office package: small entries first (the ODF
+// "mimetype" stored, as zip does), then big ones, deflated at the fastest
 // level (200 Mio of zeros take a tenth of a second and ~250 Kio).
-func attZipStream(t *testing.T, small []attEntry, big ...attBigEntry) []byte {
+func zipStream(t *testing.T, small []entry, big ...bigEntry) []byte {
 	t.Helper()
 	var buf bytes.Buffer
 	w := zip.NewWriter(&buf)
@@ -70,29 +70,29 @@ func attZipStream(t *testing.T, small []attEntry, big ...attBigEntry) []byte {
 }
 
 var (
-	attTestDocx = []attEntry{
-		{"[Content_Types].xml", attTestTypesDocx, false},
+	testDocx = []entry{
+		{"[Content_Types].xml", testTypesDocx, false},
 		{"_rels/.rels", "<Relationships/>", false},
-		{"word/document.xml", attTestDocument, false},
+		{"word/document.xml", testDocument, false},
 	}
-	attTestODT = []attEntry{
+	testODT = []entry{
 		{"mimetype", "application/vnd.oasis.opendocument.text", true},
-		{"content.xml", attTestContent, false},
+		{"content.xml", testContent, false},
 	}
 )
 
 func TestAttachmentZipBombRefused(t *testing.T) {
 	t.Parallel()
-	bomb := attZipStream(t, attTestDocx, attBigEntry{name: "word/media/image1.png", size: 200 << 20})
+	bomb := zipStream(t, testDocx, bigEntry{name: "word/media/image1.png", size: 200 << 20})
 	if len(bomb) > 400<<10 {
 		t.Fatalf("the bomb weighs %d bytes: not a bomb", len(bomb))
 	}
-	attWantRefusal(t, "DOCX bomb of 200 Mio", bomb,
+	wantRefusal(t, "DOCX bomb of 200 Mio", bomb,
 		"Ce fichier DOCX est anormal : son contenu décompressé dépasserait 100 Mio.")
-	attWantRefusal(t, "ODT bomb of 200 Mio", attZipStream(t, attTestODT, attBigEntry{name: "Pictures/vide.png", size: 200 << 20}),
+	wantRefusal(t, "ODT bomb of 200 Mio", zipStream(t, testODT, bigEntry{name: "Pictures/vide.png", size: 200 << 20}),
 		"Ce fichier ODT est anormal : son contenu décompressé dépasserait 100 Mio.")
 	// Under the total, but 20 Mio of zeros in 20 Kio: no document does that.
-	attWantRefusal(t, "DOCX with an absurd compression ratio", attZipStream(t, attTestDocx, attBigEntry{name: "word/media/image1.png", size: 20 << 20}),
+	wantRefusal(t, "DOCX with an absurd compression ratio", zipStream(t, testDocx, bigEntry{name: "word/media/image1.png", size: 20 << 20}),
 		"Ce fichier DOCX est anormal : un de ses éléments est compressé plus de 200 fois, ce qu'aucun document ne fait.")
 }
 
@@ -107,7 +107,7 @@ func TestAttachmentZipDeclaredSizesNotTrusted(t *testing.T) {
 	fw.Close()
 	var buf bytes.Buffer
 	w := zip.NewWriter(&buf)
-	for _, e := range attTestDocx {
+	for _, e := range testDocx {
 		f, _ := w.CreateHeader(&zip.FileHeader{Name: e.name, Method: zip.Deflate})
 		f.Write([]byte(e.body))
 	}
@@ -120,51 +120,51 @@ func TestAttachmentZipDeclaredSizesNotTrusted(t *testing.T) {
 	if err := w.Close(); err != nil {
 		t.Fatal(err)
 	}
-	attWantRefusal(t, "entry inflating past its declared size", buf.Bytes(),
+	wantRefusal(t, "entry inflating past its declared size", buf.Bytes(),
 		"Le fichier semble incomplet ou abîmé : il ne s'ouvre pas. "+
 			"Enregistrez-le de nouveau depuis votre traitement de texte, puis réessayez.")
 }
 
 func TestAttachmentZipStructure(t *testing.T) {
 	t.Parallel()
-	with := func(base []attEntry, more ...attEntry) []attEntry {
-		return append(append([]attEntry(nil), base...), more...)
+	with := func(base []entry, more ...entry) []entry {
+		return append(append([]entry(nil), base...), more...)
 	}
-	many := with(attTestDocx)
+	many := with(testDocx)
 	for i := range 2000 {
-		many = append(many, attEntry{fmt.Sprintf("word/media/%d.xml", i), "<x/>", false})
+		many = append(many, entry{fmt.Sprintf("word/media/%d.xml", i), "<x/>", false})
 	}
-	attWantRefusal(t, "2 003 entries", attZip(t, many...),
+	wantRefusal(t, "2 003 entries", zipOf(t, many...),
 		"Ce fichier DOCX est anormal : il contient plus de 2\u202f000 éléments.")
 	for _, name := range []string{"../../.bashrc", "word/../../evil.xml", "/etc/cron.d/x", `..\..\evil.bat`, `C:\evil.bat`} {
-		attWantRefusal(t, "entry "+name, attZip(t, with(attTestDocx, attEntry{name, "x", false})...),
+		wantRefusal(t, "entry "+name, zipOf(t, with(testDocx, entry{name, "x", false})...),
 			"Ce fichier DOCX est anormal : le chemin d'un de ses éléments sort du document (« .. » ou chemin absolu).")
 	}
-	attWantRefusal(t, "ODT with a path out", attZip(t, with(attTestODT, attEntry{"../content.xml", "x", false})...),
+	wantRefusal(t, "ODT with a path out", zipOf(t, with(testODT, entry{"../content.xml", "x", false})...),
 		"Ce fichier ODT est anormal : le chemin d'un de ses éléments sort du document (« .. » ou chemin absolu).")
-	attWantRefusal(t, "two entries of one name", attZip(t, with(attTestDocx, attEntry{"word/document.xml", "<autre/>", false})...),
+	wantRefusal(t, "two entries of one name", zipOf(t, with(testDocx, entry{"word/document.xml", "<autre/>", false})...),
 		"Ce fichier DOCX est anormal : deux de ses éléments portent le même nom.")
 
 	damaged := "Le fichier semble incomplet ou abîmé : il ne s'ouvre pas. " +
 		"Enregistrez-le de nouveau depuis votre traitement de texte, puis réessayez."
-	attWantRefusal(t, "DOCX without word/document.xml", attZip(t,
-		attEntry{"[Content_Types].xml", attTestTypesDocx, false},
-		attEntry{"word/styles.xml", "<x/>", false},
+	wantRefusal(t, "DOCX without word/document.xml", zipOf(t,
+		entry{"[Content_Types].xml", testTypesDocx, false},
+		entry{"word/styles.xml", "<x/>", false},
 	), damaged)
 
 	mimetypeRule := "Ce fichier ODT est anormal : son élément « mimetype » doit être le premier et ne pas être compressé. " +
 		"Enregistrez-le de nouveau depuis votre traitement de texte, puis réessayez."
-	attWantRefusal(t, "ODT with mimetype second", attZip(t,
-		attEntry{"content.xml", attTestContent, false},
-		attEntry{"mimetype", "application/vnd.oasis.opendocument.text", true},
+	wantRefusal(t, "ODT with mimetype second", zipOf(t,
+		entry{"content.xml", testContent, false},
+		entry{"mimetype", "application/vnd.oasis.opendocument.text", true},
 	), mimetypeRule)
-	attWantRefusal(t, "ODT with mimetype deflated", attZip(t,
-		attEntry{"mimetype", "application/vnd.oasis.opendocument.text", false},
-		attEntry{"content.xml", attTestContent, false},
+	wantRefusal(t, "ODT with mimetype deflated", zipOf(t,
+		entry{"mimetype", "application/vnd.oasis.opendocument.text", false},
+		entry{"content.xml", testContent, false},
 	), mimetypeRule)
-	attWantRefusal(t, "ODT with a line feed after its type", attZip(t,
-		attEntry{"mimetype", "application/vnd.oasis.opendocument.text\n", true},
-		attEntry{"content.xml", attTestContent, false},
+	wantRefusal(t, "ODT with a line feed after its type", zipOf(t,
+		entry{"mimetype", "application/vnd.oasis.opendocument.text\n", true},
+		entry{"content.xml", testContent, false},
 	), mimetypeRule)
 }
 
@@ -176,22 +176,22 @@ func TestAttachmentZipWellFormedAccepted(t *testing.T) {
 		fmt.Fprintf(&b, `<w:p><w:r><w:t>%d. Le diagnostic partagé avec la personne accompagnée (%x).</w:t></w:r></w:p>`, i, i*7919)
 	}
 	text := b.String()
-	docx := attZipStream(t, []attEntry{
-		{"[Content_Types].xml", attTestTypesDocx, false},
+	docx := zipStream(t, []entry{
+		{"[Content_Types].xml", testTypesDocx, false},
 		{"word/document.xml", `<w:document><w:body>` + text + `</w:body></w:document>`, false},
-	}, attBigEntry{name: "word/media/image1.jpeg", size: 3 << 20, random: true})
-	if kind, err := CheckAttachment(docx); err != nil || kind != attDOCX {
+	}, bigEntry{name: "word/media/image1.jpeg", size: 3 << 20, random: true})
+	if kind, err := Check(docx); err != nil || kind != kindDOCX {
 		t.Errorf("big DOCX: %v, %v", kind, err)
 	}
-	odt := attZipStream(t, append(append([]attEntry(nil), attTestODT...),
-		attEntry{"META-INF/manifest.xml", "<manifest:manifest/>", false},
-		attEntry{"styles.xml", text, false}),
-		attBigEntry{name: "Pictures/photo.jpeg", size: 2 << 20, random: true})
-	if kind, err := CheckAttachment(odt); err != nil || kind != attODT {
+	odt := zipStream(t, append(append([]entry(nil), testODT...),
+		entry{"META-INF/manifest.xml", "<manifest:manifest/>", false},
+		entry{"styles.xml", text, false}),
+		bigEntry{name: "Pictures/photo.jpeg", size: 2 << 20, random: true})
+	if kind, err := Check(odt); err != nil || kind != kindODT {
 		t.Errorf("big ODT: %v, %v", kind, err)
 	}
 	for _, name := range []string{"rapport.docx", "rapport.odt"} {
-		if _, err := CheckAttachment(attFixture(t, name)); err != nil {
+		if _, err := Check(fixture(t, name)); err != nil {
 			t.Errorf("%s: %v", name, err)
 		}
 	}

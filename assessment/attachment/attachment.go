@@ -1,4 +1,5 @@
-package assessment
+// Package attachment checks the files joined to a report and names them.
+package attachment
 
 // Attachments joined to a report: PDF, ODT or DOCX, checked by their
 // content, stored under a random name outside the web root, downloaded under
@@ -26,8 +27,8 @@ import (
 	"golang.org/x/text/unicode/norm"
 )
 
-// AttachmentKind is a type of file accepted as an attachment.
-type AttachmentKind struct {
+// Kind is a type of file accepted as an attachment.
+type Kind struct {
 	Ext   string // with its dot, lower case: ".pdf"
 	MIME  string // the type to serve it with
 	Label string // its name for learners, in French
@@ -35,46 +36,46 @@ type AttachmentKind struct {
 
 // The accepted kinds.
 var (
-	attPDF  = AttachmentKind{Ext: ".pdf", MIME: "application/pdf", Label: "PDF"}
-	attODT  = AttachmentKind{Ext: ".odt", MIME: "application/vnd.oasis.opendocument.text", Label: "Texte OpenDocument (ODT)"}
-	attDOCX = AttachmentKind{Ext: ".docx", MIME: "application/vnd.openxmlformats-officedocument.wordprocessingml.document", Label: "Document Word (DOCX)"}
+	kindPDF  = Kind{Ext: ".pdf", MIME: "application/pdf", Label: "PDF"}
+	kindODT  = Kind{Ext: ".odt", MIME: "application/vnd.oasis.opendocument.text", Label: "Texte OpenDocument (ODT)"}
+	kindDOCX = Kind{Ext: ".docx", MIME: "application/vnd.openxmlformats-officedocument.wordprocessingml.document", Label: "Document Word (DOCX)"}
 )
 
-// AllowedAttachments lists the kinds CheckAttachment accepts.
-var AllowedAttachments = []AttachmentKind{attPDF, attODT, attDOCX}
+// Allowed lists the kinds Check accepts.
+var Allowed = []Kind{kindPDF, kindODT, kindDOCX}
 
-// MaxAttachmentBytes is the largest file accepted (10 Mio).
-const MaxAttachmentBytes = 10 << 20
+// MaxBytes is the largest file accepted (10 Mio).
+const MaxBytes = 10 << 20
 
-// AttachmentQuotaBytes is what one learner may store in all (50 Mio).
-const AttachmentQuotaBytes = 50 << 20
+// QuotaBytes is what one learner may store in all (50 Mio).
+const QuotaBytes = 50 << 20
 
-// attMaxDownloadNameRunes bounds DownloadName's result, extension included.
-const attMaxDownloadNameRunes = 120
+// maxDownloadNameRunes bounds DownloadName's result, extension included.
+const maxDownloadNameRunes = 120
 
-// attDefaultStem names a file whose original name has nothing left.
-const attDefaultStem = "pièce-jointe"
+// defaultStem names a file whose original name has nothing left.
+const defaultStem = "pièce-jointe"
 
 // The content types a DOCX package declares in [Content_Types].xml.
 const (
-	attDocxMain  = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
-	attDocmMain  = "application/vnd.ms-word.document.macroEnabled.main+xml"
-	attDotxMain  = "application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml"
-	attDotmMain  = "application/vnd.ms-word.template.macroEnabledTemplate.main+xml"
-	attODFPrefix = "application/vnd.oasis.opendocument."
+	docxMain  = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
+	docmMain  = "application/vnd.ms-word.document.macroEnabled.main+xml"
+	dotxMain  = "application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml"
+	dotmMain  = "application/vnd.ms-word.template.macroEnabledTemplate.main+xml"
+	odfPrefix = "application/vnd.oasis.opendocument."
 )
 
 var (
-	attErrEmpty   = errors.New("Le fichier est vide.")
-	attErrDamaged = errors.New("Le fichier semble incomplet ou abîmé : il ne s'ouvre pas. " +
+	errEmpty   = errors.New("Le fichier est vide.")
+	errDamaged = errors.New("Le fichier semble incomplet ou abîmé : il ne s'ouvre pas. " +
 		"Enregistrez-le de nouveau depuis votre traitement de texte, puis réessayez.")
-	attErrMacros = errors.New("Les documents Word contenant des macros (DOCM) ne sont pas acceptés : " +
+	errMacros = errors.New("Les documents Word contenant des macros (DOCM) ne sont pas acceptés : " +
 		"enregistrez-le au format « Document Word (.docx) ».")
-	attErrEncrypted = errors.New("Ce document est protégé par un mot de passe : les évaluateurs ne pourraient pas l'ouvrir. " +
+	errEncrypted = errors.New("Ce document est protégé par un mot de passe : les évaluateurs ne pourraient pas l'ouvrir. " +
 		"Enregistrez-le sans mot de passe, puis réessayez.")
 )
 
-// CheckAttachment tells what a file is by its content alone — never by its
+// Check tells what a file is by its content alone — never by its
 // name nor by the Content-Type the browser sent — and returns its kind if it
 // is a PDF, an ODT or a DOCX. Otherwise the error's message, in French, is
 // meant to be shown next to the form field:
@@ -83,7 +84,7 @@ var (
 //	Le fichier dépasse 10 Mio (12,4 Mio).
 //	Ce fichier n'est ni un PDF, ni un document ODT, ni un document DOCX (type détecté : image PNG).
 //
-// content is the whole file: the caller reads at most MaxAttachmentBytes+1
+// content is the whole file: the caller reads at most MaxBytes+1
 // bytes (io.LimitReader), so that a larger file is refused without being
 // held in memory whole; the size is checked before anything is sniffed.
 //
@@ -99,7 +100,7 @@ var (
 //     document type, and a "word/document.xml" entry; macro-enabled documents
 //     (DOCM) and templates are refused.
 //
-// A recognized package must then be sound (attCheckPackage): at most 2 000
+// A recognized package must then be sound (checkPackage): at most 2 000
 // entries, none with a path leaving the document, no name twice, at most
 // 100 Mio once decompressed, no entry compressed more than 200 times; the
 // ODT "mimetype" entry first and stored. The declared sizes are checked
@@ -107,42 +108,42 @@ var (
 // nothing, the bytes counted, so that a package lying about its sizes is
 // refused too: a ZIP bomb costs at most 100 Mio of decompression, never
 // memory, and is never passed on to assessors.
-func CheckAttachment(content []byte) (AttachmentKind, error) {
+func Check(content []byte) (Kind, error) {
 	size := int64(len(content))
 	if size == 0 {
-		return AttachmentKind{}, attErrEmpty
+		return Kind{}, errEmpty
 	}
-	if size > MaxAttachmentBytes {
-		limit := french.Size(MaxAttachmentBytes)
+	if size > MaxBytes {
+		limit := french.Size(MaxBytes)
 		got := french.Size(size)
 		if got == limit {
-			// The caller stopped reading at MaxAttachmentBytes+1: the real
+			// The caller stopped reading at MaxBytes+1: the real
 			// size is unknown, and "10 Mio (10 Mio)" would say nothing.
-			return AttachmentKind{}, fmt.Errorf("Le fichier dépasse %s.", limit)
+			return Kind{}, fmt.Errorf("Le fichier dépasse %s.", limit)
 		}
-		return AttachmentKind{}, fmt.Errorf("Le fichier dépasse %s (%s).", limit, got)
+		return Kind{}, fmt.Errorf("Le fichier dépasse %s (%s).", limit, got)
 	}
 
 	detected := mimetype.Detect(content)
-	if detected.Is(attPDF.MIME) {
+	if detected.Is(kindPDF.MIME) {
 		// mimetype accepts "%PDF-" anywhere in the first KiB (as the PDF
 		// spec's appendix allows); a file from a word processor or a
 		// scanner starts with it, and anything else (say, a web page
 		// with "%PDF-" in a comment) is not taken as a PDF.
-		if attHasPDFSignature(content) {
-			return attPDF, nil
+		if hasPDFSignature(content) {
+			return kindPDF, nil
 		}
-		return AttachmentKind{}, attErrDamaged
+		return Kind{}, errDamaged
 	}
 	if detected.Is("application/zip") || bytes.HasPrefix(content, []byte("PK\x03\x04")) {
-		return attCheckZip(content, detected)
+		return checkZip(content, detected)
 	}
-	return AttachmentKind{}, attNotAllowed(attTypeLabel(detected))
+	return Kind{}, notAllowed(typeLabel(detected))
 }
 
-// attHasPDFSignature: "%PDF-" first, or after a line feed or a UTF-8 BOM
+// hasPDFSignature: "%PDF-" first, or after a line feed or a UTF-8 BOM
 // (the prefixes the file(1) magic accepts).
-func attHasPDFSignature(content []byte) bool {
+func hasPDFSignature(content []byte) bool {
 	for _, prefix := range []string{"%PDF-", "\n%PDF-", "\xef\xbb\xbf%PDF-"} {
 		if bytes.HasPrefix(content, []byte(prefix)) {
 			return true
@@ -151,23 +152,23 @@ func attHasPDFSignature(content []byte) bool {
 	return false
 }
 
-// attCheckZip recognizes an ODT or a DOCX package.
-func attCheckZip(content []byte, detected *mimetype.MIME) (AttachmentKind, error) {
+// checkZip recognizes an ODT or a DOCX package.
+func checkZip(content []byte, detected *mimetype.MIME) (Kind, error) {
 	// Whether it looks like an office package, to choose the message if
 	// the ZIP turns out unreadable: what mimetype saw in the first 4 KiB,
 	// or the names of the first entries, still there in a cut file.
 	head := content[:min(len(content), 64<<10)]
-	officeLike := detected.Is(attODT.MIME) || detected.Is(attDOCX.MIME) ||
-		strings.HasPrefix(attBaseMIME(detected), attODFPrefix) ||
+	officeLike := detected.Is(kindODT.MIME) || detected.Is(kindDOCX.MIME) ||
+		strings.HasPrefix(baseMIME(detected), odfPrefix) ||
 		bytes.Contains(head, []byte("[Content_Types].xml")) ||
-		bytes.Contains(head, []byte("mimetype"+attODFPrefix))
+		bytes.Contains(head, []byte("mimetype"+odfPrefix))
 
 	zr, err := zip.NewReader(bytes.NewReader(content), int64(len(content)))
 	if err != nil {
 		if officeLike {
-			return AttachmentKind{}, attErrDamaged
+			return Kind{}, errDamaged
 		}
-		return AttachmentKind{}, attNotAllowed(attTypeLabel(detected))
+		return Kind{}, notAllowed(typeLabel(detected))
 	}
 	files := map[string]*zip.File{}
 	hasWordDir := false
@@ -181,105 +182,105 @@ func attCheckZip(content []byte, detected *mimetype.MIME) (AttachmentKind, error
 	}
 
 	if f := files["mimetype"]; f != nil {
-		declared, err := attReadEntry(f, 256)
+		declared, err := readEntry(f, 256)
 		if err != nil {
-			return AttachmentKind{}, attErrDamaged
+			return Kind{}, errDamaged
 		}
 		mt := strings.TrimSpace(string(declared))
-		if mt == attODT.MIME {
+		if mt == kindODT.MIME {
 			if files["content.xml"] == nil {
-				return AttachmentKind{}, attErrDamaged
+				return Kind{}, errDamaged
 			}
 			if m := files["META-INF/manifest.xml"]; m != nil {
-				manifest, err := attReadEntry(m, 1<<20)
+				manifest, err := readEntry(m, 1<<20)
 				if err != nil {
-					return AttachmentKind{}, attErrDamaged
+					return Kind{}, errDamaged
 				}
 				if bytes.Contains(manifest, []byte("encryption-data")) {
-					return AttachmentKind{}, attErrEncrypted
+					return Kind{}, errEncrypted
 				}
 			}
 			// As ODF 1.2 requires, so that the package tells its type by
 			// its first bytes to any tool an assessor opens it with.
 			first := zr.File[0]
-			if first.Name != "mimetype" || first.Method != zip.Store || string(declared) != attODT.MIME {
-				return AttachmentKind{}, attAnomaly(attODT, "son élément « mimetype » doit être le premier et ne pas être compressé. "+
+			if first.Name != "mimetype" || first.Method != zip.Store || string(declared) != kindODT.MIME {
+				return Kind{}, anomaly(kindODT, "son élément « mimetype » doit être le premier et ne pas être compressé. "+
 					"Enregistrez-le de nouveau depuis votre traitement de texte, puis réessayez")
 			}
-			return attCheckPackage(zr, attODT)
+			return checkPackage(zr, kindODT)
 		}
-		if strings.HasPrefix(mt, attODFPrefix) {
+		if strings.HasPrefix(mt, odfPrefix) {
 			// Another OpenDocument: spreadsheet, presentation, template…
-			return AttachmentKind{}, attNotAllowed(attTypeLabelFor(mt, ""))
+			return Kind{}, notAllowed(typeLabelFor(mt, ""))
 		}
 	}
 
 	if f := files["[Content_Types].xml"]; f != nil {
-		types, err := attReadEntry(f, 1<<20)
+		types, err := readEntry(f, 1<<20)
 		if err != nil {
-			return AttachmentKind{}, attErrDamaged
+			return Kind{}, errDamaged
 		}
 		switch {
-		case bytes.Contains(types, []byte(attDocxMain)):
+		case bytes.Contains(types, []byte(docxMain)):
 			if files["word/document.xml"] == nil {
-				return AttachmentKind{}, attErrDamaged
+				return Kind{}, errDamaged
 			}
-			return attCheckPackage(zr, attDOCX)
-		case bytes.Contains(types, []byte(attDocmMain)):
-			return AttachmentKind{}, attErrMacros
-		case bytes.Contains(types, []byte(attDotxMain)), bytes.Contains(types, []byte(attDotmMain)):
-			return AttachmentKind{}, attNotAllowed("modèle Word (DOTX)")
+			return checkPackage(zr, kindDOCX)
+		case bytes.Contains(types, []byte(docmMain)):
+			return Kind{}, errMacros
+		case bytes.Contains(types, []byte(dotxMain)), bytes.Contains(types, []byte(dotmMain)):
+			return Kind{}, notAllowed("modèle Word (DOTX)")
 		}
 		if hasWordDir {
-			return AttachmentKind{}, attErrDamaged
+			return Kind{}, errDamaged
 		}
 	}
 
-	if detected.Is(attDOCX.MIME) || detected.Is(attODT.MIME) {
+	if detected.Is(kindDOCX.MIME) || detected.Is(kindODT.MIME) {
 		// Looked like one in its first bytes, but is not whole.
-		return AttachmentKind{}, attErrDamaged
+		return Kind{}, errDamaged
 	}
-	return AttachmentKind{}, attNotAllowed(attTypeLabel(detected))
+	return Kind{}, notAllowed(typeLabel(detected))
 }
 
 // The bounds of a sound office package.
 const (
-	attMaxEntries  = 2000
-	attMaxUnpacked = 100 << 20
-	// attMaxRatio bounds an entry's compression, past attRatioFloor bytes:
+	maxEntries  = 2000
+	maxUnpacked = 100 << 20
+	// maxRatio bounds an entry's compression, past ratioFloor bytes:
 	// text compresses some ten times, images hardly at all, while a run of
 	// zeros (a bomb) compresses a thousand times.
-	attMaxRatio   = 200
-	attRatioFloor = 1 << 20
+	maxRatio   = 200
+	ratioFloor = 1 << 20
 )
 
-// attAnomaly is the message for a package built to harm, or broken.
-func attAnomaly(kind AttachmentKind, problem string) error {
+// anomaly is the message for a package built to harm, or broken.
+func anomaly(kind Kind, problem string) error {
 	return fmt.Errorf("Ce fichier %s est anormal : %s.", strings.ToUpper(strings.TrimPrefix(kind.Ext, ".")), problem)
 }
 
-// attCheckPackage checks a recognized package's structure and sizes, first
+// checkPackage checks a recognized package's structure and sizes, first
 // as declared, then as actually decompressed.
-func attCheckPackage(zr *zip.Reader, kind AttachmentKind) (AttachmentKind, error) {
-	if len(zr.File) > attMaxEntries {
-		return AttachmentKind{}, attAnomaly(kind, "il contient plus de 2\u202f000 éléments")
+func checkPackage(zr *zip.Reader, kind Kind) (Kind, error) {
+	if len(zr.File) > maxEntries {
+		return Kind{}, anomaly(kind, "il contient plus de 2\u202f000 éléments")
 	}
 	seen := make(map[string]bool, len(zr.File))
 	var declared uint64
 	for _, f := range zr.File {
-		if attUnsafePath(f.Name) {
-			return AttachmentKind{}, attAnomaly(kind, "le chemin d'un de ses éléments sort du document (« .. » ou chemin absolu)")
+		if unsafePath(f.Name) {
+			return Kind{}, anomaly(kind, "le chemin d'un de ses éléments sort du document (« .. » ou chemin absolu)")
 		}
 		if seen[f.Name] {
-			return AttachmentKind{}, attAnomaly(kind, "deux de ses éléments portent le même nom")
+			return Kind{}, anomaly(kind, "deux de ses éléments portent le même nom")
 		}
 		seen[f.Name] = true
 		declared += f.UncompressedSize64
-		if f.UncompressedSize64 > attMaxUnpacked || declared > attMaxUnpacked {
-			return AttachmentKind{}, attAnomaly(kind, "son contenu décompressé dépasserait 100 Mio")
+		if f.UncompressedSize64 > maxUnpacked || declared > maxUnpacked {
+			return Kind{}, anomaly(kind, "son contenu décompressé dépasserait 100 Mio")
 		}
-		if f.UncompressedSize64 > attRatioFloor && f.UncompressedSize64 > attMaxRatio*f.CompressedSize64 {
-			return AttachmentKind{}, attAnomaly(kind, "un de ses éléments est compressé plus de 200 fois, ce qu'aucun document ne fait")
+		if f.UncompressedSize64 > ratioFloor && f.UncompressedSize64 > maxRatio*f.CompressedSize64 {
+			return Kind{}, anomaly(kind, "un de ses éléments est compressé plus de 200 fois, ce qu'aucun document ne fait")
 		}
 	}
 	// archive/zip fails an entry that inflates past its declared size or
@@ -288,25 +289,25 @@ func attCheckPackage(zr *zip.Reader, kind AttachmentKind) (AttachmentKind, error
 	for _, f := range zr.File {
 		rc, err := f.Open()
 		if err != nil {
-			return AttachmentKind{}, attErrDamaged
+			return Kind{}, errDamaged
 		}
-		n, err := io.Copy(io.Discard, io.LimitReader(rc, attMaxUnpacked-total+1))
+		n, err := io.Copy(io.Discard, io.LimitReader(rc, maxUnpacked-total+1))
 		rc.Close()
 		total += n
-		if total > attMaxUnpacked {
-			return AttachmentKind{}, attAnomaly(kind, "son contenu décompressé dépasserait 100 Mio")
+		if total > maxUnpacked {
+			return Kind{}, anomaly(kind, "son contenu décompressé dépasserait 100 Mio")
 		}
 		if err != nil {
-			return AttachmentKind{}, attErrDamaged
+			return Kind{}, errDamaged
 		}
 	}
 	return kind, nil
 }
 
-// attUnsafePath tells an entry name that would leave the folder a package
+// unsafePath tells an entry name that would leave the folder a package
 // is extracted to: absolute, with a drive letter, or with a ".." element,
 // with either slash.
-func attUnsafePath(name string) bool {
+func unsafePath(name string) bool {
 	if strings.HasPrefix(name, "/") || strings.HasPrefix(name, `\`) || (len(name) >= 2 && name[1] == ':') {
 		return true
 	}
@@ -318,8 +319,8 @@ func attUnsafePath(name string) bool {
 	return false
 }
 
-// attReadEntry decompresses a ZIP entry, refusing one larger than limit.
-func attReadEntry(f *zip.File, limit int64) ([]byte, error) {
+// readEntry decompresses a ZIP entry, refusing one larger than limit.
+func readEntry(f *zip.File, limit int64) ([]byte, error) {
 	if f.UncompressedSize64 > uint64(limit) {
 		return nil, errors.New("entrée trop grande")
 	}
@@ -338,23 +339,23 @@ func attReadEntry(f *zip.File, limit int64) ([]byte, error) {
 	return b, nil
 }
 
-func attNotAllowed(label string) error {
+func notAllowed(label string) error {
 	return fmt.Errorf("Ce fichier n'est ni un PDF, ni un document ODT, ni un document DOCX (type détecté : %s).", label)
 }
 
-// attBaseMIME is the detected type without parameters (charset).
-func attBaseMIME(m *mimetype.MIME) string {
+// baseMIME is the detected type without parameters (charset).
+func baseMIME(m *mimetype.MIME) string {
 	base, _, _ := strings.Cut(m.String(), ";")
 	return strings.TrimSpace(base)
 }
 
-func attTypeLabel(m *mimetype.MIME) string {
-	return attTypeLabelFor(attBaseMIME(m), m.Extension())
+func typeLabel(m *mimetype.MIME) string {
+	return typeLabelFor(baseMIME(m), m.Extension())
 }
 
-// attTypeLabels names, in French, the types learners are likely to send by
+// typeLabels names, in French, the types learners are likely to send by
 // mistake.
-var attTypeLabels = map[string]string{
+var typeLabels = map[string]string{
 	"image/png":                     "image PNG",
 	"image/apng":                    "image PNG",
 	"image/jpeg":                    "image JPEG",
@@ -401,10 +402,10 @@ var attTypeLabels = map[string]string{
 	"application/octet-stream":                                                  "inconnu",
 }
 
-// attTypeLabelFor names a MIME type in French: from the table, else by family
+// typeLabelFor names a MIME type in French: from the table, else by family
 // ("image JXL", "fichier audio MP3"), else the MIME type itself.
-func attTypeLabelFor(mimeType, ext string) string {
-	if l, ok := attTypeLabels[mimeType]; ok {
+func typeLabelFor(mimeType, ext string) string {
+	if l, ok := typeLabels[mimeType]; ok {
 		return l
 	}
 	e := strings.ToUpper(strings.TrimPrefix(ext, "."))
@@ -419,7 +420,7 @@ func attTypeLabelFor(mimeType, ext string) string {
 	case "text":
 		return "texte"
 	}
-	if strings.HasPrefix(mimeType, attODFPrefix) {
+	if strings.HasPrefix(mimeType, odfPrefix) {
 		return "document OpenDocument d'un autre type que texte"
 	}
 	if mimeType == "" {
@@ -431,11 +432,11 @@ func attTypeLabelFor(mimeType, ext string) string {
 // StoredName returns a random, unguessable file name for storing an
 // attachment outside the web root: 128 bits from crypto/rand in lower-case
 // hex, then the kind's extension, e.g. "3f2a…9c.pdf" (32 hex digits). It
-// refuses a kind that is not one of AllowedAttachments, so nothing else can
+// refuses a kind that is not one of Allowed, so nothing else can
 // ever be written with an extension of its own choosing.
-func StoredName(kind AttachmentKind) (string, error) {
+func StoredName(kind Kind) (string, error) {
 	allowed := false
-	for _, k := range AllowedAttachments {
+	for _, k := range Allowed {
 		if k == kind {
 			allowed = true
 			break
@@ -451,9 +452,9 @@ func StoredName(kind AttachmentKind) (string, error) {
 	return hex.EncodeToString(b[:]) + kind.Ext, nil
 }
 
-// attReservedNames are device names Windows refuses as file names, with or
+// reservedNames are device names Windows refuses as file names, with or
 // without an extension.
-var attReservedNames = map[string]bool{
+var reservedNames = map[string]bool{
 	"CON": true, "PRN": true, "AUX": true, "NUL": true,
 	"COM1": true, "COM2": true, "COM3": true, "COM4": true, "COM5": true,
 	"COM6": true, "COM7": true, "COM8": true, "COM9": true,
@@ -475,7 +476,7 @@ var attReservedNames = map[string]bool{
 //     ("scan.png" → "scan.png.pdf");
 //   - at most 120 runes, extension included; Windows device names (CON,
 //     NUL…) get a leading "_"; an empty result becomes "pièce-jointe".
-func DownloadName(original string, kind AttachmentKind) string {
+func DownloadName(original string, kind Kind) string {
 	ext := strings.ToLower(kind.Ext)
 	name := norm.NFC.String(strings.ToValidUTF8(original, ""))
 
@@ -510,20 +511,20 @@ func DownloadName(original string, kind AttachmentKind) string {
 	if ext != "" && len(stem) >= len(ext) && strings.EqualFold(stem[len(stem)-len(ext):], ext) {
 		stem = stem[:len(stem)-len(ext)]
 	}
-	stem = attTrimName(stem)
+	stem = trimName(stem)
 
-	if base, _, _ := strings.Cut(stem, "."); attReservedNames[strings.ToUpper(strings.TrimSpace(base))] {
+	if base, _, _ := strings.Cut(stem, "."); reservedNames[strings.ToUpper(strings.TrimSpace(base))] {
 		stem = "_" + stem
 	}
-	if room := attMaxDownloadNameRunes - utf8.RuneCountInString(ext); utf8.RuneCountInString(stem) > room {
-		stem = attTrimName(string([]rune(stem)[:room]))
+	if room := maxDownloadNameRunes - utf8.RuneCountInString(ext); utf8.RuneCountInString(stem) > room {
+		stem = trimName(string([]rune(stem)[:room]))
 	}
 	if stem == "" {
-		stem = attDefaultStem
+		stem = defaultStem
 	}
 	return stem + ext
 }
 
-func attTrimName(s string) string {
+func trimName(s string) string {
 	return strings.Trim(s, " .")
 }
