@@ -9,6 +9,7 @@ import (
 	"github.com/casp-cnam/casp/assessment/actormap"
 	"github.com/casp-cnam/casp/internal/apperr"
 	"github.com/casp-cnam/casp/internal/db"
+	"github.com/casp-cnam/casp/internal/text"
 )
 
 // CheckContent validates a draft for deposit according to its editor;
@@ -35,7 +36,7 @@ func CheckContent(editor, body string) map[string]string {
 		}
 		return f
 	}
-	r, err := RenderMarkdown(body)
+	r, err := text.Render(body)
 	if err != nil {
 		return map[string]string{"draft": "Le texte dépasse 400 000 caractères : découpez-le ou joignez-le en pièce jointe."}
 	}

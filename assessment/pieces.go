@@ -12,6 +12,7 @@ import (
 	"github.com/casp-cnam/casp/account"
 	"github.com/casp-cnam/casp/assessment/actormap"
 	"github.com/casp-cnam/casp/internal/apperr"
+	"github.com/casp-cnam/casp/internal/text"
 	"github.com/casp-cnam/casp/referentiel"
 )
 
@@ -160,7 +161,7 @@ func (s *Service) SaveDraft(ctx context.Context, learner account.User, id int64,
 	if !p.Editable() {
 		return apperr.New(apperr.Conflict, "Cette version est déposée : elle ne peut plus être modifiée.")
 	}
-	if len(draft) > MaxMarkdownBytes {
+	if len(draft) > text.MaxBytes {
 		return apperr.Fields(map[string]string{"draft": "Le texte dépasse 400 000 caractères : découpez-le ou joignez-le en pièce jointe."})
 	}
 	title = strings.TrimSpace(title)

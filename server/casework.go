@@ -12,6 +12,7 @@ import (
 	"github.com/casp-cnam/casp/assessment"
 	"github.com/casp-cnam/casp/casework"
 	"github.com/casp-cnam/casp/internal/apperr"
+	"github.com/casp-cnam/casp/internal/text"
 	"github.com/casp-cnam/casp/views"
 )
 
@@ -92,7 +93,7 @@ func (s *Server) fichePage(c *fiber.Ctx) error {
 	if !ok {
 		return apperr.New(apperr.NotFound, "Cette fiche n'existe pas.")
 	}
-	r, err := assessment.RenderMarkdown(f.Body)
+	r, err := text.Render(f.Body)
 	if err != nil {
 		return err
 	}
@@ -105,7 +106,7 @@ func (s *Server) fichePage(c *fiber.Ctx) error {
 	p := s.page(c, f.Title, fichesCrumb, views.Link{Label: f.Title})
 	p.Data = struct {
 		F          *casework.Fiche
-		Body       assessment.Rendered
+		Body       text.Rendered
 		Structures []*casework.Structure
 	}{f, r, structures}
 	return s.render(c, "fiche", p)

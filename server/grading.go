@@ -13,6 +13,7 @@ import (
 	"github.com/casp-cnam/casp/assessment/actormap"
 	"github.com/casp-cnam/casp/internal/apperr"
 	"github.com/casp-cnam/casp/internal/french"
+	"github.com/casp-cnam/casp/internal/text"
 	"github.com/casp-cnam/casp/referentiel"
 	"github.com/casp-cnam/casp/views"
 )
@@ -94,7 +95,7 @@ type gradingData struct {
 	View     assessment.GradingView
 	Kind     *referentiel.DeliverableKind
 	Rows     []rubricRow
-	Report   *assessment.Rendered
+	Report   *text.Rendered
 	Guide    *assessment.Guide
 	Map      *actormap.Map
 	MapSVG   string

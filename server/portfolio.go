@@ -19,6 +19,7 @@ import (
 	"github.com/casp-cnam/casp/casework"
 	"github.com/casp-cnam/casp/internal/apperr"
 	"github.com/casp-cnam/casp/internal/french"
+	"github.com/casp-cnam/casp/internal/text"
 	"github.com/casp-cnam/casp/referentiel"
 	"github.com/casp-cnam/casp/views"
 )
@@ -85,7 +86,7 @@ type pieceData struct {
 	Extra       []capacityOption
 	Versions    []versionView
 	Attachments []assessment.Attachment
-	Report      *assessment.Rendered
+	Report      *text.Rendered
 	Guide       *assessment.Guide
 	Map         *actormap.Map
 	MapSVG      string
@@ -249,7 +250,7 @@ func (s *Server) fillEditor(d *pieceData, body string) {
 		d.Map = &m
 		d.MapSVG = string(layout.SVG(m))
 	default:
-		r, err := assessment.RenderMarkdown(body)
+		r, err := text.Render(body)
 		if err == nil {
 			d.Report = &r
 		}
@@ -346,7 +347,7 @@ func (s *Server) preview(c *fiber.Ctx) error {
 	if _, err := s.loadPiece(c); err != nil {
 		return err
 	}
-	r, err := assessment.RenderMarkdown(c.FormValue("draft"))
+	r, err := text.Render(c.FormValue("draft"))
 	if err != nil {
 		return apperr.New(apperr.Invalid, "Le texte dépasse 400 000 caractères.")
 	}
@@ -564,7 +565,7 @@ type versionData struct {
 	Result     *assessment.Result
 	Moderation bool
 	Latest     bool
-	Report     *assessment.Rendered
+	Report     *text.Rendered
 	Guide      *assessment.Guide
 	Map        *actormap.Map
 	MapSVG     string

@@ -5,12 +5,12 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/casp-cnam/casp/internal/mdsafe"
+	"github.com/casp-cnam/casp/internal/text"
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/extension"
 	extast "github.com/yuin/goldmark/extension/ast"
-	"github.com/yuin/goldmark/text"
+	gtext "github.com/yuin/goldmark/text"
 )
 
 // markdownParser reads CommonMark with GitHub's extensions. Only its
@@ -19,15 +19,15 @@ var markdownParser = sync.OnceValue(func() goldmark.Markdown {
 	return goldmark.New(goldmark.WithExtensions(extension.GFM))
 })
 
-// markdown sets a learner's Markdown text, cut at mdsafe.MaxBytes (the cut
-// is said). A text of a shape no person types (see mdsafe.Prepare) is set
+// markdown sets a learner's Markdown text, cut at text.MaxBytes (the cut
+// is said). A text of a shape no person types (see text.Prepare) is set
 // as plain text, as typed, paragraph by paragraph: the prepared source
 // would be fast to read too, but not as its author wrote it, and a PDF is
 // a record.
 func (r *renderer) markdown(m Markdown) {
-	src, cut := mdsafe.Truncate(m.Source)
-	if source, ok := mdsafe.Prepare(src); ok {
-		doc := markdownParser().Parser().Parse(text.NewReader(source))
+	src, cut := text.Truncate(m.Source)
+	if source, ok := text.Prepare(src); ok {
+		doc := markdownParser().Parser().Parse(gtext.NewReader(source))
 		base := m.BaseLevel
 		if base <= 0 {
 			base = 2
@@ -35,7 +35,7 @@ func (r *renderer) markdown(m Markdown) {
 		w := mdWalker{r: r, src: source, base: min(base, 3)}
 		w.blocks(doc)
 	} else {
-		for _, para := range strings.Split(mdsafe.Normalize(src), "\n\n") {
+		for _, para := range strings.Split(text.Normalize(src), "\n\n") {
 			if strings.TrimSpace(para) != "" {
 				r.flow([]span{{text: para}}, bodyOpts())
 				r.space(paraGap)
@@ -208,7 +208,7 @@ func (w *mdWalker) inline(parent ast.Node, st style, link string, out *[]span) {
 		case *ast.Link:
 			dest := strings.TrimSpace(string(n.Destination))
 			target := ""
-			if mdsafe.ExternalURL(dest) {
+			if text.ExternalURL(dest) {
 				target = dest
 			}
 			before := len(*out)
@@ -232,7 +232,7 @@ func (w *mdWalker) inline(parent ast.Node, st style, link string, out *[]span) {
 			// As on the page, an autolink to anything but a web or e-mail
 			// address is removed with its text, which is nothing but that
 			// address.
-			if mdsafe.ExternalURL(u) {
+			if text.ExternalURL(u) {
 				*out = append(*out, span{text: string(n.Label(w.src)), st: st, link: u})
 			}
 		case *ast.Image:

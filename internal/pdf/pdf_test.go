@@ -8,10 +8,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/casp-cnam/casp/internal/mdsafe"
-	"github.com/casp-cnam/casp/internal/mdsafe/mdsafetest"
 	"github.com/casp-cnam/casp/internal/pdf"
 	"github.com/casp-cnam/casp/internal/pdf/pdftext"
+	"github.com/casp-cnam/casp/internal/text"
+	"github.com/casp-cnam/casp/internal/text/texttest"
 )
 
 // generated is 25 November 2026, 13:30 UTC: 14 h 30 in Paris.
@@ -283,10 +283,10 @@ func BenchmarkRender(b *testing.B) {
 	}
 }
 
-// Texts of a shape no person types, which mdsafe.Prepare would have to
+// Texts of a shape no person types, which text.Prepare would have to
 // reshape, are set as typed.
 func TestHostileShapesAreSetAsText(t *testing.T) {
-	for name, src := range mdsafetest.Shapes(20_000) {
+	for name, src := range texttest.Shapes(20_000) {
 		_, doc := render(t, pdf.Doc{Title: "Forme hostile", Generated: generated, Blocks: []pdf.Block{pdf.Markdown{Source: src}}})
 		// Blanks aside: a line may break at one.
 		noBlanks := strings.NewReplacer("\n", "", " ", "")
@@ -307,7 +307,7 @@ func TestHostileShapesAreSetAsText(t *testing.T) {
 }
 
 func BenchmarkHostileMarkdown(b *testing.B) {
-	for name, src := range mdsafetest.Shapes(mdsafe.MaxBytes - 100) {
+	for name, src := range texttest.Shapes(text.MaxBytes - 100) {
 		b.Run(name, func(b *testing.B) {
 			d := pdf.Doc{Title: "Banc", Generated: generated, Blocks: []pdf.Block{pdf.Markdown{Source: src}}}
 			for b.Loop() {

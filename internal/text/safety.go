@@ -1,6 +1,8 @@
-// Package mdsafe holds the safety rules applied to a learner's Markdown text
-// before goldmark reads it, shared by every renderer of that text (the HTML
-// of the portfolio, in package assessment, and the PDF, in package pdf):
+// Package text prepares a learner's Markdown text and renders it safely:
+// goldmark without raw HTML, then bluemonday, heading ids that keep French
+// accents (markdown.go); and the safety rules applied before goldmark reads
+// the text, shared by every renderer of it (the HTML here, the PDF in
+// package pdf):
 // a bound on its size (MaxBytes, Truncate), a preparation that keeps
 // goldmark's work close to linear on hostile input (Prepare), and the
 // allowlists of link targets (ExternalURL, PageURL).
@@ -17,9 +19,9 @@
 // costs depend on the length of a line, of a run of non-blank characters,
 // on the nesting depth, on the length of a run of definitions, on the
 // number of delimiters and of table cells in a paragraph, so Prepare
-// bounds each of them; with it, none of the shapes of package mdsafetest
+// bounds each of them; with it, none of the shapes of package texttest
 // takes goldmark more than 0.2 s.
-package mdsafe
+package text
 
 import (
 	"net/url"

@@ -1,4 +1,4 @@
-package assessment
+package text
 
 // Learners write their reports in Markdown. This file turns that Markdown
 // into HTML that is safe to embed in a page served under a strict CSP, and
@@ -37,7 +37,6 @@ import (
 	"sync"
 	"unicode"
 
-	"github.com/casp-cnam/casp/internal/mdsafe"
 	"github.com/microcosm-cc/bluemonday"
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
@@ -45,7 +44,7 @@ import (
 	extast "github.com/yuin/goldmark/extension/ast"
 	"github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/renderer"
-	"github.com/yuin/goldmark/text"
+	gtext "github.com/yuin/goldmark/text"
 	"github.com/yuin/goldmark/util"
 	"golang.org/x/text/runes"
 	"golang.org/x/text/transform"
@@ -79,17 +78,13 @@ type Rendered struct {
 // 15 pages"), so the editor shows the length in them, not in screens.
 const WordsPerPage = 350
 
-// MaxMarkdownBytes bounds the size, in bytes of UTF-8, of a Markdown text
-// given to RenderMarkdown (about 1 100 typed pages, far beyond any report).
-const MaxMarkdownBytes = mdsafe.MaxBytes
-
-// ErrMarkdownTooLong is returned by RenderMarkdown for a text longer than
-// MaxMarkdownBytes. Its message is meant for the learner.
+// ErrTooLong is returned by Render for a text longer than
+// MaxBytes. Its message is meant for the learner.
 //
 // The limit is counted in bytes of UTF-8, where an accented letter counts
 // for two: a French text is refused at some 390 000 characters rather than
 // 400 000. The message rounds that to characters, the unit a learner knows.
-var ErrMarkdownTooLong = errors.New("Le texte dépasse 400 000 caractères.")
+var ErrTooLong = errors.New("Le texte dépasse 400 000 caractères.")
 
 // mdHeadingIDPrefix starts every heading id, so that no id written by a
 // learner can collide with (or clobber, through window.NAME) an id of the
@@ -106,18 +101,18 @@ const mdMaxSlugBytes = 80
 // mdHeadingIDs generates matches it.
 var mdHeadingIDPattern = regexp.MustCompile(`^titre-[a-z0-9]+(?:-[a-z0-9]+)*$`)
 
-// RenderMarkdown renders a learner's Markdown text to sanitized HTML and
-// measures it. It fails only with ErrMarkdownTooLong.
+// Render renders a learner's Markdown text to sanitized HTML and
+// measures it. It fails only with ErrTooLong.
 //
-// The source first goes through mdsafe.Prepare, which keeps goldmark's work
+// The source first goes through Prepare, which keeps goldmark's work
 // close to linear on hostile input; see there. A text of a shape no person
 // types is rendered from the prepared source all the same (markers past
 // the limits shown as text): the preview is the learner's only view of it.
-func RenderMarkdown(src string) (Rendered, error) {
-	if len(src) > MaxMarkdownBytes {
-		return Rendered{}, ErrMarkdownTooLong
+func Render(src string) (Rendered, error) {
+	if len(src) > MaxBytes {
+		return Rendered{}, ErrTooLong
 	}
-	source, _ := mdsafe.Prepare(src)
+	source, _ := Prepare(src)
 	doc := mdParse(source)
 
 	var out Rendered
@@ -155,11 +150,11 @@ func RenderMarkdown(src string) (Rendered, error) {
 // alternative texts included (they are what is shown in place of images).
 // Blocks (paragraphs, headings, list items, table rows, code blocks) are
 // separated by newlines, table cells by tabs. It is what Words counts and
-// what a search index should see. Texts longer than MaxMarkdownBytes are cut
+// what a search index should see. Texts longer than MaxBytes are cut
 // at that length (on a rune boundary) first.
 func PlainText(src string) string {
-	src, _ = mdsafe.Truncate(src)
-	source, _ := mdsafe.Prepare(src)
+	src, _ = Truncate(src)
+	source, _ := Prepare(src)
 	return mdPlainText(mdParse(source), source)
 }
 
@@ -235,7 +230,7 @@ var mdEngine = sync.OnceValue(func() goldmark.Markdown {
 // mdParse parses a Markdown source with a fresh heading-id table.
 func mdParse(source []byte) ast.Node {
 	pc := parser.NewContext(parser.WithIDs(mdNewHeadingIDs()))
-	return mdEngine().Parser().Parse(text.NewReader(source), parser.WithContext(pc))
+	return mdEngine().Parser().Parse(gtext.NewReader(source), parser.WithContext(pc))
 }
 
 // mdHeadingIDs implements parser.IDs: ids made of a heading's text with
@@ -327,7 +322,7 @@ func mdSlug(s string) string {
 // destination outside the allowlist, then gives every heading its id.
 type mdTransformer struct{}
 
-func (mdTransformer) Transform(doc *ast.Document, reader text.Reader, pc parser.Context) {
+func (mdTransformer) Transform(doc *ast.Document, reader gtext.Reader, pc parser.Context) {
 	source := reader.Source()
 	var headings []*ast.Heading
 	var badLinks, badAutoLinks []ast.Node
@@ -339,12 +334,12 @@ func (mdTransformer) Transform(doc *ast.Document, reader text.Reader, pc parser.
 		case *ast.Heading:
 			headings = append(headings, n)
 		case *ast.Link:
-			if !mdsafe.PageURL(string(n.Destination)) {
+			if !PageURL(string(n.Destination)) {
 				badLinks = append(badLinks, n)
 			}
 		case *ast.AutoLink:
 			// An e-mail autolink is rendered as mailto:, always allowed.
-			if n.AutoLinkType != ast.AutoLinkEmail && !mdsafe.PageURL(string(n.URL(source))) {
+			if n.AutoLinkType != ast.AutoLinkEmail && !PageURL(string(n.URL(source))) {
 				badAutoLinks = append(badAutoLinks, n)
 			}
 		}
@@ -394,7 +389,7 @@ var mdPolicy = sync.OnceValue(func() *bluemonday.Policy {
 	// Task lists: a disabled checkbox, nothing else of forms.
 	p.AllowAttrs("type").Matching(regexp.MustCompile(`^checkbox$`)).OnElements("input")
 	p.AllowAttrs("checked", "disabled").Matching(regexp.MustCompile(`^$`)).OnElements("input")
-	// Links: same allowlist as mdsafe.PageURL (relative URLs are let
+	// Links: same allowlist as PageURL (relative URLs are let
 	// through for "#fragment" links; mdTransformer already removed the
 	// others).
 	p.AllowAttrs("href").OnElements("a")

@@ -1,4 +1,4 @@
-package assessment
+package text
 
 import (
 	"strings"
@@ -6,18 +6,18 @@ import (
 	"unicode/utf8"
 )
 
-// FuzzRenderMarkdown: any text renders without panic, to HTML with no
+// FuzzRender: any text renders without panic, to HTML with no
 // script, event handler or javascript: link, and its heading ids keep the
-// sanitizer's pattern. Seeds in testdata/fuzz/FuzzRenderMarkdown.
-func FuzzRenderMarkdown(f *testing.F) {
+// sanitizer's pattern. Seeds in testdata/fuzz/FuzzRender.
+func FuzzRender(f *testing.F) {
 	for _, s := range []string{"# Titre\n\nTexte *accentué* : é, œ, « guillemets ».", "<script>alert(1)</script>",
 		"[lien](javascript:alert(1))", "| a | b |\n|---|---|\n| 1 | 2 |", strings.Repeat("*", 500), "> " + strings.Repeat("[x]: /u\n", 50)} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, src string) {
-		r, err := RenderMarkdown(src)
+		r, err := Render(src)
 		if err != nil {
-			if len(src) > MaxMarkdownBytes {
+			if len(src) > MaxBytes {
 				return
 			}
 			t.Fatalf("rendu refusé : %v", err)

@@ -1,4 +1,4 @@
-package mdsafe
+package text
 
 import (
 	"fmt"
@@ -6,14 +6,14 @@ import (
 	"testing"
 	"unicode/utf8"
 
-	"github.com/casp-cnam/casp/internal/mdsafe/mdsafetest"
+	"github.com/casp-cnam/casp/internal/text/texttest"
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/extension"
-	"github.com/yuin/goldmark/text"
+	gtext "github.com/yuin/goldmark/text"
 )
 
 // hostileShapes are at full size.
-var hostileShapes = mdsafetest.Shapes(MaxBytes - 100)
+var hostileShapes = texttest.Shapes(MaxBytes - 100)
 
 // Prepare's bounds, checked on its output against literal numbers (a
 // little above the limits, so that tuning them stays possible but
@@ -255,7 +255,7 @@ func BenchmarkPrepareAndParse(b *testing.B) {
 		b.Run(name, func(b *testing.B) {
 			for b.Loop() {
 				source, _ := Prepare(src)
-				md.Parser().Parse(text.NewReader(source))
+				md.Parser().Parse(gtext.NewReader(source))
 			}
 		})
 	}

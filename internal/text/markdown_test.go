@@ -1,4 +1,4 @@
-package assessment
+package text
 
 import (
 	"bytes"
@@ -10,8 +10,7 @@ import (
 	"testing"
 	"unicode/utf8"
 
-	"github.com/casp-cnam/casp/internal/mdsafe"
-	"github.com/casp-cnam/casp/internal/mdsafe/mdsafetest"
+	"github.com/casp-cnam/casp/internal/text/texttest"
 )
 
 // mdHostileInputs are Markdown texts a learner could use to attack the
@@ -154,27 +153,27 @@ func mdAssertInert(t *testing.T, name, html string) {
 func TestMarkdownHostileInputsRenderInert(t *testing.T) {
 	var all strings.Builder
 	for name, src := range mdHostileInputs {
-		r, err := RenderMarkdown(src)
+		r, err := Render(src)
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
 		mdAssertInert(t, name, string(r.HTML))
 		all.WriteString(src + "\n\n")
 	}
-	r, err := RenderMarkdown(all.String())
+	r, err := Render(all.String())
 	if err != nil {
 		t.Fatal(err)
 	}
 	mdAssertInert(t, "all together", string(r.HTML))
 	for name, src := range mdHostileInputsAsText {
-		r, err := RenderMarkdown(src)
+		r, err := Render(src)
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
 		mdAssertStructure(t, name, string(r.HTML))
 		all.WriteString(src + "\n\n")
 	}
-	r, err = RenderMarkdown(all.String())
+	r, err = Render(all.String())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -197,7 +196,7 @@ func TestMarkdownStructureCheckBites(t *testing.T) {
 // already make every hostile input inert, before bluemonday runs.
 func TestMarkdownHostileInputsInertBeforeSanitizer(t *testing.T) {
 	for name, src := range mdHostileInputs {
-		source, _ := mdsafe.Prepare(src)
+		source, _ := Prepare(src)
 		var buf bytes.Buffer
 		if err := mdEngine().Renderer().Render(&buf, source, mdParse(source)); err != nil {
 			t.Fatal(err)
@@ -230,7 +229,7 @@ func TestMarkdownSanitizerPolicyAlone(t *testing.T) {
 
 func TestMarkdownHostileLinksKeepTheirText(t *testing.T) {
 	for _, src := range []string{"[texte](javascript:alert(1))", "[texte](/comptes/1/supprimer)", "[texte](rapport.pdf)"} {
-		r, err := RenderMarkdown(src)
+		r, err := Render(src)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -241,7 +240,7 @@ func TestMarkdownHostileLinksKeepTheirText(t *testing.T) {
 }
 
 func TestMarkdownLinks(t *testing.T) {
-	r, err := RenderMarkdown("[CNAM](https://www.cnam.fr/ \"Le site\"), " +
+	r, err := Render("[CNAM](https://www.cnam.fr/ \"Le site\"), " +
 		"<contact@exemple.fr>, [plus bas](#titre-bilan) et www.exemple.fr.")
 	if err != nil {
 		t.Fatal(err)
@@ -260,7 +259,7 @@ func TestMarkdownLinks(t *testing.T) {
 }
 
 func TestMarkdownImagesBecomeTheirAltText(t *testing.T) {
-	r, err := RenderMarkdown("Voir ![le schéma *des* acteurs](https://exemple.fr/pixel.png) ci-dessus.")
+	r, err := Render("Voir ![le schéma *des* acteurs](https://exemple.fr/pixel.png) ci-dessus.")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -274,25 +273,25 @@ func TestMarkdownImagesBecomeTheirAltText(t *testing.T) {
 }
 
 func TestMarkdownTooLong(t *testing.T) {
-	_, err := RenderMarkdown(strings.Repeat("a", MaxMarkdownBytes+1))
-	if !errors.Is(err, ErrMarkdownTooLong) {
-		t.Fatalf("err = %v, want ErrMarkdownTooLong", err)
+	_, err := Render(strings.Repeat("a", MaxBytes+1))
+	if !errors.Is(err, ErrTooLong) {
+		t.Fatalf("err = %v, want ErrTooLong", err)
 	}
 	if err.Error() != "Le texte dépasse 400 000 caractères." {
 		t.Errorf("message %q", err.Error())
 	}
-	if _, err := RenderMarkdown(strings.Repeat("a ", MaxMarkdownBytes/2)); err != nil {
-		t.Errorf("exactly MaxMarkdownBytes refused: %v", err)
+	if _, err := Render(strings.Repeat("a ", MaxBytes/2)); err != nil {
+		t.Errorf("exactly MaxBytes refused: %v", err)
 	}
 }
 
 // Big but allowed inputs, including the shapes that make goldmark slow
-// (quadratic) without mdsafe.Prepare: each took from 1 s to several
+// (quadratic) without Prepare: each took from 1 s to several
 // minutes at this size before, about 0.5 s at most now (see
-// BenchmarkRenderMarkdownHostile). The test does not time them; a
+// BenchmarkRenderHostile). The test does not time them; a
 // regression shows as a test that no longer finishes.
 func TestMarkdownBigInputsComplete(t *testing.T) {
-	n := MaxMarkdownBytes - 100
+	n := MaxBytes - 100
 	rep := func(s string) string { return strings.Repeat(s, n/len(s)) }
 	nested := func() string {
 		var b strings.Builder
@@ -301,7 +300,7 @@ func TestMarkdownBigInputsComplete(t *testing.T) {
 		}
 		return b.String()
 	}()
-	shapes := mdsafetest.Shapes(n)
+	shapes := texttest.Shapes(n)
 	for name, src := range map[string]string{
 		"300 KB nested lists with emphasis": nested,
 		"emphasis stars":                    rep("*a **b ***c "),
@@ -311,7 +310,7 @@ func TestMarkdownBigInputsComplete(t *testing.T) {
 		shapes[name] = src
 	}
 	for name, src := range shapes {
-		r, err := RenderMarkdown(src)
+		r, err := Render(src)
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
@@ -321,11 +320,11 @@ func TestMarkdownBigInputsComplete(t *testing.T) {
 	}
 }
 
-// A long one-line paragraph, which mdsafe.Prepare wraps, renders as one
+// A long one-line paragraph, which Prepare wraps, renders as one
 // paragraph.
 func TestMarkdownLongLineIsOneParagraph(t *testing.T) {
 	long := strings.Repeat("Une phrase assez longue pour le test, ", 1000) // 38 KB, one line
-	r, err := RenderMarkdown(long)
+	r, err := Render(long)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -348,7 +347,7 @@ func TestHeadingIDs(t *testing.T) {
 		"##\n\n## !!! ???\n\n## 日本語\n\n" +
 		"Titre souligné\n==============\n\n" +
 		"##### Niveau cinq\n"
-	r, err := RenderMarkdown(src)
+	r, err := Render(src)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -382,7 +381,7 @@ func TestHeadingIDs(t *testing.T) {
 }
 
 func TestHeadingOutline(t *testing.T) {
-	r, err := RenderMarkdown("# Rapport\n\nTexte.\n\n## Contexte *général*\n\n### Le `public`\n\n" +
+	r, err := Render("# Rapport\n\nTexte.\n\n## Contexte *général*\n\n### Le `public`\n\n" +
 		"#### Détail\n\n##### Trop fin\n\n###### Encore\n\nSuite\n---\n\n- ## Dans une liste\n\n> # Dans une citation\n")
 	if err != nil {
 		t.Fatal(err)
@@ -425,7 +424,7 @@ func TestWordCount(t *testing.T) {
 		{"\\*pas\\* d'emphase", 2},
 		{"", 0},
 	} {
-		r, err := RenderMarkdown(c.src)
+		r, err := Render(c.src)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -440,7 +439,7 @@ func TestWordCountPages(t *testing.T) {
 		words int
 		pages float64
 	}{{0, 0}, {350, 1}, {700, 2}, {437, 1.2}, {438, 1.3}, {35, 0.1}, {17, 0}} {
-		r, err := RenderMarkdown(strings.Repeat("mot ", c.words))
+		r, err := Render(strings.Repeat("mot ", c.words))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -458,14 +457,14 @@ func TestMarkdownPlainText(t *testing.T) {
 		t.Errorf("PlainText\n got %q\nwant %q", got, want)
 	}
 	// Over-long: cut (on a rune boundary) rather than refused.
-	if got := PlainText(strings.Repeat("mot ", MaxMarkdownBytes/4) + "é"); !utf8.ValidString(got) ||
-		strings.Count(got, "mot") != MaxMarkdownBytes/4 || strings.Contains(got, "é") {
+	if got := PlainText(strings.Repeat("mot ", MaxBytes/4) + "é"); !utf8.ValidString(got) ||
+		strings.Count(got, "mot") != MaxBytes/4 || strings.Contains(got, "é") {
 		t.Errorf("PlainText of an over-long text: %d bytes, valid %v", len(got), utf8.ValidString(got))
 	}
 }
 
 func TestMarkdownTables(t *testing.T) {
-	r, err := RenderMarkdown("| Critère | Note |\n|:--------|-----:|\n| Analyse | 4 |\n| *Synthèse* | 3 |\n")
+	r, err := Render("| Critère | Note |\n|:--------|-----:|\n| Analyse | 4 |\n| *Synthèse* | 3 |\n")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -484,7 +483,7 @@ func TestMarkdownTables(t *testing.T) {
 }
 
 func TestMarkdownGFMAndCSP(t *testing.T) {
-	r, err := RenderMarkdown("~~barré~~\n\n- [x] fait\n- [ ] à faire\n\n```go\nfmt.Println(\"<b>\")\n```\n\n---\n\nfin  \nligne")
+	r, err := Render("~~barré~~\n\n- [x] fait\n- [ ] à faire\n\n```go\nfmt.Println(\"<b>\")\n```\n\n---\n\nfin  \nligne")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -508,7 +507,7 @@ func TestMarkdownGFMAndCSP(t *testing.T) {
 }
 
 func TestMarkdownInvalidUTF8(t *testing.T) {
-	r, err := RenderMarkdown("caf\xe9 \xff\xfe ok")
+	r, err := Render("caf\xe9 \xff\xfe ok")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -527,7 +526,7 @@ func TestMarkdownConcurrentRenderings(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			src := fmt.Sprintf("# Titre\n\n# Titre\n\n## Partie %d\n", i)
-			r, err := RenderMarkdown(src)
+			r, err := Render(src)
 			if err != nil {
 				errs <- err.Error()
 				return
@@ -546,12 +545,12 @@ func TestMarkdownConcurrentRenderings(t *testing.T) {
 	}
 }
 
-// BenchmarkRenderMarkdownHostile renders each hostile shape at full size.
-func BenchmarkRenderMarkdownHostile(b *testing.B) {
-	for name, src := range mdsafetest.Shapes(MaxMarkdownBytes - 100) {
+// BenchmarkRenderHostile renders each hostile shape at full size.
+func BenchmarkRenderHostile(b *testing.B) {
+	for name, src := range texttest.Shapes(MaxBytes - 100) {
 		b.Run(name, func(b *testing.B) {
 			for b.Loop() {
-				if _, err := RenderMarkdown(src); err != nil {
+				if _, err := Render(src); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -1,13 +1,13 @@
-// Package mdsafetest holds the hostile Markdown texts that the tests and
-// benchmarks of package mdsafe, and of every renderer of learner text,
+// Package texttest holds the hostile Markdown texts that the tests and
+// benchmarks of package text, and of every renderer of learner text,
 // run on.
-package mdsafetest
+package texttest
 
 import "strings"
 
 // Shapes returns texts of at most size bytes shaped to make goldmark
-// superlinear: without mdsafe.Prepare, at 400 000 bytes, each takes from
-// one second to minutes, or gigabytes. mdsafe.Prepare reports every one
+// superlinear: without text.Prepare, at 400 000 bytes, each takes from
+// one second to minutes, or gigabytes. text.Prepare reports every one
 // as not ok from some 20 000 bytes on.
 func Shapes(size int) map[string]string {
 	// fill is head, then s repeated up to size, then tail.
