@@ -63,9 +63,9 @@ func (s *Service) Audit(ctx context.Context, e Entry) {
 	}
 }
 
-// auditTx records an entry inside a transaction: it is kept or rolled back
-// with the change it describes.
-func auditTx(ctx context.Context, tx *sql.Tx, e Entry) error { return insertAudit(ctx, tx, e) }
+// AuditTx records an entry inside a transaction: it is kept or rolled back
+// with the change it describes (any domain's transaction).
+func AuditTx(ctx context.Context, tx *sql.Tx, e Entry) error { return insertAudit(ctx, tx, e) }
 
 func insertAudit(ctx context.Context, x interface {
 	ExecContext(context.Context, string, ...any) (sql.Result, error)

@@ -194,7 +194,7 @@ func (s *Service) Enrol(ctx context.Context, actor User, co Cohort, userID int64
 		if n, _ := res.RowsAffected(); n == 0 {
 			return nil
 		}
-		return auditTx(ctx, tx, Entry{ActorID: actor.ID, ActorLogin: actor.Login, Action: ActionMembership,
+		return AuditTx(ctx, tx, Entry{ActorID: actor.ID, ActorLogin: actor.Login, Action: ActionMembership,
 			SubjectUserID: userID, Target: "promotion " + co.Name, Address: address, Detail: "ajouter " + string(role)})
 	})
 }

@@ -179,7 +179,7 @@ func (s *Service) Erase(ctx context.Context, e Erasure) error {
 			return err
 		}
 		summary = append(summary, fmt.Sprintf("%d promotion(s) quittée(s)", memberships), fmt.Sprintf("%d session(s) fermée(s)", sessions))
-		return auditTx(ctx, tx, Entry{At: now, ActorID: e.Actor.ID, ActorLogin: e.Actor.Login, Action: ActionErased, SubjectUserID: subject.ID,
+		return AuditTx(ctx, tx, Entry{At: now, ActorID: e.Actor.ID, ActorLogin: e.Actor.Login, Action: ActionErased, SubjectUserID: subject.ID,
 			Target: fmt.Sprintf("compte n°%d", subject.ID), Address: e.Address, Detail: strings.Join(summary, ", ")})
 	})
 }

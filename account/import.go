@@ -569,7 +569,7 @@ func (s *Service) PreviewImport(ctx context.Context, actor User, co Cohort, file
 			p.Token, cohortID, actor.ID, p.FileName, string(body), importStamp(p.CreatedAt)); err != nil {
 			return err
 		}
-		return auditTx(ctx, tx, Entry{At: p.CreatedAt, ActorID: actor.ID, ActorLogin: actor.Login, Action: ActionImportPreview,
+		return AuditTx(ctx, tx, Entry{At: p.CreatedAt, ActorID: actor.ID, ActorLogin: actor.Login, Action: ActionImportPreview,
 			Target: "promotion " + co.Name, Address: address, Detail: fmt.Sprintf("fichier %s : %s", p.FileName, summary(f))})
 	})
 	return p, err
@@ -699,7 +699,7 @@ func (s *Service) ConfirmImport(ctx context.Context, actor User, co Cohort, toke
 				if _, err := tx.ExecContext(ctx, `INSERT INTO cohort_members(cohort_id, user_id, member_role) VALUES (?,?,'learner')`, cohortID, r.UserID); err != nil {
 					return err
 				}
-				if err := auditTx(ctx, tx, Entry{At: now, ActorID: actor.ID, ActorLogin: actor.Login, Action: ActionMembership, SubjectUserID: r.UserID,
+				if err := AuditTx(ctx, tx, Entry{At: now, ActorID: actor.ID, ActorLogin: actor.Login, Action: ActionMembership, SubjectUserID: r.UserID,
 					Target: target, Address: address, Detail: "ajouter learner (import CSV)"}); err != nil {
 					return err
 				}
@@ -723,7 +723,7 @@ func (s *Service) ConfirmImport(ctx context.Context, actor User, co Cohort, toke
 				if _, err := tx.ExecContext(ctx, `INSERT INTO cohort_members(cohort_id, user_id, member_role) VALUES (?,?,'learner')`, cohortID, id); err != nil {
 					return err
 				}
-				if err := auditTx(ctx, tx, Entry{At: now, ActorID: actor.ID, ActorLogin: actor.Login, Action: ActionUserCreated, SubjectUserID: id,
+				if err := AuditTx(ctx, tx, Entry{At: now, ActorID: actor.ID, ActorLogin: actor.Login, Action: ActionUserCreated, SubjectUserID: id,
 					Target: "compte " + r.Login, Address: address, Detail: "import CSV dans la " + target}); err != nil {
 					return err
 				}
@@ -738,7 +738,7 @@ func (s *Service) ConfirmImport(ctx context.Context, actor User, co Cohort, toke
 		if n, _ := done.RowsAffected(); n != 1 {
 			return apperr.New(apperr.Conflict, "Cet import a déjà été confirmé : rien n'a été importé une seconde fois.")
 		}
-		return auditTx(ctx, tx, Entry{At: now, ActorID: actor.ID, ActorLogin: actor.Login, Action: ActionImport, Target: target, Address: address,
+		return AuditTx(ctx, tx, Entry{At: now, ActorID: actor.ID, ActorLogin: actor.Login, Action: ActionImport, Target: target, Address: address,
 			Detail: fmt.Sprintf("fichier %s : %d comptes créés, %d comptes existants inscrits, %d déjà inscrits, %d lignes en erreur ignorées",
 				p.FileName, len(res.Created), len(res.Enrolled), res.Already, res.Skipped)})
 	})

@@ -42,7 +42,7 @@ func (s *Service) PurgeRetention(ctx context.Context) (Purged, error) {
 		}
 		p.Imports, _ = res.RowsAffected()
 		if p.Audit > 0 || p.Imports > 0 {
-			return auditTx(ctx, tx, Entry{At: now, Action: ActionRetention,
+			return AuditTx(ctx, tx, Entry{At: now, Action: ActionRetention,
 				Detail: "entrées du journal supprimées : " + strconv.FormatInt(p.Audit, 10) + " ; aperçus d'import expirés supprimés : " + strconv.FormatInt(p.Imports, 10)})
 		}
 		return nil

@@ -4,7 +4,9 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"strings"
+	"time"
 
 	"github.com/casp-cnam/casp/account"
 	"github.com/casp-cnam/casp/assessment/agreement"
@@ -136,15 +138,20 @@ func nextRole(p Piece, gs []Grading, assessorID int64) (GradingRole, error) {
 // Grading returns a grading to its assessor, or to a third assessor or
 // manager of the cohort (who compare the two blind gradings).
 func (s *Service) Grading(ctx context.Context, viewer account.User, id int64) (Grading, error) {
+	return gradingFor(ctx, s.db.Read, viewer, id)
+}
+
+// gradingFor is Grading read through q (the read pool, or a transaction).
+func gradingFor(ctx context.Context, q db.Querier, viewer account.User, id int64) (Grading, error) {
 	var versionID int64
-	err := s.db.Read.QueryRowContext(ctx, `SELECT version_id FROM gradings WHERE id=?`, id).Scan(&versionID)
+	err := q.QueryRowContext(ctx, `SELECT version_id FROM gradings WHERE id=?`, id).Scan(&versionID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Grading{}, apperr.New(apperr.NotFound, "Évaluation introuvable.")
 	}
 	if err != nil {
 		return Grading{}, err
 	}
-	gs, err := gradingsOf(ctx, s.db.Read, versionID)
+	gs, err := gradingsOf(ctx, q, versionID)
 	if err != nil {
 		return Grading{}, err
 	}
@@ -169,23 +176,66 @@ type GradingInput struct {
 
 // SaveGrading stores the assessor's levels and comments. With ready, the
 // grading must be complete (every criterion, a decision, and feedback when
-// the piece is not validated) and moves to « prêt à publier ».
-func (s *Service) SaveGrading(ctx context.Context, assessor account.User, id int64, in GradingInput, ready bool) error {
-	g, err := s.Grading(ctx, assessor, id)
+// the piece is not validated) and moves to « prêt à publier ». In one write
+// transaction it reads the grading (its assessor's only), the version and
+// the cohort's rules, checks the input, writes, and records the audit entry
+// (address is the assessor's). On invalid input nothing is written and it
+// returns the grading as it now is, with the errors by field.
+func (s *Service) SaveGrading(ctx context.Context, assessor account.User, id int64, in GradingInput, ready bool, address string) (GradingView, error) {
+	var fields map[string]string
+	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
+		g, err := gradingFor(ctx, tx, assessor, id)
+		if err != nil {
+			return err
+		}
+		if g.State == Released || g.State == Withdrawn {
+			return apperr.New(apperr.Conflict, "Cette évaluation est publiée : elle ne peut plus être modifiée. Ouvrez une rectification.")
+		}
+		v, p, err := s.versionByID(ctx, tx, g.VersionID)
+		if err != nil {
+			return err
+		}
+		st, err := s.settingsFrom(ctx, tx, p.CohortID)
+		if err != nil {
+			return err
+		}
+		if fields = checkGrading(v, st, &in, ready); len(fields) > 0 {
+			return nil
+		}
+		state, detail := Marking, "enregistrement"
+		if ready {
+			state, detail = Ready, "prête à publier"
+		}
+		for _, c := range v.Criteria {
+			var level any
+			if l, ok := in.Levels[c]; ok && l >= 0 {
+				level = l
+			}
+			if _, err := tx.ExecContext(ctx, `INSERT INTO grading_scores(grading_id, criterion_id, level, comment) VALUES (?,?,?,?)
+				ON CONFLICT(grading_id, criterion_id) DO UPDATE SET level=excluded.level, comment=excluded.comment`,
+				id, c, level, strings.TrimSpace(in.Comments[c])); err != nil {
+				return err
+			}
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE gradings SET decision=?, feedback=?, state=?, updated_at=? WHERE id=? AND assessor_id=? AND state IN ('en_cours','pret')`,
+			string(in.Decision), in.Feedback, string(state), stamp(s.now()), id, assessor.ID); err != nil {
+			return err
+		}
+		return account.AuditTx(ctx, tx, gradingEntry(assessor, p, v, address, detail, s.now()))
+	})
+	if err != nil || len(fields) == 0 {
+		return GradingView{}, err
+	}
+	gv, err := s.GradingView(ctx, assessor, id)
 	if err != nil {
-		return err
+		return GradingView{}, err
 	}
-	if g.State == Released || g.State == Withdrawn {
-		return apperr.New(apperr.Conflict, "Cette évaluation est publiée : elle ne peut plus être modifiée. Ouvrez une rectification.")
-	}
-	v, p, err := s.versionByID(ctx, s.db.Read, g.VersionID)
-	if err != nil {
-		return err
-	}
-	st, err := s.Settings(ctx, p.CohortID)
-	if err != nil {
-		return err
-	}
+	return gv, apperr.Fields(fields)
+}
+
+// checkGrading checks a grading form against the version's criteria and the
+// cohort's scale; it trims the feedback.
+func checkGrading(v Version, st Settings, in *GradingInput, ready bool) map[string]string {
 	fields := map[string]string{}
 	for _, c := range v.Criteria {
 		l, ok := in.Levels[c]
@@ -212,45 +262,39 @@ func (s *Service) SaveGrading(ctx context.Context, assessor account.User, id int
 	if len([]rune(in.Feedback)) > 10000 {
 		fields["feedback"] = "Le retour tient en 10 000 caractères au plus."
 	}
-	if len(fields) > 0 {
-		return apperr.Fields(fields)
-	}
-	state := Marking
-	if ready {
-		state = Ready
-	}
-	return s.db.Tx(ctx, func(tx *sql.Tx) error {
-		for _, c := range v.Criteria {
-			var level any
-			if l, ok := in.Levels[c]; ok && l >= 0 {
-				level = l
-			}
-			if _, err := tx.ExecContext(ctx, `INSERT INTO grading_scores(grading_id, criterion_id, level, comment) VALUES (?,?,?,?)
-				ON CONFLICT(grading_id, criterion_id) DO UPDATE SET level=excluded.level, comment=excluded.comment`,
-				id, c, level, strings.TrimSpace(in.Comments[c])); err != nil {
-				return err
-			}
-		}
-		_, err := tx.ExecContext(ctx, `UPDATE gradings SET decision=?, feedback=?, state=?, updated_at=? WHERE id=? AND assessor_id=? AND state IN ('en_cours','pret')`,
-			string(in.Decision), in.Feedback, string(state), stamp(s.now()), id, assessor.ID)
-		return err
-	})
+	return fields
+}
+
+// gradingEntry is the audit entry of an action on a grading.
+func gradingEntry(assessor account.User, p Piece, v Version, address, detail string, at time.Time) account.Entry {
+	return account.Entry{At: at, ActorID: assessor.ID, ActorLogin: assessor.Login, Action: account.ActionGrading, SubjectUserID: p.LearnerID,
+		Target: fmt.Sprintf("pièce %d, version %d", p.ID, v.Number), Address: address, Detail: detail}
 }
 
 // Release publishes a ready grading. For single marking, a third assessor
 // or a rectification, the learner sees it at once; a blind double-marking
 // grading counts once its pair is released too, and goes to arbitration if
 // the two disagree. A rectification withdraws the result it replaces.
-func (s *Service) Release(ctx context.Context, assessor account.User, id int64) error {
-	g, err := s.Grading(ctx, assessor, id)
-	if err != nil {
-		return err
-	}
-	if g.State != Ready {
-		return apperr.New(apperr.Conflict, "Seule une évaluation complète, prête à publier, peut être publiée.")
-	}
+//
+// The check, the release and its audit entry (address is the assessor's)
+// are one write transaction: two releases at once publish once.
+func (s *Service) Release(ctx context.Context, assessor account.User, id int64, address string) error {
 	var learnerID int64
-	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
+	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
+		g, err := gradingFor(ctx, tx, assessor, id)
+		if err != nil {
+			return err
+		}
+		if g.State != Ready {
+			return apperr.New(apperr.Conflict, "Seule une évaluation complète, prête à publier, peut être publiée.")
+		}
+		v, p, err := s.versionByID(ctx, tx, g.VersionID)
+		if err != nil {
+			return err
+		}
+		if err := account.AuditTx(ctx, tx, gradingEntry(assessor, p, v, address, "publication : "+g.Role.Label(), s.now())); err != nil {
+			return err
+		}
 		now := stamp(s.now())
 		if _, err := tx.ExecContext(ctx, `UPDATE gradings SET state='publie', released_at=?, updated_at=? WHERE id=? AND state='pret'`, now, now, id); err != nil {
 			return err

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -194,56 +195,53 @@ func (s *Server) renderGrading(c *fiber.Ctx, gv assessment.GradingView, in *asse
 }
 
 // gradingSave stores the rubric; « pret » also checks it is complete,
-// « publier » releases it. Every action is audited.
+// « publier » releases it. The form is read, then one domain call checks,
+// writes and audits; on invalid input the page is shown again from the
+// grading as it now is, with what the assessor typed.
 func (s *Server) gradingSave(c *fiber.Ctx) error {
 	id, err := pathID(c, "gid")
 	if err != nil {
 		return err
 	}
-	u := currentUser(c)
-	ctx := c.UserContext()
-	gv, err := s.assess.GradingView(ctx, *u, id)
-	if err != nil {
-		return err
-	}
+	u, ctx := currentUser(c), c.UserContext()
 	action := c.FormValue("action")
 	if action == "publier" {
-		if err := s.assess.Release(ctx, *u, id); err != nil {
+		if err := s.assess.Release(ctx, *u, id, s.clientIP(c)); err != nil {
 			return err
 		}
-		s.accounts.Audit(ctx, account.Entry{ActorID: u.ID, ActorLogin: u.Login, Action: account.ActionGrading, SubjectUserID: gv.Piece.LearnerID,
-			Target: fmt.Sprintf("pièce %d, version %d", gv.Piece.ID, gv.Version.Number), Address: s.clientIP(c), Detail: "publication : " + gv.Grading.Role.Label()})
 		return s.redirectWithNotice(c, "/evaluation", "evaluation-publiee")
 	}
-	f := formValues(c)
-	in := assessment.GradingInput{Levels: map[string]int{}, Comments: map[string]string{}, Decision: assessment.Decision(f["decision"]), Feedback: f["feedback"]}
-	for _, cid := range gv.Version.Criteria {
-		if v, ok := f["niveau-"+cid]; ok && v != "" {
-			l, err := strconv.Atoi(v)
-			if err != nil {
-				l = -2 // reported as out of the scale
-			}
-			in.Levels[cid] = l
-		}
-		in.Comments[cid] = f["commentaire-"+cid]
-	}
+	in := gradingInput(formValues(c))
 	ready := action == "pret"
-	err = s.assess.SaveGrading(ctx, *u, id, in, ready)
+	gv, err := s.assess.SaveGrading(ctx, *u, id, in, ready, s.clientIP(c))
 	if e, ok := apperr.As(err); ok && e.Fields != nil {
 		return s.renderGrading(c, gv, &in, e.Fields)
 	}
 	if err != nil {
 		return err
 	}
-	detail := "enregistrement"
-	if ready {
-		detail = "prête à publier"
-	}
-	s.accounts.Audit(ctx, account.Entry{ActorID: u.ID, ActorLogin: u.Login, Action: account.ActionGrading, SubjectUserID: gv.Piece.LearnerID,
-		Target: fmt.Sprintf("pièce %d, version %d", gv.Piece.ID, gv.Version.Number), Address: s.clientIP(c), Detail: detail})
 	notice := "evaluation-enregistree"
 	if ready {
 		notice = "evaluation-prete"
 	}
 	return s.redirectWithNotice(c, "/evaluation/"+strconv.FormatInt(id, 10), notice)
+}
+
+// gradingInput reads the grading form: « niveau-<critère> » (an index of
+// the scale; anything else is out of it) and « commentaire-<critère> » for
+// each criterion sent, the decision and the feedback.
+func gradingInput(f map[string]string) assessment.GradingInput {
+	in := assessment.GradingInput{Levels: map[string]int{}, Comments: map[string]string{}, Decision: assessment.Decision(f["decision"]), Feedback: f["feedback"]}
+	for k, v := range f {
+		if cid, ok := strings.CutPrefix(k, "niveau-"); ok && v != "" {
+			l, err := strconv.Atoi(v)
+			if err != nil {
+				l = -2 // reported as out of the scale
+			}
+			in.Levels[cid] = l
+		} else if cid, ok := strings.CutPrefix(k, "commentaire-"); ok {
+			in.Comments[cid] = v
+		}
+	}
+	return in
 }

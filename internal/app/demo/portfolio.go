@@ -173,11 +173,11 @@ func seedPortfolio(ctx context.Context, acc *account.Service, as *assessment.Ser
 				in.Comments[c] = pick(fb.Comments[fmt.Sprint(l)], c+a.Login)
 			}
 		}
-		if err := as.SaveGrading(ctx, a, g.ID, in, true); err != nil {
+		if _, err := as.SaveGrading(ctx, a, g.ID, in, true, ""); err != nil {
 			return fmt.Errorf("évaluation de démonstration : %w", err)
 		}
 		if release {
-			return as.Release(ctx, a, g.ID)
+			return as.Release(ctx, a, g.ID, "")
 		}
 		return nil
 	}
