@@ -136,20 +136,8 @@ func scanVersion(row interface{ Scan(...any) error }) (Version, error) {
 // Versions lists a piece's deposited versions, latest first (the caller has
 // already checked access to the piece).
 func (s *Service) Versions(ctx context.Context, pieceID int64) ([]Version, error) {
-	rows, err := s.db.Read.QueryContext(ctx, `SELECT `+versionCols+` FROM piece_versions WHERE piece_id=? ORDER BY number DESC`, pieceID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Version
-	for rows.Next() {
-		v, err := scanVersion(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, v)
-	}
-	return out, rows.Err()
+	return db.Collect(ctx, s.db.Read, func(r db.Row) (Version, error) { return scanVersion(r) },
+		`SELECT `+versionCols+` FROM piece_versions WHERE piece_id=? ORDER BY number DESC`, pieceID)
 }
 
 // Version returns one version of a piece the viewer may read, with its

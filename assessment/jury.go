@@ -14,6 +14,7 @@ import (
 
 	"github.com/casp-cnam/casp/account"
 	"github.com/casp-cnam/casp/internal/apperr"
+	"github.com/casp-cnam/casp/internal/db"
 	"github.com/casp-cnam/casp/internal/form"
 	"github.com/casp-cnam/casp/internal/french"
 	"github.com/casp-cnam/casp/referentiel"
@@ -285,21 +286,9 @@ func scanDecision(row interface{ Scan(...any) error }) (JuryDecision, error) {
 
 // JuryDecisions lists a learner's decisions, newest first.
 func (s *Service) JuryDecisions(ctx context.Context, learnerID int64) ([]JuryDecision, error) {
-	rows, err := s.db.Read.QueryContext(ctx, `SELECT `+decisionColumns+` FROM jury_decisions d JOIN users u ON u.id=d.recorded_by
+	return db.Collect(ctx, s.db.Read, func(r db.Row) (JuryDecision, error) { return scanDecision(r) },
+		`SELECT `+decisionColumns+` FROM jury_decisions d JOIN users u ON u.id=d.recorded_by
 		WHERE d.learner_id=? ORDER BY d.id DESC`, learnerID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []JuryDecision
-	for rows.Next() {
-		d, err := scanDecision(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, d)
-	}
-	return out, rows.Err()
 }
 
 // DecisionInput is the jury decision form.

@@ -12,6 +12,7 @@ import (
 	"github.com/casp-cnam/casp/account"
 	"github.com/casp-cnam/casp/assessment/actormap"
 	"github.com/casp-cnam/casp/internal/apperr"
+	"github.com/casp-cnam/casp/internal/db"
 	"github.com/casp-cnam/casp/internal/text"
 	"github.com/casp-cnam/casp/referentiel"
 )
@@ -131,21 +132,9 @@ func (s *Service) ownPiece(ctx context.Context, learner account.User, id int64) 
 
 // LearnerPieces lists a learner's pieces, newest first.
 func (s *Service) LearnerPieces(ctx context.Context, learnerID int64) ([]Piece, error) {
-	rows, err := s.db.Read.QueryContext(ctx, `SELECT `+pieceCols+` FROM pieces p JOIN users u ON u.id=p.learner_id
+	return db.Collect(ctx, s.db.Read, func(r db.Row) (Piece, error) { return scanPiece(r) },
+		`SELECT `+pieceCols+` FROM pieces p JOIN users u ON u.id=p.learner_id
 		WHERE p.learner_id=? ORDER BY p.created_at DESC, p.id DESC`, learnerID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Piece
-	for rows.Next() {
-		p, err := scanPiece(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, p)
-	}
-	return out, rows.Err()
 }
 
 // Editable tells whether the learner may change the draft.
