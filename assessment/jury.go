@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"errors"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -304,7 +305,7 @@ type DecisionInput struct {
 // RecordDecision records the jury's decision on a dossier. Decisions are
 // final: when one is in force, the new decision must say it corrects it and
 // why. The dossier's snapshot and fingerprint are sealed with it.
-func (s *Service) RecordDecision(ctx context.Context, recorder account.User, d CertificationFile, in DecisionInput) (JuryDecision, error) {
+func (s *Service) RecordDecision(ctx context.Context, recorder account.User, d CertificationFile, in DecisionInput, address string) (JuryDecision, error) {
 	in.Members = strings.TrimSpace(in.Members)
 	in.Comments = strings.TrimSpace(in.Comments)
 	if err := form.Check(in); err != nil {
@@ -381,17 +382,30 @@ func (s *Service) RecordDecision(ctx context.Context, recorder account.User, d C
 	if in.Corrects != 0 {
 		corrects = in.Corrects
 	}
-	res, err := s.db.Write.ExecContext(ctx, `INSERT INTO jury_decisions(learner_id, cohort_id, jury_date, members, outcome, activities, comments,
-		proposal, snapshot, snapshot_sha256, corrects_id, recorded_by, recorded_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)`,
-		d.LearnerID, d.CohortID, in.JuryDate, string(mj), in.Outcome, string(aj), in.Comments, string(d.Proposal.Outcome),
-		string(d.Snapshot), d.SHA256, corrects, recorder.ID, stamp(s.now()))
+	var id int64
+	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `INSERT INTO jury_decisions(learner_id, cohort_id, jury_date, members, outcome, activities, comments,
+			proposal, snapshot, snapshot_sha256, corrects_id, recorded_by, recorded_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+			d.LearnerID, d.CohortID, in.JuryDate, string(mj), in.Outcome, string(aj), in.Comments, string(d.Proposal.Outcome),
+			string(d.Snapshot), d.SHA256, corrects, recorder.ID, stamp(s.now()))
+		if err != nil {
+			return err
+		}
+		id, _ = res.LastInsertId()
+		detail := Outcome(in.Outcome).Label() + " (activités " + strings.Join(acts, ", ") + ") ; empreinte du dossier " + d.SHA256
+		if in.Corrects != 0 {
+			detail += " ; rectifie la décision n° " + strconv.FormatInt(in.Corrects, 10)
+		}
+		// The decision and its audit entry are kept or lost together.
+		return account.AuditTx(ctx, tx, account.Entry{At: s.now(), ActorID: recorder.ID, ActorLogin: recorder.Login, Action: account.ActionJury,
+			SubjectUserID: d.LearnerID, Target: "décision n° " + strconv.FormatInt(id, 10), Address: address, Detail: detail})
+	})
 	if err != nil {
 		if strings.Contains(err.Error(), "UNIQUE") {
 			return JuryDecision{}, apperr.Fields(map[string]string{"corrects": "Cette décision a déjà été rectifiée : rechargez le dossier."})
 		}
 		return JuryDecision{}, err
 	}
-	id, _ := res.LastInsertId()
 	return s.JuryDecision(ctx, id)
 }
 

@@ -180,7 +180,7 @@ func (s *Server) juryDecide(c *fiber.Ctx) error {
 		}
 	}
 	u := currentUser(c)
-	dec, err := s.assess.RecordDecision(c.UserContext(), *u, data.full, in)
+	_, err = s.assess.RecordDecision(c.UserContext(), *u, data.full, in, s.clientIP(c))
 	if e, ok := apperr.As(err); ok && e.Fields != nil {
 		p.Errors = e.Fields
 		p.Form = map[string]string{"jury_date": in.JuryDate, "members": in.Members, "outcome": in.Outcome, "comments": in.Comments,
@@ -194,12 +194,6 @@ func (s *Server) juryDecide(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	detail := assessment.Outcome(dec.Outcome).Label() + " (activités " + strings.Join(dec.Activities, ", ") + ") ; empreinte du dossier " + dec.SnapshotSHA256
-	if dec.CorrectsID != 0 {
-		detail += " ; rectifie la décision n° " + strconv.FormatInt(dec.CorrectsID, 10)
-	}
-	s.accounts.Audit(c.UserContext(), account.Entry{ActorID: u.ID, ActorLogin: u.Login, Action: account.ActionJury,
-		SubjectUserID: learner.ID, Target: "décision n° " + strconv.FormatInt(dec.ID, 10), Address: s.clientIP(c), Detail: detail})
 	return s.redirectWithNotice(c, "/apprenants/"+strconv.FormatInt(learner.ID, 10)+"/dossier#decisions", "jury")
 }
 

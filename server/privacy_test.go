@@ -459,7 +459,7 @@ func newErasureWorld(t *testing.T) erasureWorld {
 	}
 	admin1, _ := acc.ByLogin(ctx, "admin1")
 	if _, err := as.RecordDecision(ctx, admin1, d, assessment.DecisionInput{JuryDate: time.Now().Format(time.DateOnly),
-		Members: "Présidente du jury\nProfessionnel du secteur", Outcome: string(d.Proposal.Outcome), Comments: "Jury de test."}); err != nil {
+		Members: "Présidente du jury\nProfessionnel du secteur", Outcome: string(d.Proposal.Outcome), Comments: "Jury de test."}, "192.0.2.9"); err != nil {
 		t.Fatal(err)
 	}
 	w.admin = env.NewClient()
