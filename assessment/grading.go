@@ -37,7 +37,10 @@ func notYourCohort() error {
 // latest version. The role follows the marking rules: single marking, first
 // or second blind marker, third assessor when the two disagree, or a
 // rectification of a released result.
-func (s *Service) StartGrading(ctx context.Context, assessor account.User, pieceID int64) (Grading, error) {
+//
+// Opening a new grading is audited in the same transaction (address is the
+// assessor's); going back to one's grading under way writes nothing.
+func (s *Service) StartGrading(ctx context.Context, assessor account.User, pieceID int64, address string) (Grading, error) {
 	var gid int64
 	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
 		p, err := scanPiece(tx.QueryRowContext(ctx, `SELECT `+pieceCols+` FROM pieces p JOIN users u ON u.id=p.learner_id WHERE p.id=?`, pieceID))
@@ -76,6 +79,10 @@ func (s *Service) StartGrading(ctx context.Context, assessor account.User, piece
 			return err
 		}
 		gid, _ = res.LastInsertId()
+		if err := account.AuditTx(ctx, tx, account.Entry{At: s.now(), ActorID: assessor.ID, ActorLogin: assessor.Login, Action: account.ActionGrading,
+			SubjectUserID: p.LearnerID, Target: fmt.Sprintf("pièce %d", p.ID), Address: address, Detail: "ouverture : " + next.Label()}); err != nil {
+			return err
+		}
 		return refreshStatus(ctx, tx, p.ID)
 	})
 	if err != nil {

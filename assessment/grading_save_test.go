@@ -84,6 +84,20 @@ func TestGradingSaveChecksWritesAndAuditsTogether(t *testing.T) {
 	if audits() != 2 {
 		t.Errorf("%d entrées d'audit, attendu 2 (enregistrement, une publication)", audits())
 	}
+	// Opening a grading is audited with it; going back to it writes nothing.
+	p2, _ := f.piece(learner, "P2", "depose", false, "2026-03-02T08:00:00Z")
+	g2, err := svc.StartGrading(ctx, alice, p2, "192.0.2.2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again, err := svc.StartGrading(ctx, alice, p2, "192.0.2.2"); err != nil || again.ID != g2.ID {
+		t.Fatalf("reprise : %v, %d au lieu de %d", err, again.ID, g2.ID)
+	}
+	var opened int
+	f.d.Read.QueryRow(`SELECT count(*) FROM audit_log WHERE detail LIKE 'ouverture%' AND address='192.0.2.2'`).Scan(&opened)
+	if opened != 1 || audits() != 3 {
+		t.Errorf("ouverture : %d entrées, %d en tout, attendu 1 et 3", opened, audits())
+	}
 	// Released: no more changes.
 	if _, err := svc.SaveGrading(ctx, alice, gid, good, false, ""); err == nil {
 		t.Error("une évaluation publiée a été modifiée")

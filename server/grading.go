@@ -82,13 +82,10 @@ func (s *Server) gradingStart(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	g, err := s.assess.StartGrading(c.UserContext(), *currentUser(c), id)
+	g, err := s.assess.StartGrading(c.UserContext(), *currentUser(c), id, s.clientIP(c))
 	if err != nil {
 		return err
 	}
-	u := currentUser(c)
-	s.accounts.Audit(c.UserContext(), account.Entry{ActorID: u.ID, ActorLogin: u.Login, Action: account.ActionGrading,
-		Target: fmt.Sprintf("pièce %d", id), Address: s.clientIP(c), Detail: "ouverture : " + g.Role.Label()})
 	return c.Redirect("/evaluation/"+strconv.FormatInt(g.ID, 10), fiber.StatusSeeOther)
 }
 

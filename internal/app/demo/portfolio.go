@@ -149,7 +149,7 @@ func seedPortfolio(ctx context.Context, acc *account.Service, as *assessment.Ser
 	// grade has an assessor grade every criterion around quality; second
 	// markers differ by one level on some criteria (never two: concordant).
 	grade := func(a account.User, pieceID int64, sample samplePiece, quality int, decision assessment.Decision, release, second bool) error {
-		g, err := as.StartGrading(ctx, a, pieceID)
+		g, err := as.StartGrading(ctx, a, pieceID, "")
 		if err != nil {
 			return err
 		}
