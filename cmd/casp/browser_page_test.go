@@ -87,7 +87,15 @@ func typeInto(sel, text string) chromedp.Action[chromedp.Void] {
 		if err := chromedp.Do(ctx, press(sel)); err != nil {
 			return err
 		}
-		focused, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.activeElement === document.querySelector(`+jsString(sel)+`)`))
+		// Type after what the field holds, wherever the click put the caret.
+		focused, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`(() => {
+			const el = document.querySelector(`+jsString(sel)+`);
+			if (document.activeElement !== el) return false;
+			if (typeof el.setSelectionRange === 'function' && typeof el.value === 'string') {
+				try { el.setSelectionRange(el.value.length, el.value.length); } catch (e) {}
+			}
+			return true;
+		})()`))
 		if err != nil {
 			return err
 		}
