@@ -119,6 +119,39 @@ func (s *Service) CreateCohort(ctx context.Context, nc NewCohort) (Cohort, error
 	return s.Cohort(ctx, id)
 }
 
+// OpenCohort is the creation of a cohort by a person: the cohort, its
+// creator among its managers when a manager creates it, and the audit
+// entry (address is the creator's) are written in one transaction, so a
+// cohort never exists without the manager who opened it nor unaudited.
+func (s *Service) OpenCohort(ctx context.Context, actor User, nc NewCohort, address string) (Cohort, error) {
+	if err := nc.check(); err != nil {
+		return Cohort{}, err
+	}
+	var id int64
+	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `INSERT INTO cohorts(name, site, framework_id, starts_on, ends_on, created_at) VALUES (?,?,?,?,?,?)`,
+			nc.Name, nc.Site, nc.FrameworkID, nc.StartsOn, nc.EndsOn, s.now().UTC().Format(time.RFC3339))
+		if err != nil {
+			return err
+		}
+		id, _ = res.LastInsertId()
+		if actor.Role == Manager {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO cohort_members(cohort_id, user_id, member_role) VALUES (?,?,?)`, id, actor.ID, string(Manager)); err != nil {
+				return err
+			}
+		}
+		return AuditTx(ctx, tx, Entry{At: s.now(), ActorID: actor.ID, ActorLogin: actor.Login, Action: ActionCohortCreated,
+			Target: "promotion " + nc.Name, Address: address})
+	})
+	if isUnique(err) {
+		return Cohort{}, apperr.Fields(map[string]string{"name": "Une promotion porte déjà ce nom."})
+	}
+	if err != nil {
+		return Cohort{}, err
+	}
+	return s.Cohort(ctx, id)
+}
+
 // UpdateCohort changes a cohort's name, site, framework version and dates.
 // Whether the framework version may still change (no piece yet) is the
 // caller's decision: pieces belong to the assessment package.
@@ -277,6 +310,18 @@ func (s *Service) SharedCohorts(ctx context.Context, viewer User, learnerID int6
 		cohorts = append(cohorts, id)
 	}
 	return cohorts, len(cohorts) > 0, rows.Err()
+}
+
+// Withdraw is the removal of a member by a person: the removal and its
+// audit entry (address is the actor's) in one transaction.
+func (s *Service) Withdraw(ctx context.Context, actor User, co Cohort, userID int64, role Role, address string) error {
+	return s.db.Tx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM cohort_members WHERE cohort_id=? AND user_id=? AND member_role=?`, co.ID, userID, string(role)); err != nil {
+			return err
+		}
+		return AuditTx(ctx, tx, Entry{At: s.now(), ActorID: actor.ID, ActorLogin: actor.Login, Action: ActionMembership,
+			SubjectUserID: userID, Target: "promotion " + co.Name, Address: address, Detail: "retirer " + string(role)})
+	})
 }
 
 // RemoveMember withdraws a member from a cohort in one role.

@@ -99,7 +99,7 @@ func cohortFormValues(nc account.NewCohort, framework string) map[string]string 
 
 func (s *Server) cohortCreate(c *fiber.Ctx) error {
 	nc := s.readCohortForm(c, account.Cohort{})
-	co, err := s.accounts.CreateCohort(c.UserContext(), nc)
+	co, err := s.accounts.OpenCohort(c.UserContext(), *currentUser(c), nc, s.clientIP(c))
 	if e, ok := apperr.As(err); ok && e.Fields != nil {
 		p := s.page(c, "Créer une promotion", cohortsCrumb, views.Link{Label: "Nouvelle promotion"})
 		p.Errors = e.Fields
@@ -110,14 +110,6 @@ func (s *Server) cohortCreate(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	u := currentUser(c)
-	if u.Role == account.Manager {
-		if err := s.accounts.AddMember(c.UserContext(), co.ID, u.ID, account.Manager); err != nil {
-			return err
-		}
-	}
-	s.accounts.Audit(c.UserContext(), account.Entry{ActorID: u.ID, ActorLogin: u.Login, Action: account.ActionCohortCreated,
-		Target: "promotion " + co.Name, Address: s.clientIP(c)})
 	return s.redirectWithNotice(c, cohortURL(co.ID), "promotion")
 }
 
@@ -445,10 +437,8 @@ func (s *Server) cohortMembers(c *fiber.Ctx) error {
 		}
 		return s.redirectWithNotice(c, cohortURL(co.ID), "membre-ajoute")
 	}
-	if err := s.accounts.RemoveMember(ctx, co.ID, uid, role); err != nil {
+	if err := s.accounts.Withdraw(ctx, *me, co, uid, role, s.clientIP(c)); err != nil {
 		return err
 	}
-	s.accounts.Audit(ctx, account.Entry{ActorID: me.ID, ActorLogin: me.Login, Action: account.ActionMembership,
-		SubjectUserID: uid, Target: "promotion " + co.Name, Address: s.clientIP(c), Detail: "retirer " + string(role)})
 	return s.redirectWithNotice(c, cohortURL(co.ID), "membre-retire")
 }
