@@ -152,15 +152,24 @@ const demoPassword = "demo"
 
 // Create adds an account.
 func (s *Service) Create(ctx context.Context, nu NewUser) (User, error) {
-	return s.create(ctx, nu, false)
+	return s.create(ctx, nu, false, nil)
+}
+
+// CreateBy is the creation of an account by a person (an administrator):
+// the account and the audit entry (address is the actor's) are written in
+// one transaction.
+func (s *Service) CreateBy(ctx context.Context, actor User, nu NewUser, address string) (User, error) {
+	return s.create(ctx, nu, false, &Entry{ActorID: actor.ID, ActorLogin: actor.Login, Action: ActionUserCreated, Address: address})
 }
 
 // CreateDemo adds a demo account whose password may be short (demo mode only).
 func (s *Service) CreateDemo(ctx context.Context, nu NewUser) (User, error) {
-	return s.create(ctx, nu, true)
+	return s.create(ctx, nu, true, nil)
 }
 
-func (s *Service) create(ctx context.Context, nu NewUser, demo bool) (User, error) {
+// create checks and adds an account; with audit, its entry is recorded in
+// the same transaction, about the new account.
+func (s *Service) create(ctx context.Context, nu NewUser, demo bool, audit *Entry) (User, error) {
 	nu.Login = strings.ToLower(strings.TrimSpace(nu.Login))
 	nu.DisplayName = strings.TrimSpace(nu.DisplayName)
 	nu.Email = strings.TrimSpace(nu.Email)
@@ -189,15 +198,27 @@ func (s *Service) create(ctx context.Context, nu NewUser, demo bool) (User, erro
 		return User{}, err
 	}
 	now := s.now().UTC().Format(time.RFC3339)
-	res, err := s.db.Write.ExecContext(ctx, `INSERT INTO users(login, display_name, email, role, password_hash, created_at, password_changed_at)
-		VALUES (?,?,?,?,?,?,?)`, nu.Login, nu.DisplayName, nu.Email, string(nu.Role), hash, now, now)
+	var id int64
+	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `INSERT INTO users(login, display_name, email, role, password_hash, created_at, password_changed_at)
+			VALUES (?,?,?,?,?,?,?)`, nu.Login, nu.DisplayName, nu.Email, string(nu.Role), hash, now, now)
+		if err != nil {
+			return err
+		}
+		id, _ = res.LastInsertId()
+		if audit == nil {
+			return nil
+		}
+		e := *audit
+		e.At, e.SubjectUserID, e.Target = s.now(), id, "compte "+nu.Login
+		return AuditTx(ctx, tx, e)
+	})
 	if err != nil {
 		if isUnique(err) {
 			return User{}, &apperr.Error{Code: apperr.Conflict, Message: "Cet identifiant est déjà utilisé.", Fields: map[string]string{"login": "Cet identifiant est déjà utilisé : choisissez-en un autre."}}
 		}
 		return User{}, err
 	}
-	id, _ := res.LastInsertId()
 	return s.ByID(ctx, id)
 }
 

@@ -7,8 +7,8 @@ import (
 	"github.com/casp-cnam/casp/account"
 )
 
-// Opening a cohort and withdrawing a member are each one transaction with
-// their audit entry: a refused opening leaves no member and no entry.
+// Opening a cohort, creating an account and withdrawing a member are each
+// one transaction with their audit entry: a refusal records nothing.
 func TestOpenCohortAndWithdrawAreAudited(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
@@ -51,6 +51,22 @@ func TestOpenCohortAndWithdrawAreAudited(t *testing.T) {
 	}
 	if n := count(account.ActionCohortCreated); n != 2 {
 		t.Errorf("%d entrées « promotion créée » après un refus, attendu 2", n)
+	}
+
+	// An account created by an administrator is audited with it, about it.
+	nu, err := s.CreateBy(ctx, admin, account.NewUser{Login: "Nouvelle ", DisplayName: "Nouvelle Personne", Role: account.Learner, Password: "une phrase de passe"}, "192.0.2.8")
+	if err != nil {
+		t.Fatal(err)
+	}
+	created, _ := s.AuditLog(ctx, account.AuditFilter{Action: account.ActionUserCreated})
+	if len(created) != 1 || created[0].SubjectUserID != nu.ID || created[0].Target != "compte nouvelle" || created[0].Address != "192.0.2.8" {
+		t.Errorf("création de compte : %+v", created)
+	}
+	if _, err := s.CreateBy(ctx, admin, account.NewUser{Login: "nouvelle", DisplayName: "Doublon", Role: account.Learner, Password: "une phrase de passe"}, ""); err == nil {
+		t.Error("identifiant en double accepté")
+	}
+	if created, _ := s.AuditLog(ctx, account.AuditFilter{Action: account.ActionUserCreated}); len(created) != 1 {
+		t.Errorf("un refus a été journalisé comme une création : %d entrées", len(created))
 	}
 
 	if err := s.AddMember(ctx, co.ID, learner.ID, account.Learner); err != nil {

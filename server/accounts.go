@@ -84,7 +84,7 @@ func (s *Server) userForm(c *fiber.Ctx) error {
 func (s *Server) userCreate(c *fiber.Ctx) error {
 	nu := account.NewUser{Login: c.FormValue("login"), DisplayName: c.FormValue("display_name"), Email: c.FormValue("email"),
 		Role: account.Role(c.FormValue("role")), Password: c.FormValue("password")}
-	u, err := s.accounts.Create(c.UserContext(), nu)
+	_, err := s.accounts.CreateBy(c.UserContext(), *currentUser(c), nu, s.clientIP(c))
 	if e, ok := apperr.As(err); ok && e.Fields != nil {
 		p := s.page(c, "Créer un compte", adminUsersCrumb, views.Link{Label: "Nouveau compte"})
 		p.Data = account.Roles
@@ -95,9 +95,6 @@ func (s *Server) userCreate(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	me := currentUser(c)
-	s.accounts.Audit(c.UserContext(), account.Entry{ActorID: me.ID, ActorLogin: me.Login, Action: account.ActionUserCreated,
-		SubjectUserID: u.ID, Target: "compte " + u.Login, Address: s.clientIP(c)})
 	return s.redirectWithNotice(c, "/admin/comptes", "compte")
 }
 
