@@ -173,6 +173,66 @@ func (s *Service) UpdateCohort(ctx context.Context, id int64, nc NewCohort) (Coh
 	return s.Cohort(ctx, id)
 }
 
+// EditCohort is UpdateCohort done by a person: the change and its audit
+// entry (the fields changed, before and after; address is the actor's)
+// are written in one transaction.
+func (s *Service) EditCohort(ctx context.Context, actor User, id int64, nc NewCohort, address string) (Cohort, error) {
+	if err := nc.check(); err != nil {
+		return Cohort{}, err
+	}
+	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
+		before, err := scanCohort(tx.QueryRowContext(ctx, `SELECT `+cohortCols+` FROM cohorts c WHERE c.id=?`, id))
+		if errors.Is(err, sql.ErrNoRows) {
+			return apperr.New(apperr.NotFound, "Promotion introuvable.")
+		}
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE cohorts SET name=?, site=?, framework_id=?, starts_on=?, ends_on=? WHERE id=?`,
+			nc.Name, nc.Site, nc.FrameworkID, nc.StartsOn, nc.EndsOn, id); err != nil {
+			return err
+		}
+		after, err := scanCohort(tx.QueryRowContext(ctx, `SELECT `+cohortCols+` FROM cohorts c WHERE c.id=?`, id))
+		if err != nil {
+			return err
+		}
+		return AuditTx(ctx, tx, Entry{At: s.now(), ActorID: actor.ID, ActorLogin: actor.Login, Action: ActionCohortEdited,
+			Target: "promotion " + after.Name, Address: address, Detail: cohortChanges(before, after)})
+	})
+	if isUnique(err) {
+		return Cohort{}, apperr.Fields(map[string]string{"name": "Une autre promotion porte déjà ce nom."})
+	}
+	if err != nil {
+		return Cohort{}, err
+	}
+	return s.Cohort(ctx, id)
+}
+
+// cohortChanges describes an edit for the audit log: « site : (vide) → « Lyon » ».
+func cohortChanges(before, after Cohort) string {
+	var out []string
+	for _, f := range []struct{ name, was, is string }{
+		{"nom", before.Name, after.Name}, {"site", before.Site, after.Site}, {"référentiel", before.FrameworkID, after.FrameworkID},
+		{"début", before.StartsOn.Format("2006-01-02"), after.StartsOn.Format("2006-01-02")},
+		{"fin", before.EndsOn.Format("2006-01-02"), after.EndsOn.Format("2006-01-02")},
+	} {
+		if f.was != f.is {
+			out = append(out, f.name+" : "+quoted(f.was)+" → "+quoted(f.is))
+		}
+	}
+	if len(out) == 0 {
+		return "aucun changement"
+	}
+	return strings.Join(out, " ; ")
+}
+
+func quoted(v string) string {
+	if v == "" {
+		return "(vide)"
+	}
+	return "« " + v + " »"
+}
+
 // AddMember enrols a learner, or assigns an assessor or manager, to a cohort.
 func (s *Service) AddMember(ctx context.Context, cohortID, userID int64, role Role) error {
 	if _, err := s.memberOfRole(ctx, userID, role); err != nil {

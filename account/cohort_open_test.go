@@ -53,6 +53,20 @@ func TestOpenCohortAndWithdrawAreAudited(t *testing.T) {
 		t.Errorf("%d entrées « promotion créée » après un refus, attendu 2", n)
 	}
 
+	// An edit is audited with what changed, before and after.
+	if _, err := s.EditCohort(ctx, mgr, co.ID, account.NewCohort{Name: "Promo Lyon Gerland", Site: "Cnam Lyon", FrameworkID: "casp-2016",
+		StartsOn: "2026-09-01", EndsOn: "2027-06-30"}, "192.0.2.7"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.EditCohort(ctx, mgr, co.ID, account.NewCohort{Name: "Promo Lille", FrameworkID: "casp-2016",
+		StartsOn: "2026-09-01", EndsOn: "2027-06-30"}, ""); err == nil {
+		t.Error("renommée comme une autre promotion")
+	}
+	edits, _ := s.AuditLog(ctx, account.AuditFilter{Action: account.ActionCohortEdited})
+	if len(edits) != 1 || edits[0].Detail != "nom : « Promo Lyon » → « Promo Lyon Gerland » ; site : (vide) → « Cnam Lyon »" {
+		t.Errorf("modification : %+v", edits)
+	}
+
 	// An account created by an administrator is audited with it, about it.
 	nu, err := s.CreateBy(ctx, admin, account.NewUser{Login: "Nouvelle ", DisplayName: "Nouvelle Personne", Role: account.Learner, Password: "une phrase de passe"}, "192.0.2.8")
 	if err != nil {

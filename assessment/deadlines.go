@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"time"
 
+	"github.com/casp-cnam/casp/account"
 	"github.com/casp-cnam/casp/internal/apperr"
 )
 
@@ -27,8 +28,10 @@ func (s *Service) Deadlines(ctx context.Context, cohortID int64) (map[string]tim
 }
 
 // SaveDeadlines replaces a cohort's due dates at once: every kind of the
-// framework gets the date given, and the kinds left out lose theirs.
-func (s *Service) SaveDeadlines(ctx context.Context, cohortID int64, due map[string]time.Time) error {
+// framework gets the date given, and the kinds left out lose theirs. The
+// audit entry (who, from where, what changed) is written in the same
+// transaction.
+func (s *Service) SaveDeadlines(ctx context.Context, cohortID int64, due map[string]time.Time, audit account.Entry) error {
 	fw := s.framework()
 	for kind := range due {
 		if _, ok := fw.Kind(kind); !ok {
@@ -49,7 +52,8 @@ func (s *Service) SaveDeadlines(ctx context.Context, cohortID int64, due map[str
 				return err
 			}
 		}
-		return nil
+		audit.At, audit.Action = s.now(), account.ActionDeadlines
+		return account.AuditTx(ctx, tx, audit)
 	})
 }
 

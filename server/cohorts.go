@@ -162,42 +162,14 @@ func (s *Server) cohortUpdate(c *fiber.Ctx) error {
 				french.Plural(n, "pièce", "pièces"), co.FrameworkID)})
 		}
 	}
-	up, err := s.accounts.UpdateCohort(ctx, co.ID, nc)
+	_, err = s.accounts.EditCohort(ctx, *currentUser(c), co.ID, nc, s.clientIP(c))
 	if e, ok := apperr.As(err); ok && e.Fields != nil {
 		return s.cohortEditPage(c, co, form, e.Fields)
 	}
 	if err != nil {
 		return err
 	}
-	u := currentUser(c)
-	s.accounts.Audit(ctx, account.Entry{ActorID: u.ID, ActorLogin: u.Login, Action: account.ActionCohortEdited,
-		Target: "promotion " + up.Name, Address: s.clientIP(c), Detail: cohortChanges(co, up)})
 	return s.redirectWithNotice(c, cohortURL(co.ID), "promotion-modifiee")
-}
-
-// cohortChanges describes an edit for the audit log: « site : (vide) → « Lyon » ».
-func cohortChanges(before, after account.Cohort) string {
-	var out []string
-	for _, f := range []struct{ name, was, is string }{
-		{"nom", before.Name, after.Name}, {"site", before.Site, after.Site}, {"référentiel", before.FrameworkID, after.FrameworkID},
-		{"début", before.StartsOn.Format("2006-01-02"), after.StartsOn.Format("2006-01-02")},
-		{"fin", before.EndsOn.Format("2006-01-02"), after.EndsOn.Format("2006-01-02")},
-	} {
-		if f.was != f.is {
-			out = append(out, f.name+" : "+quoted(f.was)+" → "+quoted(f.is))
-		}
-	}
-	if len(out) == 0 {
-		return "aucun changement"
-	}
-	return strings.Join(out, " ; ")
-}
-
-func quoted(v string) string {
-	if v == "" {
-		return "(vide)"
-	}
-	return "« " + v + " »"
 }
 
 // deadlineView is one deliverable kind of the deadlines form.
@@ -287,15 +259,14 @@ func (s *Server) deadlinesSave(c *fiber.Ctx) error {
 	if len(errs) > 0 {
 		return s.deadlinesPage(c, co, before, form, errs)
 	}
-	if err := s.assess.SaveDeadlines(ctx, co.ID, due); err != nil {
-		return err
-	}
 	u := currentUser(c)
 	if len(changes) == 0 {
 		changes = []string{"aucun changement"}
 	}
-	s.accounts.Audit(ctx, account.Entry{ActorID: u.ID, ActorLogin: u.Login, Action: account.ActionDeadlines,
-		Target: "promotion " + co.Name, Address: s.clientIP(c), Detail: strings.Join(changes, " ; ")})
+	if err := s.assess.SaveDeadlines(ctx, co.ID, due, account.Entry{ActorID: u.ID, ActorLogin: u.Login,
+		Target: "promotion " + co.Name, Address: s.clientIP(c), Detail: strings.Join(changes, " ; ")}); err != nil {
+		return err
+	}
 	return s.redirectWithNotice(c, cohortURL(co.ID)+"/echeances", "echeances")
 }
 
