@@ -418,6 +418,12 @@ func (s *Service) NonMembers(ctx context.Context, actor User, cohortID int64, ro
 
 // SetAnonymousMarking turns anonymous marking on or off for a cohort.
 func (s *Service) SetAnonymousMarking(ctx context.Context, cohortID int64, on bool) error {
-	_, err := s.db.Write.ExecContext(ctx, `UPDATE cohorts SET anonymous_marking=? WHERE id=?`, on, cohortID)
+	return SetAnonymousMarkingIn(ctx, s.db.Write, cohortID, on)
+}
+
+// SetAnonymousMarkingIn is SetAnonymousMarking inside another domain's
+// transaction (the marking rules are saved with it).
+func SetAnonymousMarkingIn(ctx context.Context, x db.Querier, cohortID int64, on bool) error {
+	_, err := x.ExecContext(ctx, `UPDATE cohorts SET anonymous_marking=? WHERE id=?`, on, cohortID)
 	return err
 }

@@ -103,3 +103,35 @@ func TestGradingSaveChecksWritesAndAuditsTogether(t *testing.T) {
 		t.Error("une évaluation publiée a été modifiée")
 	}
 }
+
+// The marking rules, the cohort's anonymous marking and the audit entry are
+// saved together, or not at all.
+func TestMarkingRulesSavedWithAnonymityAndAudit(t *testing.T) {
+	t.Parallel()
+	f, svc := newFixture(t)
+	ctx := context.Background()
+	state := func() (anonymous bool, entries int) {
+		t.Helper()
+		f.d.Read.QueryRow(`SELECT anonymous_marking FROM cohorts WHERE id=?`, f.cohort).Scan(&anonymous)
+		f.d.Read.QueryRow(`SELECT count(*) FROM audit_log WHERE action=?`, account.ActionSettings).Scan(&entries)
+		return
+	}
+	entry := account.Entry{ActorLogin: "resp", Target: "promotion fixture", Address: "192.0.2.3"}
+	bad := assessment.Settings{CohortID: f.cohort, Levels: []string{"Seul niveau"}, PassLevel: 1, Discrepancy: 1}
+	if err := svc.SaveMarkingRules(ctx, bad, true, entry); err == nil {
+		t.Fatal("une échelle d'un seul niveau acceptée")
+	}
+	if anon, n := state(); anon || n != 0 {
+		t.Errorf("après un refus : anonymat %v, %d entrées ; attendu false, 0", anon, n)
+	}
+	good := assessment.Settings{CohortID: f.cohort, Levels: []string{"Non acquis", "En cours", "Acquis"}, PassLevel: 2, Discrepancy: 1, DoubleKinds: []string{}}
+	if err := svc.SaveMarkingRules(ctx, good, true, entry); err != nil {
+		t.Fatal(err)
+	}
+	if anon, n := state(); !anon || n != 1 {
+		t.Errorf("après l'enregistrement : anonymat %v, %d entrées ; attendu true, 1", anon, n)
+	}
+	if st, _ := svc.Settings(ctx, f.cohort); len(st.Levels) != 3 || st.PassLevel != 2 {
+		t.Errorf("règles : %+v", st)
+	}
+}

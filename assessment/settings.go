@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/casp-cnam/casp/account"
 	"github.com/casp-cnam/casp/internal/apperr"
 	"github.com/casp-cnam/casp/internal/db"
 )
@@ -84,6 +85,25 @@ func (s *Service) settingsFrom(ctx context.Context, q db.Querier, cohortID int64
 // the scale does not touch gradings already saved: levels are indices, so a
 // manager should change the scale before marking starts (the page says so).
 func (s *Service) SaveSettings(ctx context.Context, st Settings) error {
+	return s.saveSettings(ctx, st, nil)
+}
+
+// SaveMarkingRules is SaveSettings done by a manager on the rules page: the
+// rules, the cohort's anonymous marking (a column of the cohort, written by
+// the account package) and the audit entry are one transaction.
+func (s *Service) SaveMarkingRules(ctx context.Context, st Settings, anonymous bool, audit account.Entry) error {
+	return s.saveSettings(ctx, st, func(tx *sql.Tx) error {
+		if err := account.SetAnonymousMarkingIn(ctx, tx, st.CohortID, anonymous); err != nil {
+			return err
+		}
+		audit.At, audit.Action = s.now(), account.ActionSettings
+		return account.AuditTx(ctx, tx, audit)
+	})
+}
+
+// saveSettings checks and writes the rules, then runs also (when not nil)
+// in the same transaction.
+func (s *Service) saveSettings(ctx context.Context, st Settings, also func(*sql.Tx) error) error {
 	fields := map[string]string{}
 	var levels []string
 	for _, l := range st.Levels {
@@ -144,7 +164,10 @@ func (s *Service) SaveSettings(ctx context.Context, st Settings) error {
 			VALUES (?,?,?,?,?,?) ON CONFLICT(cohort_id) DO UPDATE SET levels=excluded.levels, pass_level=excluded.pass_level,
 			double_kinds=excluded.double_kinds, sample_percent=excluded.sample_percent, discrepancy=excluded.discrepancy`,
 			st.CohortID, string(lj), st.PassLevel, string(kj), st.SamplePercent, st.Discrepancy)
-		return err
+		if err != nil || also == nil {
+			return err
+		}
+		return also(tx)
 	})
 }
 

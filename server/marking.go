@@ -74,17 +74,15 @@ func (s *Server) markingSave(c *fiber.Ctx) error {
 		}
 	})
 	ctx := c.UserContext()
-	if err := s.assess.SaveSettings(ctx, st); err != nil {
+	u := currentUser(c)
+	anonymous := c.FormValue("anonymous") == "1"
+	if err := s.assess.SaveMarkingRules(ctx, st, anonymous, account.Entry{ActorID: u.ID, ActorLogin: u.Login,
+		Target: "promotion " + co.Name, Address: s.clientIP(c)}); err != nil {
 		if e, ok := apperr.As(err); ok && e.Fields != nil {
-			co.AnonymousMarking = c.FormValue("anonymous") == "1"
+			co.AnonymousMarking = anonymous
 			return s.renderMarking(c, co, st, e.Fields)
 		}
 		return err
 	}
-	if err := s.accounts.SetAnonymousMarking(ctx, co.ID, c.FormValue("anonymous") == "1"); err != nil {
-		return err
-	}
-	u := currentUser(c)
-	s.accounts.Audit(ctx, account.Entry{ActorID: u.ID, ActorLogin: u.Login, Action: account.ActionSettings, Target: "promotion " + co.Name, Address: s.clientIP(c)})
 	return s.redirectWithNotice(c, "/promotions/"+strconv.FormatInt(co.ID, 10)+"/evaluation", "regles")
 }
