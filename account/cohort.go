@@ -173,10 +173,18 @@ func (s *Service) UpdateCohort(ctx context.Context, id int64, nc NewCohort) (Coh
 	return s.Cohort(ctx, id)
 }
 
+// CohortGuard checks a cohort edit inside its transaction: before is the
+// cohort as it was, nc the edit.
+type CohortGuard func(tx *sql.Tx, before Cohort, nc NewCohort) error
+
 // EditCohort is UpdateCohort done by a person: the change and its audit
 // entry (the fields changed, before and after; address is the actor's)
 // are written in one transaction.
-func (s *Service) EditCohort(ctx context.Context, actor User, id int64, nc NewCohort, address string) (Cohort, error) {
+//
+// Each guard runs in the transaction before the change, with the cohort as
+// it was; its error refuses the edit (another domain's rule, such as the
+// framework version locked once pieces exist).
+func (s *Service) EditCohort(ctx context.Context, actor User, id int64, nc NewCohort, address string, guards ...CohortGuard) (Cohort, error) {
 	if err := nc.check(); err != nil {
 		return Cohort{}, err
 	}
@@ -187,6 +195,11 @@ func (s *Service) EditCohort(ctx context.Context, actor User, id int64, nc NewCo
 		}
 		if err != nil {
 			return err
+		}
+		for _, guard := range guards {
+			if err := guard(tx, before, nc); err != nil {
+				return err
+			}
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE cohorts SET name=?, site=?, framework_id=?, starts_on=?, ends_on=? WHERE id=?`,
 			nc.Name, nc.Site, nc.FrameworkID, nc.StartsOn, nc.EndsOn, id); err != nil {

@@ -3,10 +3,12 @@ package assessment
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"time"
 
 	"github.com/casp-cnam/casp/account"
 	"github.com/casp-cnam/casp/internal/apperr"
+	"github.com/casp-cnam/casp/internal/french"
 )
 
 // Deadlines returns a cohort's due dates by deliverable kind.
@@ -55,6 +57,28 @@ func (s *Service) SaveDeadlines(ctx context.Context, cohortID int64, due map[str
 		audit.At, audit.Action = s.now(), account.ActionDeadlines
 		return account.AuditTx(ctx, tx, audit)
 	})
+}
+
+// FrameworkLock guards a cohort edit (account.EditCohort): once a piece
+// exists in the cohort, drafts included, its framework version may no
+// longer change, since pieces are linked to its tasks and criteria. It runs
+// inside the edit's transaction, so no piece created meanwhile escapes it.
+func FrameworkLock(ctx context.Context) account.CohortGuard {
+	return func(tx *sql.Tx, before account.Cohort, nc account.NewCohort) error {
+		if nc.FrameworkID == "" || nc.FrameworkID == before.FrameworkID {
+			return nil
+		}
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM pieces WHERE cohort_id=?`, before.ID).Scan(&n); err != nil {
+			return err
+		}
+		if n == 0 {
+			return nil
+		}
+		return apperr.Fields(map[string]string{"framework": fmt.Sprintf(
+			"La promotion compte déjà %s rédigées avec le référentiel %s : sa version ne peut plus changer. Pour suivre une autre version, créez une nouvelle promotion.",
+			french.Plural(n, "pièce", "pièces"), before.FrameworkID)})
+	}
 }
 
 // CohortPieceCount counts the pieces created in a cohort, drafts included:

@@ -1,7 +1,6 @@
 package server
 
 import (
-	"fmt"
 	"sort"
 	"strconv"
 	"strings"
@@ -10,8 +9,8 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/casp-cnam/casp/account"
+	"github.com/casp-cnam/casp/assessment"
 	"github.com/casp-cnam/casp/internal/apperr"
-	"github.com/casp-cnam/casp/internal/french"
 	"github.com/casp-cnam/casp/referentiel"
 	"github.com/casp-cnam/casp/views"
 )
@@ -151,18 +150,7 @@ func (s *Server) cohortUpdate(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	nc := s.readCohortForm(c, co)
 	form := cohortFormValues(nc, c.FormValue("framework"))
-	if nc.FrameworkID != "" && nc.FrameworkID != co.FrameworkID {
-		n, err := s.assess.CohortPieceCount(ctx, co.ID)
-		if err != nil {
-			return err
-		}
-		if n > 0 {
-			return s.cohortEditPage(c, co, form, map[string]string{"framework": fmt.Sprintf(
-				"La promotion compte déjà %s rédigées avec le référentiel %s : sa version ne peut plus changer. Pour suivre une autre version, créez une nouvelle promotion.",
-				french.Plural(n, "pièce", "pièces"), co.FrameworkID)})
-		}
-	}
-	_, err = s.accounts.EditCohort(ctx, *currentUser(c), co.ID, nc, s.clientIP(c))
+	_, err = s.accounts.EditCohort(ctx, *currentUser(c), co.ID, nc, s.clientIP(c), assessment.FrameworkLock(ctx))
 	if e, ok := apperr.As(err); ok && e.Fields != nil {
 		return s.cohortEditPage(c, co, form, e.Fields)
 	}
