@@ -104,19 +104,7 @@ func normalizeDate(s string) string {
 
 // CreateCohort adds a cohort.
 func (s *Service) CreateCohort(ctx context.Context, nc NewCohort) (Cohort, error) {
-	if err := nc.check(); err != nil {
-		return Cohort{}, err
-	}
-	res, err := s.db.Write.ExecContext(ctx, `INSERT INTO cohorts(name, site, framework_id, starts_on, ends_on, created_at) VALUES (?,?,?,?,?,?)`,
-		nc.Name, nc.Site, nc.FrameworkID, nc.StartsOn, nc.EndsOn, s.now().UTC().Format(time.RFC3339))
-	if err != nil {
-		if isUnique(err) {
-			return Cohort{}, apperr.Fields(map[string]string{"name": "Une promotion porte déjà ce nom."})
-		}
-		return Cohort{}, err
-	}
-	id, _ := res.LastInsertId()
-	return s.Cohort(ctx, id)
+	return s.createCohort(ctx, nc, nil)
 }
 
 // OpenCohort is the creation of a cohort by a person: the cohort, its
@@ -124,6 +112,20 @@ func (s *Service) CreateCohort(ctx context.Context, nc NewCohort) (Cohort, error
 // entry (address is the creator's) are written in one transaction, so a
 // cohort never exists without the manager who opened it nor unaudited.
 func (s *Service) OpenCohort(ctx context.Context, actor User, nc NewCohort, address string) (Cohort, error) {
+	return s.createCohort(ctx, nc, func(tx *sql.Tx, id int64) error {
+		if actor.Role == Manager {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO cohort_members(cohort_id, user_id, member_role) VALUES (?,?,?)`, id, actor.ID, string(Manager)); err != nil {
+				return err
+			}
+		}
+		return AuditTx(ctx, tx, Entry{At: s.now(), ActorID: actor.ID, ActorLogin: actor.Login, Action: ActionCohortCreated,
+			Target: "promotion " + nc.Name, Address: address})
+	})
+}
+
+// createCohort checks and inserts a cohort, then runs then (when not nil)
+// in the same transaction.
+func (s *Service) createCohort(ctx context.Context, nc NewCohort, then func(tx *sql.Tx, id int64) error) (Cohort, error) {
 	if err := nc.check(); err != nil {
 		return Cohort{}, err
 	}
@@ -135,13 +137,10 @@ func (s *Service) OpenCohort(ctx context.Context, actor User, nc NewCohort, addr
 			return err
 		}
 		id, _ = res.LastInsertId()
-		if actor.Role == Manager {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO cohort_members(cohort_id, user_id, member_role) VALUES (?,?,?)`, id, actor.ID, string(Manager)); err != nil {
-				return err
-			}
+		if then == nil {
+			return nil
 		}
-		return AuditTx(ctx, tx, Entry{At: s.now(), ActorID: actor.ID, ActorLogin: actor.Login, Action: ActionCohortCreated,
-			Target: "promotion " + nc.Name, Address: address})
+		return then(tx, id)
 	})
 	if isUnique(err) {
 		return Cohort{}, apperr.Fields(map[string]string{"name": "Une promotion porte déjà ce nom."})
@@ -154,23 +153,10 @@ func (s *Service) OpenCohort(ctx context.Context, actor User, nc NewCohort, addr
 
 // UpdateCohort changes a cohort's name, site, framework version and dates.
 // Whether the framework version may still change (no piece yet) is the
-// caller's decision: pieces belong to the assessment package.
+// caller's decision, as a guard of EditCohort: pieces belong to the
+// assessment package.
 func (s *Service) UpdateCohort(ctx context.Context, id int64, nc NewCohort) (Cohort, error) {
-	if err := nc.check(); err != nil {
-		return Cohort{}, err
-	}
-	res, err := s.db.Write.ExecContext(ctx, `UPDATE cohorts SET name=?, site=?, framework_id=?, starts_on=?, ends_on=? WHERE id=?`,
-		nc.Name, nc.Site, nc.FrameworkID, nc.StartsOn, nc.EndsOn, id)
-	if err != nil {
-		if isUnique(err) {
-			return Cohort{}, apperr.Fields(map[string]string{"name": "Une autre promotion porte déjà ce nom."})
-		}
-		return Cohort{}, err
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return Cohort{}, apperr.New(apperr.NotFound, "Promotion introuvable.")
-	}
-	return s.Cohort(ctx, id)
+	return s.editCohort(ctx, id, nc, nil)
 }
 
 // CohortGuard checks a cohort edit inside its transaction: before is the
@@ -185,11 +171,23 @@ type CohortGuard func(tx *sql.Tx, before Cohort, nc NewCohort) error
 // it was; its error refuses the edit (another domain's rule, such as the
 // framework version locked once pieces exist).
 func (s *Service) EditCohort(ctx context.Context, actor User, id int64, nc NewCohort, address string, guards ...CohortGuard) (Cohort, error) {
+	return s.editCohort(ctx, id, nc, func(tx *sql.Tx, before, after Cohort) error {
+		return AuditTx(ctx, tx, Entry{At: s.now(), ActorID: actor.ID, ActorLogin: actor.Login, Action: ActionCohortEdited,
+			Target: "promotion " + after.Name, Address: address, Detail: cohortChanges(before, after)})
+	}, guards...)
+}
+
+// editCohort runs the guards, changes the cohort, then runs then (when not
+// nil) with the cohort before and after, all in one transaction.
+func (s *Service) editCohort(ctx context.Context, id int64, nc NewCohort, then func(tx *sql.Tx, before, after Cohort) error, guards ...CohortGuard) (Cohort, error) {
 	if err := nc.check(); err != nil {
 		return Cohort{}, err
 	}
+	read := func(tx *sql.Tx) (Cohort, error) {
+		return scanCohort(tx.QueryRowContext(ctx, `SELECT `+cohortCols+` FROM cohorts c WHERE c.id=?`, id))
+	}
 	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
-		before, err := scanCohort(tx.QueryRowContext(ctx, `SELECT `+cohortCols+` FROM cohorts c WHERE c.id=?`, id))
+		before, err := read(tx)
 		if errors.Is(err, sql.ErrNoRows) {
 			return apperr.New(apperr.NotFound, "Promotion introuvable.")
 		}
@@ -205,12 +203,14 @@ func (s *Service) EditCohort(ctx context.Context, actor User, id int64, nc NewCo
 			nc.Name, nc.Site, nc.FrameworkID, nc.StartsOn, nc.EndsOn, id); err != nil {
 			return err
 		}
-		after, err := scanCohort(tx.QueryRowContext(ctx, `SELECT `+cohortCols+` FROM cohorts c WHERE c.id=?`, id))
+		if then == nil {
+			return nil
+		}
+		after, err := read(tx)
 		if err != nil {
 			return err
 		}
-		return AuditTx(ctx, tx, Entry{At: s.now(), ActorID: actor.ID, ActorLogin: actor.Login, Action: ActionCohortEdited,
-			Target: "promotion " + after.Name, Address: address, Detail: cohortChanges(before, after)})
+		return then(tx, before, after)
 	})
 	if isUnique(err) {
 		return Cohort{}, apperr.Fields(map[string]string{"name": "Une autre promotion porte déjà ce nom."})
