@@ -37,11 +37,7 @@ func (s *Server) importFormPage(c *fiber.Ctx, co account.Cohort, errs map[string
 	p := s.page(c, "Importer des apprenants — "+co.Name, importCrumbs(co, "Importer des apprenants")...)
 	p.Errors = errs
 	p.Data = importFormData{Cohort: co, MaxBytes: "1 Mio", MaxRows: french.Number(account.MaxImportRows)}
-	status := fiber.StatusOK
-	if errs != nil {
-		status = fiber.StatusUnprocessableEntity
-	}
-	return s.renderStatus(c, status, "promotion-import", p)
+	return s.renderForm(c, "promotion-import", p)
 }
 
 // importForm explains the file format and asks for the file.

@@ -122,11 +122,7 @@ func (s *Server) cohortEditPage(c *fiber.Ctx, co account.Cohort, form map[string
 	p := s.page(c, "Modifier la promotion — "+co.Name, cohortsCrumb, views.Link{Href: cohortURL(co.ID), Label: co.Name}, views.Link{Label: "Modifier"})
 	p.Form, p.Errors = form, errs
 	p.Data = cohortFormData{Cohort: co, Frameworks: s.frameworkOptions(co, n), Pieces: n}
-	status := fiber.StatusOK
-	if errs != nil {
-		status = fiber.StatusUnprocessableEntity
-	}
-	return s.renderStatus(c, status, "promotion-modifier", p)
+	return s.renderForm(c, "promotion-modifier", p)
 }
 
 // cohortEditForm shows a cohort's name, site, dates and framework version
@@ -185,11 +181,7 @@ func (s *Server) deadlinesPage(c *fiber.Ctx, co account.Cohort, due map[string]t
 		Cohort    account.Cohort
 		Deadlines []deadlineView
 	}{co, s.deadlineViews(co, due)}
-	status := fiber.StatusOK
-	if errs != nil {
-		status = fiber.StatusUnprocessableEntity
-	}
-	return s.renderStatus(c, status, "promotion-echeances", p)
+	return s.renderForm(c, "promotion-echeances", p)
 }
 
 // deadlinesForm shows one date field per deliverable kind.

@@ -184,11 +184,7 @@ func (s *Server) renderGrading(c *fiber.Ctx, gv assessment.GradingView, in *asse
 	p := s.page(c, "Évaluer « "+gv.Version.Title+" »", queueCrumb, views.Link{Label: "Évaluer"})
 	p.Errors = errs
 	p.Data = d
-	status := fiber.StatusOK
-	if errs != nil {
-		status = fiber.StatusUnprocessableEntity
-	}
-	return s.renderStatus(c, status, "evaluer", p)
+	return s.renderForm(c, "evaluer", p)
 }
 
 // gradingSave stores the rubric; « pret » also checks it is complete,

@@ -48,11 +48,7 @@ func (s *Server) renderMarking(c *fiber.Ctx, co account.Cohort, st assessment.Se
 		"sample_percent": strconv.Itoa(st.SamplePercent), "discrepancy": strconv.Itoa(st.Discrepancy)}
 	p.Data = markingData{Cohort: co, Settings: st, Kinds: s.fw.DeliverableKinds, Agreement: rep,
 		Rule: assessment.CurrentRule.Text(st.LevelLabel(st.PassLevel))}
-	status := fiber.StatusOK
-	if errs != nil {
-		status = fiber.StatusUnprocessableEntity
-	}
-	return s.renderStatus(c, status, "regles-evaluation", p)
+	return s.renderForm(c, "regles-evaluation", p)
 }
 
 func (s *Server) markingSave(c *fiber.Ctx) error {

@@ -118,6 +118,15 @@ func (s *Server) render(c *fiber.Ctx, name string, p *views.Page) error {
 	return s.renderStatus(c, fiber.StatusOK, name, p)
 }
 
+// renderForm renders a form page: 422 when it shows errors (p.Errors),
+// else 200.
+func (s *Server) renderForm(c *fiber.Ctx, name string, p *views.Page) error {
+	if p.Errors != nil {
+		return s.renderStatus(c, fiber.StatusUnprocessableEntity, name, p)
+	}
+	return s.render(c, name, p)
+}
+
 func (s *Server) renderStatus(c *fiber.Ctx, status int, name string, p *views.Page) error {
 	c.Status(status)
 	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
