@@ -10,6 +10,7 @@ import (
 	"errors"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/alexedwards/argon2id"
@@ -125,8 +126,18 @@ var TestHashParams = argon2id.Params{Memory: 64, Iterations: 1, Parallelism: 1, 
 // hash carries its own parameters, so older ones still verify).
 func (s *Service) UseHashParams(p argon2id.Params) {
 	s.hash = &p
-	s.dummy, _ = argon2id.CreateHash("casp-dummy-password", s.hash)
+	d, ok := dummies.Load(p)
+	if !ok {
+		h, _ := argon2id.CreateHash("casp-dummy-password", s.hash)
+		d, _ = dummies.LoadOrStore(p, h)
+	}
+	s.dummy = d.(string)
 }
+
+// dummies holds one dummy hash per set of parameters for the process: each
+// costs a full hash (~50 ms and 19 MiB with HashParams), and a test binary
+// builds a hundred services.
+var dummies sync.Map // argon2id.Params → string
 
 // HashParameters are the parameters in use.
 func (s *Service) HashParameters() argon2id.Params { return *s.hash }

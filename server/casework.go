@@ -5,6 +5,7 @@ import (
 	"html/template"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -542,7 +543,28 @@ func (s *Server) caseToPortfolio(c *fiber.Ctx, k casework.Case, which string) (i
 }
 
 // labelFuncs are the template functions naming the sandbox's codes.
-func labelFuncs(cases *casework.Store) template.FuncMap {
+// renderers holds the templates parsed for each sandbox library: parsing
+// them costs ~40 ms, once per process (a test binary starts a hundred
+// servers on the same embedded library).
+var renderers sync.Map // *casework.Library → *views.Renderer
+
+func renderer(cases *casework.Store) (*views.Renderer, error) {
+	var lib *casework.Library
+	if cases != nil {
+		lib = cases.Library()
+	}
+	if r, ok := renderers.Load(lib); ok {
+		return r.(*views.Renderer), nil
+	}
+	r, err := views.New(labelFuncs(lib))
+	if err != nil {
+		return nil, err
+	}
+	v, _ := renderers.LoadOrStore(lib, r)
+	return v.(*views.Renderer), nil
+}
+
+func labelFuncs(lib *casework.Library) template.FuncMap {
 	return template.FuncMap{
 		"themeLabel":          casework.ThemeLabel,
 		"publicLabel":         func(p string) string { return or(casework.PublicLabels[p], p) },
@@ -555,8 +577,8 @@ func labelFuncs(cases *casework.Store) template.FuncMap {
 		"appointmentStatuses": func() map[string]string { return casework.AppointmentStatuses },
 		"productions":         func() map[string]casework.Production { return casework.Productions },
 		"partnerName": func(id string) string {
-			if cases != nil {
-				if st, ok := cases.Library().Structure(id); ok {
+			if lib != nil {
+				if st, ok := lib.Structure(id); ok {
 					return st.Name
 				}
 			}

@@ -65,7 +65,7 @@ type Server struct {
 
 // New builds the app and its routes.
 func New(cfg Config) (*Server, error) {
-	r, err := views.New(labelFuncs(cfg.Cases))
+	r, err := renderer(cfg.Cases)
 	if err != nil {
 		return nil, err
 	}

@@ -202,7 +202,7 @@ func runAxe(t testing.TB, ctx context.Context, where string) {
 func checkWithAxe(t testing.TB, ctx context.Context, where string) bool {
 	t.Helper()
 	if !eval[bool](t, ctx, `typeof window.axe === 'object'`) {
-		if err := chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](browser.axeJS)); err != nil {
+		if err := injectAxe(ctx); err != nil {
 			t.Fatalf("%s : injection d'axe-core : %v", where, err)
 		}
 	}
@@ -244,6 +244,24 @@ func checkWithAxe(t testing.TB, ctx context.Context, where string) bool {
 		t.Errorf("%s : axe %s", where, describe(v))
 	}
 	return len(res.Violations) == 0
+}
+
+// injectAxe loads axe-core into the page from its cacheable address; where
+// the page runs no script of its own (scripts disabled), the source is
+// evaluated instead.
+func injectAxe(ctx context.Context) error {
+	loaded, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`new Promise(done => {
+		const s = document.createElement('script');
+		s.src = `+jsString(browser.axeURL)+`;
+		s.onload = () => done(typeof window.axe === 'object');
+		s.onerror = () => done(false);
+		document.head.appendChild(s);
+		setTimeout(() => done(typeof window.axe === 'object'), 3000);
+	})`, chromedp.EvalAwaitPromise))
+	if err != nil || loaded {
+		return err
+	}
+	return chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](browser.axeJS))
 }
 
 // describe gives a rule's id, impact and help, then each element: its CSS

@@ -9,8 +9,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/dom"
 	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/cdproto/page"
+	cdpruntime "github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 )
 
@@ -115,4 +117,54 @@ func eval[T any](t testing.TB, ctx context.Context, js string) T {
 		t.Fatalf("évaluation de %q : %v", js, err)
 	}
 	return v
+}
+
+// setValue sets a field's value as a choice in a list or a date picker
+// would, with the input and change events a person's choice fires.
+func setValue(sel, value string) chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
+		ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`((sel, v) => {
+			const el = document.querySelector(sel);
+			if (!el) return false;
+			el.value = v;
+			el.dispatchEvent(new Event('input', {bubbles: true}));
+			el.dispatchEvent(new Event('change', {bubbles: true}));
+			return true;
+		})(`+jsString(sel)+`, `+jsString(value)+`)`))
+		if err == nil && !ok {
+			err = fmt.Errorf("%s : absent", sel)
+		}
+		return err
+	})
+}
+
+// focusOn gives an element the keyboard focus.
+func focusOn(sel string) chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
+		ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`((sel) => {
+			const el = document.querySelector(sel);
+			if (!el) return false;
+			el.focus();
+			return document.activeElement === el;
+		})(`+jsString(sel)+`)`))
+		if err == nil && !ok {
+			err = fmt.Errorf("%s : absent ou sans focus", sel)
+		}
+		return err
+	})
+}
+
+// uploadFiles chooses files in a file field, as the file picker would.
+func uploadFiles(sel string, paths []string) chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
+		res, err := chromedp.Call(ctx, cdpruntime.Evaluate, cdpruntime.EvaluateParams{Expression: `document.querySelector(` + jsString(sel) + `)`})
+		if err != nil {
+			return err
+		}
+		if res.Result == nil || res.Result.ObjectID == "" {
+			return fmt.Errorf("%s : absent", sel)
+		}
+		_, err = chromedp.Call(ctx, dom.SetFileInputFiles, dom.SetFileInputFilesParams{Files: paths, ObjectID: res.Result.ObjectID})
+		return err
+	})
 }

@@ -102,8 +102,8 @@ func TestBrowserSearch(t *testing.T) {
 	}
 	if err := chromedp.Do(ctx,
 		chromedp.Evaluate[chromedp.Void](`document.getElementById('q').value = ''`),
-		chromedp.SetValue(chromedp.CSS("#activite"), "6"),
-		chromedp.SetValue(chromedp.CSS("#evaluation"), "sans"),
+		setValue("#activite", "6"),
+		setValue("#evaluation", "sans"),
 	); err != nil {
 		t.Fatal(err)
 	}
@@ -246,11 +246,11 @@ func TestBrowserLoginErrors(t *testing.T) {
 	if !strings.Contains(summary, "Identifiant ou mot de passe incorrect.") {
 		t.Errorf("récapitulatif d'erreurs %q, attendu « Identifiant ou mot de passe incorrect. »", summary)
 	}
-	if v, err := chromedp.Run(ctx, chromedp.Value(chromedp.CSS("#login"))); err != nil || v != "evaluateur2" {
-		t.Errorf("le champ identifiant vaut %q (%v), attendu la saisie « evaluateur2 »", v, err)
+	if v := fieldValue(t, ctx, "#login"); v != "evaluateur2" {
+		t.Errorf("le champ identifiant vaut %q, attendu la saisie « evaluateur2 »", v)
 	}
-	if v, err := chromedp.Run(ctx, chromedp.Value(chromedp.CSS("#password"))); err != nil || v != "" {
-		t.Errorf("le champ mot de passe est prérempli (%q, %v)", v, err)
+	if v := fieldValue(t, ctx, "#password"); v != "" {
+		t.Errorf("le champ mot de passe est prérempli (%q)", v)
 	}
 	if inv := eval[string](t, ctx, `document.getElementById('password').getAttribute('aria-invalid') || ''`); inv != "true" {
 		t.Errorf("#password : aria-invalid=%q, attendu \"true\"", inv)

@@ -182,7 +182,7 @@ func chooseOptionStarting(t *testing.T, ctx context.Context, sel, prefix string)
 	if strings.HasPrefix(v, "\x00") {
 		t.Fatalf("%s : pas d'option commençant par « %s » (options : %s)", sel, prefix, v[1:])
 	}
-	if err := chromedp.Do(ctx, chromedp.SetValue(chromedp.CSS(sel), v)); err != nil {
+	if err := chromedp.Do(ctx, setValue(sel, v)); err != nil {
 		t.Fatalf("choix de « %s… » dans %s : %v", prefix, sel, err)
 	}
 }
@@ -395,7 +395,7 @@ func TestBrowserSandboxJourney(t *testing.T) {
 	if sensitive.MinTrust < 2 || sensitive.MinTrust <= sc.StartTrust || sensitive.Guarded == "" {
 		t.Fatalf("scénario : %s (confiance_min %d, confiance initiale %d) ne donne pas de réponse réservée au début", sensitive.ID, sensitive.MinTrust, sc.StartTrust)
 	}
-	if err := chromedp.Do(ctx, chromedp.Focus(chromedp.CSS("#question"))); err != nil {
+	if err := chromedp.Do(ctx, focusOn("#question")); err != nil {
 		t.Fatal(err)
 	}
 	for range 40 {
@@ -485,7 +485,7 @@ func TestBrowserSandboxJourney(t *testing.T) {
 	}
 	for i, s := range situations {
 		domain, _ := sc.fact(t, s.fact)
-		if err := chromedp.Do(ctx, chromedp.SetValue(chromedp.CSS("#domaine"), domain)); err != nil {
+		if err := chromedp.Do(ctx, setValue("#domaine", domain)); err != nil {
 			t.Fatal(err)
 		}
 		if got := fieldValue(t, ctx, "#domaine"); got != domain {
@@ -549,7 +549,7 @@ func TestBrowserSandboxJourney(t *testing.T) {
 	if got := textOf(t, ctx, "label[for=service]"); !strings.Contains(got, "résultats pour « cej »") {
 		t.Errorf("étiquette du service après la recherche : %q", got)
 	}
-	if err := chromedp.Do(ctx, chromedp.SetValue(chromedp.CSS("#service"), target)); err != nil {
+	if err := chromedp.Do(ctx, setValue("#service", target)); err != nil {
 		t.Fatal(err)
 	}
 	const motif = "Entrée en Contrat d'engagement jeune avec un conseiller référent ; emploi du temps compatible avec ses contraintes familiales de 8 h 20 et 16 h 30."

@@ -34,7 +34,7 @@ func TestBrowserCohortImportAndAssessor(t *testing.T) {
 	typeText(t, admin, "#display_name", "Évaluatrice "+j.suffix)
 	typeText(t, admin, "#login", assessorLogin)
 	typeText(t, admin, "#password", "une phrase de passe solide")
-	if err := chromedp.Do(admin, chromedp.Click(chromedp.CSS("#role-assessor"))); err != nil {
+	if err := chromedp.Do(admin, press("#role-assessor")); err != nil {
 		t.Fatal(err)
 	}
 	if f := submitForm(t, admin, `main form[action="/admin/comptes"] button[type=submit]`); f.Path != "/admin/comptes" {
@@ -59,7 +59,7 @@ func TestBrowserCohortImportAndAssessor(t *testing.T) {
 	}
 	upload := func(path string) pageFacts {
 		t.Helper()
-		if err := chromedp.Do(mgr, chromedp.SetUploadFiles(chromedp.CSS("#fichier"), []string{path})); err != nil {
+		if err := chromedp.Do(mgr, uploadFiles("#fichier", []string{path})); err != nil {
 			t.Fatalf("choix du fichier : %v", err)
 		}
 		return submitForm(t, mgr, `main form[enctype="multipart/form-data"] button[type=submit]`)
@@ -117,7 +117,7 @@ func TestBrowserCohortImportAndAssessor(t *testing.T) {
 	if value == "" {
 		t.Fatalf("%s absent de la liste des évaluateurs à rattacher", assessorLogin)
 	}
-	if err := chromedp.Do(mgr, chromedp.SetValue(chromedp.CSS("#ajout-assessor"), value)); err != nil {
+	if err := chromedp.Do(mgr, setValue("#ajout-assessor", value)); err != nil {
 		t.Fatal(err)
 	}
 	f = submitForm(t, mgr, `form.add-member:has(#ajout-assessor) button[type=submit]`)
@@ -128,7 +128,7 @@ func TestBrowserCohortImportAndAssessor(t *testing.T) {
 	navigate(t, mgr, "/promotions/1")
 	f = submitForm(t, mgr, `main a[href="/promotions/1/modifier"]`)
 	start := fieldValue(t, mgr, "#starts_on")
-	if err := chromedp.Do(mgr, chromedp.SetValue(chromedp.CSS("#ends_on"), "2001-01-01")); err != nil {
+	if err := chromedp.Do(mgr, setValue("#ends_on", "2001-01-01")); err != nil {
 		t.Fatal(err)
 	}
 	site := "Cnam Lille — " + j.suffix
@@ -140,7 +140,7 @@ func TestBrowserCohortImportAndAssessor(t *testing.T) {
 	if v := fieldValue(t, mgr, "#site"); v != site {
 		t.Errorf("site saisi perdu après l'erreur : %q", v)
 	}
-	if err := chromedp.Do(mgr, chromedp.SetValue(chromedp.CSS("#ends_on"), "2026-12-18")); err != nil {
+	if err := chromedp.Do(mgr, setValue("#ends_on", "2026-12-18")); err != nil {
 		t.Fatal(err)
 	}
 	f = submitForm(t, mgr, `main form[action="/promotions/1/modifier"] button[type=submit]`)

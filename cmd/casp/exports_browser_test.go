@@ -145,7 +145,7 @@ func downloadLink(t *testing.T, ctx context.Context, link string) string {
 		DownloadPath: dir, EventsEnabled: &events}); err != nil {
 		t.Fatalf("téléchargements : %v", err)
 	}
-	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(link))); err != nil {
+	if err := chromedp.Do(ctx, press(link)); err != nil {
 		t.Fatalf("clic sur le lien %s : %v", link, err)
 	}
 	var ev *cdpbrowser.EventDownloadProgress

@@ -91,7 +91,7 @@ func typeText(t *testing.T, ctx context.Context, sel, text string) {
 func clearField(t *testing.T, ctx context.Context, sel string) {
 	t.Helper()
 	if err := chromedp.Do(ctx,
-		chromedp.Focus(chromedp.CSS(sel)),
+		focusOn(sel),
 		chromedp.Evaluate[chromedp.Void](`document.activeElement.select()`),
 		chromedp.KeyEvent(kb.Backspace),
 	); err != nil {
@@ -111,11 +111,11 @@ func replaceText(t *testing.T, ctx context.Context, sel, text string) {
 
 func fieldValue(t testing.TB, ctx context.Context, sel string) string {
 	t.Helper()
-	v, err := chromedp.Run(ctx, chromedp.Value(chromedp.CSS(sel)))
-	if err != nil {
-		t.Fatalf("lecture de %s : %v", sel, err)
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[*string](`(() => { const el = document.querySelector(`+jsString(sel)+`); return el ? el.value : null; })()`))
+	if err != nil || v == nil {
+		t.Fatalf("lecture de %s : %v (champ absent ?)", sel, err)
 	}
-	return v
+	return *v
 }
 
 // textOf is the visible text of the first element matching sel ("" if none).
@@ -153,7 +153,7 @@ func chooseOption(t *testing.T, ctx context.Context, sel, label string) {
 	if strings.HasPrefix(v, "\x00") {
 		t.Fatalf("%s : pas d'option « %s » (options : %s)", sel, label, v[1:])
 	}
-	if err := chromedp.Do(ctx, chromedp.SetValue(chromedp.CSS(sel), v)); err != nil {
+	if err := chromedp.Do(ctx, setValue(sel, v)); err != nil {
 		t.Fatalf("choix de « %s » dans %s : %v", label, sel, err)
 	}
 }
@@ -860,7 +860,7 @@ func TestBrowserReportPreview(t *testing.T) {
 	if err := os.WriteFile(fake, png, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if err := chromedp.Do(learner, chromedp.SetUploadFiles(chromedp.CSS("#fichier"), []string{fake})); err != nil {
+	if err := chromedp.Do(learner, uploadFiles("#fichier", []string{fake})); err != nil {
 		t.Fatalf("choix du fichier : %v", err)
 	}
 	f = submitForm(t, learner, `form.editor-form button[value=joindre]`)

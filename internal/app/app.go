@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/casp-cnam/casp/account"
@@ -71,21 +72,38 @@ type Platform struct {
 	Seeded     bool
 }
 
+// embedded is what the binary carries: the framework versions and the
+// sandbox's content, read and checked once per process (~0.1 s of YAML),
+// then only read.
+type embedded struct {
+	catalog *referentiel.Catalog
+	library *casework.Library
+}
+
+var loadEmbedded = sync.OnceValues(func() (embedded, error) {
+	cat, err := referentiel.Load()
+	if err != nil {
+		return embedded{}, err
+	}
+	lib, err := casework.Load(content.Sandbox(), cat.Default())
+	if err != nil {
+		return embedded{}, fmt.Errorf("contenus du bac à sable : %w", err)
+	}
+	return embedded{catalog: cat, library: lib}, nil
+})
+
 // New opens the database, seeds the demo when asked, and builds the server.
 func New(ctx context.Context, o Options) (*Platform, error) {
-	cat, err := referentiel.Load()
+	emb, err := loadEmbedded()
 	if err != nil {
 		return nil, err
 	}
+	cat := emb.catalog
 	d, err := OpenDB(ctx, o.DBPath)
 	if err != nil {
 		return nil, err
 	}
-	lib, err := casework.Load(content.Sandbox(), cat.Default())
-	if err != nil {
-		d.Close()
-		return nil, fmt.Errorf("contenus du bac à sable : %w", err)
-	}
+	lib := emb.library
 	if o.Logger == nil {
 		o.Logger = slog.Default()
 	}
