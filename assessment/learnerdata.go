@@ -377,7 +377,7 @@ func exportLinks(fw *referentiel.Framework, links []CapacityLink) []LinkExport {
 }
 
 func capacityRef(fw *referentiel.Framework, id string) Ref {
-	if t, ok := fw.Task(taskOf(id)); ok {
+	if t, ok := fw.Task(referentiel.TaskOf(id)); ok {
 		if c := t.Capacity(id); c != nil {
 			return Ref{ID: id, Text: c.Text}
 		}
@@ -386,7 +386,7 @@ func capacityRef(fw *referentiel.Framework, id string) Ref {
 }
 
 func criterionRef(fw *referentiel.Framework, id string) Ref {
-	if t, ok := fw.Task(taskOf(id)); ok {
+	if t, ok := fw.Task(referentiel.TaskOf(id)); ok {
 		if c := t.Criterion(id); c != nil {
 			return Ref{ID: id, Text: c.Text}
 		}

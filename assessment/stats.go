@@ -118,7 +118,7 @@ func (s *Service) AgreementStats(ctx context.Context, cohortID int64) (Agreement
 			return rep, err
 		}
 		row := AgreementRow{Key: c, Agreement: ag}
-		if t, ok := fw.Task(taskOf(c)); ok {
+		if t, ok := fw.Task(referentiel.TaskOf(c)); ok {
 			row.Task = t.ID
 			if cr := t.Criterion(c); cr != nil {
 				row.Label = cr.Display()
@@ -144,16 +144,6 @@ func (s *Service) AgreementStats(ctx context.Context, cohortID int64) (Agreement
 		return rep.ByPair[i].Key < rep.ByPair[j].Key
 	})
 	return rep, nil
-}
-
-// taskOf returns the task id of a stable id (« 1.4/crit/2 » → « 1.4 »).
-func taskOf(id string) string {
-	for i, r := range id {
-		if r == '/' {
-			return id[:i]
-		}
-	}
-	return id
 }
 
 func criterionOrder(fw *referentiel.Framework) map[string]int {

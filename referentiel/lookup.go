@@ -1,5 +1,7 @@
 package referentiel
 
+import "strings"
+
 // index links tasks to their activity and builds the lookup tables.
 func (fw *Framework) index() {
 	fw.tasks = map[string]*Task{}
@@ -201,4 +203,13 @@ func (fw *Framework) KindsFor(taskID string) []*DeliverableKind {
 		}
 	}
 	return out
+}
+
+// TaskOf returns the task of a stable id: « 1.4/crit/2 » → « 1.4 »; an id
+// without a slash is a task's own.
+func TaskOf(id string) string {
+	if i := strings.IndexByte(id, '/'); i > 0 {
+		return id[:i]
+	}
+	return id
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/casp-cnam/casp/account"
 	"github.com/casp-cnam/casp/assessment"
+	"github.com/casp-cnam/casp/assessment/document"
 	"github.com/casp-cnam/casp/assessment/export"
 	"github.com/casp-cnam/casp/internal/apperr"
 	"github.com/casp-cnam/casp/internal/tabular"
@@ -61,7 +62,7 @@ func (s *Server) sendTables(c *fiber.Ctx, format, what string, co account.Cohort
 // (ASCII letters, digits and dashes: the cohort name loses its accents and
 // anything that could break a header or a path).
 func ExportFileName(what, cohort string, day time.Time, format string) string {
-	slug := fileSlug(what+" "+cohort, 80)
+	slug := document.Slug(what+" "+cohort, 80)
 	return slug + "-" + day.In(tabular.Paris).Format("2006-01-02") + "." + format
 }
 

@@ -153,7 +153,7 @@ func (s *Server) renderGrading(c *fiber.Ctx, gv assessment.GradingView, in *asse
 		disagree[c] = true
 	}
 	for _, cid := range gv.Version.Criteria {
-		t, ok := s.fw.Task(taskOfID(cid))
+		t, ok := s.fw.Task(referentiel.TaskOf(cid))
 		if !ok || t.Criterion(cid) == nil {
 			continue
 		}

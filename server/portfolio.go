@@ -122,11 +122,7 @@ func newEditorOptions() editorOptions {
 	return o
 }
 
-type linkView struct {
-	assessment.CapacityLink
-	Capacity *referentiel.Item
-	Task     *referentiel.Task
-}
+type linkView = assessment.LinkedCapacity
 
 type capacityOption struct {
 	Task     *referentiel.Task
@@ -218,20 +214,7 @@ func (s *Server) piecePageData(c *fiber.Ctx, piece assessment.Piece) (*views.Pag
 	return p, nil
 }
 
-func (s *Server) linkView(l assessment.CapacityLink) linkView {
-	lv := linkView{CapacityLink: l}
-	if t, ok := s.fw.Task(taskOfID(l.CapacityID)); ok {
-		lv.Task, lv.Capacity = t, t.Capacity(l.CapacityID)
-	}
-	return lv
-}
-
-func taskOfID(id string) string {
-	if i := strings.IndexByte(id, '/'); i > 0 {
-		return id[:i]
-	}
-	return id
-}
+func (s *Server) linkView(l assessment.CapacityLink) linkView { return assessment.Linked(s.fw, l) }
 
 // fillEditor decodes the draft for its editor.
 func (s *Server) fillEditor(d *pieceData, body string) {
@@ -577,13 +560,7 @@ type versionData struct {
 	Learner    string // the learner's name, or the copy's pseudonym under anonymous marking
 }
 
-type criterionView struct {
-	Criterion *referentiel.Criterion
-	Task      *referentiel.Task
-	Level     int
-	HasLevel  bool
-	Comments  []string
-}
+type criterionView = assessment.CriterionResult
 
 // loadVersion finds a version of a piece the viewer may read, with its result.
 func (s *Server) loadVersion(c *fiber.Ctx) (*versionData, error) {
@@ -632,22 +609,7 @@ func (s *Server) loadVersion(c *fiber.Ctx) (*versionData, error) {
 }
 
 func (s *Server) criteriaViews(ids []string, r *assessment.Result) []criterionView {
-	var out []criterionView
-	for _, id := range ids {
-		t, ok := s.fw.Task(taskOfID(id))
-		if !ok {
-			continue
-		}
-		cv := criterionView{Criterion: t.Criterion(id), Task: t}
-		if r != nil {
-			cv.Level, cv.HasLevel = r.Levels[id]
-			cv.Comments = r.Comments[id]
-		}
-		if cv.Criterion != nil {
-			out = append(out, cv)
-		}
-	}
-	return out
+	return assessment.CriteriaResults(s.fw, ids, r)
 }
 
 func (s *Server) versionPage(c *fiber.Ctx) error {
