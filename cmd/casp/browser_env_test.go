@@ -19,6 +19,7 @@ import (
 	"context"
 	_ "embed"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -49,27 +50,89 @@ import (
 	"github.com/casp-cnam/casp/internal/app/testenv"
 )
 
-// Browser tests run two at a time (with the package's other tests, within
-// go test's -parallel, 2 on these machines): one alone leaves a core idle
-// about 40 % of the time while the page and the server wait on each other.
-// Measured on the whole suite: 79–95 s with two, 102–106 s with one (once
-// the tabs were lightened and axe-core cached; before that, two were
-// slower).
-// Each has its own server on a copy of the demo database (serverFor) and
-// its own tabs.
+// Browser tests run two at a time, the longest waiting first, beside the
+// package's other tests: one at a time left a core idle about 40 % of the
+// time while the page and the server wait on each other (measured on the
+// whole suite: 79–104 s with two, 102–106 s with one), and the longest
+// first keeps one long test from running alone at the end. Each has its
+// own server on a copy of the demo database (serverFor) and its own tabs.
+var browserSlots = newGate(2)
 
-// browserSlots bounds the browser tests running at once.
-var browserSlots = make(chan struct{}, 2)
+// browserSeconds is how long each browser test takes alone (measured on
+// these 2-core machines); a test not listed counts as short.
+var browserSeconds = map[string]float64{
+	"TestBrowserSandboxJourney": 12, "TestBrowserGuideJourney": 11, "TestBrowserRolesLogin": 10,
+	"TestBrowserActorMapJourney": 10, "TestBrowserHeatmapToEvidenceAndJury": 6, "TestBrowserCohortImportAndAssessor": 6,
+	"TestBrowserReportPreview": 4.5, "TestBrowserPersonalDataErasure": 3, "TestBrowserVisitorPages": 3,
+	"TestBrowserCoverageExportAndAssessors": 2, "TestBrowserSearch": 1.5,
+}
+
+// gate lets n holders in at once, the heaviest waiting first. It opens
+// 100 ms after the first arrival: the parallel tests all resume together,
+// and the heaviest of them should not lose its turn to a quicker arrival.
+type gate struct {
+	mu      sync.Mutex
+	free    int
+	open    bool
+	timer   *time.Timer
+	waiting []*gateWaiter
+}
+
+type gateWaiter struct {
+	weight float64
+	in     chan struct{}
+}
+
+func newGate(n int) *gate { return &gate{free: n} }
+
+func (g *gate) enter(weight float64) {
+	w := &gateWaiter{weight: weight, in: make(chan struct{})}
+	g.mu.Lock()
+	g.waiting = append(g.waiting, w)
+	if g.timer == nil {
+		g.timer = time.AfterFunc(100*time.Millisecond, func() {
+			g.mu.Lock()
+			g.open = true
+			g.admit()
+			g.mu.Unlock()
+		})
+	}
+	g.admit()
+	g.mu.Unlock()
+	<-w.in
+}
+
+func (g *gate) leave() {
+	g.mu.Lock()
+	g.free++
+	g.admit()
+	g.mu.Unlock()
+}
+
+func (g *gate) admit() {
+	for g.open && g.free > 0 && len(g.waiting) > 0 {
+		best := 0
+		for i, w := range g.waiting {
+			if w.weight > g.waiting[best].weight {
+				best = i
+			}
+		}
+		w := g.waiting[best]
+		g.waiting = append(g.waiting[:best], g.waiting[best+1:]...)
+		g.free--
+		close(w.in)
+	}
+}
 
 // browserTest starts a browser test: it skips or fails at once when no
 // browser runs the tests (see env), then runs beside the package's other
-// tests when no other browser test runs. Deadlines start after it.
+// tests once it has one of the browser's slots. Deadlines start after it.
 func browserTest(t *testing.T) {
 	t.Helper()
 	env(t)
 	t.Parallel()
-	browserSlots <- struct{}{}
-	t.Cleanup(func() { <-browserSlots })
+	browserSlots.enter(browserSeconds[t.Name()])
+	t.Cleanup(browserSlots.leave)
 }
 
 // browserTestTimeout bounds each browser test (or each role of the login
@@ -77,6 +140,10 @@ func browserTest(t *testing.T) {
 const browserTestTimeout = 60 * time.Second
 
 func TestMain(m *testing.M) {
+	// Every parallel test may wait for its turn at once: the browser's gate,
+	// not go test's -parallel (2 here), decides which browser test runs
+	// first. A -parallel given on the command line still wins.
+	_ = flag.Set("test.parallel", "64")
 	code := m.Run()
 	browser.stop()
 	os.Exit(code)
