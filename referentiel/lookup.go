@@ -205,6 +205,16 @@ func (fw *Framework) KindsFor(taskID string) []*DeliverableKind {
 	return out
 }
 
+// CriterionWordings maps each criterion's id to its wording as shown
+// (Display), for every task of the framework.
+func (fw *Framework) CriterionWordings() map[string]string {
+	out := map[string]string{}
+	for _, t := range fw.Tasks() {
+		t.EachCriterion(func(cr *Criterion) { out[cr.ID] = cr.Display() })
+	}
+	return out
+}
+
 // TaskOf returns the task of a stable id: « 1.4/crit/2 » → « 1.4 »; an id
 // without a slash is a task's own.
 func TaskOf(id string) string {

@@ -542,7 +542,6 @@ func (s *Server) caseToPortfolio(c *fiber.Ctx, k casework.Case, which string) (i
 	return piece.ID, s.assess.SetLinks(ctx, u, piece.ID, in)
 }
 
-// labelFuncs are the template functions naming the sandbox's codes.
 // renderers holds the templates parsed for each sandbox library: parsing
 // them costs ~40 ms, once per process (a test binary starts a hundred
 // servers on the same embedded library).
@@ -564,6 +563,7 @@ func renderer(cases *casework.Store) (*views.Renderer, error) {
 	return v.(*views.Renderer), nil
 }
 
+// labelFuncs are the template functions naming the sandbox's codes.
 func labelFuncs(lib *casework.Library) template.FuncMap {
 	return template.FuncMap{
 		"themeLabel":          casework.ThemeLabel,

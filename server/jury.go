@@ -99,11 +99,8 @@ func (s *Server) dossierPage(c *fiber.Ctx, learner account.User, cohorts []int64
 	// Pages show the dossier as the viewer may read it (anonymous marking);
 	// a decision seals the whole one.
 	data := &dossierData{Learner: learner, File: d.For(*currentUser(c)), full: d, Current: d.Current(), Outcomes: assessment.Outcomes,
-		Levels: d.Progress.Settings.Levels, Framework: s.fw.Title, Criteria: map[string]string{}, Own: learner.ID == currentUser(c).ID,
+		Levels: d.Progress.Settings.Levels, Framework: s.fw.Title, Criteria: s.fw.CriterionWordings(), Own: learner.ID == currentUser(c).ID,
 		Activities: map[string]bool{}, fw: s.fw}
-	for _, t := range s.fw.Tasks() {
-		t.EachCriterion(func(cr *referentiel.Criterion) { data.Criteria[cr.ID] = cr.Display() })
-	}
 	if d.CohortID != 0 {
 		if data.Cohort, err = s.accounts.Cohort(ctx, d.CohortID); err != nil {
 			return nil, nil, err

@@ -22,10 +22,7 @@ func CertificationFile(fw *referentiel.Framework, learner account.User, co accou
 	if co.ID != 0 {
 		cohort = co.Name + ", du " + french.Date(co.StartsOn) + " au " + french.Date(co.EndsOn)
 	}
-	criteria := map[string]string{}
-	for _, t := range fw.Tasks() {
-		t.EachCriterion(func(cr *referentiel.Criterion) { criteria[cr.ID] = cr.Display() })
-	}
+	criteria := fw.CriterionWordings()
 	doc := pdf.Doc{
 		Title:    "Dossier de certification",
 		Subtitle: fw.Title,
