@@ -71,7 +71,7 @@ func (s *Server) importUpload(c *fiber.Ctx) error {
 		return s.importFormPage(c, co, map[string]string{"fichier": "Choisissez le fichier CSV des apprenants."})
 	}
 	if fh.Size > account.MaxImportBytes {
-		return s.importFormPage(c, co, map[string]string{"fichier": fmt.Sprintf("Le fichier pèse %s : 1 Mio au plus par import. Découpez-le en plusieurs fichiers.", sizeFR(fh.Size))})
+		return s.importFormPage(c, co, map[string]string{"fichier": fmt.Sprintf("Le fichier pèse %s : 1 Mio au plus par import. Découpez-le en plusieurs fichiers.", french.Size(fh.Size))})
 	}
 	f, err := fh.Open()
 	if err != nil {

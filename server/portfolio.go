@@ -491,7 +491,7 @@ func (s *Server) attach(c *fiber.Ctx, piece assessment.Piece) error {
 		return s.pieceWithErrors(c, piece, map[string]string{"fichier": "Choisissez un fichier PDF, ODT ou DOCX."})
 	}
 	if fh.Size > attachment.MaxBytes {
-		return s.pieceWithErrors(c, piece, map[string]string{"fichier": fmt.Sprintf("Le fichier dépasse 10 Mio (%s) : réduisez-le ou découpez-le.", sizeFR(fh.Size))})
+		return s.pieceWithErrors(c, piece, map[string]string{"fichier": fmt.Sprintf("Le fichier dépasse 10 Mio (%s) : réduisez-le ou découpez-le.", french.Size(fh.Size))})
 	}
 	f, err := fh.Open()
 	if err != nil {
@@ -510,10 +510,6 @@ func (s *Server) attach(c *fiber.Ctx, piece assessment.Piece) error {
 		return err
 	}
 	return s.redirectWithNotice(c, pieceURL(piece.ID)+"#pieces-jointes", "piece-jointe")
-}
-
-func sizeFR(n int64) string {
-	return strings.Replace(fmt.Sprintf("%.1f Mio", float64(n)/(1<<20)), ".", ",", 1)
 }
 
 // attachmentDownload serves a file as a download, never inline.
