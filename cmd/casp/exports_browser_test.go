@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -122,12 +123,27 @@ func TestBrowserCoverageExportAndAssessors(t *testing.T) {
 func downloadLink(t *testing.T, ctx context.Context, link string) string {
 	t.Helper()
 	dir := t.TempDir()
+	// The browser is shared by the tests running side by side, and its
+	// download events reach every listener: keep only those of this link's
+	// download (its address is unique, each test having its own server).
+	href := eval[string](t, ctx, `document.querySelector(`+jsString(link)+`).href`)
+	var mu sync.Mutex
+	guid := ""
 	done := make(chan *cdpbrowser.EventDownloadProgress, 1)
 	onDownload := func(ev any) {
-		if e, ok := ev.(*cdpbrowser.EventDownloadProgress); ok && e.State != cdpbrowser.DownloadProgressStateInProgress {
-			select {
-			case done <- e:
-			default:
+		mu.Lock()
+		defer mu.Unlock()
+		switch e := ev.(type) {
+		case *cdpbrowser.EventDownloadWillBegin:
+			if e.URL == href {
+				guid = e.GUID
+			}
+		case *cdpbrowser.EventDownloadProgress:
+			if e.GUID == guid && guid != "" && e.State != cdpbrowser.DownloadProgressStateInProgress {
+				select {
+				case done <- e:
+				default:
+				}
 			}
 		}
 	}
