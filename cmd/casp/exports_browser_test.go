@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -124,8 +125,9 @@ func downloadLink(t *testing.T, ctx context.Context, link string) string {
 	t.Helper()
 	dir := t.TempDir()
 	// The browser is shared by the tests running side by side, and its
-	// download events reach every listener: keep only those of this link's
-	// download (its address is unique, each test having its own server).
+	// download events reach every listener: keep only this download's, the
+	// one whose file lands in this test's folder (each browser context has
+	// its own), or, for a cancelled one, whose address is this link's.
 	href := eval[string](t, ctx, `document.querySelector(`+jsString(link)+`).href`)
 	var mu sync.Mutex
 	guid := ""
@@ -133,13 +135,26 @@ func downloadLink(t *testing.T, ctx context.Context, link string) string {
 	onDownload := func(ev any) {
 		mu.Lock()
 		defer mu.Unlock()
+		mine := false
 		switch e := ev.(type) {
 		case *cdpbrowser.EventDownloadWillBegin:
 			if e.URL == href {
 				guid = e.GUID
 			}
+			return
 		case *cdpbrowser.EventDownloadProgress:
-			if e.GUID == guid && guid != "" && e.State != cdpbrowser.DownloadProgressStateInProgress {
+			switch e.State {
+			case cdpbrowser.DownloadProgressStateCompleted:
+				if e.FilePath != "" {
+					mine = filepath.Dir(e.FilePath) == dir
+				} else {
+					_, err := os.Stat(filepath.Join(dir, e.GUID))
+					mine = err == nil
+				}
+			case cdpbrowser.DownloadProgressStateCanceled:
+				mine = e.GUID == guid
+			}
+			if mine {
 				select {
 				case done <- e:
 				default:
@@ -168,7 +183,11 @@ func downloadLink(t *testing.T, ctx context.Context, link string) string {
 	select {
 	case ev = <-done:
 	case <-time.After(20 * time.Second):
-		t.Fatalf("le téléchargement par %s n'a pas abouti en 20 s", link)
+		mu.Lock()
+		began := guid
+		mu.Unlock()
+		files, _ := os.ReadDir(dir)
+		t.Fatalf("le téléchargement par %s (%s) n'a pas abouti en 20 s (début signalé : %q ; %d fichier(s) dans le dossier)", link, href, began, len(files))
 	}
 	if ev.State != cdpbrowser.DownloadProgressStateCompleted {
 		t.Fatalf("téléchargement : état %s", ev.State)
