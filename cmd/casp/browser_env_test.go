@@ -22,10 +22,13 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log"
 	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -156,10 +159,10 @@ type browserEnv struct {
 	skip string // set when no browser runs the tests (see missingBrowser)
 	err  error  // set when the environment could not start
 
-	baseURL string
+	baseURL string // the `casp serve --demo` server
 	axeJS   string
-	axeURL  string // where the pages load axe-core from (see serveAxe)
-	axeSrv  *httptest.Server
+	axeURL  string // where the pages load axe-core from (see front)
+	front   front
 	dir     string // temporary folder: database and browser profile
 
 	stopServer context.CancelFunc
@@ -220,7 +223,6 @@ func (e *browserEnv) start() {
 		return
 	}
 	e.axeJS = axeJS
-	e.serveAxe()
 	if e.dir, err = os.MkdirTemp("", "casp-browser-"); err != nil {
 		e.err = err
 		return
@@ -228,6 +230,10 @@ func (e *browserEnv) start() {
 	if e.err = e.startServer(); e.err != nil {
 		return
 	}
+	if e.err = e.front.start(e.baseURL, e.axeJS); e.err != nil {
+		return
+	}
+	e.axeURL = e.front.url + axePath
 	e.err = e.startBrowser(chromium)
 }
 
@@ -339,31 +345,123 @@ func (e *browserEnv) startBrowser(chromium string) error {
 	}
 }
 
-// serveAxe serves axe-core to the pages under test from a loopback address,
-// cacheable: loaded by a script element, the browser compiles it once and
-// reuses its compiled code on the next pages, where evaluating its 550 kB
-// source in each page cost ~0.1 s of CPU.
-func (e *browserEnv) serveAxe() {
-	e.axeSrv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "text/javascript; charset=utf-8")
-		w.Header().Set("Cache-Control", "public, max-age=3600, immutable")
-		// The pages are cross-origin isolated (helmet's COEP require-corp).
-		w.Header().Set("Cross-Origin-Resource-Policy", "cross-origin")
-		_, _ = io.WriteString(w, e.axeJS)
+// front is the one address through which every browser test reaches its
+// own server: a reverse proxy that routes each request by a cookie the
+// test's browser context carries (routeCookie). The pages are
+// cross-origin isolated (helmet's COOP and COEP), so Chromium gives each
+// origin a renderer process of its own: with one server address per test,
+// each test began in a fresh renderer (and its tab went to another for
+// about:blank when given back), where axe-core was compiled again and ran
+// cold: 0.65 s of CPU per test for the two switches, ≈ 60 new renderers a
+// run (measured: cmd/casp alone 46–50 s and 87–95 s of CPU through the
+// front, 60–65 s and 121–124 s before). Through one address, a tab keeps
+// its renderer from test to test. A request without the cookie (a tab
+// given back) gets an empty page with the servers' isolation headers, so
+// that it too stays in the renderer; the front also serves axe-core, from
+// the same origin, cacheable.
+type front struct {
+	srv    *httptest.Server
+	url    string
+	blank  http.Header // the isolation headers of the servers' pages
+	mu     sync.RWMutex
+	routes map[string]*httputil.ReverseProxy
+	proxy  *http.Transport
+}
+
+// routeCookie names the cookie that routes a browser context's requests.
+const routeCookie = "casp-essai"
+
+// axePath is where the front serves axe-core.
+const axePath = "/__essais/axe.min.js"
+
+// isolationHeaders are the headers that decide which renderer process a
+// page goes to, copied from the servers' responses.
+var isolationHeaders = []string{"Cross-Origin-Opener-Policy", "Cross-Origin-Embedder-Policy", "Cross-Origin-Resource-Policy", "Origin-Agent-Cluster"}
+
+func (f *front) start(serveURL, axe string) error {
+	resp, err := http.Get(serveURL + "/healthz")
+	if err != nil {
+		return err
+	}
+	resp.Body.Close()
+	f.blank = http.Header{}
+	for _, h := range isolationHeaders {
+		if v := resp.Header.Get(h); v != "" {
+			f.blank.Set(h, v)
+		}
+	}
+	if f.blank.Get("Cross-Origin-Opener-Policy") == "" {
+		return errors.New("le serveur n'envoie plus Cross-Origin-Opener-Policy : revoir front (browser_env_test.go)")
+	}
+	f.routes = map[string]*httputil.ReverseProxy{}
+	f.proxy = &http.Transport{MaxIdleConnsPerHost: 8, IdleConnTimeout: 30 * time.Second}
+	f.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == axePath {
+			w.Header().Set("Content-Type", "text/javascript; charset=utf-8")
+			w.Header().Set("Cache-Control", "public, max-age=3600, immutable")
+			for h, v := range f.blank {
+				w.Header()[h] = v
+			}
+			_, _ = io.WriteString(w, axe)
+			return
+		}
+		var rp *httputil.ReverseProxy
+		if c, err := r.Cookie(routeCookie); err == nil {
+			f.mu.RLock()
+			rp = f.routes[c.Value]
+			f.mu.RUnlock()
+		}
+		if rp == nil {
+			for h, v := range f.blank {
+				w.Header()[h] = v
+			}
+			w.Header().Set("Content-Type", "text/html; charset=utf-8")
+			w.Header().Set("Cache-Control", "no-store")
+			_, _ = io.WriteString(w, "<!doctype html><html lang=fr><title>Onglet libre</title>")
+			return
+		}
+		rp.ServeHTTP(w, r)
 	}))
-	e.axeURL = e.axeSrv.URL + "/axe.min.js"
+	f.url = f.srv.URL
+	return nil
+}
+
+// route sends the requests that carry the cookie value name to upstream.
+func (f *front) route(name, upstream string) error {
+	u, err := url.Parse(upstream)
+	if err != nil {
+		return err
+	}
+	rp := &httputil.ReverseProxy{
+		// The Host header stays the front's: the server sees the address
+		// the browser sees.
+		Rewrite:   func(r *httputil.ProxyRequest) { r.SetURL(u); r.Out.Host = r.In.Host },
+		Transport: f.proxy,
+		ErrorLog:  log.New(io.Discard, "", 0),
+	}
+	f.mu.Lock()
+	f.routes[name] = rp
+	f.mu.Unlock()
+	return nil
+}
+
+func (f *front) close() {
+	if f.srv != nil {
+		f.srv.Close()
+	}
+	if f.proxy != nil {
+		f.proxy.CloseIdleConnections()
+	}
 }
 
 func (e *browserEnv) stop() {
-	if e.axeSrv != nil {
-		e.axeSrv.Close()
-	}
 	tabs.Lock()
 	for _, tb := range tabs.idle {
 		tb.close()
 	}
 	tabs.idle = nil
 	tabs.Unlock()
+	e.front.close()
 	e.mu.Lock()
 	for _, stop := range e.stops {
 		stop()
@@ -405,14 +503,23 @@ type baseKey struct{}
 func openTab(t *testing.T, d time.Duration) context.Context {
 	t.Helper()
 	e := env(t)
-	base := serverFor(t)
+	route := serverFor(t)
 	tb, err := e.takeTab()
 	if err != nil {
 		t.Fatalf("ouverture d'un onglet : %v", err)
 	}
+	// The tab's browser context reaches the test's server through the
+	// front (see front).
+	if _, err := chromedp.CallBrowser(tb.ctx, storage.SetCookies, storage.SetCookiesParams{
+		Cookies:          []*network.CookieParam{{Name: routeCookie, Value: route, URL: e.front.url + "/", HTTPOnly: true}},
+		BrowserContextID: chromedp.FromContext(tb.ctx).BrowserContextID,
+	}); err != nil {
+		tb.close()
+		t.Fatalf("cookie d'aiguillage : %v", err)
+	}
 	ctx, cancel := context.WithTimeout(tb.ctx, d)
 	t.Cleanup(func() { cancel(); e.giveBack(tb) })
-	return context.WithValue(ctx, baseKey{}, base)
+	return context.WithValue(ctx, baseKey{}, e.front.url)
 }
 
 // tab is a browser tab in a browser context of its own, with the pages' CSP
@@ -457,19 +564,20 @@ func (e *browserEnv) takeTab() (*tab, error) {
 	return &tab{ctx: ctx, close: cancel}, nil
 }
 
-// giveBack cleans a tab for the next test (blank page, no cookie, scripts
-// on, downloads refused) and returns it to the pool; a tab that cannot be
-// cleaned is closed.
+// giveBack cleans a tab for the next test (no cookie, the front's empty
+// page, scripts on, downloads refused) and returns it to the pool; a tab
+// that cannot be cleaned is closed. The empty page is on the front's
+// origin, so that the tab keeps its renderer (see front).
 func (e *browserEnv) giveBack(tb *tab) {
 	ctx, cancel := context.WithTimeout(tb.ctx, 10*time.Second)
 	defer cancel()
-	err := chromedp.Do(ctx, chromedp.Navigate("about:blank"))
+	id := chromedp.FromContext(tb.ctx).BrowserContextID
+	_, err := chromedp.CallBrowser(ctx, storage.ClearCookies, storage.ClearCookiesParams{BrowserContextID: id})
+	if err == nil {
+		err = chromedp.Do(ctx, chromedp.Navigate(e.front.url+"/"))
+	}
 	if err == nil {
 		_, err = chromedp.Call(ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: false})
-	}
-	id := chromedp.FromContext(tb.ctx).BrowserContextID
-	if err == nil {
-		_, err = chromedp.CallBrowser(ctx, storage.ClearCookies, storage.ClearCookiesParams{BrowserContextID: id})
 	}
 	if err == nil {
 		_, err = chromedp.CallBrowser(ctx, cdpbrowser.SetDownloadBehavior, cdpbrowser.SetDownloadBehaviorParams{
@@ -504,20 +612,26 @@ var servers sync.Map // top-level test name → *testServer
 // serveTest is the test that drives the real `casp serve --demo` command.
 const serveTest = "TestBrowserVisitorPages"
 
-// serverFor returns the address of t's server.
+// serverFor starts t's server if needed and returns the name under which
+// the front routes to it (see front).
 func serverFor(t *testing.T) string {
 	t.Helper()
 	root, _, _ := strings.Cut(t.Name(), "/")
-	if root == serveTest {
-		return browser.baseURL
-	}
 	v, _ := servers.LoadOrStore(root, &testServer{})
 	ts := v.(*testServer)
-	ts.once.Do(func() { ts.url, ts.err = browser.startTestServer() })
+	ts.once.Do(func() {
+		ts.url = browser.baseURL
+		if root != serveTest {
+			ts.url, ts.err = browser.startTestServer()
+		}
+		if ts.err == nil {
+			ts.err = browser.front.route(root, ts.url)
+		}
+	})
 	if ts.err != nil {
 		t.Fatal(ts.err)
 	}
-	return ts.url
+	return root
 }
 
 // startTestServer runs a platform on a copy of the demo database, until the
