@@ -22,7 +22,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"log"
 	"log/slog"
 	"net"
 	"net/http"
@@ -437,7 +436,10 @@ func (f *front) route(name, upstream string) error {
 		// the browser sees.
 		Rewrite:   func(r *httputil.ProxyRequest) { r.SetURL(u); r.Out.Host = r.In.Host },
 		Transport: f.proxy,
-		ErrorLog:  log.New(io.Discard, "", 0),
+		ErrorHandler: func(w http.ResponseWriter, r *http.Request, err error) {
+			fmt.Fprintf(os.Stderr, "front : %s %s → %s : %v\n", r.Method, r.URL.Path, upstream, err)
+			w.WriteHeader(http.StatusBadGateway)
+		},
 	}
 	f.mu.Lock()
 	f.routes[name] = rp
@@ -580,8 +582,12 @@ func (e *browserEnv) giveBack(tb *tab) {
 		_, err = chromedp.Call(ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: false})
 	}
 	if err == nil {
+		// Download events stay on: the switch is the browser session's, not
+		// the context's, and a test may be downloading in another context
+		// (turned off here, it missed its download's end).
+		events := true
 		_, err = chromedp.CallBrowser(ctx, cdpbrowser.SetDownloadBehavior, cdpbrowser.SetDownloadBehaviorParams{
-			Behavior: cdpbrowser.SetDownloadBehaviorBehaviorDefault, BrowserContextID: id})
+			Behavior: cdpbrowser.SetDownloadBehaviorBehaviorDeny, BrowserContextID: id, EventsEnabled: &events})
 	}
 	if err == nil {
 		var left storage.GetCookiesResult

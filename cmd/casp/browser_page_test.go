@@ -29,8 +29,20 @@ func navigate(t *testing.T, ctx context.Context, path string) {
 func clickAndWait(t *testing.T, ctx context.Context, sel string) {
 	t.Helper()
 	if _, err := chromedp.Run(ctx, chromedp.WaitEvent(page.LoadEventFired, nil, press(sel))); err != nil {
-		t.Fatalf("clic sur %s : %v", sel, err)
+		t.Fatalf("clic sur %s : %v (%s)", sel, err, pageState(ctx))
 	}
+}
+
+// pageState says where a tab is and what it shows, for the message of a
+// failed wait (its context may have ended: a short one of its own).
+func pageState(ctx context.Context) string {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 3*time.Second)
+	defer cancel()
+	s, err := chromedp.Run(ctx, chromedp.Evaluate[string](`location.href + ' (' + document.readyState + ') : ' + document.title + ' — ' + (document.body ? document.body.innerText.slice(0, 200) : '')`))
+	if err != nil {
+		return "état de la page illisible : " + err.Error()
+	}
+	return s
 }
 
 // pressJS finds the element, scrolls it to the middle of the window and

@@ -126,33 +126,31 @@ func downloadLink(t *testing.T, ctx context.Context, link string) string {
 	dir := t.TempDir()
 	// The browser is shared by the tests running side by side, and its
 	// download events reach every listener: keep only this download's, the
-	// one whose file lands in this test's folder (each browser context has
-	// its own), or, for a cancelled one, whose address is this link's.
+	// one whose address is this link's or whose file lands in this test's
+	// folder (each browser context has its own).
 	href := eval[string](t, ctx, `document.querySelector(`+jsString(link)+`).href`)
 	var mu sync.Mutex
 	guid := ""
+	var seen []string // every download event, for the message of a timeout
 	done := make(chan *cdpbrowser.EventDownloadProgress, 1)
 	onDownload := func(ev any) {
 		mu.Lock()
 		defer mu.Unlock()
-		mine := false
 		switch e := ev.(type) {
 		case *cdpbrowser.EventDownloadWillBegin:
+			seen = append(seen, "début "+e.GUID+" "+e.URL)
 			if e.URL == href {
 				guid = e.GUID
 			}
-			return
 		case *cdpbrowser.EventDownloadProgress:
-			switch e.State {
-			case cdpbrowser.DownloadProgressStateCompleted:
-				if e.FilePath != "" {
-					mine = filepath.Dir(e.FilePath) == dir
-				} else {
-					_, err := os.Stat(filepath.Join(dir, e.GUID))
-					mine = err == nil
-				}
-			case cdpbrowser.DownloadProgressStateCanceled:
-				mine = e.GUID == guid
+			if e.State == cdpbrowser.DownloadProgressStateInProgress {
+				return
+			}
+			seen = append(seen, string(e.State)+" "+e.GUID+" "+e.FilePath)
+			mine := e.GUID == guid
+			if e.State == cdpbrowser.DownloadProgressStateCompleted {
+				_, err := os.Stat(filepath.Join(dir, e.GUID))
+				mine = mine || err == nil || (e.FilePath != "" && filepath.Dir(e.FilePath) == dir)
 			}
 			if mine {
 				select {
@@ -184,10 +182,14 @@ func downloadLink(t *testing.T, ctx context.Context, link string) string {
 	case ev = <-done:
 	case <-time.After(20 * time.Second):
 		mu.Lock()
-		began := guid
+		events := strings.Join(seen, " ; ")
 		mu.Unlock()
+		var names []string
 		files, _ := os.ReadDir(dir)
-		t.Fatalf("le téléchargement par %s (%s) n'a pas abouti en 20 s (début signalé : %q ; %d fichier(s) dans le dossier)", link, href, began, len(files))
+		for _, f := range files {
+			names = append(names, f.Name())
+		}
+		t.Fatalf("le téléchargement par %s (%s) n'a pas abouti en 20 s (événements : %s ; dossier %s : %q)", link, href, events, dir, names)
 	}
 	if ev.State != cdpbrowser.DownloadProgressStateCompleted {
 		t.Fatalf("téléchargement : état %s", ev.State)
