@@ -101,6 +101,7 @@ type User struct {
 // Service is the accounts store.
 type Service struct {
 	db    *db.DB
+	batch *db.Batch // for AuditLater; nil: written at once
 	now   func() time.Time
 	hash  *argon2id.Params // for the passwords people choose
 	dummy string           // a hash with those parameters, see Authenticate

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/casp-cnam/casp/internal/db"
@@ -63,6 +64,35 @@ func (s *Service) Audit(ctx context.Context, e Entry) {
 	}
 }
 
+// UseBatch sends AuditLater's entries through b.
+func (s *Service) UseBatch(b *db.Batch) { s.batch = b }
+
+// AuditLater records what a read records (a read of someone else's data, a
+// refused page, an export): the entry is committed with the next batch
+// (db.Batch, within a second, and at shutdown), so that a GET commits
+// nothing itself. Its strings are copied: they may come from a request's
+// reused buffers.
+func (s *Service) AuditLater(e Entry) {
+	if e.At.IsZero() {
+		e.At = s.now()
+	}
+	if s.batch == nil {
+		s.Audit(context.Background(), e)
+		return
+	}
+	e.ActorLogin, e.Action, e.Target = strings.Clone(e.ActorLogin), strings.Clone(e.Action), strings.Clone(e.Target)
+	e.Address, e.Detail = strings.Clone(e.Address), strings.Clone(e.Detail)
+	s.batch.Add(insertAuditSQL, auditArgs(e)...)
+}
+
+// FlushAudit commits the entries AuditLater has queued.
+func (s *Service) FlushAudit(ctx context.Context) error {
+	if s.batch == nil {
+		return nil
+	}
+	return s.batch.Flush(ctx)
+}
+
 // AuditTx records an entry inside a transaction: it is kept or rolled back
 // with the change it describes (any domain's transaction).
 func AuditTx(ctx context.Context, tx *sql.Tx, e Entry) error { return insertAudit(ctx, tx, e) }
@@ -70,10 +100,16 @@ func AuditTx(ctx context.Context, tx *sql.Tx, e Entry) error { return insertAudi
 func insertAudit(ctx context.Context, x interface {
 	ExecContext(context.Context, string, ...any) (sql.Result, error)
 }, e Entry) error {
-	_, err := x.ExecContext(ctx, `INSERT INTO audit_log(at, actor_id, actor_login, action, subject_user_id, target, address, detail)
-		VALUES (?,?,?,?,?,?,?,?)`, e.At.UTC().Format(time.RFC3339Nano), nullable(e.ActorID), e.ActorLogin, e.Action,
-		nullable(e.SubjectUserID), e.Target, e.Address, e.Detail)
+	_, err := x.ExecContext(ctx, insertAuditSQL, auditArgs(e)...)
 	return err
+}
+
+const insertAuditSQL = `INSERT INTO audit_log(at, actor_id, actor_login, action, subject_user_id, target, address, detail)
+		VALUES (?,?,?,?,?,?,?,?)`
+
+func auditArgs(e Entry) []any {
+	return []any{e.At.UTC().Format(time.RFC3339Nano), nullable(e.ActorID), e.ActorLogin, e.Action,
+		nullable(e.SubjectUserID), e.Target, e.Address, e.Detail}
 }
 
 // AuditFilter narrows the audit log.

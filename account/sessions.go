@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"strings"
 	"time"
 
 	"github.com/casp-cnam/casp/internal/db"
@@ -11,7 +12,22 @@ import (
 
 // SessionStorage implements fiber's Storage interface on casp's own pools,
 // so sessions live in the same SQLite file, behind the same single writer.
-type SessionStorage struct{ db *db.DB }
+// Reading a session writes nothing: its idle expiry is pushed back through
+// a batch (see TouchThrough), at most once a minute.
+type SessionStorage struct {
+	db    *db.DB
+	batch *db.Batch
+	idle  time.Duration
+}
+
+// TouchEvery is how often a session in use has its idle expiry pushed back.
+const TouchEvery = time.Minute
+
+// TouchThrough makes a read of a live session push its expiry back to idle
+// from now, through b, when the last push is over TouchEvery old.
+func (s *SessionStorage) TouchThrough(b *db.Batch, idle time.Duration) {
+	s.batch, s.idle = b, idle
+}
 
 // NewSessionStorage returns the storage.
 func NewSessionStorage(d *db.DB) *SessionStorage { return &SessionStorage{db: d} }
@@ -19,9 +35,15 @@ func NewSessionStorage(d *db.DB) *SessionStorage { return &SessionStorage{db: d}
 // Get returns a live session's value, nil when absent or expired.
 func (s *SessionStorage) Get(key string) ([]byte, error) {
 	var v []byte
-	err := s.db.Read.QueryRowContext(context.Background(), `SELECT v FROM sessions WHERE k=? AND (expires_at=0 OR expires_at>?)`, key, time.Now().Unix()).Scan(&v)
+	var exp int64
+	now := time.Now()
+	err := s.db.Read.QueryRowContext(context.Background(), `SELECT v, expires_at FROM sessions WHERE k=? AND (expires_at=0 OR expires_at>?)`, key, now.Unix()).Scan(&v, &exp)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
+	}
+	if err == nil && s.batch != nil && exp > 0 && time.Unix(exp, 0).Sub(now) < s.idle-TouchEvery {
+		s.batch.Add(`UPDATE sessions SET expires_at=? WHERE k=? AND expires_at>0 AND expires_at<?`,
+			now.Add(s.idle).Unix(), strings.Clone(key), now.Add(s.idle).Unix())
 	}
 	return v, err
 }

@@ -25,8 +25,10 @@ const (
 const (
 	sessUserID  = "uid"
 	sessLoginAt = "login_at"
-	sessCSRF    = "csrf" // the CSRF middleware's token
-	csrfCookie  = "casp_csrf"
+	// sessionCookie carries the session id; csrfCookie a visitor's CSRF
+	// binding (see csrf.go).
+	sessionCookie = "casp_session"
+	csrfCookie    = "casp_csrf"
 )
 
 // currentUser is the signed-in user, nil for a visitor.
@@ -38,7 +40,7 @@ func currentUser(c *fiber.Ctx) *account.User {
 // loadUser reads the session and puts the signed-in user in the context,
 // ending sessions past their absolute timeout or of disabled accounts.
 func (s *Server) loadUser(c *fiber.Ctx) error {
-	if c.Cookies("casp_session") == "" {
+	if c.Cookies(sessionCookie) == "" {
 		return c.Next()
 	}
 	sess, err := s.sessions.Get(c)
@@ -97,7 +99,7 @@ func (s *Server) forbid(c *fiber.Ctx, why string) error {
 	if u != nil {
 		e.ActorID, e.ActorLogin = u.ID, u.Login
 	}
-	s.accounts.Audit(c.UserContext(), e)
+	s.accounts.AuditLater(e)
 	c.Locals(auditedKey, true)
 	return apperr.New(apperr.Forbidden, "Vous n'avez pas accès à cette page.")
 }
@@ -108,7 +110,7 @@ func (s *Server) auditRead(c *fiber.Ctx, subjectID int64, target string) {
 	if u == nil || u.ID == subjectID {
 		return
 	}
-	s.accounts.Audit(c.UserContext(), account.Entry{ActorID: u.ID, ActorLogin: u.Login, Action: account.ActionRead,
+	s.accounts.AuditLater(account.Entry{ActorID: u.ID, ActorLogin: u.Login, Action: account.ActionRead,
 		SubjectUserID: subjectID, Target: target, Address: s.clientIP(c)})
 }
 
@@ -165,12 +167,11 @@ func (s *Server) login(c *fiber.Ctx) error {
 	}
 	sess.Set(sessUserID, u.ID)
 	sess.Set(sessLoginAt, time.Now().Unix())
-	// A new CSRF token too: a token read before login is worthless after it.
-	// The next page draws a fresh one.
-	sess.Delete(sessCSRF)
 	if err := sess.Save(); err != nil {
 		return err
 	}
+	// The CSRF token is now bound to the new session id: a token read
+	// before login is worthless after it, and the visitor cookie goes.
 	s.setCookie(c, csrfCookie, "", -1)
 	if ret == "" {
 		ret = "/"
@@ -211,9 +212,4 @@ func safeReturn(ret string) string {
 		return ""
 	}
 	return ret
-}
-
-func (s *Server) csrfRefused(c *fiber.Ctx, err error) error {
-	s.log.Info("jeton CSRF refusé", "path", c.Path(), "err", err)
-	return &apperr.Error{Code: apperr.Forbidden, Message: "Le formulaire a expiré ou ne provient pas de casp. Rechargez la page et recommencez : rien n'a été enregistré."}
 }

@@ -130,7 +130,7 @@ func TestCaseAccessIsOwnedStaffReadsAndComments(t *testing.T) {
 	if !strings.Contains(owner.Get(kase).Body, "Pensez à explorer la garde des enfants.") {
 		t.Fatal("le commentaire n'est pas visible par l'apprenante")
 	}
-	reads, _ := env.Platform.Accounts.AuditLog(context.Background(), account.AuditFilter{Action: account.ActionRead})
+	reads, _ := env.AuditLog(context.Background(), account.AuditFilter{Action: account.ActionRead})
 	found := false
 	for _, e := range reads {
 		found = found || (e.ActorLogin == "evaluateur1" && strings.Contains(e.Target, "dossier"))

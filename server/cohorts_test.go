@@ -62,7 +62,7 @@ func TestCohortEditSiteAndValidation(t *testing.T) {
 	if list := testenv.Text(mgr.Get("/promotions").Body); !strings.Contains(list, "Cnam Lille — Euratechnologies") {
 		t.Fatal("le site n'apparaît pas dans la liste des promotions")
 	}
-	log, _ := env.Platform.Accounts.AuditLog(ctx, account.AuditFilter{Action: account.ActionCohortEdited})
+	log, _ := env.AuditLog(ctx, account.AuditFilter{Action: account.ActionCohortEdited})
 	if len(log) != 1 || log[0].ActorLogin != "responsable" || !strings.Contains(log[0].Detail, "site : (vide) → « Cnam Lille — Euratechnologies »") {
 		t.Fatalf("modification non journalisée : %+v", log)
 	}
@@ -218,7 +218,7 @@ func TestDeadlinesPerKind(t *testing.T) {
 	if p := testenv.Text(learner.Get("/portfolio").Body); !strings.Contains(p, "25 novembre 2026") {
 		t.Fatal("l'apprenant ne voit pas l'échéance fixée")
 	}
-	log, _ := env.Platform.Accounts.AuditLog(ctx, account.AuditFilter{Action: account.ActionDeadlines})
+	log, _ := env.AuditLog(ctx, account.AuditFilter{Action: account.ActionDeadlines})
 	if len(log) != 1 || !strings.Contains(log[0].Detail, "guide-entretien : 2026-11-25") {
 		t.Fatalf("échéances non journalisées : %+v", log)
 	}
@@ -362,11 +362,11 @@ func TestCSVImportPreviewThenConfirm(t *testing.T) {
 	if !strings.Contains(page, "Marie Curie marie.curie") || !strings.Contains(page, "Paul Langevin paul.langevin") {
 		t.Fatal("les nouveaux apprenants ne sont pas dans la promotion")
 	}
-	log, _ := env.Platform.Accounts.AuditLog(ctx, account.AuditFilter{Action: account.ActionImport})
+	log, _ := env.AuditLog(ctx, account.AuditFilter{Action: account.ActionImport})
 	if len(log) != 1 || log[0].ActorLogin != "responsable" || !strings.Contains(log[0].Detail, "fichier promo.csv : 2 comptes créés") {
 		t.Fatalf("import non journalisé : %+v", log)
 	}
-	created, _ := env.Platform.Accounts.AuditLog(ctx, account.AuditFilter{Action: account.ActionUserCreated})
+	created, _ := env.AuditLog(ctx, account.AuditFilter{Action: account.ActionUserCreated})
 	if len(created) < 2 || !strings.Contains(created[0].Detail, "import CSV") {
 		t.Fatalf("création des comptes non journalisée : %+v", created)
 	}
@@ -461,7 +461,7 @@ func TestCSVImportRefusals(t *testing.T) {
 	if n := countUsers(t, env); n != users {
 		t.Fatalf("comptes créés par des envois refusés : %d → %d", users, n)
 	}
-	refused, _ := env.Platform.Accounts.AuditLog(context.Background(), account.AuditFilter{Action: account.ActionForbidden})
+	refused, _ := env.AuditLog(context.Background(), account.AuditFilter{Action: account.ActionForbidden})
 	if len(refused) < 5 {
 		t.Errorf("refus non journalisés : %d entrées", len(refused))
 	}

@@ -135,7 +135,7 @@ func TestExportRoutesBesidePages(t *testing.T) {
 		}
 	}
 	// Every export read is in the audit log.
-	reads, err := env.Platform.Accounts.AuditLog(context.Background(), account.AuditFilter{Action: account.ActionRead})
+	reads, err := env.AuditLog(context.Background(), account.AuditFilter{Action: account.ActionRead})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -351,7 +351,7 @@ func TestAssessorsPageScope(t *testing.T) {
 		t.Errorf("CSV de l'évaluateur : %q", rows)
 	}
 	// Their own figures: no read of another person's data to audit.
-	reads, err := env.Platform.Accounts.AuditLog(context.Background(), account.AuditFilter{Action: account.ActionRead})
+	reads, err := env.AuditLog(context.Background(), account.AuditFilter{Action: account.ActionRead})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -198,7 +198,13 @@ func (s *Server) frameworkExport(c *fiber.Ctx) error {
 		c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
 		c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+s.fw.ID+`.csv"`)
 	case "case":
-		if err := s.fw.WriteCASE(&buf, s.cfg.BaseURL); err != nil {
+		// The package's URIs need the public address; without one
+		// configured, the request's own.
+		base := s.cfg.BaseURL
+		if base == "" {
+			base = c.BaseURL()
+		}
+		if err := s.fw.WriteCASE(&buf, base); err != nil {
 			return err
 		}
 		c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSONCharsetUTF8)

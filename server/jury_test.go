@@ -146,7 +146,7 @@ func TestJuryDecisionsAreFinalAndAudited(t *testing.T) {
 	if _, err := env.Platform.DB.Write.Exec(`DELETE FROM jury_decisions WHERE id=?`, did); err == nil {
 		t.Fatal("suppression d'une décision acceptée")
 	}
-	entries, err := env.Platform.Accounts.AuditLog(ctx, account.AuditFilter{Action: account.ActionJury})
+	entries, err := env.AuditLog(ctx, account.AuditFilter{Action: account.ActionJury})
 	if err != nil || len(entries) != 2 || entries[0].SubjectUserID != learner.ID {
 		t.Fatalf("journal : %v %+v", err, entries)
 	}
@@ -217,7 +217,7 @@ func TestDossierAccess(t *testing.T) {
 		t.Fatalf("identifiant invalide : %d", r.Status)
 	}
 	// Staff reads are audited.
-	entries, err := env.Platform.Accounts.AuditLog(ctx, account.AuditFilter{Action: account.ActionRead})
+	entries, err := env.AuditLog(ctx, account.AuditFilter{Action: account.ActionRead})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -219,7 +219,7 @@ func TestRectificationReplacesReleasedResult(t *testing.T) {
 	if !strings.Contains(got, "Après relecture") || strings.Contains(got, "Parfait.") {
 		t.Fatal("la rectification publiée ne remplace pas le résultat")
 	}
-	entries, _ := env.Platform.Accounts.AuditLog(t.Context(), account.AuditFilter{Action: account.ActionGrading})
+	entries, _ := env.AuditLog(t.Context(), account.AuditFilter{Action: account.ActionGrading})
 	n := 0
 	for _, e := range entries {
 		if e.ActorLogin == "evaluateur2" && strings.Contains(e.Detail, "Rectification") {

@@ -147,7 +147,7 @@ func TestVersionPDFForItsOwner(t *testing.T) {
 		}
 	}
 	// The owner's own reads are not audited.
-	entries, _ := env.Platform.Accounts.AuditLog(ctx, account.AuditFilter{Action: account.ActionRead, Limit: 500})
+	entries, _ := env.AuditLog(ctx, account.AuditFilter{Action: account.ActionRead, Limit: 500})
 	for _, e := range entries {
 		if e.ActorLogin == "apprenant05" {
 			t.Errorf("lecture de sa propre pièce journalisée : %+v", e)
@@ -195,7 +195,7 @@ func TestVersionPDFAccess(t *testing.T) {
 	if strings.Contains(r.Header.Get("Content-Type"), "pdf") {
 		t.Fatal("un refus est servi comme PDF")
 	}
-	refused, _ := env.Platform.Accounts.AuditLog(ctx, account.AuditFilter{Action: account.ActionForbidden, Limit: 500})
+	refused, _ := env.AuditLog(ctx, account.AuditFilter{Action: account.ActionForbidden, Limit: 500})
 	found := false
 	for _, e := range refused {
 		found = found || (e.ActorLogin == "apprenant02" && strings.Contains(e.Target, path))
@@ -240,7 +240,7 @@ func TestVersionPDFAccess(t *testing.T) {
 	ass.Login("evaluateur2", "demo")
 	pdfText(t, ass, path)
 	learner, _ := env.Platform.Accounts.ByLogin(ctx, "apprenant03")
-	reads, _ := env.Platform.Accounts.AuditLog(ctx, account.AuditFilter{Action: account.ActionRead, Limit: 500})
+	reads, _ := env.AuditLog(ctx, account.AuditFilter{Action: account.ActionRead, Limit: 500})
 	found = false
 	for _, e := range reads {
 		if e.ActorLogin == "evaluateur2" && e.Target == "pièce "+id+", version 1 (PDF)" {

@@ -177,7 +177,7 @@ func TestPieceAccessIsOwnedAndAudited(t *testing.T) {
 	if r := other.Get("/portfolio/abc"); r.Status != http.StatusNotFound {
 		t.Errorf("identifiant forgé : statut %d", r.Status)
 	}
-	entries, _ := env.Platform.Accounts.AuditLog(context.Background(), account.AuditFilter{Action: account.ActionForbidden})
+	entries, _ := env.AuditLog(context.Background(), account.AuditFilter{Action: account.ActionForbidden})
 	found := false
 	for _, e := range entries {
 		found = found || (e.ActorLogin == "apprenant02" && strings.Contains(e.Target, piece))

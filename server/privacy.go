@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/gob"
+	"fmt"
 	"strconv"
 	"time"
 
@@ -115,6 +116,16 @@ func (s *Server) userExport(c *fiber.Ctx) error {
 		return err
 	}
 	return s.sendExport(c, subject)
+}
+
+// userExportPage: the export's old address (a GET) leads to the page that
+// holds its button.
+func (s *Server) userExportPage(c *fiber.Ctx) error {
+	subject, err := s.subjectFor(c)
+	if err != nil {
+		return err
+	}
+	return c.Redirect(fmt.Sprintf("/admin/comptes/%d/donnees", subject.ID), fiber.StatusSeeOther)
 }
 
 // ownExport sends their own export to anyone signed in: the right of

@@ -220,7 +220,15 @@ func TestPersonalDataExport(t *testing.T) {
 		t.Fatalf("page des données incomplète : %s", text)
 	}
 
-	files := openZip(t, admin.Get(base+"/export.zip"))
+	// The export is an action (POST, CSRF token); its old address leads to
+	// the page with the button.
+	if r := admin.Get(base + "/export.zip"); r.Status != http.StatusSeeOther || r.Header.Get("Location") != base+"/donnees" {
+		t.Errorf("GET de l'ancienne adresse de l'export : %d vers %q", r.Status, r.Header.Get("Location"))
+	}
+	if r := admin.Post(base+"/export.zip", url.Values{}); r.Status != http.StatusForbidden {
+		t.Errorf("export sans jeton CSRF : statut %d, attendu 403", r.Status)
+	}
+	files := openZip(t, admin.Submit(base+"/donnees", base+"/export.zip", url.Values{}))
 	for _, name := range []string{"LISEZMOI.txt", "compte.json", "portfolio.json", "dossiers.json", "journal-acces.json"} {
 		if _, ok := files[name]; !ok {
 			t.Errorf("%s absent de l'archive", name)
@@ -333,23 +341,23 @@ func TestPersonalDataExport(t *testing.T) {
 	if !read {
 		t.Error("le journal exporté ne dit pas que l'administrateur a consulté les données")
 	}
-	entries, _ := env.Platform.Accounts.AuditLog(context.Background(), account.AuditFilter{Action: account.ActionExport})
+	entries, _ := env.AuditLog(context.Background(), account.AuditFilter{Action: account.ActionExport})
 	if len(entries) != 1 || entries[0].ActorLogin != "admin" || entries[0].SubjectUserID != id {
 		t.Fatalf("l'export n'est pas journalisé : %+v", entries)
 	}
 
 	// The learner downloads their own export from « Mon compte ».
-	if !strings.Contains(learner.Get("/compte").Body, `href="/compte/export.zip"`) {
+	if !strings.Contains(learner.Get("/compte").Body, `action="/compte/export.zip"`) {
 		t.Error("« Mon compte » ne propose pas l'export")
 	}
-	own := openZip(t, learner.Get("/compte/export.zip"))
+	own := openZip(t, learner.Submit("/compte", "/compte/export.zip", url.Values{}))
 	var mine exportedAccount
 	decode(t, own, "compte.json", &mine)
 	if mine.ID != id {
 		t.Fatalf("l'apprenant reçoit le compte %d", mine.ID)
 	}
 	// A staff account's export holds no portfolio.
-	staff := openZip(t, ass.Get("/compte/export.zip"))
+	staff := openZip(t, ass.Submit("/compte", "/compte/export.zip", url.Values{}))
 	if _, ok := staff["portfolio.json"]; ok {
 		t.Error("l'export d'un évaluateur contient un portfolio")
 	}
@@ -371,11 +379,14 @@ func TestPersonalDataAccess(t *testing.T) {
 		if r := c.Post("/admin/comptes/"+id+"/effacer", url.Values{"_csrf": {tok}, "confirmation": {"apprenant03"}}); r.Status != http.StatusForbidden {
 			t.Errorf("%s efface : statut %d, attendu 403", login, r.Status)
 		}
+		if r := c.Post("/admin/comptes/"+id+"/export.zip", url.Values{"_csrf": {tok}}); r.Status != http.StatusForbidden {
+			t.Errorf("%s exporte : statut %d, attendu 403", login, r.Status)
+		}
 	}
 	if u, _ := env.Platform.Accounts.ByID(context.Background(), userID(t, env, "apprenant03")); u.Login != "apprenant03" {
 		t.Fatal("un compte a été effacé par un non-administrateur")
 	}
-	refused, _ := env.Platform.Accounts.AuditLog(context.Background(), account.AuditFilter{Action: account.ActionForbidden})
+	refused, _ := env.AuditLog(context.Background(), account.AuditFilter{Action: account.ActionForbidden})
 	if len(refused) < 4 {
 		t.Errorf("%d refus journalisés", len(refused))
 	}
@@ -519,6 +530,9 @@ func TestErasure(t *testing.T) {
 	if w.count(t, `SELECT count(*) FROM sessions WHERE k=?`, aliceSession) != 1 {
 		t.Fatal("la session d'Alice n'est pas stockée")
 	}
+	if err := env.Platform.Accounts.FlushAudit(ctx); err != nil {
+		t.Fatal(err)
+	}
 	auditBefore := w.count(t, `SELECT count(*) FROM audit_log WHERE subject_user_id=?1 OR actor_id=?1`, w.alice)
 	pieceIDs := `SELECT id FROM pieces WHERE learner_id=` + alice
 	versionIDs := `SELECT v.id FROM piece_versions v WHERE v.piece_id IN (` + pieceIDs + `)`
@@ -620,10 +634,13 @@ func TestErasure(t *testing.T) {
 	if n := w.count(t, `SELECT count(*) FROM jury_decisions WHERE learner_id=?`, w.alice); n != 1 {
 		t.Errorf("%d décision(s) de jury après effacement, 1 attendue", n)
 	}
+	if err := env.Platform.Accounts.FlushAudit(ctx); err != nil {
+		t.Fatal(err)
+	}
 	if n := w.count(t, `SELECT count(*) FROM audit_log WHERE subject_user_id=?1 OR actor_id=?1`, w.alice); n <= auditBefore {
 		t.Errorf("journal d'audit : %d entrées après, %d avant", n, auditBefore)
 	}
-	entries, _ := env.Platform.Accounts.AuditLog(ctx, account.AuditFilter{Action: account.ActionErased})
+	entries, _ := env.AuditLog(ctx, account.AuditFilter{Action: account.ActionErased})
 	if len(entries) != 1 || entries[0].ActorLogin != "admin1" || entries[0].SubjectUserID != w.alice || strings.Contains(entries[0].Detail+entries[0].Target, "Alice") ||
 		!strings.Contains(entries[0].Detail, "décision(s) de jury conservée(s)") {
 		t.Fatalf("entrée d'effacement : %+v", entries)
@@ -658,7 +675,7 @@ func TestErasure(t *testing.T) {
 
 	// What is left of the account can still be exported: the pseudonymised
 	// account, no portfolio, no case file.
-	left := openZip(t, w.admin.Get(base+"/export.zip"))
+	left := openZip(t, w.admin.Submit(base+"/donnees", base+"/export.zip", url.Values{}))
 	var acc exportedAccount
 	decode(t, left, "compte.json", &acc)
 	var pf exportedPortfolio

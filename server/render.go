@@ -249,3 +249,9 @@ func movedTo(prefix string) fiber.Handler {
 		return c.Redirect(to, fiber.StatusMovedPermanently)
 	}
 }
+
+// seeOther sends a GET to a fixed page (an action's old address leads to
+// the page that holds its button).
+func seeOther(to string) fiber.Handler {
+	return func(c *fiber.Ctx) error { return c.Redirect(to, fiber.StatusSeeOther) }
+}

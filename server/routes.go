@@ -21,7 +21,10 @@ func (s *Server) routes() {
 	a.Get("/compte", s.require(anyone...), s.accountPage)
 	a.Get("/compte/mot-de-passe", s.require(anyone...), s.passwordForm)
 	a.Post("/compte/mot-de-passe", s.require(anyone...), s.changePassword)
-	a.Get("/compte/export.zip", s.require(anyone...), s.ownExport)
+	// The export is a POST: it is recorded, with the access log up to
+	// that instant; the old address leads to the page with its button.
+	a.Post("/compte/export.zip", s.require(anyone...), s.ownExport)
+	a.Get("/compte/export.zip", s.require(anyone...), seeOther("/compte"))
 
 	// The framework is public: a trainee-to-be may read it before enrolling.
 	a.Get("/referentiel", s.frameworkIndex)
@@ -123,7 +126,8 @@ func (s *Server) routes() {
 	a.Post("/admin/comptes", s.require(account.Admin), s.userCreate)
 	// Personal data: inventory, export, erasure (server/privacy.go).
 	a.Get("/admin/comptes/:id/donnees", s.require(account.Admin), s.userData)
-	a.Get("/admin/comptes/:id/export.zip", s.require(account.Admin), s.userExport)
+	a.Post("/admin/comptes/:id/export.zip", s.require(account.Admin), s.userExport)
+	a.Get("/admin/comptes/:id/export.zip", s.require(account.Admin), s.userExportPage)
 	a.Get("/admin/comptes/:id/effacer", s.require(account.Admin), s.eraseForm)
 	a.Post("/admin/comptes/:id/effacer", s.require(account.Admin), s.erase)
 	a.Get("/admin/journal", s.require(account.Admin), s.auditLog)

@@ -58,7 +58,7 @@ func TestManagerCannotEnrolAnotherCohortsLearner(t *testing.T) {
 			t.Fatalf("%s : %d après la tentative d'inscription", path, r.Status)
 		}
 	}
-	refused, _ := env.Platform.Accounts.AuditLog(ctx, account.AuditFilter{Action: account.ActionForbidden, Limit: 100})
+	refused, _ := env.AuditLog(ctx, account.AuditFilter{Action: account.ActionForbidden, Limit: 100})
 	found := false
 	for _, e := range refused {
 		found = found || (e.ActorLogin == "autre.resp" && strings.Contains(e.Detail, "autre promotion"))

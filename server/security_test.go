@@ -100,7 +100,7 @@ func TestLoginThrottleHoldsUnderParallelRequests(t *testing.T) {
 		wg.Wait()
 	}
 	checked := func(prefix string) int {
-		es, err := env.Platform.Accounts.AuditLog(ctx, account.AuditFilter{Action: account.ActionLoginFailed, Limit: 1000})
+		es, err := env.AuditLog(ctx, account.AuditFilter{Action: account.ActionLoginFailed, Limit: 1000})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -187,7 +187,7 @@ func TestClientAddressBehindTrustedProxy(t *testing.T) {
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("X-Forwarded-For", "6.6.6.6, 203.0.113.7")
 	c.Do(req)
-	es, _ := env.Platform.Accounts.AuditLog(context.Background(), account.AuditFilter{Action: account.ActionLoginFailed, Limit: 10})
+	es, _ := env.AuditLog(context.Background(), account.AuditFilter{Action: account.ActionLoginFailed, Limit: 10})
 	if len(es) == 0 || es[0].Address != "203.0.113.7" {
 		t.Fatalf("adresse retenue derrière le mandataire : %+v", es)
 	}
@@ -199,7 +199,7 @@ func TestClientAddressBehindTrustedProxy(t *testing.T) {
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("X-Forwarded-For", "203.0.113.7")
 	c.Do(req)
-	es, _ = plain.Platform.Accounts.AuditLog(context.Background(), account.AuditFilter{Action: account.ActionLoginFailed, Limit: 10})
+	es, _ = plain.AuditLog(context.Background(), account.AuditFilter{Action: account.ActionLoginFailed, Limit: 10})
 	if len(es) == 0 || es[0].Address != "127.0.0.1" {
 		t.Fatalf("un en-tête X-Forwarded-For sans mandataire déclaré a été cru : %+v", es)
 	}
@@ -237,7 +237,7 @@ func TestPasswordChangeIsThrottled(t *testing.T) {
 	}
 	// 3 checks, then one more each time a doubling wait has passed (a busy
 	// machine may let one or two pass in 30 tries; never most of them).
-	es, _ := env.Platform.Accounts.AuditLog(context.Background(), account.AuditFilter{Action: account.ActionPasswordRefused, Limit: 100})
+	es, _ := env.AuditLog(context.Background(), account.AuditFilter{Action: account.ActionPasswordRefused, Limit: 100})
 	if len(es) < account.PairFreeFailures || len(es) > account.PairFreeFailures+3 {
 		t.Fatalf("%d mots de passe actuels vérifiés sur 30, entre %d et %d attendus", len(es), account.PairFreeFailures, account.PairFreeFailures+3)
 	}

@@ -6,10 +6,11 @@ package server
 import (
 	"context"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
-	"github.com/gofiber/fiber/v2/middleware/csrf"
+	"github.com/gofiber/fiber/v2/middleware/compress"
 	"github.com/gofiber/fiber/v2/middleware/filesystem"
 	"github.com/gofiber/fiber/v2/middleware/helmet"
 	"github.com/gofiber/fiber/v2/middleware/recover"
@@ -42,6 +43,9 @@ type Config struct {
 	Logger     *slog.Logger
 	BaseURL    string
 	BodyLimit  int
+	// Batch commits what reads record (audit entries, session expiry);
+	// nil: sessions are not touched by reads.
+	Batch *db.Batch
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For gives
 	// the client's address (see clientip.go).
 	TrustedProxies Proxies
@@ -61,6 +65,8 @@ type Server struct {
 	cases    *casework.Store
 	fw       *referentiel.Framework
 	log      *slog.Logger
+	// csrfSecret derives the forms' CSRF tokens (see csrf.go).
+	csrfSecret []byte
 }
 
 // New builds the app and its routes.
@@ -82,15 +88,25 @@ func New(cfg Config) (*Server, error) {
 		cfg.AbsoluteTimeout = DefaultAbsoluteTimeout
 	}
 	s := &Server{cfg: cfg, views: r, accounts: cfg.Accounts, assess: cfg.Assessment, cases: cfg.Cases, fw: cfg.Catalog.Default(), log: cfg.Logger}
+	if s.csrfSecret, err = cfg.Accounts.Secret(context.Background(), "csrf"); err != nil {
+		return nil, err
+	}
 	s.storage = account.NewSessionStorage(cfg.DB)
+	if cfg.Batch != nil {
+		s.storage.TouchThrough(cfg.Batch, cfg.IdleTimeout)
+	}
 	s.sessions = session.New(session.Config{
-		Storage:        s.storage,
-		Expiration:     cfg.IdleTimeout,
-		KeyLookup:      "cookie:casp_session",
-		CookieHTTPOnly: true,
-		CookieSecure:   cfg.Secure,
-		CookieSameSite: "Lax",
-		CookiePath:     "/",
+		Storage:    s.storage,
+		Expiration: cfg.IdleTimeout,
+		KeyLookup:  "cookie:" + sessionCookie,
+		// The cookie lasts as long as the browser session; the server ends
+		// the session after IdleTimeout without a request (pushed back as
+		// requests come, see account.SessionStorage) or AbsoluteTimeout.
+		CookieSessionOnly: true,
+		CookieHTTPOnly:    true,
+		CookieSecure:      cfg.Secure,
+		CookieSameSite:    "Lax",
+		CookiePath:        "/",
 	})
 	s.app = fiber.New(fiber.Config{
 		AppName:               "casp",
@@ -104,6 +120,10 @@ func New(cfg Config) (*Server, error) {
 	s.app.Use(recover.New(recover.Config{EnableStackTrace: true, StackTraceHandler: func(c *fiber.Ctx, e any) {
 		s.log.Error("panique", "path", c.Path(), "err", e)
 	}}))
+	// Pages, JSON, CSV, SVG, scripts and styles compressed as the client
+	// accepts (brotli, then gzip); the CSRF token in each page is masked
+	// per response (csrf.go), so compression reveals nothing of it.
+	s.app.Use(compress.New(compress.Config{Level: compress.LevelBestSpeed, Next: alreadyCompressed}))
 	s.app.Use(s.withDeadline)
 	s.app.Use(helmet.New(helmet.Config{
 		ContentSecurityPolicy: "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; " +
@@ -127,20 +147,17 @@ func New(cfg Config) (*Server, error) {
 		}
 		return c.Next()
 	})
-	s.app.Use(csrf.New(csrf.Config{
-		KeyLookup:      "form:_csrf",
-		CookieName:     csrfCookie,
-		CookieSecure:   cfg.Secure,
-		CookieHTTPOnly: true,
-		CookieSameSite: "Lax",
-		Expiration:     cfg.AbsoluteTimeout,
-		Session:        s.sessions,
-		SessionKey:     sessCSRF,
-		ContextKey:     csrfKey,
-		ErrorHandler:   s.csrfRefused,
-	}))
+	s.app.Use(s.csrf)
 	s.routes()
 	return s, nil
+}
+
+// alreadyCompressed says which responses compression would only slow down:
+// PDF, ZIP and XLSX files (compressed formats) and attachments (PDF, ODT,
+// DOCX).
+func alreadyCompressed(c *fiber.Ctx) bool {
+	p := c.Path()
+	return strings.HasSuffix(p, ".pdf") || strings.HasSuffix(p, ".zip") || strings.HasSuffix(p, ".xlsx") || strings.Contains(p, "/pieces-jointes/")
 }
 
 // RequestTimeout bounds the work of one request: its queries stop when it

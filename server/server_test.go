@@ -77,12 +77,15 @@ func TestLoginRegeneratesSession(t *testing.T) {
 	t.Parallel()
 	env := testenv.Start(t, true)
 	c := env.NewClient()
-	c.Get("/connexion")
 	u, _ := url.Parse(env.URL)
-	before := cookie(c.HTTP.Jar.Cookies(u), "casp_session")
-	if before == "" {
-		t.Fatal("pas de cookie de session avant la connexion")
+	// A visitor has no session (a page read writes nothing); an attacker
+	// who plants a session id before login (fixation) gets nothing from it.
+	c.Get("/connexion")
+	if v := cookie(c.HTTP.Jar.Cookies(u), "casp_session"); v != "" {
+		t.Fatalf("cookie de session donné à un visiteur : %q", v)
 	}
+	before := "fixee-par-un-attaquant-0123456789abcdef"
+	c.HTTP.Jar.SetCookies(u, []*http.Cookie{{Name: "casp_session", Value: before}})
 	c.Login("responsable", "demo")
 	after := cookie(c.HTTP.Jar.Cookies(u), "casp_session")
 	if after == "" || after == before {
@@ -123,7 +126,7 @@ func TestLearnerRefusedAdminPage(t *testing.T) {
 			t.Errorf("%s : page 403 inattendue : %s", path, testenv.Text(r.Body))
 		}
 	}
-	entries, err := env.Platform.Accounts.AuditLog(context.Background(), account.AuditFilter{Action: account.ActionForbidden})
+	entries, err := env.AuditLog(context.Background(), account.AuditFilter{Action: account.ActionForbidden})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -334,7 +337,7 @@ func TestCohortAccessIsScopedAndAudited(t *testing.T) {
 	if r := c.Get("/promotions/abc"); r.Status != http.StatusNotFound {
 		t.Fatalf("identifiant forgé : statut %d", r.Status)
 	}
-	reads, err := acc.AuditLog(ctx, account.AuditFilter{Action: account.ActionRead})
+	reads, err := env.AuditLog(ctx, account.AuditFilter{Action: account.ActionRead})
 	if err != nil {
 		t.Fatal(err)
 	}

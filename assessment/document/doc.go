@@ -70,7 +70,7 @@ func (src Sources) VersionPDF(ctx context.Context, viewer account.User, pieceID 
 		return File{}, err
 	}
 	if viewer.ID != piece.LearnerID {
-		src.Accounts.Audit(ctx, account.Entry{ActorID: viewer.ID, ActorLogin: viewer.Login, Action: account.ActionRead,
+		src.Accounts.AuditLater(account.Entry{ActorID: viewer.ID, ActorLogin: viewer.Login, Action: account.ActionRead,
 			SubjectUserID: piece.LearnerID, Target: fmt.Sprintf("pièce %d, version %d (PDF)", piece.ID, n), Address: address})
 	}
 	vr.Version.Attachments = piece.MaskAttachments(viewer, vr.Version.Attachments)

@@ -5,6 +5,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"strings"
@@ -56,6 +57,9 @@ type Options struct {
 	Logger         *slog.Logger
 	// Session lifetimes; zero means the server's defaults.
 	IdleTimeout, AbsoluteTimeout time.Duration
+	// BatchInterval is how often what reads record is committed (zero:
+	// db.DefaultBatchInterval).
+	BatchInterval time.Duration
 	// TestHashing: cheap argon2id parameters (account.TestHashParams), for
 	// tests only; production keeps account.HashParams.
 	TestHashing bool
@@ -70,6 +74,8 @@ type Platform struct {
 	Cases      *casework.Store
 	Server     *server.Server
 	Seeded     bool
+	// Batch commits what reads record (see db.Batch); Close flushes it.
+	Batch *db.Batch
 }
 
 // embedded is what the binary carries: the framework versions and the
@@ -111,6 +117,7 @@ func New(ctx context.Context, o Options) (*Platform, error) {
 	if o.TestHashing {
 		acc.UseHashParams(account.TestHashParams)
 	}
+
 	p := &Platform{DB: d, Accounts: acc, Catalog: cat, Assessment: assessment.New(d, cat, FilesDir(o.DBPath)),
 		Cases: casework.New(d, lib, cat.Default())}
 	// Before serving: files a crash left between writing and committing.
@@ -134,14 +141,21 @@ func New(ctx context.Context, o Options) (*Platform, error) {
 	if strings.HasPrefix(strings.ToLower(strings.TrimSpace(o.BaseURL)), "https://") {
 		o.Secure = true
 	}
+	batch := db.NewBatch(d, o.BatchInterval, o.Logger)
+	acc.UseBatch(batch)
+	p.Batch = batch
 	p.Server, err = server.New(server.Config{DB: d, Accounts: p.Accounts, Assessment: p.Assessment, Cases: p.Cases, Catalog: cat, Demo: o.Demo,
-		Secure: o.Secure, BaseURL: o.BaseURL, TrustedProxies: proxies, Logger: o.Logger, IdleTimeout: o.IdleTimeout, AbsoluteTimeout: o.AbsoluteTimeout})
+		Secure: o.Secure, BaseURL: o.BaseURL, TrustedProxies: proxies, Batch: batch, Logger: o.Logger, IdleTimeout: o.IdleTimeout, AbsoluteTimeout: o.AbsoluteTimeout})
 	if err != nil {
-		d.Close()
+		p.Close()
 		return nil, err
 	}
 	return p, nil
 }
 
-// Close releases the database.
-func (p *Platform) Close() error { return p.DB.Close() }
+// Close commits what the batch holds, then releases the database.
+func (p *Platform) Close() error {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	return errors.Join(p.Batch.Close(ctx), p.DB.Close())
+}

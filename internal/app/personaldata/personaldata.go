@@ -92,8 +92,13 @@ type pdfFile struct {
 }
 
 // Export gathers subject's archive for viewer and records the export in
-// the audit log.
+// the audit log. It is an action (a POST): the reads still queued for the
+// audit log are committed first, so that the archive's access log is
+// complete up to now.
 func (s Services) Export(ctx context.Context, viewer, subject account.User, address string) (Archive, error) {
+	if err := s.Accounts.FlushAudit(ctx); err != nil {
+		return Archive{}, err
+	}
 	ex, err := s.gather(ctx, viewer, subject)
 	if err != nil {
 		return ex, err

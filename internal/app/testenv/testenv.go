@@ -21,6 +21,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/casp-cnam/casp/account"
 	"github.com/casp-cnam/casp/internal/app"
 )
 
@@ -238,3 +239,12 @@ func Text(page string) string {
 }
 
 var tagRe = regexp.MustCompile(`(?s)<script.*?</script>|<style.*?</style>|<[^>]+>`)
+
+// AuditLog reads the audit log once the entries that reads queue (see
+// account.Service.AuditLater) are committed.
+func (e *Env) AuditLog(ctx context.Context, f account.AuditFilter) ([]account.Entry, error) {
+	if err := e.Platform.Accounts.FlushAudit(ctx); err != nil {
+		return nil, err
+	}
+	return e.Platform.Accounts.AuditLog(ctx, f)
+}

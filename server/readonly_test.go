@@ -1,0 +1,134 @@
+package server_test
+
+import (
+	"context"
+	"database/sql"
+	"html"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	_ "github.com/mattn/go-sqlite3"
+
+	"github.com/casp-cnam/casp/account"
+	"github.com/casp-cnam/casp/internal/app"
+	"github.com/casp-cnam/casp/internal/app/testenv"
+)
+
+// dataVersion reads SQLite's data_version on a connection of its own: it
+// changes when any other connection commits.
+func dataVersion(t *testing.T, conn *sql.Conn) int64 {
+	t.Helper()
+	var v int64
+	if err := conn.QueryRowContext(context.Background(), `PRAGMA data_version`).Scan(&v); err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+var hrefRE = regexp.MustCompile(`href="(/[^"#]*)"`)
+
+// crawl follows the site's own links from start, as c, and returns the
+// pages it read (at most limit), failing on any server error.
+func crawl(t *testing.T, c *testenv.Client, start string, limit int, after func(page string)) []string {
+	t.Helper()
+	seen := map[string]bool{start: true}
+	queue := []string{start}
+	var read []string
+	for len(queue) > 0 && len(read) < limit {
+		p := queue[0]
+		queue = queue[1:]
+		r := c.Get(p)
+		read = append(read, p)
+		if after != nil {
+			after(p)
+		}
+		if r.Status >= 500 {
+			t.Fatalf("%s : statut %d", p, r.Status)
+		}
+		if !strings.HasPrefix(r.Header.Get("Content-Type"), "text/html") {
+			continue
+		}
+		for _, m := range hrefRE.FindAllStringSubmatch(r.Body, -1) {
+			next := html.UnescapeString(m[1])
+			if strings.HasPrefix(next, "/static/") || seen[next] {
+				continue
+			}
+			seen[next] = true
+			queue = append(queue, next)
+		}
+	}
+	return read
+}
+
+// Reading pages writes nothing: every page a visitor and each role reach by
+// following links (downloads included) leaves the database untouched — no
+// session or CSRF token stored, no audit entry committed in the request.
+// The reads that must be recorded are, once the batch commits.
+func TestReadsWriteNothing(t *testing.T) {
+	t.Parallel()
+	// The batch does not commit by itself during the test.
+	env := testenv.StartWith(t, app.Options{Demo: true, BatchInterval: time.Hour})
+	ctx := context.Background()
+	clients := map[string]*testenv.Client{"visiteur": env.NewClient()}
+	for _, login := range []string{"admin", "responsable", "evaluateur1", "apprenant01"} {
+		c := env.NewClient()
+		c.Login(login, "demo")
+		clients[login] = c
+	}
+	// Nor when many reads wait (the batch commits early at batchMax).
+	env.Platform.Batch.SetMax(1 << 20)
+	// Logins wrote their sessions; the batch holds nothing yet.
+	if err := env.Platform.Batch.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	watch, err := sql.Open("sqlite3", "file:"+env.Platform.DB.Path()+"?mode=ro")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer watch.Close()
+	conn, err := watch.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	reads := func() int {
+		es, err := env.Platform.Accounts.AuditLog(ctx, account.AuditFilter{Action: account.ActionRead, Limit: 500})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(es)
+	}
+	readsBefore := reads()
+	before := dataVersion(t, conn)
+
+	total := 0
+	for who, c := range clients {
+		pages := crawl(t, c, "/", 400, func(p string) {
+			if v := dataVersion(t, conn); v != before {
+				t.Fatalf("%s : lire %s a écrit dans la base (data_version %d puis %d)", who, p, before, v)
+			}
+		})
+		total += len(pages)
+		if len(pages) < 5 {
+			t.Errorf("%s : %d pages lues seulement (%q)", who, len(pages), pages)
+		}
+	}
+	if after := dataVersion(t, conn); after != before {
+		t.Fatalf("lire %d pages a écrit dans la base (data_version %d puis %d)", total, before, after)
+	}
+	if env.Platform.Batch.Pending() == 0 {
+		t.Fatal("aucune lecture à journaliser en attente : le personnel a pourtant lu des données d'apprenants")
+	}
+	if err := env.Platform.Batch.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if dataVersion(t, conn) == before {
+		t.Fatal("le lot des lectures n'a rien écrit")
+	}
+	if n := reads(); n <= readsBefore {
+		t.Fatalf("lectures journalisées : %d avant, %d après le lot", readsBefore, n)
+	}
+	t.Logf("%d pages lues sans écriture ; %d lectures journalisées par lot", total, reads()-readsBefore)
+}
