@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"html"
+	"net/http"
+	"net/url"
 	"regexp"
 	"strings"
 	"testing"
@@ -14,6 +16,7 @@ import (
 	"github.com/casp-cnam/casp/account"
 	"github.com/casp-cnam/casp/internal/app"
 	"github.com/casp-cnam/casp/internal/app/testenv"
+	"github.com/casp-cnam/casp/server"
 )
 
 // dataVersion reads SQLite's data_version on a connection of its own: it
@@ -131,4 +134,54 @@ func TestReadsWriteNothing(t *testing.T) {
 		t.Fatalf("lectures journalisées : %d avant, %d après le lot", readsBefore, n)
 	}
 	t.Logf("%d pages lues sans écriture ; %d lectures journalisées par lot", total, reads()-readsBefore)
+}
+
+// A session in use is kept alive without a write in the request: its idle
+// expiry is pushed back through the batch, at most once a minute.
+func TestSessionTouchedThroughBatch(t *testing.T) {
+	t.Parallel()
+	env := testenv.StartWith(t, app.Options{Demo: true, BatchInterval: time.Hour})
+	ctx := context.Background()
+	c := env.NewClient()
+	c.Login("apprenant05", "demo")
+	u, _ := url.Parse(env.URL)
+	var sid string
+	for _, ck := range c.HTTP.Jar.Cookies(u) {
+		if ck.Name == "casp_session" {
+			sid = ck.Value
+		}
+	}
+	expiry := func() int64 {
+		var at int64
+		if err := env.Platform.DB.Read.QueryRow(`SELECT expires_at FROM sessions WHERE k=?`, sid).Scan(&at); err != nil {
+			t.Fatal(err)
+		}
+		return at
+	}
+	if err := env.Platform.Batch.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	// Just signed in: nothing to push back.
+	c.Get("/portfolio")
+	if n := env.Platform.Batch.Pending(); n != 0 {
+		t.Fatalf("%d écriture(s) en attente juste après la connexion", n)
+	}
+	// Twenty minutes later (the expiry brought forward in the database):
+	// the next page queues the push, once, and writes nothing itself.
+	soon := time.Now().Add(10 * time.Minute).Unix()
+	if _, err := env.Platform.DB.Write.Exec(`UPDATE sessions SET expires_at=? WHERE k=?`, soon, sid); err != nil {
+		t.Fatal(err)
+	}
+	if r := c.Get("/portfolio"); r.Status != http.StatusOK {
+		t.Fatalf("portfolio : statut %d", r.Status)
+	}
+	if expiry() != soon || env.Platform.Batch.Pending() != 1 {
+		t.Fatalf("expiration %d (attendu %d inchangée), %d écriture(s) en attente", expiry(), soon, env.Platform.Batch.Pending())
+	}
+	if err := env.Platform.Batch.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := expiry(), time.Now().Add(server.DefaultIdleTimeout).Unix(); got < want-5 || got > want+5 {
+		t.Fatalf("expiration après le lot : %d, attendu ≈ %d", got, want)
+	}
 }
