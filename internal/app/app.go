@@ -76,6 +76,8 @@ type Platform struct {
 	Seeded     bool
 	// Batch commits what reads record (see db.Batch); Close flushes it.
 	Batch *db.Batch
+	// stopCheckpoints ends the WAL checkpoints (db.DB.Checkpoints).
+	stopCheckpoints context.CancelFunc
 }
 
 // embedded is what the binary carries: the framework versions and the
@@ -141,6 +143,9 @@ func New(ctx context.Context, o Options) (*Platform, error) {
 	if strings.HasPrefix(strings.ToLower(strings.TrimSpace(o.BaseURL)), "https://") {
 		o.Secure = true
 	}
+	cpCtx, stopCheckpoints := context.WithCancel(context.Background())
+	p.stopCheckpoints = stopCheckpoints
+	go d.Checkpoints(cpCtx)
 	batch := db.NewBatch(d, o.BatchInterval, o.Logger)
 	acc.UseBatch(batch)
 	p.Batch = batch
@@ -157,5 +162,6 @@ func New(ctx context.Context, o Options) (*Platform, error) {
 func (p *Platform) Close() error {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
+	p.stopCheckpoints()
 	return errors.Join(p.Batch.Close(ctx), p.DB.Close())
 }
