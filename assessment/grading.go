@@ -183,61 +183,79 @@ type GradingInput struct {
 
 // SaveGrading stores the assessor's levels and comments. With ready, the
 // grading must be complete (every criterion, a decision, and feedback when
-// the piece is not validated) and moves to « prêt à publier ». In one write
-// transaction it reads the grading (its assessor's only), the version and
-// the cohort's rules, checks the input, writes, and records the audit entry
-// (address is the assessor's). On invalid input nothing is written and it
+// the piece is not validated) and moves to « prêt à publier ». It reads the
+// grading (its assessor's only), the version and the cohort's rules from
+// the read pool and checks the input; then one short write transaction
+// writes the scores (one statement), the grading — only if it is still
+// open, so a grading published meanwhile is refused, not changed — and the
+// audit entry (address is the assessor's). The writer is held for three
+// statements, not twenty: at 16 assessors saving at once, nobody waits
+// long behind the others. On invalid input nothing is written and it
 // returns the grading as it now is, with the errors by field.
 func (s *Service) SaveGrading(ctx context.Context, assessor account.User, id int64, in GradingInput, ready bool, address string) (GradingView, error) {
-	var fields map[string]string
-	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
-		g, err := gradingFor(ctx, tx, assessor, id)
-		if err != nil {
-			return err
-		}
-		if g.State == Released || g.State == Withdrawn {
-			return apperr.New(apperr.Conflict, "Cette évaluation est publiée : elle ne peut plus être modifiée. Ouvrez une rectification.")
-		}
-		v, p, err := s.versionByID(ctx, tx, g.VersionID)
-		if err != nil {
-			return err
-		}
-		st, err := s.settingsFrom(ctx, tx, p.CohortID)
-		if err != nil {
-			return err
-		}
-		if fields = checkGrading(v, st, &in, ready); len(fields) > 0 {
-			return nil
-		}
-		state, detail := Marking, "enregistrement"
-		if ready {
-			state, detail = Ready, "prête à publier"
-		}
-		for _, c := range v.Criteria {
-			var level any
-			if l, ok := in.Levels[c]; ok && l >= 0 {
-				level = l
-			}
-			if _, err := tx.ExecContext(ctx, `INSERT INTO grading_scores(grading_id, criterion_id, level, comment) VALUES (?,?,?,?)
-				ON CONFLICT(grading_id, criterion_id) DO UPDATE SET level=excluded.level, comment=excluded.comment`,
-				id, c, level, strings.TrimSpace(in.Comments[c])); err != nil {
-				return err
-			}
-		}
-		if _, err := tx.ExecContext(ctx, `UPDATE gradings SET decision=?, feedback=?, state=?, updated_at=? WHERE id=? AND assessor_id=? AND state IN ('en_cours','pret')`,
-			string(in.Decision), in.Feedback, string(state), stamp(s.now()), id, assessor.ID); err != nil {
-			return err
-		}
-		return account.AuditTx(ctx, tx, gradingEntry(assessor, p, v, address, detail, s.now()))
-	})
-	if err != nil || len(fields) == 0 {
-		return GradingView{}, err
-	}
-	gv, err := s.GradingView(ctx, assessor, id)
+	g, err := gradingFor(ctx, s.db.Read, assessor, id)
 	if err != nil {
 		return GradingView{}, err
 	}
-	return gv, apperr.Fields(fields)
+	if g.State == Released || g.State == Withdrawn {
+		return GradingView{}, errPublished()
+	}
+	v, p, err := s.versionByID(ctx, s.db.Read, g.VersionID)
+	if err != nil {
+		return GradingView{}, err
+	}
+	st, err := s.settingsFrom(ctx, s.db.Read, p.CohortID)
+	if err != nil {
+		return GradingView{}, err
+	}
+	if fields := checkGrading(v, st, &in, ready); len(fields) > 0 {
+		gv, err := s.GradingView(ctx, assessor, id)
+		if err != nil {
+			return GradingView{}, err
+		}
+		return gv, apperr.Fields(fields)
+	}
+	state, detail := Marking, "enregistrement"
+	if ready {
+		state, detail = Ready, "prête à publier"
+	}
+	var scores strings.Builder
+	args := make([]any, 0, 4*len(v.Criteria))
+	for i, c := range v.Criteria {
+		if i > 0 {
+			scores.WriteString(",")
+		}
+		scores.WriteString("(?,?,?,?)")
+		var level any
+		if l, ok := in.Levels[c]; ok && l >= 0 {
+			level = l
+		}
+		args = append(args, id, c, level, strings.TrimSpace(in.Comments[c]))
+	}
+	return GradingView{}, s.db.Tx(ctx, func(tx *sql.Tx) error {
+		if len(v.Criteria) > 0 {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO grading_scores(grading_id, criterion_id, level, comment) VALUES `+scores.String()+`
+				ON CONFLICT(grading_id, criterion_id) DO UPDATE SET level=excluded.level, comment=excluded.comment`, args...); err != nil {
+				return err
+			}
+		}
+		res, err := tx.ExecContext(ctx, `UPDATE gradings SET decision=?, feedback=?, state=?, updated_at=? WHERE id=? AND assessor_id=? AND state IN ('en_cours','pret')`,
+			string(in.Decision), in.Feedback, string(state), stamp(s.now()), id, assessor.ID)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return err
+		} else if n != 1 {
+			return errPublished()
+		}
+		return account.AuditTx(ctx, tx, gradingEntry(assessor, p, v, address, detail, s.now()))
+	})
+}
+
+// errPublished refuses a change to a published grading.
+func errPublished() error {
+	return apperr.New(apperr.Conflict, "Cette évaluation est publiée : elle ne peut plus être modifiée. Ouvrez une rectification.")
 }
 
 // checkGrading checks a grading form against the version's criteria and the

@@ -262,13 +262,17 @@ func TestLoadQueueAndGrading(t *testing.T) {
 	if n, err := strconv.Atoi(os.Getenv("CASP_LOAD_CLIENTS")); err == nil && n > 0 {
 		clients = n
 	}
-	run := func(name string, req func(c *testenv.Client, i int) int) {
+	// prepare, when given, runs for each client before the clock starts.
+	run := func(name string, prepare func(c *testenv.Client), req func(c *testenv.Client, i int) int) {
 		var mu sync.Mutex
 		var lat []time.Duration
 		var wg sync.WaitGroup
 		for w := 0; w < clients; w++ {
 			c := env.NewClient()
 			c.Login("evaluateur1", "demo")
+			if prepare != nil {
+				prepare(c)
+			}
 			wg.Add(1)
 			go func(w int) {
 				defer wg.Done()
@@ -292,19 +296,20 @@ func TestLoadQueueAndGrading(t *testing.T) {
 		t.Logf("%s : %d requêtes, %d clients — p50 %v, p90 %v, p99 %v, max %v", name, len(lat), clients, p(.5), p(.9), p(.99), lat[len(lat)-1])
 	}
 	qpath := "/evaluation?promotion=" + strconv.FormatInt(cohort, 10)
-	run("file d'évaluation", func(c *testenv.Client, _ int) int { return c.Get(qpath).Status })
-	run("healthz", func(c *testenv.Client, _ int) int { return c.Get("/healthz").Status })
-	// Each client saves its own grading again and again.
+	run("file d'évaluation", nil, func(c *testenv.Client, _ int) int { return c.Get(qpath).Status })
+	run("healthz", nil, func(c *testenv.Client, _ int) int { return c.Get("/healthz").Status })
+	// Each client saves its own grading again and again (opened before the
+	// clock starts: the first save is not an opening).
 	forms := map[*testenv.Client][2]any{}
 	var fmu sync.Mutex
-	run("enregistrement d'une évaluation", func(c *testenv.Client, _ int) int {
+	run("enregistrement d'une évaluation", func(c *testenv.Client) {
+		u, form := openGrading(t, c, cohort)
 		fmu.Lock()
-		f, ok := forms[c]
-		if !ok {
-			u, form := openGrading(t, c, cohort)
-			f = [2]any{u, form}
-			forms[c] = f
-		}
+		forms[c] = [2]any{u, form}
+		fmu.Unlock()
+	}, func(c *testenv.Client, _ int) int {
+		fmu.Lock()
+		f := forms[c]
 		fmu.Unlock()
 		return c.Post(f[0].(string), f[1].(url.Values)).Status
 	})
