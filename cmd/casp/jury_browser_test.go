@@ -8,6 +8,7 @@ package main
 // violations and the French UI checks).
 
 import (
+	"net/url"
 	"os"
 	"strconv"
 	"strings"
@@ -22,22 +23,29 @@ func TestBrowserHeatmapToEvidenceAndJury(t *testing.T) {
 	ctx := j.as("responsable")
 	navigate(t, ctx, "/promotions/1/couverture")
 	audit(t, ctx)
-	// An acquired cell of Léa Moreau (apprenant08) leads to that capacity's evidence.
+	// An acquired cell of Léa Moreau (apprenant08) leads to that capacity's
+	// evidence (casp.js; the cell holds its state in words).
 	row := `table.heatmap tbody tr:has(th a[href$="/progression"])`
 	cell := ""
 	for i := range countOf(t, ctx, row) {
 		r := `document.querySelectorAll(` + jsString(row) + `)[` + strconv.Itoa(i) + `]`
-		if eval[string](t, ctx, r+`.querySelector('th').innerText`) == "Léa Moreau" ||
-			strings.HasPrefix(eval[string](t, ctx, r+`.querySelector('th').innerText`), "Léa Moreau ") {
-			cell = eval[string](t, ctx, r+`.querySelector('td.cell-acquise a').getAttribute('href')`)
+		if name := eval[string](t, ctx, r+`.querySelector('th').innerText`); name == "Léa Moreau" || strings.HasPrefix(name, "Léa Moreau ") {
+			cell = `table.heatmap tbody tr:nth-child(` + strconv.Itoa(i+1) + `) td.a`
 		}
 	}
-	if cell == "" || !strings.Contains(cell, "/dossier#cap-") {
-		t.Fatalf("pas de cellule acquise menant au dossier : %q", cell)
+	if cell == "" {
+		t.Fatal("pas de ligne pour Léa Moreau")
 	}
-	clickAndWait(t, ctx, `table.heatmap a[href=`+jsString(cell)+`]`)
+	if word := eval[string](t, ctx, `document.querySelector(`+jsString(cell)+`).textContent`); word != "Acquise" {
+		t.Fatalf("cellule acquise : texte %q, attendu « Acquise »", word)
+	}
+	clickAndWait(t, ctx, cell)
 	f := audit(t, ctx)
-	capID := cell[strings.Index(cell, "#cap-")+5:]
+	u, _ := url.Parse(f.URL)
+	if !strings.HasPrefix(u.Fragment, "cap-") || !strings.HasSuffix(f.Path, "/dossier") {
+		t.Fatalf("cellule → %s, attendu le dossier à la capacité", f.URL)
+	}
+	capID := strings.TrimPrefix(u.Fragment, "cap-")
 	if !strings.HasPrefix(f.h1(), "Dossier de certification de Léa Moreau") {
 		t.Fatalf("cellule → %s (h1 %q)", f.Path, f.h1())
 	}

@@ -35,4 +35,24 @@
       timer = setTimeout(refresh, 600);
     });
   }
+
+  // Heatmap: a cell leads to that capacity's evidence in the learner's
+  // dossier (without this file, the learner's name leads to the
+  // progression, where the evidence is too).
+  var heatmap = document.querySelector("table.heatmap");
+  if (heatmap) {
+    heatmap.classList.add("cliquable");
+    heatmap.addEventListener("click", function (e) {
+      var cell = e.target.closest("tbody td");
+      if (!cell || cell.classList.contains("num") || cell.classList.contains("vide")) { return; }
+      var row = cell.parentNode;
+      var learner = row.querySelector("th a");
+      var col = heatmap.tHead.rows[0].cells[cell.cellIndex];
+      var cap = col && col.querySelector("a");
+      if (!learner || !cap) { return; }
+      var id = learner.getAttribute("href").split("/")[2];
+      var capID = cap.getAttribute("href").split("#")[1];
+      window.location.href = "/apprenants/" + id + "/dossier#cap-" + capID;
+    });
+  }
 })();
