@@ -132,6 +132,8 @@ func (b *Batch) Flush(ctx context.Context) error {
 	if len(items) == 0 {
 		return nil
 	}
+	// Background work: not counted as any request's statements.
+	ctx = Uncounted(ctx)
 	err := b.db.Tx(ctx, func(tx *sql.Tx) error {
 		for _, it := range items {
 			if _, err := tx.ExecContext(ctx, it.query, it.args...); err != nil {

@@ -60,17 +60,30 @@ type countingConn struct {
 	n *atomic.Int64
 }
 
+// uncounted marks a context whose statements are background work (the
+// batch of recorded reads), not a request's.
+type uncounted struct{}
+
+// Uncounted returns ctx with its statements left out of Statements.
+func Uncounted(ctx context.Context) context.Context { return context.WithValue(ctx, uncounted{}, true) }
+
+func (c *countingConn) count(ctx context.Context) {
+	if ctx.Value(uncounted{}) == nil {
+		c.n.Add(1)
+	}
+}
+
 func (c *countingConn) PrepareContext(ctx context.Context, query string) (driver.Stmt, error) {
-	c.n.Add(1)
+	c.count(ctx)
 	return c.SQLiteConn.PrepareContext(ctx, query)
 }
 
 func (c *countingConn) ExecContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Result, error) {
-	c.n.Add(1)
+	c.count(ctx)
 	return c.SQLiteConn.ExecContext(ctx, query, args)
 }
 
 func (c *countingConn) QueryContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Rows, error) {
-	c.n.Add(1)
+	c.count(ctx)
 	return c.SQLiteConn.QueryContext(ctx, query, args)
 }
