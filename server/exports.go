@@ -1,7 +1,7 @@
 package server
 
 import (
-	"bytes"
+	"bufio"
 	"strings"
 	"time"
 
@@ -40,22 +40,33 @@ func exportFormat(c *fiber.Ctx) (string, error) {
 // attachment named after the export, the cohort and the day. The file is
 // built in memory first, so an error never sends half a file.
 func (s *Server) sendTables(c *fiber.Ctx, format, what string, co account.Cohort, tables ...*tabular.Table) error {
-	var buf bytes.Buffer
+	// Checked first, so that an error is an error page; then written as it
+	// is sent: a results export of 150,000 lines is never held whole.
+	if err := tabular.Check(tables...); err != nil {
+		return err
+	}
 	name := ExportFileName(what, co.Name, time.Now(), format)
+	title := strings.ToUpper(what[:1]) + what[1:] + " — " + co.Name
 	if format == "csv" {
-		if err := tabular.WriteCSV(&buf, tables[0]); err != nil {
-			return err
-		}
 		c.Set(fiber.HeaderContentType, mimeCSV)
 	} else {
-		if err := tabular.WriteXLSX(&buf, tabular.Workbook{Title: strings.ToUpper(what[:1]) + what[1:] + " — " + co.Name}, tables...); err != nil {
-			return err
-		}
 		c.Set(fiber.HeaderContentType, mimeXLSX)
 	}
 	c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+name+`"`)
 	c.Set(fiber.HeaderCacheControl, "no-store") // personal data
-	return c.Send(buf.Bytes())
+	log := s.log
+	c.Context().SetBodyStreamWriter(func(w *bufio.Writer) {
+		var err error
+		if format == "csv" {
+			err = tabular.WriteCSV(w, tables[0])
+		} else {
+			err = tabular.WriteXLSX(w, tabular.Workbook{Title: title}, tables...)
+		}
+		if err != nil {
+			log.Error("export interrompu", "export", name, "err", err)
+		}
+	})
+	return nil
 }
 
 // ExportFileName is a safe file name: « couverture-promotion-2026-2026-03-10.csv »

@@ -129,22 +129,46 @@ func ResultsTables(fw *referentiel.Framework, rs []assessment.CohortResult) (lev
 	levels = tabular.New("Niveaux", append(append([]tabular.Column{}, head...), tabular.TextCol("Critère"), tabular.TextCol("Libellé du critère"),
 		tabular.IntCol("Rang du niveau (1 = le plus bas)"), tabular.TextCol("Niveau"))...)
 	summary = tabular.New("Résultats", append(append([]tabular.Column{}, head...), tabular.IntCol("Critères évalués"))...)
-	for _, r := range rs {
-		common := []any{r.Learner, r.LearnerID, r.Title, r.PieceID, fw.KindLabel(r.KindID), r.Version, r.DepositedAt, r.ReleasedAt,
-			strings.Join(r.Assessors, ", "), r.Origin, r.Decision.Label()}
-		graded := 0
-		for _, l := range r.Levels {
-			var rank any
-			if l.Level >= 0 {
-				rank = l.Level + 1
-				graded++
+	// One line per level: 150,000 lines for 1,000 learners × 30 pieces,
+	// produced as they are written, never held.
+	common := func(r assessment.CohortResult, row []any) []any {
+		return append(row, r.Learner, r.LearnerID, r.Title, r.PieceID, fw.KindLabel(r.KindID), r.Version, r.DepositedAt, r.ReleasedAt,
+			strings.Join(r.Assessors, ", "), r.Origin, r.Decision.Label())
+	}
+	levels.Source = func(yield func(...any) error) error {
+		row := make([]any, 0, len(levels.Columns))
+		for _, r := range rs {
+			for _, l := range r.Levels {
+				var rank any
+				if l.Level >= 0 {
+					rank = l.Level + 1
+				}
+				if err := yield(append(common(r, row[:0]), l.CriterionID, l.Label, rank, l.LevelLabel)...); err != nil {
+					return err
+				}
 			}
-			levels.Add(append(append([]any{}, common...), l.CriterionID, l.Label, rank, l.LevelLabel)...)
+			if len(r.Levels) == 0 {
+				if err := yield(append(common(r, row[:0]), nil, nil, nil, nil)...); err != nil {
+					return err
+				}
+			}
 		}
-		if len(r.Levels) == 0 {
-			levels.Add(append(append([]any{}, common...), nil, nil, nil, nil)...)
+		return nil
+	}
+	summary.Source = func(yield func(...any) error) error {
+		row := make([]any, 0, len(summary.Columns))
+		for _, r := range rs {
+			graded := 0
+			for _, l := range r.Levels {
+				if l.Level >= 0 {
+					graded++
+				}
+			}
+			if err := yield(append(common(r, row[:0]), graded)...); err != nil {
+				return err
+			}
 		}
-		summary.Add(append(append([]any{}, common...), graded)...)
+		return nil
 	}
 	return levels, summary
 }

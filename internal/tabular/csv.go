@@ -16,10 +16,6 @@ import (
 // character gets a leading apostrophe: names and titles are typed by users,
 // and Excel would run them as formulas (CSV injection).
 func WriteCSV(w io.Writer, t *Table) error {
-	cells, err := t.check()
-	if err != nil {
-		return err
-	}
 	if _, err := io.WriteString(w, "\uFEFF"); err != nil {
 		return err
 	}
@@ -34,13 +30,13 @@ func WriteCSV(w io.Writer, t *Table) error {
 		return err
 	}
 	rec := make([]string, len(t.Columns))
-	for _, row := range cells {
+	if err := t.each(func(_ int, row []cell) error {
 		for i, x := range row {
 			rec[i] = csvText(t.Columns[i], x)
 		}
-		if err := cw.Write(rec); err != nil {
-			return err
-		}
+		return cw.Write(rec)
+	}); err != nil {
+		return err
 	}
 	cw.Flush()
 	return cw.Error()

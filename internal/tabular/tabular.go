@@ -58,11 +58,16 @@ func DateCol(name string) Column { return Column{Name: name, Kind: Date} }
 func DateTimeCol(name string) Column { return Column{Name: name, Kind: DateTime} }
 
 // Table is one sheet: a name, typed columns and rows. A nil value, an empty
-// string or a zero time is an empty cell.
+// string or a zero time is an empty cell. Rows are either held (Add) or
+// produced on demand by Source, twice per write (a check, then the
+// writing): a large export never holds its rows, checked or formatted.
 type Table struct {
 	Sheet   string
 	Columns []Column
 	Rows    [][]any
+	// Source, when set, yields the rows instead of Rows; it must yield the
+	// same rows each time it is called.
+	Source func(yield func(values ...any) error) error
 }
 
 // New starts a table.
@@ -82,41 +87,71 @@ type cell struct {
 	t     time.Time
 }
 
-// check validates every row against the columns, so that a programming
-// error (a number in a date column) fails the export instead of writing a
-// misleading cell.
-func (t *Table) check() ([][]cell, error) {
-	out := make([][]cell, len(t.Rows))
-	for r, row := range t.Rows {
-		if len(row) != len(t.Columns) {
-			return nil, fmt.Errorf("tableau %q, ligne %d : %d valeurs pour %d colonnes", t.Sheet, r+1, len(row), len(t.Columns))
+// each checks every row against the columns, so that a programming error
+// (a number in a date column) fails the export instead of writing a
+// misleading cell, and hands it to fn as cells (a buffer reused from row to
+// row: fn must not keep it).
+func (t *Table) each(fn func(r int, row []cell) error) error {
+	buf := make([]cell, len(t.Columns))
+	r := 0
+	visit := func(row ...any) error {
+		if err := t.checkRow(r, row, buf); err != nil {
+			return err
 		}
-		out[r] = make([]cell, len(row))
-		for c, v := range row {
-			col := t.Columns[c]
-			var x cell
-			ok := true
-			switch val := v.(type) {
-			case nil:
-				x.empty = true
-			case string:
-				x.s, x.empty, ok = val, val == "", col.Kind == Text
-			case int:
-				x.i, ok = int64(val), col.Kind == Integer
-			case int64:
-				x.i, ok = val, col.Kind == Integer
-			case float64:
-				x.f, ok = val, col.Kind == Decimal
-			case time.Time:
-				x.t, x.empty, ok = val, val.IsZero(), col.Kind == Date || col.Kind == DateTime
-			default:
-				ok = false
-			}
-			if !ok {
-				return nil, fmt.Errorf("tableau %q, ligne %d, colonne %q : valeur %T incompatible avec le type de la colonne", t.Sheet, r+1, col.Name, v)
-			}
-			out[r][c] = x
+		r++
+		return fn(r-1, buf)
+	}
+	if t.Source != nil {
+		return t.Source(visit)
+	}
+	for _, row := range t.Rows {
+		if err := visit(row...); err != nil {
+			return err
 		}
 	}
-	return out, nil
+	return nil
+}
+
+func (t *Table) checkRow(r int, row []any, out []cell) error {
+	if len(row) != len(t.Columns) {
+		return fmt.Errorf("tableau %q, ligne %d : %d valeurs pour %d colonnes", t.Sheet, r+1, len(row), len(t.Columns))
+	}
+	for c, v := range row {
+		col := t.Columns[c]
+		var x cell
+		ok := true
+		switch val := v.(type) {
+		case nil:
+			x.empty = true
+		case string:
+			x.s, x.empty, ok = val, val == "", col.Kind == Text
+		case int:
+			x.i, ok = int64(val), col.Kind == Integer
+		case int64:
+			x.i, ok = val, col.Kind == Integer
+		case float64:
+			x.f, ok = val, col.Kind == Decimal
+		case time.Time:
+			x.t, x.empty, ok = val, val.IsZero(), col.Kind == Date || col.Kind == DateTime
+		default:
+			ok = false
+		}
+		if !ok {
+			return fmt.Errorf("tableau %q, ligne %d, colonne %q : valeur %T incompatible avec le type de la colonne", t.Sheet, r+1, col.Name, v)
+		}
+		out[c] = x
+	}
+	return nil
+}
+
+// Check checks every row of the tables without writing anything: a writer
+// that streams to a client calls it first, so that an error is a page, not
+// a cut file.
+func Check(tables ...*Table) error {
+	for _, t := range tables {
+		if err := t.each(func(int, []cell) error { return nil }); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -42,10 +42,11 @@ func WriteXLSX(w io.Writer, wb Workbook, tables ...*Table) error {
 	if len(tables) == 0 {
 		return fmt.Errorf("classeur sans tableau")
 	}
-	checked := make([][][]cell, len(tables))
+	// First pass: the rows are checked and the columns' widths measured.
+	widths := make([][]float64, len(tables))
 	for i, t := range tables {
 		var err error
-		if checked[i], err = t.check(); err != nil {
+		if widths[i], err = t.widths(); err != nil {
 			return err
 		}
 	}
@@ -68,7 +69,7 @@ func WriteXLSX(w io.Writer, wb Workbook, tables ...*Table) error {
 		} else if _, err := f.NewSheet(names[i]); err != nil {
 			return err
 		}
-		if err := writeSheet(f, st, names[i], t, checked[i]); err != nil {
+		if err := writeSheet(f, st, names[i], t, widths[i]); err != nil {
 			return fmt.Errorf("feuille %q : %w", names[i], err)
 		}
 	}
@@ -122,7 +123,7 @@ func (s *styles) decimal(f *excelize.File, n int) (int, error) {
 	return id, nil
 }
 
-func writeSheet(f *excelize.File, st *styles, name string, t *Table, cells [][]cell) error {
+func writeSheet(f *excelize.File, st *styles, name string, t *Table, widths []float64) error {
 	sw, err := f.NewStreamWriter(name)
 	if err != nil {
 		return err
@@ -143,7 +144,7 @@ func writeSheet(f *excelize.File, st *styles, name string, t *Table, cells [][]c
 		default:
 			colStyle[i] = st.text
 		}
-		if err := sw.SetColWidth(i+1, i+1, width(c, cells, i)); err != nil {
+		if err := sw.SetColWidth(i+1, i+1, widths[i]); err != nil {
 			return err
 		}
 	}
@@ -159,7 +160,9 @@ func writeSheet(f *excelize.File, st *styles, name string, t *Table, cells [][]c
 		return err
 	}
 	values := make([]any, len(t.Columns))
-	for r, row := range cells {
+	n := 0
+	if err := t.each(func(r int, row []cell) error {
+		n++
 		for i, x := range row {
 			values[i] = nil
 			if x.empty {
@@ -183,15 +186,15 @@ func writeSheet(f *excelize.File, st *styles, name string, t *Table, cells [][]c
 		if err != nil {
 			return err
 		}
-		if err := sw.SetRow(cellRef, values); err != nil {
-			return err
-		}
+		return sw.SetRow(cellRef, values)
+	}); err != nil {
+		return err
 	}
 	if err := sw.Flush(); err != nil {
 		return err
 	}
 	if len(t.Columns) > 0 {
-		last, err := excelize.CoordinatesToCellName(len(t.Columns), len(cells)+1)
+		last, err := excelize.CoordinatesToCellName(len(t.Columns), n+1)
 		if err != nil {
 			return err
 		}
@@ -200,29 +203,44 @@ func writeSheet(f *excelize.File, st *styles, name string, t *Table, cells [][]c
 	return nil
 }
 
-// width fits a column to its header and longest cell, within bounds.
-func width(c Column, cells [][]cell, i int) float64 {
-	n := 0
-	for _, word := range strings.Fields(c.Name) { // the header wraps between words
-		n = max(n, utf8.RuneCountInString(word))
-	}
-	n = max(n, min(utf8.RuneCountInString(c.Name), 24))
-	for _, row := range cells {
-		if row[i].empty {
-			continue
+// widths fits each column to its header and longest cell, within bounds,
+// checking every row on the way.
+func (t *Table) widths() ([]float64, error) {
+	n := make([]int, len(t.Columns))
+	for i, c := range t.Columns {
+		for _, word := range strings.Fields(c.Name) { // the header wraps between words
+			n[i] = max(n[i], utf8.RuneCountInString(word))
 		}
-		var l int
-		switch c.Kind {
-		case Date:
-			l = 10
-		case DateTime:
-			l = 16
-		default:
-			l = utf8.RuneCountInString(csvText(c, row[i]))
-		}
-		n = max(n, l)
+		n[i] = max(n[i], min(utf8.RuneCountInString(c.Name), 24))
 	}
-	return float64(min(max(n+2, minWidth), maxWidth))
+	err := t.each(func(_ int, row []cell) error {
+		for i, x := range row {
+			if x.empty {
+				continue
+			}
+			var l int
+			switch t.Columns[i].Kind {
+			case Date:
+				l = 10
+			case DateTime:
+				l = 16
+			case Text:
+				if n[i] >= maxWidth-2 {
+					continue // already at the bound
+				}
+				l = utf8.RuneCountInString(x.s)
+			default:
+				l = len(csvText(t.Columns[i], x))
+			}
+			n[i] = max(n[i], l)
+		}
+		return nil
+	})
+	out := make([]float64, len(n))
+	for i := range n {
+		out[i] = float64(min(max(n[i]+2, minWidth), maxWidth))
+	}
+	return out, err
 }
 
 // sheetNames makes Excel-safe, unique sheet names: at most 31 characters,
