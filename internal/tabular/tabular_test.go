@@ -207,15 +207,10 @@ func TestXLSXReadsBack(t *testing.T) {
 			t.Errorf("colonne %s : largeur %v", col, w)
 		}
 	}
-	// A filter on the header row, over every line.
-	filtered := false
-	for _, dn := range f.GetDefinedName() {
-		if dn.Name == "_xlnm._FilterDatabase" && strings.HasSuffix(dn.RefersTo, "$A$1:$E$4") {
-			filtered = true
-		}
-	}
-	if !filtered {
-		t.Errorf("pas de filtre sur l'en-tête : %+v", f.GetDefinedName())
+	// A filter on the header row, over every line (an Excel table).
+	tables, err := f.GetTables(main)
+	if err != nil || len(tables) != 1 || tables[0].Range != "A1:E4" {
+		t.Errorf("pas de tableau filtrable sur l'en-tête et toutes les lignes : %+v (%v)", tables, err)
 	}
 	// The second sheet holds its own numbers.
 	if v := value("Totaux", "B2"); v != "1234" {
