@@ -68,11 +68,11 @@ func statementsPerPage(t *testing.T, learners int) map[string]int64 {
 	return counts
 }
 
-// Every page reached from a cohort runs as many SQL statements with 200
+// Every page reached from a cohort runs as many SQL statements with 120
 // learners as with 10: nothing is read learner by learner.
 func TestCohortPagesStatementsDoNotGrow(t *testing.T) {
 	t.Parallel()
-	small, large := statementsPerPage(t, 10), statementsPerPage(t, 200)
+	small, large := statementsPerPage(t, 10), statementsPerPage(t, 120)
 	var kinds []string
 	for k := range large {
 		kinds = append(kinds, k)
@@ -82,11 +82,11 @@ func TestCohortPagesStatementsDoNotGrow(t *testing.T) {
 	for _, k := range kinds {
 		report = append(report, k+" "+strconv.FormatInt(large[k], 10))
 		if s, ok := small[k]; ok && large[k] > s {
-			t.Errorf("%s : %d requêtes SQL avec 200 apprenants, %d avec 10", k, large[k], s)
+			t.Errorf("%s : %d requêtes SQL avec 120 apprenants, %d avec 10", k, large[k], s)
 		}
 	}
 	if len(kinds) < 10 {
 		t.Errorf("%d sortes de pages seulement atteintes depuis la promotion : %q", len(kinds), kinds)
 	}
-	t.Logf("requêtes SQL par page (200 apprenants) : %s", strings.Join(report, ", "))
+	t.Logf("requêtes SQL par page (120 apprenants) : %s", strings.Join(report, ", "))
 }
