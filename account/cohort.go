@@ -305,9 +305,11 @@ func (s *Service) Enrol(ctx context.Context, actor User, co Cohort, userID int64
 	})
 }
 
+// The numbers of learners and assessors are kept by triggers
+// (migrations/006_cohort_counts.sql): one row read, whatever the size.
 const cohortCols = `c.id, c.name, c.site, c.framework_id, c.starts_on, c.ends_on, c.anonymous_marking,
-	(SELECT count(*) FROM cohort_members m WHERE m.cohort_id=c.id AND m.member_role='learner'),
-	(SELECT count(*) FROM cohort_members m WHERE m.cohort_id=c.id AND m.member_role='assessor')`
+	coalesce((SELECT learners FROM cohort_counts n WHERE n.cohort_id=c.id), 0),
+	coalesce((SELECT assessors FROM cohort_counts n WHERE n.cohort_id=c.id), 0)`
 
 func scanCohort(row interface{ Scan(...any) error }) (Cohort, error) {
 	var c Cohort
