@@ -254,6 +254,13 @@ func (s *Server) juryList(c *fiber.Ctx) error {
 		}
 		lines = kept
 	}
+	// Paged like the cohort's members: the totals above cover everyone.
+	matches := len(lines)
+	pages := max(1, (matches+cohortPageSize-1)/cohortPageSize)
+	page, _ := strconv.Atoi(c.Query("page"))
+	page = min(max(page, 1), pages)
+	lo := (page - 1) * cohortPageSize
+	lines = lines[lo:min(lo+cohortPageSize, matches)]
 	s.auditRead(c, 0, "préparation du jury de la promotion "+co.Name)
 	p := s.page(c, "Jury — "+co.Name, cohortsCrumb, views.Link{Href: "/promotions/" + strconv.FormatInt(co.ID, 10), Label: co.Name}, views.Link{Label: "Jury"})
 	p.Data = struct {
@@ -266,8 +273,10 @@ func (s *Server) juryList(c *fiber.Ctx) error {
 		Decided            int
 		Outcomes           []assessment.Outcome
 		Proposal, Decision string
+		Matches            int
+		Page, Pages        int
 	}{co, lines, all, counts[assessment.OutcomeFull], counts[assessment.OutcomePartial], counts[assessment.OutcomeRefused], decided,
-		assessment.Outcomes, proposal, decision}
+		assessment.Outcomes, proposal, decision, matches, page, pages}
 	return s.render(c, "jury", p)
 }
 

@@ -281,3 +281,26 @@ func TestDossierPDF(t *testing.T) {
 		t.Fatalf("PDF du dossier d'un autre apprenant : %d", r.Status)
 	}
 }
+
+// A large cohort's jury list is paged (50 candidates a page); the counts
+// above it cover every candidate.
+func TestJuryListPaged(t *testing.T) {
+	t.Parallel()
+	env := testenv.Start(t, true)
+	cohort := seedLarge(t, env, 120, 1)
+	c := env.NewClient()
+	c.Login("admin", "demo")
+	base := "/promotions/" + strconv.FormatInt(cohort, 10) + "/jury"
+	for page, want := range map[string]int{"": 50, "?page=2": 50, "?page=3": 20, "?page=99": 20} {
+		r := c.Get(base + page)
+		if r.Status != http.StatusOK {
+			t.Fatalf("%s : statut %d", page, r.Status)
+		}
+		if n := strings.Count(r.Body, `<tr><th scope="row">`); n != want {
+			t.Errorf("%s : %d candidats affichés, %d attendus", page, n, want)
+		}
+		if text := testenv.Text(r.Body); !strings.Contains(text, "120 candidats") || !strings.Contains(text, "sur 3") {
+			t.Errorf("%s : totaux ou pagination absents", page)
+		}
+	}
+}
