@@ -90,3 +90,33 @@ func TestBatchCommitsOnItsOwn(t *testing.T) {
 		}
 	}
 }
+
+// While Checkpoints runs, the writer makes no checkpoint at commit; without
+// it (command-line tools), SQLite's automatic checkpoint stays on.
+func TestCheckpointsTakeOverFromTheWriter(t *testing.T) {
+	t.Parallel()
+	d := openBatchDB(t)
+	auto := func() int {
+		var n int
+		if err := d.Write.QueryRow(`PRAGMA wal_autocheckpoint`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	if n := auto(); n != 1000 {
+		t.Fatalf("sans Checkpoints : wal_autocheckpoint=%d, attendu 1000", n)
+	}
+	ctx, stop := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { d.Checkpoints(ctx); close(done) }()
+	for deadline := time.Now().Add(5 * time.Second); auto() != 0; time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("Checkpoints n'a pas pris la main")
+		}
+	}
+	stop()
+	<-done
+	if n := auto(); n != 1000 {
+		t.Fatalf("après Checkpoints : wal_autocheckpoint=%d, attendu 1000", n)
+	}
+}

@@ -21,9 +21,6 @@ func (d *DB) Statements() int64 { return d.statements.Load() }
 type connector struct {
 	dsn string
 	n   *atomic.Int64
-	// init runs on each new connection (settings the connection string
-	// cannot carry).
-	init []string
 }
 
 var sqliteDriver = &sqlite3.SQLiteDriver{}
@@ -38,12 +35,6 @@ func (c connector) Connect(context.Context) (driver.Conn, error) {
 	if err := sc.RegisterCollation(French, french.NewCollator().CompareString); err != nil {
 		sc.Close()
 		return nil, err
-	}
-	for _, q := range c.init {
-		if _, err := sc.Exec(q, nil); err != nil {
-			sc.Close()
-			return nil, err
-		}
 	}
 	return &countingConn{sc, c.n}, nil
 }

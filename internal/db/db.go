@@ -53,8 +53,7 @@ func Open(path string) (*DB, error) {
 	params.Set("_cache_size", "-16000")
 	dsn := "file:" + abs + "?" + params.Encode()
 	count := new(atomic.Int64)
-	// No checkpoint by the writer at commit: Checkpoints does it.
-	w := sql.OpenDB(connector{dsn: dsn, n: count, init: []string{"PRAGMA wal_autocheckpoint=0"}})
+	w := sql.OpenDB(connector{dsn: dsn, n: count})
 	w.SetMaxOpenConns(1)
 	w.SetMaxIdleConns(1)
 	w.SetConnMaxLifetime(0)
@@ -90,11 +89,19 @@ func (d *DB) Close() error {
 const CheckpointEvery = time.Second
 
 // Checkpoints copies the WAL into the database file every CheckpointEvery
-// until ctx ends, on a connection of its own: the writer never stops a
-// commit for it (SQLite's automatic checkpoint, run by the committing
-// connection, made a save wait up to 200 ms at 16 clients). PASSIVE: it
-// waits for no one; what readers still use is copied next time.
+// until ctx ends, on a connection of its own: with synchronous=FULL a
+// checkpoint syncs the database file, and SQLite's automatic checkpoint
+// does it inside the commit that crosses 1,000 pages, so one request in
+// many would wait for it. PASSIVE: it waits for no one; what readers still
+// use is copied next time.
+//
+// While it runs, the writer makes no checkpoint of its own at commit;
+// without it (the command-line tools), SQLite's automatic one stays on.
 func (d *DB) Checkpoints(ctx context.Context) {
+	if _, err := d.Write.ExecContext(ctx, `PRAGMA wal_autocheckpoint=0`); err != nil {
+		return
+	}
+	defer d.Write.Exec(`PRAGMA wal_autocheckpoint=1000`)
 	t := time.NewTicker(CheckpointEvery)
 	defer t.Stop()
 	for {
