@@ -269,6 +269,7 @@ func TestLoadQueueAndGrading(t *testing.T) {
 		var wg sync.WaitGroup
 		for w := 0; w < clients; w++ {
 			c := env.NewClient()
+			c.AcceptCompressed()
 			c.Login("evaluateur1", "demo")
 			if prepare != nil {
 				prepare(c)
@@ -340,6 +341,7 @@ func TestLoadCoverage(t *testing.T) {
 	cs := make([]*testenv.Client, clients)
 	for i := range cs {
 		cs[i] = env.NewClient()
+		cs[i].AcceptCompressed()
 		cs[i].Login("responsable", "demo")
 	}
 	base := strconv.FormatInt(cohort, 10) + "/couverture"

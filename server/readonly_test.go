@@ -33,8 +33,8 @@ func dataVersion(t *testing.T, conn *sql.Conn) int64 {
 var hrefRE = regexp.MustCompile(`href="(/[^"#]*)"`)
 
 // crawl follows the site's own links from start, as c, and returns the
-// pages it read (at most limit, and two of each kind of page: the path
-// with its numbers replaced), failing on any server error.
+// pages it read (at most limit; one of each kind of page, the path with its
+// numbers replaced), failing on any server error.
 func crawl(t *testing.T, c *testenv.Client, start string, limit int, after func(page string)) []string {
 	t.Helper()
 	seen := map[string]bool{start: true}
@@ -60,8 +60,16 @@ func crawl(t *testing.T, c *testenv.Client, start string, limit int, after func(
 			if strings.HasPrefix(next, "/static/") || seen[next] {
 				continue
 			}
-			kind := numbers.ReplaceAllString(strings.SplitN(next, "?", 2)[0], "N")
-			if kinds[kind]++; kinds[kind] > 2 {
+			// One page of each kind, and at most eight under one first
+			// segment (the sandbox's fiches and partners are many pages
+			// of one template).
+			path := strings.SplitN(next, "?", 2)[0]
+			kind := numbers.ReplaceAllString(path, "N")
+			first := "/" + strings.SplitN(strings.TrimPrefix(path, "/"), "/", 2)[0]
+			if kinds[kind]++; kinds[kind] > 1 {
+				continue
+			}
+			if kinds[first+"/…"]++; kinds[first+"/…"] > 8 {
 				continue
 			}
 			seen[next] = true

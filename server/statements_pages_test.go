@@ -63,7 +63,7 @@ func statementsPerPage(t *testing.T, learners int) map[string]int64 {
 		}
 		kind := numbers.ReplaceAllString(strings.SplitN(p, "?", 2)[0], "N")
 		perKind[kind]++
-		return perKind[kind] <= 3
+		return perKind[kind] <= 1
 	}, 150)
 	return counts
 }

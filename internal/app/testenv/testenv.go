@@ -134,8 +134,30 @@ type Client struct {
 // NewClient returns a fresh visitor.
 func (e *Env) NewClient() *Client {
 	jar, _ := cookiejar.New(nil)
-	return &Client{env: e, HTTP: &http.Client{Jar: jar, Timeout: 20 * time.Second,
+	return &Client{env: e, HTTP: &http.Client{Jar: jar, Timeout: 20 * time.Second, Transport: plain,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
+}
+
+// plain is the clients' transport: it asks for no compression, which the
+// server then skips (a CPU cost on every page of every test; compression
+// itself is checked with explicit headers).
+var plain = func() *http.Transport {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.DisableCompression = true
+	t.MaxIdleConnsPerHost = 32
+	return t
+}()
+
+// AcceptCompressed makes c ask for brotli or gzip, as a browser does, and
+// leave what it receives compressed (load runs: what a client gets).
+func (c *Client) AcceptCompressed() { c.HTTP.Transport = acceptEncoding{c.HTTP.Transport} }
+
+type acceptEncoding struct{ rt http.RoundTripper }
+
+func (a acceptEncoding) RoundTrip(r *http.Request) (*http.Response, error) {
+	r = r.Clone(r.Context())
+	r.Header.Set("Accept-Encoding", "br, gzip")
+	return a.rt.RoundTrip(r)
 }
 
 // NewClientFrom returns a visitor whose connections leave from another
@@ -143,7 +165,7 @@ func (e *Env) NewClient() *Client {
 func (e *Env) NewClientFrom(ip string) *Client {
 	c := e.NewClient()
 	d := &net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP(ip)}, Timeout: 5 * time.Second}
-	c.HTTP.Transport = &http.Transport{DialContext: d.DialContext}
+	c.HTTP.Transport = &http.Transport{DialContext: d.DialContext, DisableCompression: true}
 	return c
 }
 
