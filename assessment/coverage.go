@@ -305,6 +305,13 @@ type rosterCache struct {
 	mu      sync.Mutex
 	entries map[rosterKey]rosterEntry
 	pages   map[heatKey]heatEntry
+	jury    map[int64]juryEntry
+}
+
+// juryEntry is a cohort's jury list at a version of the cohort.
+type juryEntry struct {
+	version int64
+	lines   []JuryLine
 }
 
 type rosterKey struct {

@@ -451,6 +451,36 @@ type JuryLine struct {
 // JuryList is a cohort's learners with their proposal and decision in
 // force, in a fixed number of queries (the stored capacity states).
 func (s *Service) JuryList(ctx context.Context, cohortID int64) ([]JuryLine, error) {
+	// Everything the list shows (members, names, acquired capacities, jury
+	// decisions) raises the cohort's version: the list is kept in memory
+	// per version, checked with one tiny read. Callers must not change the
+	// lines they get.
+	var version int64
+	if err := s.db.Read.QueryRowContext(ctx, `SELECT coalesce((SELECT v FROM cohort_versions WHERE cohort_id=?), -1)`, cohortID).Scan(&version); err != nil {
+		return nil, err
+	}
+	s.rosters.mu.Lock()
+	e, ok := s.rosters.jury[cohortID]
+	s.rosters.mu.Unlock()
+	if ok && version >= 0 && e.version == version {
+		return e.lines, nil
+	}
+	lines, err := s.juryList(ctx, cohortID)
+	if err == nil && version >= 0 {
+		s.rosters.mu.Lock()
+		if s.rosters.jury == nil || len(s.rosters.jury) >= maxCachedJuryLists {
+			s.rosters.jury = map[int64]juryEntry{}
+		}
+		s.rosters.jury[cohortID] = juryEntry{version: version, lines: lines}
+		s.rosters.mu.Unlock()
+	}
+	return lines, err
+}
+
+// maxCachedJuryLists bounds the jury lists kept in memory.
+const maxCachedJuryLists = 16
+
+func (s *Service) juryList(ctx context.Context, cohortID int64) ([]JuryLine, error) {
 	fw := s.framework()
 	rows, err := s.db.Read.QueryContext(ctx, `SELECT u.id, u.display_name FROM cohort_members m JOIN users u ON u.id=m.user_id
 		WHERE m.cohort_id=? AND m.member_role='learner' ORDER BY u.display_name COLLATE FRANCAIS, u.id`, cohortID)

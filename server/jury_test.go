@@ -96,9 +96,17 @@ func TestJuryDecisionsAreFinalAndAudited(t *testing.T) {
 	for _, a := range regexp.MustCompile(`name="activities" value="(\d)" checked`).FindAllStringSubmatch(page.Body, -1) {
 		form.Add("activities", a[1])
 	}
+	// The list seen before the decision (kept in memory per version of the
+	// cohort) must show it afterwards.
+	if list := mgr.Get("/promotions/1/jury"); strings.Count(list.Body, "à enregistrer</td>") != 12 {
+		t.Fatalf("avant la décision : %d candidats à enregistrer", strings.Count(list.Body, "à enregistrer</td>"))
+	}
 	r := mgr.Submit(dossierURL, "/apprenants/"+lid+"/jury", form)
 	if r.Status != http.StatusSeeOther {
 		t.Fatalf("décision : %d %s", r.Status, testenv.Text(r.Body))
+	}
+	if list := mgr.Get("/promotions/1/jury"); strings.Count(list.Body, "à enregistrer</td>") != 11 {
+		t.Fatalf("après la décision, la liste n'a pas changé : %d candidats à enregistrer", strings.Count(list.Body, "à enregistrer</td>"))
 	}
 	if n := countDecisions(t, env, learner.ID); n != 1 {
 		t.Fatalf("%d décisions, attendu 1", n)
