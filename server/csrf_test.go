@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -105,8 +106,18 @@ func TestResponsesCompressed(t *testing.T) {
 		}
 	}
 	c.Login("apprenant01", "demo")
-	pdf, body := get("/apprenants/"+strconv.FormatInt(userID(t, env, "apprenant01"), 10)+"/dossier.pdf", "br, gzip")
-	if pdf.StatusCode != http.StatusOK || !strings.HasPrefix(string(body), "%PDF-") || pdf.Header.Get("Content-Encoding") != "" {
-		t.Errorf("PDF : statut %d, Content-Encoding %q, début %.8q", pdf.StatusCode, pdf.Header.Get("Content-Encoding"), body)
+	// The dossier's PDF, and a deposited version's (…/versions/:n/pdf).
+	pdfs := []string{"/apprenants/" + strconv.FormatInt(userID(t, env, "apprenant01"), 10) + "/dossier.pdf"}
+	if v := regexp.MustCompile(`href="(/portfolio/\d+/versions/\d+)"`).FindStringSubmatch(c.Get("/portfolio").Body); v != nil {
+		pdfs = append(pdfs, v[1]+"/pdf")
+	}
+	if len(pdfs) != 2 {
+		t.Fatal("aucune version déposée avec son PDF dans le portfolio d'apprenant01")
+	}
+	for _, path := range pdfs {
+		pdf, body := get(path, "br, gzip")
+		if pdf.StatusCode != http.StatusOK || !strings.HasPrefix(string(body), "%PDF-") || pdf.Header.Get("Content-Encoding") != "" {
+			t.Errorf("%s : statut %d, Content-Encoding %q, début %.8q", path, pdf.StatusCode, pdf.Header.Get("Content-Encoding"), body)
+		}
 	}
 }

@@ -153,11 +153,16 @@ func New(cfg Config) (*Server, error) {
 }
 
 // alreadyCompressed says which responses compression would only slow down:
-// PDF, ZIP and XLSX files (compressed formats) and attachments (PDF, ODT,
-// DOCX).
+// PDF files (the dossier's, a version's at …/versions/:n/pdf), ZIP and XLSX
+// files (compressed formats) and attachments (PDF, ODT, DOCX).
 func alreadyCompressed(c *fiber.Ctx) bool {
 	p := c.Path()
-	return strings.HasSuffix(p, ".pdf") || strings.HasSuffix(p, ".zip") || strings.HasSuffix(p, ".xlsx") || strings.Contains(p, "/pieces-jointes/")
+	for _, end := range []string{".pdf", "/pdf", ".zip", ".xlsx"} {
+		if strings.HasSuffix(p, end) {
+			return true
+		}
+	}
+	return strings.Contains(p, "/pieces-jointes/")
 }
 
 // RequestTimeout bounds the work of one request: its queries stop when it
