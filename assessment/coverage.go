@@ -161,8 +161,8 @@ func (s *Service) Heatmap(ctx context.Context, cohortID int64, f HeatmapFilter) 
 	// Every table a heatmap reads changes only with the cohort's version
 	// (raised by triggers): a page is kept in memory while the version and
 	// the day stay the same, and one tiny read checks it.
-	var version int64
-	if err := s.db.Read.QueryRowContext(ctx, `SELECT coalesce((SELECT v FROM cohort_versions WHERE cohort_id=?), -1)`, cohortID).Scan(&version); err != nil {
+	version, err := s.cohortVersion(ctx, cohortID)
+	if err != nil {
 		return Heatmap{}, err
 	}
 	day := s.now().In(french.Paris).Format(time.DateOnly)
@@ -183,6 +183,15 @@ func (s *Service) Heatmap(ctx context.Context, cohortID int64, f HeatmapFilter) 
 		s.rosters.mu.Unlock()
 	}
 	return h, err
+}
+
+// cohortVersion is the cohort's version, raised by triggers whenever what
+// its heatmap or jury list shows changes (-1 for a cohort without one: then
+// nothing is kept).
+func (s *Service) cohortVersion(ctx context.Context, cohortID int64) (int64, error) {
+	var version int64
+	err := s.db.Read.QueryRowContext(ctx, `SELECT coalesce((SELECT v FROM cohort_versions WHERE cohort_id=?), -1)`, cohortID).Scan(&version)
+	return version, err
 }
 
 // maxCachedPages bounds the heatmap pages kept in memory (about 40 Kio each).

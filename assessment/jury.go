@@ -455,8 +455,8 @@ func (s *Service) JuryList(ctx context.Context, cohortID int64) ([]JuryLine, err
 	// decisions) raises the cohort's version: the list is kept in memory
 	// per version, checked with one tiny read. Callers must not change the
 	// lines they get.
-	var version int64
-	if err := s.db.Read.QueryRowContext(ctx, `SELECT coalesce((SELECT v FROM cohort_versions WHERE cohort_id=?), -1)`, cohortID).Scan(&version); err != nil {
+	version, err := s.cohortVersion(ctx, cohortID)
+	if err != nil {
 		return nil, err
 	}
 	s.rosters.mu.Lock()

@@ -37,11 +37,11 @@ func exportFormat(c *fiber.Ctx) (string, error) {
 }
 
 // sendTables writes the first table as CSV, or every table as XLSX, as an
-// attachment named after the export, the cohort and the day. The file is
-// built in memory first, so an error never sends half a file.
+// attachment named after the export, the cohort and the day. The tables are
+// checked first, so an error is an error page, never half a file; then the
+// file is written as it is sent.
 func (s *Server) sendTables(c *fiber.Ctx, format, what string, co account.Cohort, tables ...*tabular.Table) error {
-	// Checked first, so that an error is an error page; then written as it
-	// is sent: a results export of 150,000 lines is never held whole.
+	// A results export of 150,000 lines is never held whole.
 	if err := tabular.Check(tables...); err != nil {
 		return err
 	}

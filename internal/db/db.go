@@ -79,10 +79,10 @@ func Open(path string) (*DB, error) {
 // Path is the database file.
 func (d *DB) Path() string { return d.path }
 
-// Close closes the pools, after a last checkpoint.
+// Close closes the pools (SQLite folds the WAL into the file as the last
+// connection closes).
 func (d *DB) Close() error {
-	_, err := d.checkpoint.Exec(`PRAGMA wal_checkpoint(TRUNCATE)`)
-	return errors.Join(err, d.checkpoint.Close(), d.Read.Close(), d.Write.Close())
+	return errors.Join(d.checkpoint.Close(), d.Read.Close(), d.Write.Close())
 }
 
 // CheckpointEvery is how often Checkpoints copies the WAL into the file.
