@@ -58,7 +58,8 @@ func (s *Service) RefreshLearner(ctx context.Context, learnerID int64) error {
 	})
 }
 
-// RebuildCoverage recomputes every learner of a cohort (after a bulk import).
+// RebuildCoverage recomputes every learner of a cohort, and the cohort's
+// marking statistics (after a bulk import).
 func (s *Service) RebuildCoverage(ctx context.Context, cohortID int64) error {
 	rows, err := s.db.Read.QueryContext(ctx, `SELECT user_id FROM cohort_members WHERE cohort_id=? AND member_role='learner'`, cohortID)
 	if err != nil {
@@ -83,7 +84,10 @@ func (s *Service) RebuildCoverage(ctx context.Context, cohortID int64) error {
 		SELECT DISTINCT p.cohort_id, sc.criterion_id FROM grading_scores sc JOIN gradings g ON g.id=sc.grading_id
 		JOIN piece_versions v ON v.id=g.version_id JOIN pieces p ON p.id=v.piece_id
 		WHERE p.cohort_id=? AND g.state='publie' AND sc.level IS NOT NULL`, cohortID)
-	return err
+	if err != nil {
+		return err
+	}
+	return s.RebuildMarkingStats(ctx, cohortID)
 }
 
 // HeatmapFilter narrows and orders a cohort heatmap.

@@ -134,7 +134,8 @@ func merge(a, b Grading) *Result {
 
 // refreshStatus recomputes and stores a piece's status from its latest
 // version and that version's gradings. It is the only writer of
-// pieces.status.
+// pieces.status. It then rewrites the piece's marking facts (the
+// statistics of the assessors' and marking-rules pages).
 func refreshStatus(ctx context.Context, tx *sql.Tx, pieceID int64) error {
 	var latest sql.NullInt64
 	var double bool
@@ -166,6 +167,8 @@ func refreshStatus(ctx context.Context, tx *sql.Tx, pieceID int64) error {
 			status = Deposited
 		}
 	}
-	_, err := tx.ExecContext(ctx, `UPDATE pieces SET status=? WHERE id=?`, string(status), pieceID)
-	return err
+	if _, err := tx.ExecContext(ctx, `UPDATE pieces SET status=? WHERE id=?`, string(status), pieceID); err != nil {
+		return err
+	}
+	return pieceFacts(ctx, tx, pieceID)
 }

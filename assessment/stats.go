@@ -2,10 +2,12 @@ package assessment
 
 import (
 	"context"
+	"encoding/json"
 	"sort"
 	"strconv"
 
 	"github.com/casp-cnam/casp/assessment/agreement"
+	"github.com/casp-cnam/casp/internal/db"
 	"github.com/casp-cnam/casp/referentiel"
 )
 
@@ -22,98 +24,101 @@ type AgreementRow struct {
 // AgreementReport gathers a cohort's double-marking agreement.
 type AgreementReport struct {
 	ByCriterion []AgreementRow
-	ByPair      []AgreementRow
-	Overall     agreement.Measure
-	Versions    int // double-marked versions with both gradings released
-	Moderated   int // of which sent to a third assessor
-	Levels      int
+	// ByPair lists pairs of assessors by name: every pair, or those that
+	// share the most ratings when the caller bounded them (PairTotal counts
+	// them all).
+	ByPair    []AgreementRow
+	PairTotal int
+	Overall   agreement.Measure
+	Versions  int // double-marked versions with both gradings released
+	Moderated int // of which sent to a third assessor
+	Levels    int
 }
 
 // AgreementStats compares the two blind gradings of every double-marked
-// version of a cohort (both released), criterion by criterion.
-func (s *Service) AgreementStats(ctx context.Context, cohortID int64) (AgreementReport, error) {
+// version of a cohort (both released), criterion by criterion and pair by
+// pair; it lists at most maxPairs pairs, those sharing the most ratings
+// (0: every pair). It reads the tallies kept as gradings are released, a
+// fixed number of statements and of rows whatever the cohort's size.
+func (s *Service) AgreementStats(ctx context.Context, cohortID int64, maxPairs int) (AgreementReport, error) {
 	st, err := s.Settings(ctx, cohortID)
 	if err != nil {
 		return AgreementReport{}, err
 	}
 	rep := AgreementReport{Levels: len(st.Levels)}
-	rows, err := s.db.Read.QueryContext(ctx, `SELECT DISTINCT g.version_id FROM gradings g JOIN piece_versions v ON v.id=g.version_id
-		JOIN pieces p ON p.id=v.piece_id WHERE p.cohort_id=? AND g.role IN ('premier','second') AND g.state='publie'`, cohortID)
+	err = s.db.Read.QueryRowContext(ctx, `SELECT coalesce((SELECT versions FROM agreement_counts WHERE cohort_id=?1), 0),
+		coalesce((SELECT moderated FROM agreement_counts WHERE cohort_id=?1), 0),
+		(SELECT count(*) FROM pair_tallies WHERE cohort_id=?1 AND n>0)`, cohortID).Scan(&rep.Versions, &rep.Moderated, &rep.PairTotal)
 	if err != nil {
 		return rep, err
 	}
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return rep, err
-		}
-		ids = append(ids, id)
+	type cell struct {
+		key  string
+		pair agreement.Pair
+		n    int
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return rep, err
+	readCell := func(r db.Row) (cell, error) {
+		var c cell
+		return c, r.Scan(&c.key, &c.pair.A, &c.pair.B, &c.n)
 	}
-	gs, err := gradingsForVersions(ctx, s.db.Read, ids)
+	byCrit, err := db.Collect(ctx, s.db.Read, readCell, `SELECT key, a, b, n FROM agreement_tallies WHERE cohort_id=? AND kind='c' AND n>0`, cohortID)
 	if err != nil {
 		return rep, err
 	}
-	byCrit := map[string][]agreement.Pair{}
-	byPair := map[string][]agreement.Pair{}
-	pairs := map[string]AgreementRow{}
-	var all []agreement.Pair
-	for _, id := range ids {
-		var first, second *Grading
-		moderated := false
-		for i := range gs[id] {
-			g := &gs[id][i]
-			switch {
-			case g.Role == First && g.State == Released:
-				first = g
-			case g.Role == Second && g.State == Released:
-				second = g
-			case g.Role == Third:
-				moderated = true
-			}
-		}
-		if first == nil || second == nil {
-			continue
-		}
-		rep.Versions++
-		if moderated {
-			rep.Moderated++
-		}
-		// Pairs are keyed by assessor ids: two assessors may share a name.
-		a, b := first, second
-		if b.AssessorID < a.AssessorID {
-			a, b = b, a
-		}
-		pairKey := strconv.FormatInt(a.AssessorID, 10) + "-" + strconv.FormatInt(b.AssessorID, 10)
-		pairs[pairKey] = AgreementRow{Key: pairKey, Label: a.AssessorName + " / " + b.AssessorName, Assessors: [2]int64{a.AssessorID, b.AssessorID}}
-		for c, sa := range first.Scores {
-			sb, ok := second.Scores[c]
-			if !ok || sa.Level < 0 || sb.Level < 0 {
-				continue
-			}
-			p := agreement.Pair{A: sa.Level, B: sb.Level}
-			byCrit[c] = append(byCrit[c], p)
-			byPair[pairKey] = append(byPair[pairKey], p)
-			all = append(all, p)
-		}
+	limit := maxPairs
+	if limit <= 0 {
+		limit = -1
+	}
+	pairs, err := db.Collect(ctx, s.db.Read, func(r db.Row) (AgreementRow, error) {
+		var row AgreementRow
+		var lo, hi string
+		err := r.Scan(&row.Assessors[0], &row.Assessors[1], &lo, &hi)
+		row.Key = strconv.FormatInt(row.Assessors[0], 10) + "-" + strconv.FormatInt(row.Assessors[1], 10)
+		row.Label = lo + " / " + hi
+		return row, err
+	}, `SELECT t.lo, t.hi, coalesce(a.display_name, ''), coalesce(b.display_name, '') FROM pair_tallies t
+		LEFT JOIN users a ON a.id=t.lo LEFT JOIN users b ON b.id=t.hi
+		WHERE t.cohort_id=? AND t.n>0 ORDER BY t.n DESC, t.lo, t.hi LIMIT ?`, cohortID, limit)
+	if err != nil {
+		return rep, err
+	}
+	keys := make([]string, len(pairs))
+	for i, p := range pairs {
+		keys[i] = p.Key
+	}
+	keyList, _ := json.Marshal(keys)
+	byPair, err := db.Collect(ctx, s.db.Read, readCell, `SELECT key, a, b, n FROM agreement_tallies
+		WHERE cohort_id=? AND kind='p' AND n>0 AND key IN (SELECT value FROM json_each(?))`, cohortID, string(keyList))
+	if err != nil {
+		return rep, err
 	}
 	// The scale as stored, widened to the levels actually given: data saved
 	// before a scale was shrunk still reads (never a 500 on stored data).
 	k := max(len(st.Levels), 2)
-	for _, p := range all {
-		k = max(k, p.A+1, p.B+1)
+	crit := map[string]map[agreement.Pair]int{}
+	all := map[agreement.Pair]int{}
+	for _, c := range byCrit {
+		k = max(k, c.pair.A+1, c.pair.B+1)
+		if crit[c.key] == nil {
+			crit[c.key] = map[agreement.Pair]int{}
+		}
+		crit[c.key][c.pair] += c.n
+		all[c.pair] += c.n
 	}
-	if rep.Overall, err = agreement.Of(all, k); err != nil {
+	pairCounts := map[string]map[agreement.Pair]int{}
+	for _, c := range byPair {
+		k = max(k, c.pair.A+1, c.pair.B+1)
+		if pairCounts[c.key] == nil {
+			pairCounts[c.key] = map[agreement.Pair]int{}
+		}
+		pairCounts[c.key][c.pair] += c.n
+	}
+	if rep.Overall, err = agreement.OfCounts(all, k); err != nil {
 		return rep, err
 	}
 	fw := s.framework()
-	for c, pairs := range byCrit {
-		ag, err := agreement.Of(pairs, k)
+	for c, counts := range crit {
+		ag, err := agreement.OfCounts(counts, k)
 		if err != nil {
 			return rep, err
 		}
@@ -126,13 +131,10 @@ func (s *Service) AgreementStats(ctx context.Context, cohortID int64) (Agreement
 		}
 		rep.ByCriterion = append(rep.ByCriterion, row)
 	}
-	for key, ratings := range byPair {
-		ag, err := agreement.Of(ratings, k)
-		if err != nil {
+	for _, row := range pairs {
+		if row.Agreement, err = agreement.OfCounts(pairCounts[row.Key], k); err != nil {
 			return rep, err
 		}
-		row := pairs[key]
-		row.Agreement = ag
 		rep.ByPair = append(rep.ByPair, row)
 	}
 	order := criterionOrder(fw)

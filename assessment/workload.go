@@ -2,7 +2,7 @@ package assessment
 
 import (
 	"context"
-	"database/sql"
+	"encoding/json"
 	"slices"
 	"sort"
 	"strings"
@@ -57,43 +57,132 @@ type Workload struct {
 	Now       time.Time
 }
 
-type wlGrading struct {
-	assessor  int64
-	role      GradingRole
-	state     MarkingState
-	released  time.Time
-	deposited time.Time
-	pieceID   int64
-	latest    bool
-}
-
-type wlPiece struct {
-	id        int64
-	status    Status
-	double    bool
-	deposited time.Time
+// WorkloadQuery narrows Workload. Only, when set, keeps one person's line
+// (an assessor sees their own and the totals); MaxPairs bounds the pairs of
+// assessors listed, those sharing the most ratings first (0: every pair).
+type WorkloadQuery struct {
+	Only     int64
+	MaxPairs int
 }
 
 type wlPerson struct {
 	load              *AssessorLoad
 	assessor, manager bool // may take queue pieces, may arbitrate
-	waits             []time.Duration
-	turnarounds       []time.Duration
 }
 
-// Workload computes the cohort's marking statistics with a fixed number of
-// statements whatever its size: the people, the cohort's gradings, its
-// waiting pieces, then AgreementStats.
-func (s *Service) Workload(ctx context.Context, cohortID int64) (Workload, error) {
+// bin is a count of values sharing a key: a deposit hour, or a turnaround
+// bucket. A hist is sorted by key.
+type bin struct {
+	key int64
+	n   int
+}
+type hist []bin
+
+func (h hist) count() int {
+	n := 0
+	for _, b := range h {
+		n += b.n
+	}
+	return n
+}
+
+// at returns the keys of the values of rank lo and hi (0-based, in key
+// order); both are within the count.
+func (h hist) at(lo, hi int) (int64, int64) {
+	var klo, khi int64
+	seen := 0
+	for _, b := range h {
+		if lo >= seen && lo < seen+b.n {
+			klo = b.key
+		}
+		if hi >= seen && hi < seen+b.n {
+			khi = b.key
+			break
+		}
+		seen += b.n
+	}
+	return klo, khi
+}
+
+// add merges h with a sum of signed counts by key (small), dropping empty
+// keys.
+func (h hist) add(delta map[int64]int) hist {
+	if len(delta) == 0 {
+		return h
+	}
+	keys := make([]int64, 0, len(delta))
+	for k := range delta {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	out := make(hist, 0, len(h)+len(keys))
+	i := 0
+	for _, b := range h {
+		for i < len(keys) && keys[i] < b.key {
+			if d := delta[keys[i]]; d > 0 {
+				out = append(out, bin{keys[i], d})
+			}
+			i++
+		}
+		if i < len(keys) && keys[i] == b.key {
+			b.n += delta[keys[i]]
+			i++
+		}
+		if b.n > 0 {
+			out = append(out, b)
+		}
+	}
+	for ; i < len(keys); i++ {
+		if d := delta[keys[i]]; d > 0 {
+			out = append(out, bin{keys[i], d})
+		}
+	}
+	return out
+}
+
+// sumHists adds histograms key by key.
+func sumHists(hs ...hist) hist {
+	sum := map[int64]int{}
+	for _, h := range hs {
+		for _, b := range h {
+			sum[b.key] += b.n
+		}
+	}
+	return hist(nil).add(sum)
+}
+
+// medianOf is the median of a histogram's values through value (the mean
+// of the two middle ones for an even count); 0 for none.
+func (h hist) medianOf(value func(int64) time.Duration) time.Duration {
+	n := h.count()
+	if n == 0 {
+		return 0
+	}
+	lo, hi := h.at((n-1)/2, n/2)
+	return (value(lo) + value(hi)) / 2
+}
+
+// Workload reads the cohort's marking statistics from the tallies kept as
+// pieces are deposited and graded, with a fixed number of statements
+// whatever its size: the people and their counts, their turnarounds, the
+// waiting pieces by deposit hour, the waiting pieces each person holds,
+// then AgreementStats. Waiting ages are to the hour, turnarounds to the
+// hour below two days and to the tenth of a day beyond.
+func (s *Service) Workload(ctx context.Context, cohortID int64, q WorkloadQuery) (Workload, error) {
 	now := s.now()
 	w := Workload{Now: now, Total: AssessorLoad{Name: "Ensemble de la promotion", Member: true}}
-	// 1. Assessors of the cohort, and whoever graded there.
+	// 1. Assessors of the cohort and whoever graded there (the cohort
+	// itself is person 0: its totals).
 	rows, err := s.db.Read.QueryContext(ctx, `SELECT u.id, u.display_name, u.role,
-		EXISTS (SELECT 1 FROM cohort_members m WHERE m.cohort_id=? AND m.user_id=u.id AND m.member_role='assessor'),
-		EXISTS (SELECT 1 FROM cohort_members m WHERE m.cohort_id=? AND m.user_id=u.id AND m.member_role='manager')
-		FROM users u WHERE u.id IN (SELECT user_id FROM cohort_members WHERE cohort_id=? AND member_role='assessor'
-			UNION SELECT g.assessor_id FROM gradings g JOIN piece_versions v ON v.id=g.version_id JOIN pieces p ON p.id=v.piece_id WHERE p.cohort_id=?)`,
-		cohortID, cohortID, cohortID, cohortID)
+		EXISTS (SELECT 1 FROM cohort_members m WHERE m.cohort_id=?1 AND m.user_id=u.id AND m.member_role='assessor'),
+		EXISTS (SELECT 1 FROM cohort_members m WHERE m.cohort_id=?1 AND m.user_id=u.id AND m.member_role='manager'),
+		coalesce(t.released, 0), coalesce(t.in_progress, 0), coalesce(t.arbitrations, 0), coalesce(t.turnarounds, 0),
+		coalesce(t.rating_pairs, 0), coalesce(t.exact, 0), coalesce(t.adjacent, 0)
+		FROM users u LEFT JOIN assessor_tallies t ON t.cohort_id=?1 AND t.assessor_id=u.id
+		WHERE u.id IN (SELECT user_id FROM cohort_members WHERE cohort_id=?1 AND member_role='assessor'
+			UNION SELECT assessor_id FROM assessor_tallies WHERE cohort_id=?1 AND assessor_id<>0 AND gradings>0)
+		UNION ALL SELECT 0, '', '', 0, 0, released, in_progress, arbitrations, turnarounds, rating_pairs, exact, adjacent
+		FROM assessor_tallies WHERE cohort_id=?1 AND assessor_id=0`, cohortID)
 	if err != nil {
 		return w, err
 	}
@@ -103,9 +192,22 @@ func (s *Service) Workload(ctx context.Context, cohortID int64) (Workload, error
 		var l AssessorLoad
 		var role string
 		var isAssessor, isManager bool
-		if err := rows.Scan(&l.AssessorID, &l.Name, &role, &isAssessor, &isManager); err != nil {
+		var exact, adjacent int
+		if err := rows.Scan(&l.AssessorID, &l.Name, &role, &isAssessor, &isManager, &l.Released, &l.InProgress, &l.Arbitrations,
+			&l.Turnarounds, &l.RatingPairs, &exact, &adjacent); err != nil {
 			rows.Close()
 			return w, err
+		}
+		if l.RatingPairs > 0 {
+			l.ExactShare, l.AdjacentShare = float64(exact)/float64(l.RatingPairs), float64(adjacent)/float64(l.RatingPairs)
+		}
+		if l.AssessorID == 0 {
+			l.Name, l.Member = w.Total.Name, true
+			w.Total = l
+			continue
+		}
+		if q.Only != 0 && l.AssessorID != q.Only {
+			continue
 		}
 		l.Member, l.Manager = isAssessor, isManager
 		p := &wlPerson{load: &l, assessor: role == "assessor" && isAssessor, manager: role == "manager" && isManager}
@@ -116,131 +218,130 @@ func (s *Service) Workload(ctx context.Context, cohortID int64) (Workload, error
 	if err := rows.Err(); err != nil {
 		return w, err
 	}
-	// 2. Every grading of the cohort.
-	rows, err = s.db.Read.QueryContext(ctx, `SELECT g.assessor_id, g.role, g.state, g.released_at, v.deposited_at, p.id, v.id=p.latest_version_id
-		FROM gradings g JOIN piece_versions v ON v.id=g.version_id JOIN pieces p ON p.id=v.piece_id WHERE p.cohort_id=?`, cohortID)
+	ids := []int64{0}
+	for _, p := range order {
+		ids = append(ids, p.load.AssessorID)
+	}
+	idList, _ := json.Marshal(ids)
+
+	// 2. Turnarounds of the people shown and of the cohort, by bucket.
+	turnarounds := map[int64]hist{}
+	rows, err = s.db.Read.QueryContext(ctx, `SELECT assessor_id, bucket, n FROM turnaround_tallies
+		WHERE cohort_id=? AND n>0 AND assessor_id IN (SELECT value FROM json_each(?)) ORDER BY assessor_id, bucket`, cohortID, string(idList))
 	if err != nil {
 		return w, err
 	}
-	var gradings []wlGrading
 	for rows.Next() {
-		var g wlGrading
-		var released sql.NullString
-		var deposited string
-		if err := rows.Scan(&g.assessor, &g.role, &g.state, &released, &deposited, &g.pieceID, &g.latest); err != nil {
+		var id int64
+		var b bin
+		if err := rows.Scan(&id, &b.key, &b.n); err != nil {
 			rows.Close()
 			return w, err
 		}
-		g.released = parseStamp(released)
-		g.deposited = parseStamp(sql.NullString{String: deposited, Valid: true})
-		gradings = append(gradings, g)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return w, err
-	}
-	// 3. The waiting pieces and their latest version's deposit.
-	rows, err = s.db.Read.QueryContext(ctx, `SELECT p.id, p.status, p.double_marking, v.deposited_at FROM pieces p
-		JOIN piece_versions v ON v.id=p.latest_version_id
-		WHERE p.cohort_id=? AND p.status IN ('depose','en_evaluation','moderation')`, cohortID)
-	if err != nil {
-		return w, err
-	}
-	var waiting []wlPiece
-	for rows.Next() {
-		var p wlPiece
-		var deposited string
-		if err := rows.Scan(&p.id, &p.status, &p.double, &deposited); err != nil {
-			rows.Close()
-			return w, err
-		}
-		p.deposited = parseStamp(sql.NullString{String: deposited, Valid: true})
-		waiting = append(waiting, p)
+		turnarounds[id] = append(turnarounds[id], b)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
 		return w, err
 	}
 
-	isWaiting := map[int64]bool{}
-	for _, p := range waiting {
-		isWaiting[p.id] = true
-	}
-	latest := map[int64][]wlGrading{} // waiting piece → its latest version's gradings
-	var allTurnarounds []time.Duration
-	started := map[int64]bool{}
-	for _, g := range gradings {
-		p := people[g.assessor]
-		if p == nil { // graded between statements 1 and 2: counted next time
-			continue
-		}
-		switch {
-		case !g.released.IsZero():
-			p.load.Released++
-			w.Total.Released++
-			if g.role == Third {
-				p.load.Arbitrations++
-				w.Total.Arbitrations++
-			}
-			if g.role != Rectification {
-				d := g.released.Sub(g.deposited)
-				p.turnarounds = append(p.turnarounds, d)
-				allTurnarounds = append(allTurnarounds, d)
-			}
-		case g.state == Marking || g.state == Ready:
-			p.load.InProgress++
-			w.Total.InProgress++
-			if g.latest && isWaiting[g.pieceID] {
-				p.waits = append(p.waits, now.Sub(g.deposited))
-				started[g.pieceID] = true
-			}
-		}
-		if g.latest && isWaiting[g.pieceID] && g.state != Withdrawn {
-			latest[g.pieceID] = append(latest[g.pieceID], g)
-		}
-	}
-	var allWaits []time.Duration
-	for _, pc := range waiting {
-		age := now.Sub(pc.deposited)
-		allWaits = append(allWaits, age)
-		if !started[pc.id] {
-			w.Total.Queue++
-		}
-		for _, p := range order {
-			if canStart(p, pc, latest[pc.id]) {
-				p.load.Queue++
-				p.waits = append(p.waits, age)
-			}
-		}
-	}
-	w.Total.Waiting = len(allWaits)
-	w.Total.OldestWait, w.Total.MedianWait = oldestAndMedian(allWaits)
-	w.Total.MedianTurnaround, w.Total.Turnarounds = median(allTurnarounds), len(allTurnarounds)
-
-	// 4. Double-marking agreement, pair by pair.
-	if w.Agreement, err = s.AgreementStats(ctx, cohortID); err != nil {
+	// 3. Waiting pieces by who may start them and deposit hour.
+	byClass := map[string]hist{}
+	var all, notStarted hist
+	rows, err = s.db.Read.QueryContext(ctx, `SELECT class, hour, started, n FROM waiting_tallies WHERE cohort_id=? AND n>0 ORDER BY hour`, cohortID)
+	if err != nil {
 		return w, err
 	}
-	w.Total.RatingPairs = w.Agreement.Overall.Pairs
-	w.Total.ExactShare, w.Total.AdjacentShare = w.Agreement.Overall.PercentExact, w.Agreement.Overall.PercentAdjacent
+	for rows.Next() {
+		var class string
+		var b bin
+		var started bool
+		if err := rows.Scan(&class, &b.key, &started, &b.n); err != nil {
+			rows.Close()
+			return w, err
+		}
+		byClass[class] = append(byClass[class], b)
+		all = append(all, b)
+		if !started {
+			notStarted = append(notStarted, b)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return w, err
+	}
+
+	// 4. The waiting pieces each person shown holds a grading of: their
+	// own work under way, and the pieces they cannot take again.
+	held := map[int64][]waitHold{}
+	rows, err = s.db.Read.QueryContext(ctx, `SELECT assessor_id, class, hour, own, marker FROM waiting_people
+		WHERE cohort_id=? AND assessor_id IN (SELECT value FROM json_each(?))`, cohortID, string(idList))
+	if err != nil {
+		return w, err
+	}
+	for rows.Next() {
+		var id int64
+		var h waitHold
+		if err := rows.Scan(&id, &h.class, &h.hour, &h.own, &h.marker); err != nil {
+			rows.Close()
+			return w, err
+		}
+		held[id] = append(held[id], h)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return w, err
+	}
+
+	age := func(hour int64) time.Duration { return now.Sub(time.Unix(hour*3600, 0)) }
+	waits := func(l *AssessorLoad, h hist) {
+		l.Waiting = h.count()
+		if l.Waiting > 0 {
+			oldest, _ := h.at(0, 0)
+			l.OldestWait, l.MedianWait = age(oldest), h.medianOf(age)
+		}
+	}
+	all, notStarted = sumHists(all), sumHists(notStarted)
+	waits(&w.Total, all)
+	w.Total.Queue = notStarted.count()
+	w.Total.MedianTurnaround = turnarounds[0].medianOf(bucketDuration)
+	bases := map[[2]bool]hist{
+		{true, false}: sumHists(byClass["A"], byClass["M"]), {true, true}: sumHists(byClass["A"], byClass["M"]),
+		{false, true}: sumHists(byClass["M"]), {false, false}: nil,
+	}
+
+	// 5. Double-marking agreement, pair by pair.
+	if w.Agreement, err = s.AgreementStats(ctx, cohortID, q.MaxPairs); err != nil {
+		return w, err
+	}
+	partners := map[int64][]AgreementRow{}
+	for _, row := range w.Agreement.ByPair {
+		partners[row.Assessors[0]] = append(partners[row.Assessors[0]], row)
+		partners[row.Assessors[1]] = append(partners[row.Assessors[1]], row)
+	}
 	for _, p := range order {
 		l := p.load
-		l.Waiting = len(p.waits)
-		l.OldestWait, l.MedianWait = oldestAndMedian(p.waits)
-		l.MedianTurnaround, l.Turnarounds = median(p.turnarounds), len(p.turnarounds)
-		var exact, adjacent float64
-		for _, row := range w.Agreement.ByPair {
-			if row.Assessors[0] != l.AssessorID && row.Assessors[1] != l.AssessorID {
-				continue
+		// The pieces open to them, less those they hold (marker, or their
+		// own grading under way), plus their own work under way.
+		eligible := func(class string) bool {
+			return class == "A" && p.assessor || class == "M" && (p.assessor || p.manager)
+		}
+		base := bases[[2]bool{p.assessor, p.manager}]
+		queue := base.count()
+		delta := map[int64]int{}
+		for _, h := range held[l.AssessorID] {
+			if eligible(h.class) && (h.own || h.marker) {
+				delta[h.hour]--
+				queue--
 			}
-			l.Partners = append(l.Partners, row)
-			l.RatingPairs += row.Agreement.Pairs
-			exact += row.Agreement.PercentExact * float64(row.Agreement.Pairs)
-			adjacent += row.Agreement.PercentAdjacent * float64(row.Agreement.Pairs)
+			if h.own {
+				delta[h.hour]++
+			}
 		}
-		if l.RatingPairs > 0 {
-			l.ExactShare, l.AdjacentShare = exact/float64(l.RatingPairs), adjacent/float64(l.RatingPairs)
-		}
+		l.Queue = queue
+		waits(l, base.add(delta))
+		l.MedianTurnaround = turnarounds[l.AssessorID].medianOf(bucketDuration)
+		l.Partners = partners[l.AssessorID]
 		w.Assessors = append(w.Assessors, *l)
 	}
 	sort.SliceStable(w.Assessors, func(i, j int) bool {
@@ -252,35 +353,11 @@ func (s *Service) Workload(ctx context.Context, cohortID int64) (Workload, error
 	return w, nil
 }
 
-// canStart tells whether p could open a grading of the waiting piece now,
-// by the rules of nextRole and the queue: gs are the piece's latest
-// version's gradings (withdrawn ones left out).
-func canStart(p *wlPerson, pc wlPiece, gs []wlGrading) bool {
-	id := p.load.AssessorID
-	marker, thirdTaken, othersActive := false, false, 0
-	for _, g := range gs {
-		mine := g.assessor == id
-		switch {
-		case mine && (g.state == Marking || g.state == Ready):
-			return false // under way: counted in InProgress
-		case mine && (g.role == First || g.role == Second):
-			marker = true
-		case !mine && (g.role == Single || g.role == First || g.role == Second):
-			othersActive++
-		}
-		if g.role == Third {
-			thirdTaken = true
-		}
-	}
-	switch {
-	case pc.status == Moderation:
-		return (p.assessor || p.manager) && !marker && !thirdTaken
-	case !p.assessor:
-		return false
-	case pc.double:
-		return !marker && othersActive < 2
-	}
-	return othersActive == 0
+// waitHold is a waiting piece a person holds a grading of.
+type waitHold struct {
+	class       string
+	hour        int64
+	own, marker bool
 }
 
 // median of durations (the mean of the two middle ones for an even count);

@@ -127,12 +127,16 @@ func workloadFixture(t *testing.T) (*assessment.Service, *fixture, map[string]in
 	f.grading(v[0], M, "tiers", "publie", "valide", "2026-03-04T12:00:00Z", 2, 2)            // 72 h
 	_, v = f.piece(L, "P9", "depose", false, "2026-02-20T12:00:00Z", "2026-03-10T06:00:00Z") // v2 waits 6 h
 	f.grading(v[0], B, "simple", "publie", "a_retravailler", "2026-02-22T12:00:00Z", 1, 1)   // 48 h
+	// Written around the service: its statistics are rebuilt, as casp seed does.
+	if err := svc.RebuildMarkingStats(context.Background(), f.cohort); err != nil {
+		t.Fatal(err)
+	}
 	return svc, f, u
 }
 
 func TestWorkloadHandWorked(t *testing.T) {
 	svc, f, _ := workloadFixture(t)
-	w, err := svc.Workload(context.Background(), f.cohort)
+	w, err := svc.Workload(context.Background(), f.cohort, assessment.WorkloadQuery{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -32,7 +32,10 @@ type assessorsData struct {
 // admin and the cohort's managers see every assessor (a read of their
 // colleagues' data, audited), an assessor of the cohort their own line and
 // the cohort's totals.
-func (s *Server) workloadFor(c *fiber.Ctx) (account.Cohort, assessment.Workload, error) {
+//
+// maxPairs bounds the pairs of assessors listed (0: every pair, for the
+// exports).
+func (s *Server) workloadFor(c *fiber.Ctx, maxPairs int) (account.Cohort, assessment.Workload, error) {
 	co, err := s.cohortFor(c, false)
 	if err != nil {
 		return co, assessment.Workload{}, err
@@ -45,27 +48,25 @@ func (s *Server) workloadFor(c *fiber.Ctx) (account.Cohort, assessment.Workload,
 			return co, assessment.Workload{}, err
 		}
 	}
-	w, err := s.assess.Workload(ctx, co.ID)
-	if err != nil {
-		return co, w, err
-	}
+	q := assessment.WorkloadQuery{MaxPairs: maxPairs}
 	if !full {
-		var own []assessment.AssessorLoad
-		for _, l := range w.Assessors {
-			if l.AssessorID == u.ID {
-				own = append(own, l)
-			}
-		}
-		w.Assessors = own
-		return co, w, nil
+		q.Only = u.ID
+	}
+	w, err := s.assess.Workload(ctx, co.ID, q)
+	if err != nil || !full {
+		return co, w, err
 	}
 	s.auditRead(c, 0, "statistiques des évaluateurs de la promotion "+co.Name)
 	return co, w, nil
 }
 
+// pagePairs is how many pairs of assessors a page lists: those sharing
+// the most ratings (the exports list them all).
+const pagePairs = 50
+
 // assessorsPage shows each assessor's workload, delays and agreement.
 func (s *Server) assessorsPage(c *fiber.Ctx) error {
-	co, w, err := s.workloadFor(c)
+	co, w, err := s.workloadFor(c, pagePairs)
 	if err != nil {
 		return err
 	}

@@ -324,7 +324,7 @@ func TestAssessorsPageScope(t *testing.T) {
 	if !names["Olivier Marchand"] || !names["Sophie Lambert"] {
 		t.Errorf("CSV du responsable : %v", names)
 	}
-	w, err := env.Platform.Assessment.Workload(context.Background(), 1)
+	w, err := env.Platform.Assessment.Workload(context.Background(), 1, assessment.WorkloadQuery{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -37,7 +37,7 @@ func (s *Server) markingPage(c *fiber.Ctx) error {
 }
 
 func (s *Server) renderMarking(c *fiber.Ctx, co account.Cohort, st assessment.Settings, errs map[string]string) error {
-	rep, err := s.assess.AgreementStats(c.UserContext(), co.ID)
+	rep, err := s.assess.AgreementStats(c.UserContext(), co.ID, pagePairs)
 	if err != nil {
 		return err
 	}

@@ -27,6 +27,7 @@ package agreement
 // not on the rounded difference 1 - Pe_w.
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strings"
@@ -50,36 +51,60 @@ type Measure struct {
 // an error (message in French) is returned. No pairs is not an error: the
 // result has Pairs 0, shares 0 and KappaDefined false.
 func Of(pairs []Pair, k int) (Measure, error) {
-	if k < 2 {
-		return Measure{}, fmt.Errorf("accord inter-évaluateurs : l'échelle doit compter au moins 2 niveaux (k = %d)", k)
-	}
 	for i, p := range pairs {
 		if p.A < 0 || p.A >= k || p.B < 0 || p.B >= k {
+			if k < 2 {
+				break // OfCounts says why
+			}
 			return Measure{}, fmt.Errorf("accord inter-évaluateurs : paire n° %d (%d, %d) hors de l'échelle 0..%d", i+1, p.A, p.B, k-1)
 		}
 	}
-	n := len(pairs)
-	if n == 0 {
-		return Measure{}, nil
+	counts := map[Pair]int{}
+	for _, p := range pairs {
+		counts[p]++
 	}
+	return OfCounts(counts, k)
+}
 
-	// Marginal counts, kept sparse (only observed levels) so that a large k
-	// costs nothing; levels sorted so float sums are reproducible.
+// OfCounts is Of for pairs already counted: counts[p] is how many times the
+// pair of levels p occurs (a contingency table, as kept by the marking
+// statistics). Counts of zero or less are ignored.
+func OfCounts(counts map[Pair]int, k int) (Measure, error) {
+	if k < 2 {
+		return Measure{}, fmt.Errorf("accord inter-évaluateurs : l'échelle doit compter au moins 2 niveaux (k = %d)", k)
+	}
 	rows := map[int]int{} // assessor A
 	cols := map[int]int{} // assessor B
-	exact, adjacent := 0, 0
+	n, exact, adjacent := 0, 0, 0
 	sumW := 0.0
-	for _, p := range pairs {
-		rows[p.A]++
-		cols[p.B]++
+	keys := make([]Pair, 0, len(counts))
+	for p := range counts {
+		keys = append(keys, p)
+	}
+	// A fixed order: the same counts give the same figures to the last bit.
+	slices.SortFunc(keys, func(x, y Pair) int { return cmp.Or(cmp.Compare(x.A, y.A), cmp.Compare(x.B, y.B)) })
+	for _, p := range keys {
+		c := counts[p]
+		if c <= 0 {
+			continue
+		}
+		if p.A < 0 || p.A >= k || p.B < 0 || p.B >= k {
+			return Measure{}, fmt.Errorf("accord inter-évaluateurs : paire (%d, %d) hors de l'échelle 0..%d", p.A, p.B, k-1)
+		}
+		n += c
+		rows[p.A] += c
+		cols[p.B] += c
 		d := abs(p.A - p.B)
 		if d == 0 {
-			exact++
+			exact += c
 		}
 		if d <= 1 {
-			adjacent++
+			adjacent += c
 		}
-		sumW += weight(p.A, p.B, k)
+		sumW += weight(p.A, p.B, k) * float64(c)
+	}
+	if n == 0 {
+		return Measure{}, nil
 	}
 	nf := float64(n)
 	a := Measure{
@@ -88,9 +113,6 @@ func Of(pairs []Pair, k int) (Measure, error) {
 		PercentAdjacent: float64(adjacent) / nf,
 	}
 
-	// Expected disagreement Σ (i-j)² n_i. n_.j sums non-negative terms over
-	// observed levels (all counts > 0): it is 0 exactly when both assessors
-	// used one single level, and the same one. Then kappa is undefined.
 	rowLevels := sortedKeys(rows)
 	colLevels := sortedKeys(cols)
 	if len(rowLevels) == 1 && len(colLevels) == 1 && rowLevels[0] == colLevels[0] {

@@ -122,6 +122,13 @@ func New(ctx context.Context, o Options) (*Platform, error) {
 
 	p := &Platform{DB: d, Accounts: acc, Catalog: cat, Assessment: assessment.New(d, cat, FilesDir(o.DBPath)),
 		Cases: casework.New(d, lib, cat.Default())}
+	// Before serving: the marking statistics of cohorts older than them.
+	if n, err := p.Assessment.RebuildPendingStats(ctx); err != nil {
+		d.Close()
+		return nil, err
+	} else if n > 0 {
+		o.Logger.Info("statistiques d'évaluation reconstruites", "promotions", n)
+	}
 	// Before serving: files a crash left between writing and committing.
 	if n, err := p.Assessment.CleanOrphanFiles(ctx); err != nil {
 		o.Logger.Warn("nettoyage des pièces jointes orphelines incomplet", "erreur", err, "supprimées", n)

@@ -308,7 +308,7 @@ func TestSeedSyntheticCohort(t *testing.T) {
 	if want := counts[assessment.Deposited] + counts[assessment.InGrading] + counts[assessment.Moderation]; q.Total != want {
 		t.Errorf("file de l'évaluateur : %d pièces, attendu %d", q.Total, want)
 	}
-	rep, err := as.AgreementStats(ctx, id)
+	rep, err := as.AgreementStats(ctx, id, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
