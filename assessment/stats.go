@@ -41,6 +41,12 @@ type AgreementReport struct {
 // (0: every pair). It reads the tallies kept as gradings are released, a
 // fixed number of statements and of rows whatever the cohort's size.
 func (s *Service) AgreementStats(ctx context.Context, cohortID int64, maxPairs int) (AgreementReport, error) {
+	return s.agreementStats(ctx, cohortID, maxPairs, 0)
+}
+
+// agreementStats is AgreementStats; when involving is set, the pairs listed
+// (and PairTotal) are that assessor's.
+func (s *Service) agreementStats(ctx context.Context, cohortID int64, maxPairs int, involving int64) (AgreementReport, error) {
 	st, err := s.Settings(ctx, cohortID)
 	if err != nil {
 		return AgreementReport{}, err
@@ -48,7 +54,7 @@ func (s *Service) AgreementStats(ctx context.Context, cohortID int64, maxPairs i
 	rep := AgreementReport{Levels: len(st.Levels)}
 	err = s.db.Read.QueryRowContext(ctx, `SELECT coalesce((SELECT versions FROM agreement_counts WHERE cohort_id=?1), 0),
 		coalesce((SELECT moderated FROM agreement_counts WHERE cohort_id=?1), 0),
-		(SELECT count(*) FROM pair_tallies WHERE cohort_id=?1 AND n>0)`, cohortID).Scan(&rep.Versions, &rep.Moderated, &rep.PairTotal)
+		(SELECT count(*) FROM pair_tallies WHERE cohort_id=?1 AND n>0 AND ?2 IN (0, lo, hi))`, cohortID, involving).Scan(&rep.Versions, &rep.Moderated, &rep.PairTotal)
 	if err != nil {
 		return rep, err
 	}
@@ -78,7 +84,7 @@ func (s *Service) AgreementStats(ctx context.Context, cohortID int64, maxPairs i
 		return row, err
 	}, `SELECT t.lo, t.hi, coalesce(a.display_name, ''), coalesce(b.display_name, '') FROM pair_tallies t
 		LEFT JOIN users a ON a.id=t.lo LEFT JOIN users b ON b.id=t.hi
-		WHERE t.cohort_id=? AND t.n>0 ORDER BY t.n DESC, t.lo, t.hi LIMIT ?`, cohortID, limit)
+		WHERE t.cohort_id=? AND t.n>0 AND ? IN (0, t.lo, t.hi) ORDER BY t.n DESC, t.lo, t.hi LIMIT ?`, cohortID, involving, limit)
 	if err != nil {
 		return rep, err
 	}

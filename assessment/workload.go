@@ -52,6 +52,9 @@ type AssessorLoad struct {
 // Total.Queue the waiting pieces nobody has started.
 type Workload struct {
 	Assessors []AssessorLoad
+	People    int // people in all, when Assessors is one page
+	Page      int // the page shown (from 1), of Pages
+	Pages     int
 	Total     AssessorLoad
 	Agreement AgreementReport
 	Now       time.Time
@@ -60,9 +63,13 @@ type Workload struct {
 // WorkloadQuery narrows Workload. Only, when set, keeps one person's line
 // (an assessor sees their own and the totals); MaxPairs bounds the pairs of
 // assessors listed, those sharing the most ratings first (0: every pair).
+// Page (from 1) and PageSize, when set, keep one page of people, members
+// first, by name; Workload.People counts them all.
 type WorkloadQuery struct {
 	Only     int64
 	MaxPairs int
+	Page     int
+	PageSize int
 }
 
 type wlPerson struct {
@@ -186,7 +193,6 @@ func (s *Service) Workload(ctx context.Context, cohortID int64, q WorkloadQuery)
 	if err != nil {
 		return w, err
 	}
-	people := map[int64]*wlPerson{}
 	var order []*wlPerson
 	for rows.Next() {
 		var l AssessorLoad
@@ -210,13 +216,25 @@ func (s *Service) Workload(ctx context.Context, cohortID int64, q WorkloadQuery)
 			continue
 		}
 		l.Member, l.Manager = isAssessor, isManager
-		p := &wlPerson{load: &l, assessor: role == "assessor" && isAssessor, manager: role == "manager" && isManager}
-		people[l.AssessorID] = p
-		order = append(order, p)
+		order = append(order, &wlPerson{load: &l, assessor: role == "assessor" && isAssessor, manager: role == "manager" && isManager})
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
 		return w, err
+	}
+	sort.SliceStable(order, func(i, j int) bool {
+		a, b := order[i].load, order[j].load
+		if a.Member != b.Member {
+			return a.Member
+		}
+		return strings.ToLower(a.Name) < strings.ToLower(b.Name)
+	})
+	w.People, w.Page, w.Pages = len(order), 1, 1
+	if q.PageSize > 0 {
+		w.Pages = max(1, (len(order)+q.PageSize-1)/q.PageSize)
+		w.Page = min(max(q.Page, 1), w.Pages)
+		lo := (w.Page - 1) * q.PageSize
+		order = order[lo:min(lo+q.PageSize, len(order))]
 	}
 	ids := []int64{0}
 	for _, p := range order {
@@ -311,7 +329,7 @@ func (s *Service) Workload(ctx context.Context, cohortID int64, q WorkloadQuery)
 	}
 
 	// 5. Double-marking agreement, pair by pair.
-	if w.Agreement, err = s.AgreementStats(ctx, cohortID, q.MaxPairs); err != nil {
+	if w.Agreement, err = s.agreementStats(ctx, cohortID, q.MaxPairs, q.Only); err != nil {
 		return w, err
 	}
 	partners := map[int64][]AgreementRow{}
@@ -344,12 +362,6 @@ func (s *Service) Workload(ctx context.Context, cohortID int64, q WorkloadQuery)
 		l.Partners = partners[l.AssessorID]
 		w.Assessors = append(w.Assessors, *l)
 	}
-	sort.SliceStable(w.Assessors, func(i, j int) bool {
-		if w.Assessors[i].Member != w.Assessors[j].Member {
-			return w.Assessors[i].Member
-		}
-		return strings.ToLower(w.Assessors[i].Name) < strings.ToLower(w.Assessors[j].Name)
-	})
 	return w, nil
 }
 

@@ -20,12 +20,16 @@ type assessorRow struct {
 }
 
 type assessorsData struct {
-	Cohort  account.Cohort
-	Rows    []assessorRow
-	Total   assessorRow
-	Pairs   []assessment.AgreementRow
-	OwnOnly bool // an assessor sees their own line and the totals
-	Now     string
+	Cohort account.Cohort
+	Rows   []assessorRow
+	Total  assessorRow
+	Pairs  []assessment.AgreementRow
+	// PairTotal counts every pair, when Pairs lists those sharing the most
+	// ratings.
+	PairTotal           int
+	People, Page, Pages int
+	OwnOnly             bool // an assessor sees their own line and the totals
+	Now                 string
 }
 
 // workloadFor loads the cohort's marking statistics for its staff: the
@@ -35,7 +39,7 @@ type assessorsData struct {
 //
 // maxPairs bounds the pairs of assessors listed (0: every pair, for the
 // exports).
-func (s *Server) workloadFor(c *fiber.Ctx, maxPairs int) (account.Cohort, assessment.Workload, error) {
+func (s *Server) workloadFor(c *fiber.Ctx, maxPairs, pageSize int) (account.Cohort, assessment.Workload, error) {
 	co, err := s.cohortFor(c, false)
 	if err != nil {
 		return co, assessment.Workload{}, err
@@ -48,7 +52,8 @@ func (s *Server) workloadFor(c *fiber.Ctx, maxPairs int) (account.Cohort, assess
 			return co, assessment.Workload{}, err
 		}
 	}
-	q := assessment.WorkloadQuery{MaxPairs: maxPairs}
+	page, _ := strconv.Atoi(c.Query("page"))
+	q := assessment.WorkloadQuery{MaxPairs: maxPairs, Page: page, PageSize: pageSize}
 	if !full {
 		q.Only = u.ID
 	}
@@ -64,24 +69,22 @@ func (s *Server) workloadFor(c *fiber.Ctx, maxPairs int) (account.Cohort, assess
 // the most ratings (the exports list them all).
 const pagePairs = 50
 
+// pagePeople is how many assessors the assessors' page shows at once.
+const pagePeople = 50
+
 // assessorsPage shows each assessor's workload, delays and agreement.
 func (s *Server) assessorsPage(c *fiber.Ctx) error {
-	co, w, err := s.workloadFor(c, pagePairs)
+	co, w, err := s.workloadFor(c, pagePairs, pagePeople)
 	if err != nil {
 		return err
 	}
-	d := assessorsData{Cohort: co, Total: newAssessorRow(w.Total), OwnOnly: currentUser(c).Role == account.Assessor, Now: french.DateTime(w.Now)}
+	d := assessorsData{Cohort: co, Total: newAssessorRow(w.Total), OwnOnly: currentUser(c).Role == account.Assessor, Now: french.DateTime(w.Now),
+		PairTotal: w.Agreement.PairTotal, People: w.People, Page: w.Page, Pages: w.Pages}
 	d.Total.Place = ""
-	seen := map[string]bool{}
 	for _, l := range w.Assessors {
 		d.Rows = append(d.Rows, newAssessorRow(l))
-		for _, p := range l.Partners {
-			if !seen[p.Key] {
-				seen[p.Key] = true
-				d.Pairs = append(d.Pairs, p)
-			}
-		}
 	}
+	d.Pairs = w.Agreement.ByPair
 	p := s.page(c, "Évaluateurs — "+co.Name, cohortsCrumb, views.Link{Href: "/promotions/" + strconv.FormatInt(co.ID, 10), Label: co.Name},
 		views.Link{Label: "Évaluateurs"})
 	p.Data = d

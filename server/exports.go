@@ -126,7 +126,7 @@ func (s *Server) assessorsExport(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	co, w, err := s.workloadFor(c, 0)
+	co, w, err := s.workloadFor(c, 0, 0)
 	if err != nil {
 		return err
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"regexp"
 	"strconv"
@@ -15,6 +16,7 @@ import (
 
 	"github.com/casp-cnam/casp/account"
 	"github.com/casp-cnam/casp/assessment"
+	"github.com/casp-cnam/casp/internal/app/demo"
 	"github.com/casp-cnam/casp/internal/app/testenv"
 )
 
@@ -392,4 +394,71 @@ func TestAssessorsAndExportsStatementsDoNotGrow(t *testing.T) {
 		}
 	}
 	t.Logf("requêtes SQL par requête HTTP (%s) : %v", strings.Join(paths, ", "), counts[10])
+}
+
+// A cohort with more assessors and pairs than a page holds: the assessors'
+// page shows 50 people a page with a pager, both pages list the 50 pairs
+// sharing the most ratings and say how many there are, and the XLSX export
+// has every person and every pair.
+func TestAssessorsPagePaged(t *testing.T) {
+	t.Parallel()
+	env := testenv.Start(t, true)
+	ctx := context.Background()
+	cohort, err := demo.SeedSynthetic(ctx, env.Platform.DB, env.Platform.Catalog.Default(),
+		demo.SyntheticOptions{Learners: 150, PiecesPerLearner: 6, Assessors: 60, Seed: 7})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := env.Platform.Assessment.RebuildCoverage(ctx, cohort); err != nil {
+		t.Fatal(err)
+	}
+	w, err := env.Platform.Assessment.Workload(ctx, cohort, assessment.WorkloadQuery{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w.People < 60 || w.Agreement.PairTotal <= 50 {
+		t.Fatalf("jeu d'essai trop petit : %d personnes, %d paires", w.People, w.Agreement.PairTotal)
+	}
+	c := env.NewClient()
+	c.Login("admin", "demo")
+	base := "/promotions/" + strconv.FormatInt(cohort, 10)
+	rowNames := func(body string) []string {
+		table := body[strings.Index(body, "<tbody>"):strings.Index(body, "</tbody>")]
+		return regexp.MustCompile(`<th scope="row">([^<]+)`).FindAllString(table, -1)
+	}
+	one, two := c.Get(base+"/evaluateurs").Body, c.Get(base+"/evaluateurs?page=2").Body
+	if n := len(rowNames(one)); n != 50 {
+		t.Errorf("page 1 : %d évaluateurs, attendu 50", n)
+	}
+	if n := len(rowNames(two)); n != w.People-50 {
+		t.Errorf("page 2 : %d évaluateurs, attendu %d", n, w.People-50)
+	}
+	if !strings.Contains(one, `href="?page=2" rel="next"`) || !strings.Contains(two, `href="?page=1" rel="prev"`) {
+		t.Error("pas de lien vers la page suivante ou précédente")
+	}
+	if rowNames(one)[0] == rowNames(two)[0] {
+		t.Error("la page 2 répète la page 1")
+	}
+	wantPairs := fmt.Sprintf("les 50 paires qui partagent le plus de notes, sur %d", w.Agreement.PairTotal)
+	for _, p := range []string{base + "/evaluateurs", base + "/evaluation"} {
+		body := c.Get(p).Body
+		if !strings.Contains(testenv.Text(body), wantPairs) {
+			t.Errorf("%s : %q absent", p, wantPairs)
+		}
+		pairs := body[strings.LastIndex(body, "<tbody>"):]
+		if p == base+"/evaluation" {
+			pairs = body[strings.Index(body, "Par paire d'évaluateurs"):]
+			pairs = pairs[:strings.Index(pairs, "</tbody>")]
+		}
+		if n := strings.Count(pairs, " / "); n != 50 {
+			t.Errorf("%s : %d paires listées, attendu 50", p, n)
+		}
+	}
+	f := readXLSX(t, c.Get(base+"/evaluateurs.xlsx"))
+	if n := len(sheetRows(t, f, "Évaluateurs")) - 1; n != w.People {
+		t.Errorf("export : %d évaluateurs, attendu %d", n, w.People)
+	}
+	if n := len(sheetRows(t, f, "Accord par paire")) - 1; n != w.Agreement.PairTotal {
+		t.Errorf("export : %d paires, attendu %d", n, w.Agreement.PairTotal)
+	}
 }
