@@ -3,6 +3,7 @@ package assessment
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"sort"
 	"time"
 
@@ -32,16 +33,19 @@ type CohortResult struct {
 // ResultsFor keeps the results the viewer may tie to a learner: a marker
 // does not see the earlier results of a piece under anonymous marking.
 func ResultsFor(viewer account.User, rs []CohortResult) []CohortResult {
-	if !marks(viewer) {
-		return rs
-	}
 	out := make([]CohortResult, 0, len(rs))
 	for _, r := range rs {
-		if !r.Anonymous || r.LearnerID == viewer.ID {
+		if ResultVisible(viewer, r) {
 			out = append(out, r)
 		}
 	}
 	return out
+}
+
+// ResultVisible tells whether the viewer may see a result (ResultsFor's
+// rule, one result at a time).
+func ResultVisible(viewer account.User, r CohortResult) bool {
+	return !marks(viewer) || !r.Anonymous || r.LearnerID == viewer.ID
 }
 
 // CriterionLevel is the level a result gives one criterion (-1: not graded).
@@ -53,61 +57,62 @@ type CriterionLevel struct {
 }
 
 // CohortResults lists the released results of every version of a cohort's
-// pieces, by learner, piece and version, in four statements whatever the
-// cohort's size: the settings, the versions, their gradings and scores.
+// pieces, by learner, piece and version (EachCohortResult, collected).
 func (s *Service) CohortResults(ctx context.Context, cohortID int64) ([]CohortResult, error) {
+	var out []CohortResult
+	err := s.EachCohortResult(ctx, cohortID, func(r CohortResult) error {
+		out = append(out, r)
+		return nil
+	})
+	return out, err
+}
+
+// EachCohortResult hands fn the released result of every version of a
+// cohort's pieces, by learner, piece and version, as it reads them: two
+// statements whatever the cohort's size (the settings; the gradings of the
+// versions with a released one, their scores folded in, in order), and one
+// version's gradings in memory at a time.
+func (s *Service) EachCohortResult(ctx context.Context, cohortID int64, fn func(CohortResult) error) error {
 	st, err := s.Settings(ctx, cohortID)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	rows, err := s.db.Read.QueryContext(ctx, `SELECT v.id, v.piece_id, v.number, v.deposited_at, p.learner_id, u.display_name, p.title, p.kind_id, p.double_marking, `+anonymousExpr+`
-		FROM piece_versions v JOIN pieces p ON p.id=v.piece_id JOIN users u ON u.id=p.learner_id
-		WHERE p.cohort_id=? AND EXISTS (SELECT 1 FROM gradings g WHERE g.version_id=v.id AND g.state='publie')
-		ORDER BY u.display_name COLLATE FRANCAIS, u.id, p.id, v.number`, cohortID)
+	// The learners are ranked by name once (a thousand comparisons in the
+	// French collation, not one per grading row).
+	rows, err := s.db.Read.QueryContext(ctx, `WITH ranked AS (
+			SELECT u.id, u.display_name, row_number() OVER (ORDER BY u.display_name COLLATE FRANCAIS, u.id) AS rank
+			FROM users u WHERE u.id IN (SELECT learner_id FROM pieces WHERE cohort_id=?1))
+		SELECT v.id, v.piece_id, v.number, v.deposited_at, p.learner_id, u.display_name, p.title, p.kind_id,
+		p.double_marking, `+anonymousExpr+`,
+		g.id, g.assessor_id, a.display_name, g.role, g.state, g.decision, g.released_at,
+		(SELECT json_group_object(sc.criterion_id, coalesce(sc.level, -1)) FROM grading_scores sc WHERE sc.grading_id=g.id)
+		FROM pieces p JOIN ranked u ON u.id=p.learner_id JOIN piece_versions v ON v.piece_id=p.id
+		JOIN gradings g ON g.version_id=v.id JOIN users a ON a.id=g.assessor_id
+		WHERE p.cohort_id=?1 AND EXISTS (SELECT 1 FROM gradings r WHERE r.version_id=v.id AND r.state='publie')
+		ORDER BY u.rank, p.id, v.number, g.id`, cohortID)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	type vrow struct {
-		id     int64
-		double bool
-		r      CohortResult
-	}
-	var versions []vrow
-	for rows.Next() {
-		var v vrow
-		var deposited string
-		if err := rows.Scan(&v.id, &v.r.PieceID, &v.r.Version, &deposited, &v.r.LearnerID, &v.r.Learner, &v.r.Title, &v.r.KindID, &v.double, &v.r.Anonymous); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		v.r.DepositedAt = parseStamp(sql.NullString{String: deposited, Valid: true})
-		versions = append(versions, v)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	ids := make([]int64, len(versions))
-	for i, v := range versions {
-		ids[i] = v.id
-	}
-	gs, err := gradingsForVersions(ctx, s.db.Read, ids)
-	if err != nil {
-		return nil, err
-	}
+	defer rows.Close()
 	fw := s.framework()
 	order := criterionOrder(fw)
 	labels := map[string]string{}
 	for _, t := range fw.Tasks() {
 		t.EachCriterion(func(c *referentiel.Criterion) { labels[c.ID] = c.Display() })
 	}
-	var out []CohortResult
-	for _, v := range versions {
-		o := resolve(gs[v.id], v.double, st.Discrepancy)
-		if o.result == nil {
-			continue // one blind marking of two, or awaiting arbitration
+	var cur CohortResult
+	var curID int64
+	var double bool
+	var gs []Grading
+	emit := func() error {
+		if curID == 0 {
+			return nil
 		}
-		r := v.r
+		o := resolve(gs, double, st.Discrepancy)
+		if o.result == nil {
+			return nil // one blind marking of two, or awaiting arbitration
+		}
+		r := cur
 		res := o.result
 		r.Decision, r.ReleasedAt = res.Decision, res.ReleasedAt
 		for _, g := range res.From {
@@ -134,9 +139,43 @@ func (s *Service) CohortResults(ctx context.Context, cohortID int64) ([]CohortRe
 			}
 			return a < b
 		})
-		out = append(out, r)
+		return fn(r)
 	}
-	return out, nil
+	for rows.Next() {
+		var vid int64
+		var v CohortResult
+		var vdouble bool
+		var deposited string
+		var g Grading
+		var released sql.NullString
+		var scores string
+		if err := rows.Scan(&vid, &v.PieceID, &v.Version, &deposited, &v.LearnerID, &v.Learner, &v.Title, &v.KindID, &vdouble, &v.Anonymous,
+			&g.ID, &g.AssessorID, &g.AssessorName, &g.Role, &g.State, &g.Decision, &released, &scores); err != nil {
+			return err
+		}
+		if vid != curID {
+			if err := emit(); err != nil {
+				return err
+			}
+			v.DepositedAt = parseStamp(sql.NullString{String: deposited, Valid: true})
+			cur, curID, double, gs = v, vid, vdouble, gs[:0]
+		}
+		g.VersionID = vid
+		g.ReleasedAt = parseStamp(released)
+		levels := map[string]int{}
+		if err := json.Unmarshal([]byte(scores), &levels); err != nil {
+			return err
+		}
+		g.Scores = make(map[string]Score, len(levels))
+		for c, l := range levels {
+			g.Scores[c] = Score{Level: l}
+		}
+		gs = append(gs, g)
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	return emit()
 }
 
 func levelName(st Settings, l int) string {

@@ -419,6 +419,7 @@ func BenchmarkCoverage(b *testing.B) {
 	}
 	c := env.NewClient()
 	c.Login("admin", "demo")
+	c.AcceptCompressed() // as browsers do
 	for _, path := range []string{"/promotions/", "/api/v1/promotions/"} {
 		path := path + strconv.FormatInt(cohort, 10) + "/couverture"
 		b.Run(path[:strings.Index(path[1:], "/")+1], func(b *testing.B) {

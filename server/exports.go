@@ -41,8 +41,11 @@ func exportFormat(c *fiber.Ctx) (string, error) {
 // checked first, so an error is an error page, never half a file; then the
 // file is written as it is sent.
 func (s *Server) sendTables(c *fiber.Ctx, format, what string, co account.Cohort, tables ...*tabular.Table) error {
-	// A results export of 150,000 lines is never held whole.
-	if err := tabular.Check(tables...); err != nil {
+	// A results export of 150,000 lines is never held whole: its rows are
+	// read once, checked, and kept in a temporary file until sent (an
+	// error is still a page, never half a file).
+	release, err := tabular.Spool("", tables...)
+	if err != nil {
 		return err
 	}
 	name := ExportFileName(what, co.Name, time.Now(), format)
@@ -56,6 +59,7 @@ func (s *Server) sendTables(c *fiber.Ctx, format, what string, co account.Cohort
 	c.Set(fiber.HeaderCacheControl, "no-store") // personal data
 	log := s.log
 	c.Context().SetBodyStreamWriter(func(w *bufio.Writer) {
+		defer release()
 		var err error
 		if format == "csv" {
 			err = tabular.WriteCSV(w, tables[0])
@@ -106,13 +110,16 @@ func (s *Server) resultsExport(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	rs, err := s.assess.CohortResults(c.UserContext(), co.ID)
-	if err != nil {
-		return err
-	}
-	rs = assessment.ResultsFor(*currentUser(c), rs)
+	viewer, ctx := *currentUser(c), c.UserContext()
+	levels, summary := export.ResultsTables(s.fw, func(fn func(assessment.CohortResult) error) error {
+		return s.assess.EachCohortResult(ctx, co.ID, func(r assessment.CohortResult) error {
+			if !assessment.ResultVisible(viewer, r) {
+				return nil
+			}
+			return fn(r)
+		})
+	})
 	s.auditRead(c, 0, "export des résultats de la promotion "+co.Name+" ("+format+")")
-	levels, summary := export.ResultsTables(s.fw, rs)
 	if format == "xlsx" {
 		return s.sendTables(c, format, "resultats", co, summary, levels)
 	}

@@ -134,7 +134,14 @@ func (s *Server) renderStatus(c *fiber.Ctx, status int, name string, p *views.Pa
 		// Pages with personal data must not be kept by shared browsers or proxies.
 		c.Set(fiber.HeaderCacheControl, "no-store")
 	}
-	return s.views.Render(c.Response().BodyWriter(), name, p)
+	// Straight into the response's pooled buffer (no copy, no buffer grown
+	// per request); on an error it is emptied, and the error page replaces
+	// the half-written one.
+	if err := s.views.Render(c.Response().BodyWriter(), name, p); err != nil {
+		c.Response().ResetBody()
+		return err
+	}
+	return nil
 }
 
 func (s *Server) staticPage(name, title string) fiber.Handler {

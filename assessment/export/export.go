@@ -122,7 +122,10 @@ func CoverageTables(h assessment.Heatmap) (learners, totals *tabular.Table) {
 // ResultsTables lays out released results in a tidy long format: one line
 // per result and criterion, the result's columns repeated (levels); and one
 // line per result (summary).
-func ResultsTables(fw *referentiel.Framework, rs []assessment.CohortResult) (levels, summary *tabular.Table) {
+//
+// each hands its function the results in order (EachCohortResult, or a
+// slice's); the tables call it each time they are read.
+func ResultsTables(fw *referentiel.Framework, each func(func(assessment.CohortResult) error) error) (levels, summary *tabular.Table) {
 	head := []tabular.Column{tabular.TextCol("Apprenant"), tabular.IntCol("N° apprenant"), tabular.TextCol("Pièce"), tabular.IntCol("N° pièce"),
 		tabular.TextCol("Type de production"), tabular.IntCol("Version"), tabular.DateTimeCol("Déposée le"), tabular.DateTimeCol("Publiée le"),
 		tabular.TextCol("Évaluateur(s)"), tabular.TextCol("Origine"), tabular.TextCol("Décision")}
@@ -137,7 +140,7 @@ func ResultsTables(fw *referentiel.Framework, rs []assessment.CohortResult) (lev
 	}
 	levels.Source = func(yield func(...any) error) error {
 		row := make([]any, 0, len(levels.Columns))
-		for _, r := range rs {
+		return each(func(r assessment.CohortResult) error {
 			for _, l := range r.Levels {
 				var rank any
 				if l.Level >= 0 {
@@ -148,27 +151,22 @@ func ResultsTables(fw *referentiel.Framework, rs []assessment.CohortResult) (lev
 				}
 			}
 			if len(r.Levels) == 0 {
-				if err := yield(append(common(r, row[:0]), nil, nil, nil, nil)...); err != nil {
-					return err
-				}
+				return yield(append(common(r, row[:0]), nil, nil, nil, nil)...)
 			}
-		}
-		return nil
+			return nil
+		})
 	}
 	summary.Source = func(yield func(...any) error) error {
 		row := make([]any, 0, len(summary.Columns))
-		for _, r := range rs {
+		return each(func(r assessment.CohortResult) error {
 			graded := 0
 			for _, l := range r.Levels {
 				if l.Level >= 0 {
 					graded++
 				}
 			}
-			if err := yield(append(common(r, row[:0]), graded)...); err != nil {
-				return err
-			}
-		}
-		return nil
+			return yield(append(common(r, row[:0]), graded)...)
+		})
 	}
 	return levels, summary
 }

@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"strings"
 	"syscall"
 	"time"
@@ -100,6 +101,9 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	return fmt.Errorf("commande inconnue %q\n\n%s", args[0], usage)
 }
 
+// serveMemoryLimit is the server's default soft memory limit for Go.
+const serveMemoryLimit = 40 << 20
+
 func serve(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	addr := fs.String("addr", "127.0.0.1:8080", "adresse d'écoute")
@@ -113,6 +117,12 @@ func serve(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	// A soft ceiling for Go's memory (SQLite's page caches and the mapped
+	// program come on top): the collector works harder near it instead of
+	// letting the heap double. GOMEMLIMIT, when set, decides instead.
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(serveMemoryLimit)
+	}
 	if *baseURL == "" {
 		*baseURL = "http://" + *addr
 	}

@@ -50,7 +50,10 @@ func Open(path string) (*DB, error) {
 	// (Checkpoints), not in a request.
 	params.Set("_synchronous", "FULL")
 	params.Set("_txlock", "immediate")
-	params.Set("_cache_size", "-16000")
+	// Page caches (KiB): the writer's holds the indexes it updates; each
+	// reader keeps a small one and leans on the system's file cache, which
+	// all connections share and which the process's memory does not count.
+	params.Set("_cache_size", "-8000")
 	dsn := "file:" + abs + "?" + params.Encode()
 	count := new(atomic.Int64)
 	w := sql.OpenDB(connector{dsn: dsn, n: count})
@@ -66,12 +69,18 @@ func Open(path string) (*DB, error) {
 		rparams[k] = v
 	}
 	rparams.Set("_query_only", "1")
+	rparams.Set("_cache_size", "-2000")
 	rparams.Del("_txlock")
 	r := sql.OpenDB(connector{dsn: "file:" + abs + "?" + rparams.Encode(), n: count})
 	n := max(4, runtime.NumCPU()*2)
 	r.SetMaxOpenConns(n)
 	r.SetMaxIdleConns(n)
-	cp := sql.OpenDB(connector{dsn: dsn, n: new(atomic.Int64)})
+	cparams := url.Values{}
+	for k, v := range params {
+		cparams[k] = v
+	}
+	cparams.Set("_cache_size", "-500") // it copies the WAL into the file, nothing to keep
+	cp := sql.OpenDB(connector{dsn: "file:" + abs + "?" + cparams.Encode(), n: new(atomic.Int64)})
 	cp.SetMaxOpenConns(1)
 	return &DB{Write: w, Read: r, path: abs, statements: count, checkpoint: cp}, nil
 }

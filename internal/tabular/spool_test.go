@@ -1,0 +1,116 @@
+package tabular
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/xuri/excelize/v2"
+)
+
+// fromSource turns sample's rows into a Source that counts its calls.
+func fromSource(t *Table, calls *int) *Table {
+	rows := t.Rows
+	t.Rows = nil
+	t.Source = func(yield func(...any) error) error {
+		*calls++
+		for _, r := range rows {
+			if err := yield(r...); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	return t
+}
+
+// A spooled table writes the same files as the table itself, reading its
+// source once however many passes the writers make; release removes the
+// spool.
+func TestSpoolReplaysTheSameRows(t *testing.T) {
+	t.Parallel()
+	var want, wantX bytes.Buffer
+	if err := WriteCSV(&want, sample()); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteXLSX(&wantX, Workbook{Title: "t"}, sample()); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	calls := 0
+	tab := fromSource(sample(), &calls)
+	release, err := Spool(dir, tab)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got, gotX bytes.Buffer
+	if err := WriteCSV(&got, tab); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteXLSX(&gotX, Workbook{Title: "t"}, tab); err != nil {
+		t.Fatal(err)
+	}
+	if got.String() != want.String() {
+		t.Errorf("CSV relu :\n%s\nattendu :\n%s", got.String(), want.String())
+	}
+	a, b := readSheet(t, gotX.Bytes()), readSheet(t, wantX.Bytes())
+	if len(a) != len(b) || len(a) < 2 {
+		t.Fatalf("XLSX relu : %d lignes, attendu %d", len(a), len(b))
+	}
+	for i := range a {
+		if len(a[i]) != len(b[i]) {
+			t.Fatalf("ligne %d : %q, attendu %q", i, a[i], b[i])
+		}
+		for j := range a[i] {
+			if a[i][j] != b[i][j] {
+				t.Errorf("ligne %d, colonne %d : %q, attendu %q", i, j, a[i][j], b[i][j])
+			}
+		}
+	}
+	if calls != 1 {
+		t.Errorf("source lue %d fois, attendu 1", calls)
+	}
+	if files, _ := filepath.Glob(filepath.Join(dir, "*")); len(files) != 1 {
+		t.Errorf("fichiers de relais : %v", files)
+	}
+	release()
+	if files, _ := filepath.Glob(filepath.Join(dir, "*")); len(files) != 0 {
+		t.Errorf("fichiers laissés après release : %v", files)
+	}
+}
+
+// A row that does not fit its columns fails the spool, which leaves no file.
+func TestSpoolRefusesAndCleansUp(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	calls := 0
+	tab := fromSource(sample(), &calls)
+	inner := tab.Source
+	tab.Source = func(yield func(...any) error) error {
+		if err := inner(yield); err != nil {
+			return err
+		}
+		return yield("x", "pas un nombre", nil, nil, nil)
+	}
+	if _, err := Spool(dir, tab); err == nil {
+		t.Fatal("une ligne fausse passe")
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Errorf("fichiers laissés : %d", len(entries))
+	}
+}
+
+func readSheet(t *testing.T, b []byte) [][]string {
+	t.Helper()
+	f, err := excelize.OpenReader(bytes.NewReader(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := f.GetRows(f.GetSheetName(0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rows
+}
