@@ -1,6 +1,8 @@
 package server
 
 import (
+	"bytes"
+	"compress/gzip"
 	"encoding/json"
 	"html"
 	"html/template"
@@ -33,6 +35,7 @@ type coverageData struct {
 	Heatmap    assessment.Heatmap
 	Table      template.HTML // the heatmap table, rendered once per kept page
 	Framework  template.HTML // the framework coverage table, likewise
+	Body       *views.Kept   // the whole page's content, likewise (per rule)
 	States     []assessment.CapacityState
 	Rule       string
 	Query      string
@@ -59,11 +62,36 @@ func (s *Server) coverageJSON(c *fiber.Ctx) error {
 		return err
 	}
 	s.auditRead(c, 0, "couverture de la promotion "+co.Name+" (JSON)")
+	c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSONCharsetUTF8)
+	// Kept with the page, plain and compressed once: the same for every
+	// reader of it (no personal touch, no token).
+	if c.Request().Header.HasAcceptEncoding("gzip") {
+		gz, err := h.Memo.Do("json.gz", func() (any, error) {
+			body, err := json.Marshal(export.Heatmap(co, h))
+			if err != nil {
+				return nil, err
+			}
+			var buf bytes.Buffer
+			zw := gzip.NewWriter(&buf)
+			if _, err := zw.Write(body); err != nil {
+				return nil, err
+			}
+			if err := zw.Close(); err != nil {
+				return nil, err
+			}
+			return buf.Bytes(), nil
+		})
+		if err != nil {
+			return err
+		}
+		c.Set(fiber.HeaderContentEncoding, "gzip")
+		c.Vary(fiber.HeaderAcceptEncoding)
+		return c.Send(gz.([]byte))
+	}
 	body, err := h.Memo.Do("json", func() (any, error) { return json.Marshal(export.Heatmap(co, h)) })
 	if err != nil {
 		return err
 	}
-	c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSONCharsetUTF8)
 	return c.Send(body.([]byte))
 }
 
@@ -99,12 +127,22 @@ func (s *Server) coverage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	d := coverageData{Cohort: co, Heatmap: h, Activities: s.fw.Activities, Table: table.(template.HTML), Framework: framework.(template.HTML),
-		States: []assessment.CapacityState{assessment.CapAcquired, assessment.CapPending, assessment.CapRework, assessment.CapDraft, assessment.CapMissing},
-		Rule:   assessment.CurrentRule.Text(st.LevelLabel(st.PassLevel))}
+	rule := assessment.CurrentRule.Text(st.LevelLabel(st.PassLevel))
+	// The content is the same for every reader of the page (no token, no
+	// name): rendered once, and compressed once, per rule in force.
+	body, err := h.Memo.Do("body:"+rule, func() (any, error) {
+		d := coverageData{Cohort: co, Heatmap: h, Activities: s.fw.Activities, Table: table.(template.HTML), Framework: framework.(template.HTML),
+			States: []assessment.CapacityState{assessment.CapAcquired, assessment.CapPending, assessment.CapRework, assessment.CapDraft, assessment.CapMissing},
+			Rule:   rule}
+		html, err := s.views.Fragment("couverture", "coverage-body", d)
+		return views.NewKept(html), err
+	})
+	if err != nil {
+		return err
+	}
 	s.auditRead(c, 0, "couverture de la promotion "+co.Name)
 	p := s.page(c, "Couverture — "+co.Name, cohortsCrumb, views.Link{Href: "/promotions/" + strconv.FormatInt(co.ID, 10), Label: co.Name}, views.Link{Label: "Couverture"})
-	p.Data = d
+	p.Data = coverageData{Cohort: co, Body: body.(*views.Kept)}
 	return s.render(c, "couverture", p)
 }
 

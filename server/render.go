@@ -137,9 +137,14 @@ func (s *Server) renderStatus(c *fiber.Ctx, status int, name string, p *views.Pa
 	// Straight into the response's pooled buffer (no copy, no buffer grown
 	// per request); on an error it is emptied, and the error page replaces
 	// the half-written one.
-	if err := s.views.Render(c.Response().BodyWriter(), name, p); err != nil {
+	gzipped, err := s.views.Render(c.Response().BodyWriter(), name, p, c.Request().Header.HasAcceptEncoding("gzip"))
+	if err != nil {
 		c.Response().ResetBody()
 		return err
+	}
+	if gzipped { // compressed around its kept parts: the middleware leaves it
+		c.Set(fiber.HeaderContentEncoding, "gzip")
+		c.Vary(fiber.HeaderAcceptEncoding)
 	}
 	return nil
 }

@@ -16,7 +16,6 @@ import (
 	"strings"
 	"sync"
 	"time"
-	"unsafe"
 
 	"github.com/casp-cnam/casp/internal/french"
 )
@@ -50,7 +49,7 @@ type Page struct {
 	Demo      bool
 	PrintMode bool
 
-	kept []template.HTML // large parts rendered once and kept (see keep)
+	kept []*Kept // large parts rendered once and kept (see keep)
 }
 
 // User is the signed-in person as the layout shows them.
@@ -232,11 +231,12 @@ func (r *Renderer) Fragment(page, name string, data any) (template.HTML, error) 
 func (r *Renderer) Has(name string) bool { return r.pages[name] }
 
 // Render writes a page to w. On an error, w holds part of it: the caller
-// discards it (the server empties the response, whose buffer it writes
-// into without a copy).
-func (r *Renderer) Render(w io.Writer, name string, p *Page) error {
+// discards it (the server empties the response). With gzip, a page that
+// has kept parts is written gzip-compressed (RenderGzip's way) and Render
+// says so; any other page is written plain.
+func (r *Renderer) Render(w io.Writer, name string, p *Page, gzip bool) (gzipped bool, err error) {
 	if !r.pages[name] {
-		return fmt.Errorf("page %q inconnue", name)
+		return false, fmt.Errorf("page %q inconnue", name)
 	}
 	buf := renderBuffers.Get().(*bytes.Buffer)
 	defer func() {
@@ -247,39 +247,27 @@ func (r *Renderer) Render(w io.Writer, name string, p *Page) error {
 	}()
 	p.kept = p.kept[:0]
 	if err := r.set.ExecuteTemplate(buf, "page:"+name, p); err != nil {
-		return err
+		return false, err
 	}
-	// The kept parts go in where their markers are, written as they are.
-	out := buf.Bytes()
-	for _, part := range p.kept {
-		i := bytes.Index(out, keptMarker)
-		if i < 0 {
-			return errors.New("gabarit : repère de partie gardée introuvable")
-		}
-		if _, err := w.Write(out[:i]); err != nil {
-			return err
-		}
-		// The bytes of the string, not a copy (a writer does not keep or
-		// change what it is given).
-		if _, err := w.Write(unsafe.Slice(unsafe.StringData(string(part)), len(part))); err != nil {
-			return err
-		}
-		out = out[i+len(keptMarker):]
+	pieces, ok := split(buf.Bytes(), p.kept)
+	if !ok {
+		return false, errors.New("gabarit : repère de partie gardée introuvable")
 	}
-	_, err := w.Write(out)
-	return err
+	if gzip && len(p.kept) > 0 {
+		return true, writeGzip(w, pieces, p.kept)
+	}
+	// The kept parts go in where their markers were, written as they are.
+	for i, piece := range pieces {
+		if _, err := w.Write(piece); err != nil {
+			return false, err
+		}
+		if i < len(p.kept) {
+			if _, err := w.Write(p.kept[i].bytes()); err != nil {
+				return false, err
+			}
+		}
+	}
+	return false, nil
 }
 
 var renderBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
-
-// keptMarker stands for a kept part in a page being rendered: a comment no
-// escaped text can produce.
-var keptMarker = []byte("<!--casp-kept-->")
-
-// keep is {{keep . $html}}: a large part already rendered (a heatmap table
-// kept for as long as its data) goes into the page as it is, written
-// straight to the response, not copied through the template's printer.
-func keep(p *Page, h template.HTML) template.HTML {
-	p.kept = append(p.kept, h)
-	return template.HTML(keptMarker)
-}

@@ -54,6 +54,9 @@ func Open(path string) (*DB, error) {
 	// reader keeps a small one and leans on the system's file cache, which
 	// all connections share and which the process's memory does not count.
 	params.Set("_cache_size", "-8000")
+	// Each connection keeps its last prepared statements: a page's few
+	// queries (session, user, cohort…) skip SQLite's parse and plan.
+	params.Set("_stmt_cache_size", "64")
 	dsn := "file:" + abs + "?" + params.Encode()
 	count := new(atomic.Int64)
 	w := sql.OpenDB(connector{dsn: dsn, n: count})
