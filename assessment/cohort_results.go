@@ -3,8 +3,10 @@ package assessment
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
+	"fmt"
 	"sort"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/casp-cnam/casp/account"
@@ -85,7 +87,7 @@ func (s *Service) EachCohortResult(ctx context.Context, cohortID int64, fn func(
 		SELECT v.id, v.piece_id, v.number, v.deposited_at, p.learner_id, u.display_name, p.title, p.kind_id,
 		p.double_marking, `+anonymousExpr+`,
 		g.id, g.assessor_id, a.display_name, g.role, g.state, g.decision, g.released_at,
-		(SELECT json_group_object(sc.criterion_id, coalesce(sc.level, -1)) FROM grading_scores sc WHERE sc.grading_id=g.id)
+		(SELECT group_concat(sc.criterion_id || '=' || coalesce(sc.level, -1), ';') FROM grading_scores sc WHERE sc.grading_id=g.id)
 		FROM pieces p JOIN ranked u ON u.id=p.learner_id JOIN piece_versions v ON v.piece_id=p.id
 		JOIN gradings g ON g.version_id=v.id JOIN users a ON a.id=g.assessor_id
 		WHERE p.cohort_id=?1 AND EXISTS (SELECT 1 FROM gradings r WHERE r.version_id=v.id AND r.state='publie')
@@ -148,7 +150,7 @@ func (s *Service) EachCohortResult(ctx context.Context, cohortID int64, fn func(
 		var deposited string
 		var g Grading
 		var released sql.NullString
-		var scores string
+		var scores sql.NullString
 		if err := rows.Scan(&vid, &v.PieceID, &v.Version, &deposited, &v.LearnerID, &v.Learner, &v.Title, &v.KindID, &vdouble, &v.Anonymous,
 			&g.ID, &g.AssessorID, &g.AssessorName, &g.Role, &g.State, &g.Decision, &released, &scores); err != nil {
 			return err
@@ -162,13 +164,17 @@ func (s *Service) EachCohortResult(ctx context.Context, cohortID int64, fn func(
 		}
 		g.VersionID = vid
 		g.ReleasedAt = parseStamp(released)
-		levels := map[string]int{}
-		if err := json.Unmarshal([]byte(scores), &levels); err != nil {
-			return err
-		}
-		g.Scores = make(map[string]Score, len(levels))
-		for c, l := range levels {
-			g.Scores[c] = Score{Level: l}
+		// « 1.4/crit/1=2;1.4/crit/2=-1 »: criterion ids hold no = nor ;.
+		g.Scores = make(map[string]Score, strings.Count(scores.String, ";")+1)
+		for rest := scores.String; rest != ""; {
+			var pair string
+			pair, rest, _ = strings.Cut(rest, ";")
+			c, l, ok := strings.Cut(pair, "=")
+			level, err := strconv.Atoi(l)
+			if !ok || err != nil {
+				return fmt.Errorf("notes de l'évaluation %d illisibles : %q", g.ID, pair)
+			}
+			g.Scores[c] = Score{Level: level}
 		}
 		gs = append(gs, g)
 	}

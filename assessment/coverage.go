@@ -180,8 +180,23 @@ func (s *Service) Heatmap(ctx context.Context, cohortID int64, f HeatmapFilter) 
 	h, err := s.heatmap(ctx, cohortID, f, version)
 	if err == nil && version >= 0 {
 		s.rosters.mu.Lock()
-		if s.rosters.pages == nil || len(s.rosters.pages) >= maxCachedPages {
+		if s.rosters.pages == nil {
 			s.rosters.pages = map[heatKey]heatEntry{}
+		}
+		// Full: out go the pages of older versions or days, else one page
+		// at random (a map's order), never the whole lot.
+		if len(s.rosters.pages) >= maxCachedPages {
+			for k, e := range s.rosters.pages {
+				if k.cohort == cohortID && (e.version != version || e.day != day) {
+					delete(s.rosters.pages, k)
+				}
+			}
+		}
+		for k := range s.rosters.pages {
+			if len(s.rosters.pages) < maxCachedPages {
+				break
+			}
+			delete(s.rosters.pages, k)
 		}
 		s.rosters.pages[key] = heatEntry{version: version, day: day, heat: h}
 		s.rosters.mu.Unlock()
@@ -198,8 +213,20 @@ func (s *Service) cohortVersion(ctx context.Context, cohortID int64) (int64, err
 	return version, err
 }
 
-// maxCachedPages bounds the heatmap pages kept in memory (about 40 Kio each).
-const maxCachedPages = 200
+// KeptHeatmapPages is how many heatmap pages are kept in memory now.
+func (s *Service) KeptHeatmapPages() int {
+	s.rosters.mu.Lock()
+	defer s.rosters.mu.Unlock()
+	return len(s.rosters.pages)
+}
+
+// MaxKeptHeatmapPages bounds KeptHeatmapPages.
+const MaxKeptHeatmapPages = maxCachedPages
+
+// maxCachedPages bounds the heatmap pages kept in memory: with what the
+// server derives from each (its rendered and compressed content, its JSON)
+// about 300 Kio a page of 50 learners, 7 Mio in all at most.
+const maxCachedPages = 24
 
 type heatKey struct {
 	cohort         int64

@@ -227,3 +227,33 @@ func TestCohortResultsHandWorked(t *testing.T) {
 		}
 	}
 }
+
+// Heatmap pages are kept in memory within a bound: viewing more pages than
+// it evicts some, never grows past it, and a kept page is served again.
+func TestHeatmapPagesKeptWithinBound(t *testing.T) {
+	t.Parallel()
+	svc, f, _ := workloadFixture(t)
+	ctx := context.Background()
+	for page := 1; page <= assessment.MaxKeptHeatmapPages+10; page++ {
+		if _, err := svc.Heatmap(ctx, f.cohort, assessment.HeatmapFilter{Page: page}); err != nil {
+			t.Fatal(err)
+		}
+		if n := svc.KeptHeatmapPages(); n > assessment.MaxKeptHeatmapPages || n > page {
+			t.Fatalf("après %d pages : %d gardées (borne %d)", page, n, assessment.MaxKeptHeatmapPages)
+		}
+	}
+	if n := svc.KeptHeatmapPages(); n < assessment.MaxKeptHeatmapPages-1 {
+		t.Errorf("%d pages gardées : la mémoire a été vidée d'un coup", n)
+	}
+	a, err := svc.Heatmap(ctx, f.cohort, assessment.HeatmapFilter{Sort: "risque"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := svc.Heatmap(ctx, f.cohort, assessment.HeatmapFilter{Sort: "risque"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Memo != b.Memo {
+		t.Error("la même page, vue deux fois, n'a pas été gardée")
+	}
+}

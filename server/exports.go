@@ -2,7 +2,12 @@ package server
 
 import (
 	"bufio"
+	"io"
+	"math"
+	"net"
+	"runtime/debug"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -44,10 +49,18 @@ func (s *Server) sendTables(c *fiber.Ctx, format, what string, co account.Cohort
 	// A results export of 150,000 lines is never held whole: its rows are
 	// read once, checked, and kept in a temporary file until sent (an
 	// error is still a page, never half a file).
+	widened := widenMemory()
 	release, err := tabular.Spool("", tables...)
 	if err != nil {
+		widened()
 		return err
 	}
+	return s.sendSpooled(c, format, what, co, func() { release(); widened() }, tables...)
+}
+
+// sendSpooled sends tables already checked (spooled): done runs once the
+// file is written, or failed.
+func (s *Server) sendSpooled(c *fiber.Ctx, format, what string, co account.Cohort, done func(), tables ...*tabular.Table) error {
 	name := ExportFileName(what, co.Name, time.Now(), format)
 	title := strings.ToUpper(what[:1]) + what[1:] + " — " + co.Name
 	if format == "csv" {
@@ -58,19 +71,86 @@ func (s *Server) sendTables(c *fiber.Ctx, format, what string, co account.Cohort
 	c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+name+`"`)
 	c.Set(fiber.HeaderCacheControl, "no-store") // personal data
 	log := s.log
-	c.Context().SetBodyStreamWriter(func(w *bufio.Writer) {
-		defer release()
+	conn := c.Context().Conn()
+	c.Context().SetBodyStreamWriter(func(bw *bufio.Writer) {
+		defer done()
+		// The write deadline runs from the last progress, not from the
+		// start: the results of 10,000 learners take a minute to write; a
+		// client that stops reading is still cut off.
+		w := &progressWriter{w: bw, conn: conn}
 		var err error
 		if format == "csv" {
 			err = tabular.WriteCSV(w, tables[0])
 		} else {
 			err = tabular.WriteXLSX(w, tabular.Workbook{Title: title}, tables...)
 		}
+		if err == nil {
+			err = bw.Flush()
+		}
 		if err != nil {
 			log.Error("export interrompu", "export", name, "err", err)
 		}
 	})
 	return nil
+}
+
+// progressWriter pushes the connection's write deadline back as an
+// export is written (at most every few seconds).
+type progressWriter struct {
+	w    io.Writer
+	conn net.Conn
+	last time.Time
+}
+
+// exportStall is how long an export may make no progress.
+const exportStall = 60 * time.Second
+
+func (p *progressWriter) Write(b []byte) (int, error) {
+	if now := time.Now(); p.conn != nil && now.Sub(p.last) > 5*time.Second {
+		p.last = now
+		p.conn.SetWriteDeadline(now.Add(exportStall))
+	}
+	return p.w.Write(b)
+}
+
+// exportMemoryLimit is the soft memory limit while an export runs: the
+// XLSX library streams a sheet through a buffer of 16 to 32 Mio, which the
+// server's everyday limit would make the collector fight (12 s instead of
+// 6 for the results of 1,000 learners).
+const exportMemoryLimit = 192 << 20
+
+var exportsMemory struct {
+	sync.Mutex
+	running int
+	base    int64
+}
+
+// widenMemory raises the soft memory limit, if one is set, for an export;
+// the function it returns puts it back once the last export running ends,
+// and hands the export's garbage back to the system at once.
+func widenMemory() (restore func()) {
+	m := &exportsMemory
+	m.Lock()
+	defer m.Unlock()
+	if m.running == 0 {
+		m.base = debug.SetMemoryLimit(-1)
+	}
+	m.running++
+	if m.base != math.MaxInt64 && m.base < exportMemoryLimit {
+		debug.SetMemoryLimit(exportMemoryLimit)
+	}
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			m.Lock()
+			defer m.Unlock()
+			m.running--
+			if m.running == 0 && m.base != math.MaxInt64 {
+				debug.SetMemoryLimit(m.base)
+				debug.FreeOSMemory()
+			}
+		})
+	}
 }
 
 // ExportFileName is a safe file name: « couverture-promotion-2026-2026-03-10.csv »
@@ -111,7 +191,7 @@ func (s *Server) resultsExport(c *fiber.Ctx) error {
 		return err
 	}
 	viewer, ctx := *currentUser(c), c.UserContext()
-	levels, summary := export.ResultsTables(s.fw, func(fn func(assessment.CohortResult) error) error {
+	levels, summary, fill := export.ResultsTables(s.fw, func(fn func(assessment.CohortResult) error) error {
 		return s.assess.EachCohortResult(ctx, co.ID, func(r assessment.CohortResult) error {
 			if !assessment.ResultVisible(viewer, r) {
 				return nil
@@ -120,10 +200,33 @@ func (s *Server) resultsExport(c *fiber.Ctx) error {
 		})
 	})
 	s.auditRead(c, 0, "export des résultats de la promotion "+co.Name+" ("+format+")")
-	if format == "xlsx" {
-		return s.sendTables(c, format, "resultats", co, summary, levels)
+	// Both sheets from one read of the results (the CSV holds the levels).
+	if format == "csv" {
+		levelsOnly := fill
+		fill = func(emit func(int, ...any) error) error {
+			return levelsOnly(func(i int, v ...any) error {
+				if i != 0 {
+					return nil
+				}
+				return emit(0, v...)
+			})
+		}
 	}
-	return s.sendTables(c, format, "resultats", co, levels)
+	widened := widenMemory()
+	tables := []*tabular.Table{levels, summary}
+	if format == "csv" {
+		tables = tables[:1]
+	}
+	release, err := tabular.SpoolFilled("", fill, tables...)
+	if err != nil {
+		widened()
+		return err
+	}
+	done := func() { release(); widened() }
+	if format == "xlsx" {
+		return s.sendSpooled(c, format, "resultats", co, done, summary, levels)
+	}
+	return s.sendSpooled(c, format, "resultats", co, done, levels)
 }
 
 // assessorsExport is the assessors' statistics (an assessor gets their own

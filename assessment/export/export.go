@@ -125,7 +125,11 @@ func CoverageTables(h assessment.Heatmap) (learners, totals *tabular.Table) {
 //
 // each hands its function the results in order (EachCohortResult, or a
 // slice's); the tables call it each time they are read.
-func ResultsTables(fw *referentiel.Framework, each func(func(assessment.CohortResult) error) error) (levels, summary *tabular.Table) {
+//
+// fill fills both tables in one pass of each (tabular.SpoolFilled): index 0
+// is levels, 1 summary.
+func ResultsTables(fw *referentiel.Framework, each func(func(assessment.CohortResult) error) error) (levels, summary *tabular.Table,
+	fill func(emit func(int, ...any) error) error) {
 	head := []tabular.Column{tabular.TextCol("Apprenant"), tabular.IntCol("N° apprenant"), tabular.TextCol("Pièce"), tabular.IntCol("N° pièce"),
 		tabular.TextCol("Type de production"), tabular.IntCol("Version"), tabular.DateTimeCol("Déposée le"), tabular.DateTimeCol("Publiée le"),
 		tabular.TextCol("Évaluateur(s)"), tabular.TextCol("Origine"), tabular.TextCol("Décision")}
@@ -138,37 +142,50 @@ func ResultsTables(fw *referentiel.Framework, each func(func(assessment.CohortRe
 		return append(row, r.Learner, r.LearnerID, r.Title, r.PieceID, fw.KindLabel(r.KindID), r.Version, r.DepositedAt, r.ReleasedAt,
 			strings.Join(r.Assessors, ", "), r.Origin, r.Decision.Label())
 	}
+	levelRows := func(r assessment.CohortResult, row []any, yield func(...any) error) error {
+		for _, l := range r.Levels {
+			var rank any
+			if l.Level >= 0 {
+				rank = l.Level + 1
+			}
+			if err := yield(append(common(r, row[:0]), l.CriterionID, l.Label, rank, l.LevelLabel)...); err != nil {
+				return err
+			}
+		}
+		if len(r.Levels) == 0 {
+			return yield(append(common(r, row[:0]), nil, nil, nil, nil)...)
+		}
+		return nil
+	}
+	summaryRow := func(r assessment.CohortResult, row []any, yield func(...any) error) error {
+		graded := 0
+		for _, l := range r.Levels {
+			if l.Level >= 0 {
+				graded++
+			}
+		}
+		return yield(append(common(r, row[:0]), graded)...)
+	}
 	levels.Source = func(yield func(...any) error) error {
 		row := make([]any, 0, len(levels.Columns))
-		return each(func(r assessment.CohortResult) error {
-			for _, l := range r.Levels {
-				var rank any
-				if l.Level >= 0 {
-					rank = l.Level + 1
-				}
-				if err := yield(append(common(r, row[:0]), l.CriterionID, l.Label, rank, l.LevelLabel)...); err != nil {
-					return err
-				}
-			}
-			if len(r.Levels) == 0 {
-				return yield(append(common(r, row[:0]), nil, nil, nil, nil)...)
-			}
-			return nil
-		})
+		return each(func(r assessment.CohortResult) error { return levelRows(r, row, yield) })
 	}
 	summary.Source = func(yield func(...any) error) error {
 		row := make([]any, 0, len(summary.Columns))
+		return each(func(r assessment.CohortResult) error { return summaryRow(r, row, yield) })
+	}
+	fill = func(emit func(int, ...any) error) error {
+		row := make([]any, 0, len(levels.Columns))
+		toLevels := func(v ...any) error { return emit(0, v...) }
+		toSummary := func(v ...any) error { return emit(1, v...) }
 		return each(func(r assessment.CohortResult) error {
-			graded := 0
-			for _, l := range r.Levels {
-				if l.Level >= 0 {
-					graded++
-				}
+			if err := levelRows(r, row, toLevels); err != nil {
+				return err
 			}
-			return yield(append(common(r, row[:0]), graded)...)
+			return summaryRow(r, row, toSummary)
 		})
 	}
-	return levels, summary
+	return levels, summary, fill
 }
 
 // days is a duration in days, to the hundredth (nil when there is none).

@@ -102,7 +102,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 }
 
 // serveMemoryLimit is the server's default soft memory limit for Go.
-const serveMemoryLimit = 40 << 20
+const serveMemoryLimit = 48 << 20
 
 func serve(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)

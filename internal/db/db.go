@@ -53,7 +53,7 @@ func Open(path string) (*DB, error) {
 	// Page caches (KiB): the writer's holds the indexes it updates; each
 	// reader keeps a small one and leans on the system's file cache, which
 	// all connections share and which the process's memory does not count.
-	params.Set("_cache_size", "-8000")
+	params.Set("_cache_size", "-4000")
 	// Each connection keeps its last prepared statements: a page's few
 	// queries (session, user, cohort…) skip SQLite's parse and plan.
 	params.Set("_stmt_cache_size", "64")

@@ -18,6 +18,30 @@ import (
 // pass over the rows several times (XLSX measures its columns first).
 // release removes the files; call it once the tables are written.
 func Spool(dir string, tables ...*Table) (release func(), err error) {
+	var sourced []*Table
+	for _, t := range tables {
+		if t.Source == nil {
+			if err := Check(t); err != nil {
+				return func() {}, err
+			}
+			continue
+		}
+		sourced = append(sourced, t)
+	}
+	return SpoolFilled(dir, func(emit func(int, ...any) error) error {
+		for i, t := range sourced {
+			if err := t.Source(func(values ...any) error { return emit(i, values...) }); err != nil {
+				return err
+			}
+		}
+		return nil
+	}, sourced...)
+}
+
+// SpoolFilled is Spool for tables filled together by one pass of fill
+// (one read of the database for several sheets): fill calls emit(i, …) to
+// add a row to tables[i]. The tables then replay their rows as Spool's.
+func SpoolFilled(dir string, fill func(emit func(i int, values ...any) error) error, tables ...*Table) (release func(), err error) {
 	var paths []string
 	release = func() {
 		for _, p := range paths {
@@ -29,53 +53,72 @@ func Spool(dir string, tables ...*Table) (release func(), err error) {
 			release()
 		}
 	}()
-	for _, t := range tables {
-		if t.Source == nil {
-			if err := Check(t); err != nil {
-				return release, err
+	type spooled struct {
+		f     *os.File
+		w     *bufio.Writer
+		cells []cell
+		n     int
+	}
+	out := make([]*spooled, len(tables))
+	defer func() {
+		for _, o := range out {
+			if o != nil {
+				o.f.Close()
 			}
-			continue
 		}
+	}()
+	for i, t := range tables {
 		f, err := os.CreateTemp(dir, "casp-export-*")
 		if err != nil {
 			return release, err
 		}
 		paths = append(paths, f.Name())
-		w := bufio.NewWriterSize(f, 64<<10)
-		var scratch [binary.MaxVarintLen64]byte
-		n := 0
-		err = t.each(func(_ int, row []cell) error {
-			n++
-			for i, x := range row {
-				if x.empty {
-					w.WriteByte(0)
-					continue
-				}
-				w.WriteByte(1)
-				switch t.Columns[i].Kind {
-				case Integer:
-					w.Write(scratch[:binary.PutVarint(scratch[:], x.i)])
-				case Decimal:
-					w.Write(scratch[:binary.PutUvarint(scratch[:], math.Float64bits(x.f))])
-				case Date, DateTime:
-					w.Write(scratch[:binary.PutVarint(scratch[:], x.t.UnixNano())])
-				default:
-					w.Write(scratch[:binary.PutUvarint(scratch[:], uint64(len(x.s)))])
-					w.WriteString(x.s)
-				}
+		out[i] = &spooled{f: f, w: bufio.NewWriterSize(f, 64<<10), cells: make([]cell, len(t.Columns))}
+	}
+	var scratch [binary.MaxVarintLen64]byte
+	err = fill(func(i int, values ...any) error {
+		if i < 0 || i >= len(tables) {
+			return fmt.Errorf("relais d'export : tableau %d inconnu", i)
+		}
+		t, o := tables[i], out[i]
+		if err := t.checkRow(o.n, values, o.cells); err != nil {
+			return err
+		}
+		o.n++
+		w := o.w
+		for c, x := range o.cells {
+			if x.empty {
+				w.WriteByte(0)
+				continue
 			}
-			return nil
-		})
-		if err == nil {
-			err = w.Flush()
+			w.WriteByte(1)
+			switch t.Columns[c].Kind {
+			case Integer:
+				w.Write(scratch[:binary.PutVarint(scratch[:], x.i)])
+			case Decimal:
+				w.Write(scratch[:binary.PutUvarint(scratch[:], math.Float64bits(x.f))])
+			case Date, DateTime:
+				w.Write(scratch[:binary.PutVarint(scratch[:], x.t.UnixNano())])
+			default:
+				w.Write(scratch[:binary.PutUvarint(scratch[:], uint64(len(x.s)))])
+				w.WriteString(x.s)
+			}
 		}
-		if cerr := f.Close(); err == nil {
-			err = cerr
-		}
-		if err != nil {
+		return nil
+	})
+	if err != nil {
+		return release, err
+	}
+	for i, t := range tables {
+		o := out[i]
+		if err := o.w.Flush(); err != nil {
 			return release, err
 		}
-		t.Source = replay(f.Name(), t.Columns, n)
+		if err := o.f.Close(); err != nil {
+			return release, err
+		}
+		out[i] = nil
+		t.Rows, t.Source = nil, replay(o.f.Name(), t.Columns, o.n)
 	}
 	return release, nil
 }

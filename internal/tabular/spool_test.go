@@ -2,8 +2,10 @@ package tabular
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/xuri/excelize/v2"
@@ -113,4 +115,55 @@ func readSheet(t *testing.T, b []byte) [][]string {
 		t.Fatal(err)
 	}
 	return rows
+}
+
+// A table longer than a sheet holds goes on over more sheets, each with
+// its header; together they hold every row once, in order.
+func TestXLSXTableOverSeveralSheets(t *testing.T) {
+	old := maxSheetRows
+	maxSheetRows = 2
+	defer func() { maxSheetRows = old }()
+	tab := sample()
+	var want bytes.Buffer
+	if err := WriteCSV(&want, tab); err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := WriteXLSX(&buf, Workbook{Title: "t"}, tab); err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenReader(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	sheets := f.GetSheetList()
+	if wantSheets := (len(tab.Rows) + 1) / 2; len(sheets) != wantSheets || len(tab.Rows) < 3 {
+		t.Fatalf("feuilles %q pour %d lignes, attendu %d", sheets, len(tab.Rows), wantSheets)
+	}
+	var first string
+	total := 0
+	for i, name := range sheets {
+		rows, err := f.GetRows(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if i == 0 {
+			first = rows[0][0]
+		} else if !strings.HasSuffix(name, fmt.Sprintf("(suite %d)", i+1)) || rows[0][0] != first {
+			t.Errorf("feuille %q : en-tête %q", name, rows[0][0])
+		}
+		if len(rows)-1 > 2 {
+			t.Errorf("feuille %q : %d lignes", name, len(rows)-1)
+		}
+		for _, r := range rows[1:] {
+			if r[0] != tab.Rows[total][0] && !(r[0] == "" && tab.Rows[total][0] == nil) {
+				t.Errorf("ligne %d : %q, attendu %v", total+1, r[0], tab.Rows[total][0])
+			}
+			total++
+		}
+	}
+	if total != len(tab.Rows) {
+		t.Errorf("%d lignes en tout, attendu %d", total, len(tab.Rows))
+	}
 }

@@ -2,6 +2,7 @@ package tabular
 
 import (
 	"archive/zip"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -43,12 +44,33 @@ func WriteXLSX(w io.Writer, wb Workbook, tables ...*Table) error {
 	if len(tables) == 0 {
 		return fmt.Errorf("classeur sans tableau")
 	}
-	// First pass: the rows are checked and the columns' widths measured.
-	widths := make([][]float64, len(tables))
-	for i, t := range tables {
-		var err error
-		if widths[i], err = t.widths(); err != nil {
+	// First pass: the rows are checked, counted and the columns' widths
+	// measured.
+	type part struct {
+		t      *Table
+		widths []float64
+		lo, hi int // rows of the table on this sheet
+	}
+	var parts []part
+	var named []*Table // one per sheet, for the names
+	for _, t := range tables {
+		widths, n, err := t.widths()
+		if err != nil {
 			return err
+		}
+		// Beyond a sheet's million rows, the table goes on over more sheets.
+		for lo, k := 0, 1; lo < n || lo == 0; lo, k = lo+maxSheetRows, k+1 {
+			parts = append(parts, part{t, widths, lo, min(lo+maxSheetRows, n)})
+			sheet := t.Sheet
+			if k > 1 { // the suffix kept whole within Excel's 31 characters
+				suffix := fmt.Sprintf(" (suite %d)", k)
+				base := []rune(strings.TrimSpace(t.Sheet))
+				sheet = string(base[:min(len(base), 31-utf8.RuneCountInString(suffix))]) + suffix
+			}
+			named = append(named, &Table{Sheet: sheet})
+			if n == 0 {
+				break
+			}
 		}
 	}
 	f := excelize.NewFile()
@@ -61,8 +83,8 @@ func WriteXLSX(w io.Writer, wb Workbook, tables ...*Table) error {
 	if err != nil {
 		return err
 	}
-	names := sheetNames(tables)
-	for i := range tables {
+	names := sheetNames(named)
+	for i := range parts {
 		if i == 0 {
 			if err := f.SetSheetName(f.GetSheetName(0), names[0]); err != nil {
 				return err
@@ -74,8 +96,8 @@ func WriteXLSX(w io.Writer, wb Workbook, tables ...*Table) error {
 	// Before the rows: set once they are streamed, the active sheet made
 	// excelize parse every sheet back (380 MB for 150,000 lines).
 	f.SetActiveSheet(0)
-	for i, t := range tables {
-		if err := writeSheet(f, st, names[i], fmt.Sprintf("Tableau%d", i+1), t, widths[i]); err != nil {
+	for i, p := range parts {
+		if err := writeSheet(f, st, names[i], fmt.Sprintf("Tableau%d", i+1), p.t, p.widths, p.lo, p.hi); err != nil {
 			return fmt.Errorf("feuille %q : %w", names[i], err)
 		}
 	}
@@ -132,7 +154,15 @@ func (s *styles) decimal(f *excelize.File, n int) (int, error) {
 	return id, nil
 }
 
-func writeSheet(f *excelize.File, st *styles, name, tableName string, t *Table, widths []float64) error {
+// maxSheetRows is how many rows a sheet holds under its header (Excel's
+// limit); a variable for the tests.
+var maxSheetRows = excelize.TotalRows - 1
+
+// errSheetFull ends a pass over a table's rows once a sheet is full.
+var errSheetFull = errors.New("feuille pleine")
+
+// writeSheet streams rows lo to hi-1 of t.
+func writeSheet(f *excelize.File, st *styles, name, tableName string, t *Table, widths []float64, lo, hi int) error {
 	sw, err := f.NewStreamWriter(name)
 	if err != nil {
 		return err
@@ -171,6 +201,13 @@ func writeSheet(f *excelize.File, st *styles, name, tableName string, t *Table, 
 	values := make([]any, len(t.Columns))
 	n := 0
 	if err := t.each(func(r int, row []cell) error {
+		if r < lo {
+			return nil
+		}
+		if r >= hi {
+			return errSheetFull
+		}
+		r -= lo
 		n++
 		for i, x := range row {
 			values[i] = nil
@@ -196,7 +233,7 @@ func writeSheet(f *excelize.File, st *styles, name, tableName string, t *Table, 
 			return err
 		}
 		return sw.SetRow(cellRef, values)
-	}); err != nil {
+	}); err != nil && !errors.Is(err, errSheetFull) {
 		return err
 	}
 	// A filter on the header row, over every line: an Excel table, which
@@ -216,7 +253,7 @@ func writeSheet(f *excelize.File, st *styles, name, tableName string, t *Table, 
 
 // widths fits each column to its header and longest cell, within bounds,
 // checking every row on the way.
-func (t *Table) widths() ([]float64, error) {
+func (t *Table) widths() ([]float64, int, error) {
 	n := make([]int, len(t.Columns))
 	for i, c := range t.Columns {
 		for _, word := range strings.Fields(c.Name) { // the header wraps between words
@@ -224,7 +261,9 @@ func (t *Table) widths() ([]float64, error) {
 		}
 		n[i] = max(n[i], min(utf8.RuneCountInString(c.Name), 24))
 	}
+	rows := 0
 	err := t.each(func(_ int, row []cell) error {
+		rows++
 		for i, x := range row {
 			if x.empty {
 				continue
@@ -251,7 +290,7 @@ func (t *Table) widths() ([]float64, error) {
 	for i := range n {
 		out[i] = float64(min(max(n[i]+2, minWidth), maxWidth))
 	}
-	return out, err
+	return out, rows, err
 }
 
 // sheetNames makes Excel-safe, unique sheet names: at most 31 characters,
