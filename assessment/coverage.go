@@ -204,6 +204,12 @@ func (s *Service) Heatmap(ctx context.Context, cohortID int64, f HeatmapFilter) 
 	return h, err
 }
 
+// CohortVersion is the cohort's version, raised by triggers whenever what
+// its heatmap, jury list or member list shows changes (-1: none kept).
+func (s *Service) CohortVersion(ctx context.Context, cohortID int64) (int64, error) {
+	return s.cohortVersion(ctx, cohortID)
+}
+
 // cohortVersion is the cohort's version, raised by triggers whenever what
 // its heatmap or jury list shows changes (-1 for a cohort without one: then
 // nothing is kept).

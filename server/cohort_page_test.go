@@ -44,6 +44,21 @@ func TestCohortPageSearchesAndPagesLearners(t *testing.T) {
 	if !strings.Contains(r.Body, name) || count(r.Body) < 1 || count(r.Body) > 50 || !strings.Contains(testenv.Text(r.Body), "trouvé") {
 		t.Fatalf("recherche de %q (%q) : %d résultats", plain, name, count(r.Body))
 	}
+	// The sorted list is kept per version of the cohort: a renamed learner,
+	// a changed login and a learner enrolled show at once.
+	if _, err := env.Platform.DB.Write.Exec(`UPDATE users SET display_name='Aaron Premier', login='aaron.premier' WHERE display_name=?`, name); err != nil {
+		t.Fatal(err)
+	}
+	if r := mgr.Get(base); !strings.Contains(r.Body, "Aaron Premier <code>aaron.premier</code>") || strings.Contains(r.Body, name+" <code>") {
+		t.Errorf("après le changement de nom, la page montre encore %q ou pas le nouveau nom", name)
+	}
+	newcomer := userID(t, env, "apprenant01")
+	if err := env.Platform.Accounts.AddMember(t.Context(), cohort, newcomer, "learner"); err != nil {
+		t.Fatal(err)
+	}
+	if r := mgr.Get(base); !strings.Contains(testenv.Text(r.Body), "Apprenants (121)") {
+		t.Errorf("après une inscription : %q", testenv.Text(r.Body)[:200])
+	}
 }
 
 // The old /cohortes/… addresses lead to /promotions/…, path and query kept.

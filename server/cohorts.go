@@ -1,9 +1,11 @@
 package server
 
 import (
+	"context"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -297,6 +299,62 @@ type cohortData struct {
 // the viewer may change it.
 func (d cohortData) CohortRef() (int64, bool) { return d.Cohort.ID, d.CanManage }
 
+// learnerLists keeps the learners of the last cohorts viewed, sorted in
+// French order with their names folded for the search, while the cohort's
+// version (raised by triggers on membership, names and logins) stays the
+// same: a cohort of 10,000 is not sorted again at each page.
+type learnerLists struct {
+	mu sync.Mutex
+	m  map[int64]learnerList
+}
+
+type learnerList struct {
+	version int64
+	users   []account.User
+	folded  []string
+}
+
+// maxLearnerLists bounds the cohorts whose learners are kept (about 1 Mio
+// for 10,000 learners).
+const maxLearnerLists = 4
+
+func (s *Server) learnerList(ctx context.Context, cohortID int64) (learnerList, error) {
+	version, err := s.assess.CohortVersion(ctx, cohortID)
+	if err != nil {
+		return learnerList{}, err
+	}
+	ll := &s.learnerLists
+	ll.mu.Lock()
+	l, ok := ll.m[cohortID]
+	ll.mu.Unlock()
+	if ok && version >= 0 && l.version == version {
+		return l, nil
+	}
+	users, err := s.accounts.Members(ctx, cohortID, account.Learner)
+	if err != nil {
+		return learnerList{}, err
+	}
+	l = learnerList{version: version, users: users, folded: make([]string, len(users))}
+	for i, u := range users {
+		l.folded[i] = referentiel.Fold(u.DisplayName)
+	}
+	if version >= 0 {
+		ll.mu.Lock()
+		if ll.m == nil {
+			ll.m = map[int64]learnerList{}
+		}
+		for k := range ll.m {
+			if len(ll.m) < maxLearnerLists {
+				break
+			}
+			delete(ll.m, k)
+		}
+		ll.m[cohortID] = l
+		ll.mu.Unlock()
+	}
+	return l, nil
+}
+
 // cohortPageSize is how many learners a cohort page lists.
 const cohortPageSize = 50
 
@@ -323,19 +381,24 @@ func (s *Server) cohortPage(c *fiber.Ctx) error {
 	for _, m := range []struct {
 		role account.Role
 		dst  *[]account.User
-	}{{account.Learner, &d.Learners}, {account.Assessor, &d.Assessors}, {account.Manager, &d.Managers}} {
+	}{{account.Assessor, &d.Assessors}, {account.Manager, &d.Managers}} {
 		if *m.dst, err = s.accounts.Members(ctx, co.ID, m.role); err != nil {
 			return err
 		}
 	}
-	// Large cohorts: the learners are searched and shown 50 at a time.
-	d.LearnerTotal = len(d.Learners)
+	// Large cohorts: the learners are searched and shown 50 at a time, from
+	// their list sorted once per version of the cohort.
+	list, err := s.learnerList(ctx, co.ID)
+	if err != nil {
+		return err
+	}
+	d.Learners, d.LearnerTotal = list.users, len(list.users)
 	d.LearnerQuery = strings.TrimSpace(c.Query("apprenant"))
 	if d.LearnerQuery != "" {
 		q := referentiel.Fold(d.LearnerQuery)
 		var found []account.User
-		for _, l := range d.Learners {
-			if strings.Contains(referentiel.Fold(l.DisplayName), q) || strings.Contains(l.Login, q) {
+		for i, l := range list.users {
+			if strings.Contains(list.folded[i], q) || strings.Contains(l.Login, q) {
 				found = append(found, l)
 			}
 		}

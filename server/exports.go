@@ -3,11 +3,8 @@ package server
 import (
 	"bufio"
 	"io"
-	"math"
 	"net"
-	"runtime/debug"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -111,46 +108,6 @@ func (p *progressWriter) Write(b []byte) (int, error) {
 		p.conn.SetWriteDeadline(now.Add(exportStall))
 	}
 	return p.w.Write(b)
-}
-
-// exportMemoryLimit is the soft memory limit while an export runs: the
-// XLSX library streams a sheet through a buffer of 16 to 32 Mio, which the
-// server's everyday limit would make the collector fight (12 s instead of
-// 6 for the results of 1,000 learners).
-const exportMemoryLimit = 192 << 20
-
-var exportsMemory struct {
-	sync.Mutex
-	running int
-	base    int64
-}
-
-// widenMemory raises the soft memory limit, if one is set, for an export;
-// the function it returns puts it back once the last export running ends,
-// and hands the export's garbage back to the system at once.
-func widenMemory() (restore func()) {
-	m := &exportsMemory
-	m.Lock()
-	defer m.Unlock()
-	if m.running == 0 {
-		m.base = debug.SetMemoryLimit(-1)
-	}
-	m.running++
-	if m.base != math.MaxInt64 && m.base < exportMemoryLimit {
-		debug.SetMemoryLimit(exportMemoryLimit)
-	}
-	var once sync.Once
-	return func() {
-		once.Do(func() {
-			m.Lock()
-			defer m.Unlock()
-			m.running--
-			if m.running == 0 && m.base != math.MaxInt64 {
-				debug.SetMemoryLimit(m.base)
-				debug.FreeOSMemory()
-			}
-		})
-	}
 }
 
 // ExportFileName is a safe file name: « couverture-promotion-2026-2026-03-10.csv »

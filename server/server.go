@@ -68,6 +68,8 @@ type Server struct {
 	log      *slog.Logger
 	// csrfSecret derives the forms' CSRF tokens (see csrf.go).
 	csrfSecret []byte
+	// learnerLists keeps each cohort's learners sorted (cohorts.go).
+	learnerLists learnerLists
 }
 
 // New builds the app and its routes.
