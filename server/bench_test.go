@@ -269,8 +269,8 @@ func TestLoadQueueAndGrading(t *testing.T) {
 		var wg sync.WaitGroup
 		for w := 0; w < clients; w++ {
 			c := env.NewClient()
-			c.AcceptCompressed()
 			c.Login("evaluateur1", "demo")
+			c.AcceptCompressed()
 			if prepare != nil {
 				prepare(c)
 			}
