@@ -270,10 +270,10 @@ func TestLoadQueueAndGrading(t *testing.T) {
 		for w := 0; w < clients; w++ {
 			c := env.NewClient()
 			c.Login("evaluateur1", "demo")
-			c.AcceptCompressed()
 			if prepare != nil {
-				prepare(c)
+				prepare(c) // reads pages: before compression is asked for
 			}
+			c.AcceptCompressed()
 			wg.Add(1)
 			go func(w int) {
 				defer wg.Done()
@@ -341,8 +341,8 @@ func TestLoadCoverage(t *testing.T) {
 	cs := make([]*testenv.Client, clients)
 	for i := range cs {
 		cs[i] = env.NewClient()
-		cs[i].AcceptCompressed()
 		cs[i].Login("responsable", "demo")
+		cs[i].AcceptCompressed()
 	}
 	base := strconv.FormatInt(cohort, 10) + "/couverture"
 	paths := map[string]func(i int) string{

@@ -103,13 +103,20 @@ func TestSpoolRefusesAndCleansUp(t *testing.T) {
 	}
 }
 
-func readSheet(t *testing.T, b []byte) [][]string {
+// openXLSX opens a workbook written in a test; it is closed with the test.
+func openXLSX(t *testing.T, b []byte) *excelize.File {
 	t.Helper()
 	f, err := excelize.OpenReader(bytes.NewReader(b))
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
+	t.Cleanup(func() { f.Close() })
+	return f
+}
+
+func readSheet(t *testing.T, b []byte) [][]string {
+	t.Helper()
+	f := openXLSX(t, b)
 	rows, err := f.GetRows(f.GetSheetName(0))
 	if err != nil {
 		t.Fatal(err)
@@ -124,19 +131,11 @@ func TestXLSXTableOverSeveralSheets(t *testing.T) {
 	maxSheetRows = 2
 	defer func() { maxSheetRows = old }()
 	tab := sample()
-	var want bytes.Buffer
-	if err := WriteCSV(&want, tab); err != nil {
-		t.Fatal(err)
-	}
 	var buf bytes.Buffer
 	if err := WriteXLSX(&buf, Workbook{Title: "t"}, tab); err != nil {
 		t.Fatal(err)
 	}
-	f, err := excelize.OpenReader(&buf)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
+	f := openXLSX(t, buf.Bytes())
 	sheets := f.GetSheetList()
 	if wantSheets := (len(tab.Rows) + 1) / 2; len(sheets) != wantSheets || len(tab.Rows) < 3 {
 		t.Fatalf("feuilles %q pour %d lignes, attendu %d", sheets, len(tab.Rows), wantSheets)
