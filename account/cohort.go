@@ -10,6 +10,7 @@ import (
 	"github.com/casp-cnam/casp/internal/apperr"
 	"github.com/casp-cnam/casp/internal/db"
 	"github.com/casp-cnam/casp/internal/form"
+	"github.com/casp-cnam/casp/internal/french"
 )
 
 // Cohort is a promotion: learners following the programme together, with
@@ -347,8 +348,12 @@ func (s *Service) cohorts(ctx context.Context, q string, args ...any) ([]Cohort,
 
 // Members lists a cohort's members in one role, by name.
 func (s *Service) Members(ctx context.Context, cohortID int64, role Role) ([]User, error) {
-	return s.users(ctx, `SELECT `+prefixed("u.", userCols)+` FROM users u
-		JOIN cohort_members m ON m.user_id=u.id WHERE m.cohort_id=? AND m.member_role=? ORDER BY u.display_name COLLATE FRANCAIS, u.id`, cohortID, string(role))
+	users, err := s.users(ctx, `SELECT `+prefixed("u.", userCols)+` FROM users u
+		JOIN cohort_members m ON m.user_id=u.id WHERE m.cohort_id=? AND m.member_role=?`, cohortID, string(role))
+	// In French order of names, then by id, sorted here: SQLite's collation
+	// calls back into Go at every comparison (0.4 s for 10,000 names).
+	french.SortByName(users, func(u User) string { return u.DisplayName }, func(u User) int64 { return u.ID })
+	return users, err
 }
 
 func prefixed(p, cols string) string {

@@ -1,7 +1,6 @@
 package assessment
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"database/sql"
@@ -483,7 +482,7 @@ const maxCachedJuryLists = 16
 func (s *Service) juryList(ctx context.Context, cohortID int64) ([]JuryLine, error) {
 	fw := s.framework()
 	rows, err := s.db.Read.QueryContext(ctx, `SELECT u.id, u.display_name FROM cohort_members m JOIN users u ON u.id=m.user_id
-		WHERE m.cohort_id=? AND m.member_role='learner' ORDER BY u.display_name COLLATE FRANCAIS, u.id`, cohortID)
+		WHERE m.cohort_id=? AND m.member_role='learner' ORDER BY u.id`, cohortID) // sorted by name below, in Go
 	if err != nil {
 		return nil, err
 	}
@@ -525,7 +524,7 @@ func (s *Service) juryList(ctx context.Context, cohortID int64) ([]JuryLine, err
 		return nil, err
 	}
 	// French alphabetical order (accents where a reader expects them).
-	slices.SortStableFunc(out, func(a, b JuryLine) int { return bytes.Compare(french.Key(a.Name), french.Key(b.Name)) })
+	french.SortByName(out, func(l JuryLine) string { return l.Name }, func(l JuryLine) int64 { return l.LearnerID })
 	for i := range out {
 		index[out[i].LearnerID] = i
 	}

@@ -1,8 +1,11 @@
 package french
 
 import (
+	"bytes"
+	"cmp"
 	"slices"
 	"sync"
+	"sync/atomic"
 
 	"golang.org/x/text/collate"
 	"golang.org/x/text/language"
@@ -39,6 +42,41 @@ func Key(s string) []byte {
 	var buf collate.Buffer
 	k := slices.Clone(collator.KeyFromString(&buf, s))
 	mu.Unlock()
+	// Bounded: past maxKeys names the cache starts again.
+	if keyCount.Add(1) > maxKeys {
+		keys.Clear()
+		keyCount.Store(1)
+	}
 	keys.Store(s, k)
 	return k
+}
+
+// maxKeys bounds the cached sort keys (about 100 bytes each).
+const maxKeys = 50000
+
+var keyCount atomic.Int64
+
+// SortByName sorts items in French order of their names, then by id: the
+// order of SQL's ORDER BY name COLLATE FRANCAIS, id, at a fraction of the
+// cost for a large list (one key per name instead of a collation call per
+// comparison).
+func SortByName[T any](items []T, name func(T) string, id func(T) int64) {
+	type keyed struct {
+		key []byte
+		id  int64
+		t   T
+	}
+	ks := make([]keyed, len(items))
+	for i, it := range items {
+		ks[i] = keyed{Key(name(it)), id(it), it}
+	}
+	slices.SortFunc(ks, func(a, b keyed) int {
+		if c := bytes.Compare(a.key, b.key); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.id, b.id)
+	})
+	for i := range ks {
+		items[i] = ks[i].t
+	}
 }
