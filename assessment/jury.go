@@ -301,14 +301,15 @@ type DecisionInput struct {
 	Corrects   int64    `form:"corrects"`
 }
 
-// RecordDecision records the jury's decision on a dossier. Decisions are
-// final: when one is in force, the new decision must say it corrects it and
-// why. The dossier's snapshot and fingerprint are sealed with it.
-func (s *Service) RecordDecision(ctx context.Context, recorder account.User, d CertificationFile, in DecisionInput, address string) (JuryDecision, error) {
+// CheckDecision checks a jury decision against the dossier as RecordDecision
+// does, without recording it (the confirmation page shows what will be
+// recorded, or the errors next to the fields): the input tidied, the jury's
+// members and the activities validated.
+func (s *Service) CheckDecision(d CertificationFile, in DecisionInput) (DecisionInput, []string, []string, error) {
 	in.Members = strings.TrimSpace(in.Members)
 	in.Comments = strings.TrimSpace(in.Comments)
 	if err := form.Check(in); err != nil {
-		return JuryDecision{}, err
+		return in, nil, nil, err
 	}
 	bad := map[string]string{}
 	if in.JuryDate > s.now().In(french.Paris).Format(time.DateOnly) {
@@ -367,10 +368,21 @@ func (s *Service) RecordDecision(ctx context.Context, recorder account.User, d C
 		bad["comments"] = "Motivez la rectification de la décision précédente."
 	}
 	if len(bad) > 0 {
-		return JuryDecision{}, apperr.Fields(bad)
+		return in, nil, nil, apperr.Fields(bad)
 	}
 	if d.CohortID == 0 {
-		return JuryDecision{}, apperr.New(apperr.Invalid, "Cet apprenant n'est inscrit dans aucune promotion.")
+		return in, nil, nil, apperr.New(apperr.Invalid, "Cet apprenant n'est inscrit dans aucune promotion.")
+	}
+	return in, members, acts, nil
+}
+
+// RecordDecision records the jury's decision on a dossier. Decisions are
+// final: when one is in force, the new decision must say it corrects it and
+// why. The dossier's snapshot and fingerprint are sealed with it.
+func (s *Service) RecordDecision(ctx context.Context, recorder account.User, d CertificationFile, in DecisionInput, address string) (JuryDecision, error) {
+	in, members, acts, err := s.CheckDecision(d, in)
+	if err != nil {
+		return JuryDecision{}, err
 	}
 	mj, _ := json.Marshal(members)
 	if acts == nil {
@@ -382,7 +394,7 @@ func (s *Service) RecordDecision(ctx context.Context, recorder account.User, d C
 		corrects = in.Corrects
 	}
 	var id int64
-	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
+	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `INSERT INTO jury_decisions(learner_id, cohort_id, jury_date, members, outcome, activities, comments,
 			proposal, snapshot, snapshot_sha256, corrects_id, recorded_by, recorded_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)`,
 			d.LearnerID, d.CohortID, in.JuryDate, string(mj), in.Outcome, string(aj), in.Comments, string(d.Proposal.Outcome),

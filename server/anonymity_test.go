@@ -36,7 +36,7 @@ func TestAnonymityHoldsForEveryVersionAndLink(t *testing.T) {
 	ass.Login("evaluateur1", "demo")
 	g1 := ass.Submit("/evaluation", "/evaluation/pieces/"+id, url.Values{}).Location
 	gradeAll(t, ass, g1, "1", "a_retravailler", "Reprenez l'analyse.", "pret")
-	if r := ass.Submit(g1, g1, url.Values{"action": {"publier"}}); r.Status != http.StatusSeeOther {
+	if r := ass.Submit(g1, g1, url.Values{"action": {"publier"}, "confirme": {"1"}}); r.Status != http.StatusSeeOther {
 		t.Fatalf("publication : %d", r.Status)
 	}
 	// Version 1 released: the name is revealed on it, as before.
@@ -47,7 +47,7 @@ func TestAnonymityHoldsForEveryVersionAndLink(t *testing.T) {
 	if _, err := env.Platform.Assessment.AddAttachment(ctx, u, mustInt(t, id), "note-"+strings.ReplaceAll(name, " ", "-")+".pdf", samplePDF); err != nil {
 		t.Fatal(err)
 	}
-	r := learner.Submit(piece, piece, url.Values{"title": {title}, "draft": {"## Synthèse\n\nVersion reprise : l'analyse est approfondie."}, "action": {"deposer"}})
+	r := learner.Submit(piece, piece, url.Values{"title": {title}, "draft": {"## Synthèse\n\nVersion reprise : l'analyse est approfondie."}, "action": {"deposer"}, "confirme": {"1"}})
 	if r.Status != http.StatusSeeOther || !strings.Contains(r.Location, "/versions/2/") {
 		t.Fatalf("second dépôt : %d %q", r.Status, r.Location)
 	}
@@ -101,7 +101,7 @@ func TestAnonymityHoldsForEveryVersionAndLink(t *testing.T) {
 	// Version 2 released: the identity is revealed everywhere.
 	g2 := ass.Submit("/evaluation", "/evaluation/pieces/"+id, url.Values{}).Location
 	gradeAll(t, ass, g2, "2", "valide", "Bien repris.", "pret")
-	ass.Submit(g2, g2, url.Values{"action": {"publier"}})
+	ass.Submit(g2, g2, url.Values{"action": {"publier"}, "confirme": {"1"}})
 	if r := ass.Get(piece + "/versions/1"); !strings.Contains(r.Body, name) {
 		t.Fatal("identité non levée après la publication de la version 2")
 	}

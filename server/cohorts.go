@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"fmt"
 	"sort"
 	"strconv"
 	"strings"
@@ -449,10 +450,42 @@ func (s *Server) cohortMembers(c *fiber.Ctx) error {
 		if err := s.accounts.Enrol(ctx, *me, co, uid, role, s.clientIP(c)); err != nil {
 			return err
 		}
-		return s.redirectWithNotice(c, cohortURL(co.ID), "membre-ajoute")
+		who, err := s.accounts.ByID(ctx, uid)
+		if err != nil {
+			return err
+		}
+		return s.redirectWithText(c, cohortURL(co.ID), fmt.Sprintf("%s (%s) fait désormais partie de la promotion, comme %s.",
+			who.DisplayName, who.Login, strings.ToLower(role.Label())))
+	}
+	// Only a member can be named here: a forged id learns nothing.
+	member, err := s.accounts.IsMember(ctx, co.ID, uid, role)
+	if err != nil {
+		return err
+	}
+	if !member {
+		return apperr.New(apperr.NotFound, "Cette personne ne fait pas partie de la promotion.")
+	}
+	who, err := s.accounts.ByID(ctx, uid)
+	if err != nil {
+		return err
+	}
+	if !confirmed(c) {
+		effects := map[account.Role][]string{
+			account.Learner: {"Elle n'apparaîtra plus dans la carte de chaleur, la liste du jury ni les exports de la promotion, et ses pièces ne seront plus proposées aux évaluateurs de la promotion.",
+				"Ses pièces, leurs évaluations et les décisions de jury déjà prises restent enregistrées."},
+			account.Assessor: {"Elle ne verra plus les pièces de la promotion et ne pourra plus en évaluer.",
+				"Les évaluations qu'elle a publiées restent ; celles qu'elle avait ouvertes attendront qu'un autre évaluateur les reprenne."},
+			account.Manager: {"Elle ne pourra plus gérer la promotion (membres, échéances, règles d'évaluation, jury)."},
+		}[role]
+		return s.askConfirmation(c, []views.Link{cohortsCrumb, {Href: cohortURL(co.ID), Label: co.Name}, {Label: "Retirer un membre"}}, confirmation{
+			Heading: "Retirer " + who.DisplayName + " de la promotion ?",
+			Object:  fmt.Sprintf("%s (%s), %s de la promotion « %s ».", who.DisplayName, who.Login, strings.ToLower(role.Label()), co.Name),
+			Effects: append(effects, "Vous pourrez l'y inscrire de nouveau depuis la page de la promotion."),
+			Action:  cohortURL(co.ID) + "/membres", Button: "Retirer de la promotion", Back: cohortURL(co.ID),
+		})
 	}
 	if err := s.accounts.Withdraw(ctx, *me, co, uid, role, s.clientIP(c)); err != nil {
 		return err
 	}
-	return s.redirectWithNotice(c, cohortURL(co.ID), "membre-retire")
+	return s.redirectWithText(c, cohortURL(co.ID), fmt.Sprintf("%s (%s) ne fait plus partie de la promotion.", who.DisplayName, who.Login))
 }

@@ -73,7 +73,7 @@ func TestCapacityTotalsFollowEveryChange(t *testing.T) {
 	ass.Login("evaluateur1", "demo")
 	g := ass.Submit("/evaluation", "/evaluation/pieces/"+id, url.Values{}).Location
 	gradeAll(t, ass, g, "3", "valide", "Très bien.", "pret")
-	if r := ass.Submit(g, g, url.Values{"action": {"publier"}}); r.Status != http.StatusSeeOther {
+	if r := ass.Submit(g, g, url.Values{"action": {"publier"}, "confirme": {"1"}}); r.Status != http.StatusSeeOther {
 		t.Fatalf("publication : %d", r.Status)
 	}
 	if m := totalsMismatch(t, env); m != "" {
@@ -160,7 +160,7 @@ func TestHeatmapRosterFollowsChanges(t *testing.T) {
 	ass.Login("evaluateur1", "demo")
 	g := ass.Submit("/evaluation", "/evaluation/pieces/"+id, url.Values{})
 	gradeAll(t, ass, g.Location, "3", "valide", "Très bien.", "pret")
-	ass.Submit(g.Location, g.Location, url.Values{"action": {"publier"}})
+	ass.Submit(g.Location, g.Location, url.Values{"action": {"publier"}, "confirme": {"1"}})
 	if after := read()[u.DisplayName]; after.Acquises <= before.Acquises {
 		t.Fatalf("acquises %d → %d après une évaluation publiée", before.Acquises, after.Acquises)
 	}

@@ -55,7 +55,7 @@ func TestInvalidUTF8IsReplacedBeforeStorage(t *testing.T) {
 	piece := createPiece(t, learner, "note-synthese", "Note à déposer")
 	tok := testenv.CSRFToken(learner.Get(piece).Body)
 	// Raw bytes: « Note \xff » and a truncated « é ».
-	body := "_csrf=" + url.QueryEscape(tok) + "&title=Note+%FFsur+l%27acc%C3s&draft=%23%23+Synth%C3%A8se%0A%0AUn+texte+%C3%28assez+long+pour+%C3%AAtre+%C3%A9valu%C3%A9.&action=deposer"
+	body := "_csrf=" + url.QueryEscape(tok) + "&title=Note+%FFsur+l%27acc%C3s&draft=%23%23+Synth%C3%A8se%0A%0AUn+texte+%C3%28assez+long+pour+%C3%AAtre+%C3%A9valu%C3%A9.&action=deposer&confirme=1"
 	req, _ := http.NewRequest(http.MethodPost, env.URL+piece, strings.NewReader(body))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	r := learner.Do(req)

@@ -199,10 +199,31 @@ func (s *Server) gradingSave(c *fiber.Ctx) error {
 	u, ctx := currentUser(c), c.UserContext()
 	action := c.FormValue("action")
 	if action == "publier" {
+		gv, err := s.assess.GradingView(ctx, *u, id)
+		if err != nil {
+			return err
+		}
+		g, here := gv.Grading, "/evaluation/"+strconv.FormatInt(id, 10)
+		object := fmt.Sprintf("« %s », version %d, de %s : %s, décision « %s ».", gv.Piece.Title, gv.Version.Number, gv.Learner,
+			strings.ToLower(g.Role.Label()), g.Decision.Label())
+		if !confirmed(c) && g.State == assessment.Ready {
+			effects := []string{"L'apprenant verra aussitôt les niveaux, les commentaires, la décision et votre retour ; la pièce compte pour ses capacités acquises."}
+			switch g.Role {
+			case assessment.First, assessment.Second:
+				effects = []string{"Votre correction est comparée à l'autre correction à l'aveugle : l'apprenant ne voit un résultat qu'une fois les deux publiées et, si elles s'écartent, après l'arbitrage."}
+			case assessment.Rectification:
+				effects = append(effects, "Elle remplace le résultat publié avant elle ; les deux restent tracés.")
+			}
+			effects = append(effects, "Vous ne pourrez plus la modifier : une erreur se corrige par une rectification, tracée.")
+			return s.askConfirmation(c, []views.Link{{Href: "/evaluation", Label: "À évaluer"}, {Href: here, Label: gv.Piece.Title}, {Label: "Publier"}}, confirmation{
+				Heading: "Publier l'évaluation ?", Object: object, Effects: effects,
+				Action: here, Fields: [][2]string{{"action", "publier"}}, Button: "Publier l'évaluation", Back: here,
+			})
+		}
 		if err := s.assess.Release(ctx, *u, id, s.clientIP(c)); err != nil {
 			return err
 		}
-		return s.redirectWithNotice(c, "/evaluation", "evaluation-publiee")
+		return s.redirectWithText(c, "/evaluation", "Évaluation publiée : "+object)
 	}
 	in := gradingInput(formValues(c))
 	ready := action == "pret"

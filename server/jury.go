@@ -2,8 +2,10 @@ package server
 
 import (
 	"bytes"
+	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -177,7 +179,15 @@ func (s *Server) juryDecide(c *fiber.Ctx) error {
 		}
 	}
 	u := currentUser(c)
-	_, err = s.assess.RecordDecision(c.UserContext(), *u, data.full, in, s.clientIP(c))
+	if confirmed(c) {
+		_, err = s.assess.RecordDecision(c.UserContext(), *u, data.full, in, s.clientIP(c))
+	} else {
+		var checked assessment.DecisionInput
+		var members, acts []string
+		if checked, members, acts, err = s.assess.CheckDecision(data.full, in); err == nil {
+			return s.confirmDecision(c, learner, data, checked, members, acts)
+		}
+	}
 	if e, ok := apperr.As(err); ok && e.Fields != nil {
 		p.Errors = e.Fields
 		p.Form = map[string]string{"jury_date": in.JuryDate, "members": in.Members, "outcome": in.Outcome, "comments": in.Comments,
@@ -191,7 +201,34 @@ func (s *Server) juryDecide(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return s.redirectWithNotice(c, "/apprenants/"+strconv.FormatInt(learner.ID, 10)+"/dossier#decisions", "jury")
+	return s.redirectWithText(c, "/apprenants/"+strconv.FormatInt(learner.ID, 10)+"/dossier#decisions",
+		fmt.Sprintf("Décision du jury enregistrée pour %s (%s) : %s. Elle est définitive : une erreur se corrige par une décision rectificative.",
+			learner.DisplayName, learner.Login, strings.ToLower(assessment.Outcome(in.Outcome).Label())))
+}
+
+// confirmDecision asks before a jury decision is recorded, its input
+// checked: what will be recorded for whom, and that it is final.
+func (s *Server) confirmDecision(c *fiber.Ctx, learner account.User, data *dossierData, in assessment.DecisionInput, members, acts []string) error {
+	outcome := assessment.Outcome(in.Outcome).Label()
+	if len(acts) > 0 && assessment.Outcome(in.Outcome) == assessment.OutcomePartial {
+		outcome += " (activités " + strings.Join(acts, ", ") + ")"
+	}
+	day, _ := time.Parse(time.DateOnly, in.JuryDate)
+	effects := []string{
+		"La décision est enregistrée avec l'état du dossier de certification à cet instant, scellé par son empreinte SHA-256.",
+		"Elle est définitive : une erreur se corrige par une décision rectificative, motivée ; les deux restent au dossier.",
+		"L'apprenant la voit dans son dossier de certification.",
+	}
+	if in.Corrects != 0 {
+		effects = append([]string{fmt.Sprintf("Elle rectifie la décision n° %d, qui reste au dossier.", in.Corrects)}, effects...)
+	}
+	here := "/apprenants/" + strconv.FormatInt(learner.ID, 10) + "/dossier"
+	return s.askConfirmation(c, []views.Link{{Href: here, Label: "Dossier de certification de " + learner.DisplayName}, {Label: "Décision du jury"}}, confirmation{
+		Heading: "Enregistrer la décision du jury ?",
+		Object: fmt.Sprintf("%s (%s), promotion « %s » : %s. Jury du %s : %s.", learner.DisplayName, learner.Login, data.Cohort.Name, outcome,
+			french.Date(day), strings.Join(members, ", ")),
+		Effects: effects, Action: "/apprenants/" + strconv.FormatInt(learner.ID, 10) + "/jury", Button: "Enregistrer la décision", Back: here + "#decisions",
+	})
 }
 
 // decisionSnapshot serves the sealed dossier of a decision, whose SHA-256

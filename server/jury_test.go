@@ -3,6 +3,7 @@ package server_test
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"html"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -101,9 +102,22 @@ func TestJuryDecisionsAreFinalAndAudited(t *testing.T) {
 	if list := mgr.Get("/promotions/1/jury"); strings.Count(list.Body, "à enregistrer</td>") != 12 {
 		t.Fatalf("avant la décision : %d candidats à enregistrer", strings.Count(list.Body, "à enregistrer</td>"))
 	}
+	// First a confirmation page: what will be recorded for whom, nothing
+	// recorded yet; its form sends every field again.
 	r := mgr.Submit(dossierURL, "/apprenants/"+lid+"/jury", form)
+	if r.Status != http.StatusOK || !strings.Contains(r.Body, "Enregistrer la décision du jury ?") || !strings.Contains(testenv.Text(r.Body), learner.DisplayName+" ("+learner.Login+")") ||
+		!strings.Contains(testenv.Text(r.Body), "définitive") || !strings.Contains(testenv.Text(r.Body), "M. Paul Renard") {
+		t.Fatalf("confirmation de la décision : %d %s", r.Status, testenv.Text(r.Body))
+	}
+	if n := countDecisions(t, env, learner.ID); n != 0 {
+		t.Fatalf("%d décisions enregistrées avant la confirmation", n)
+	}
+	r = mgr.Submit(dossierURL, "/apprenants/"+lid+"/jury", withConfirmation(r.Body))
 	if r.Status != http.StatusSeeOther {
 		t.Fatalf("décision : %d %s", r.Status, testenv.Text(r.Body))
+	}
+	if notice := testenv.Text(mgr.Get(r.Location).Body); !strings.Contains(notice, "Décision du jury enregistrée pour "+learner.DisplayName) {
+		t.Errorf("l'avis ne nomme pas l'apprenant : %.300s", notice)
 	}
 	if list := mgr.Get("/promotions/1/jury"); strings.Count(list.Body, "à enregistrer</td>") != 11 {
 		t.Fatalf("après la décision, la liste n'a pas changé : %d candidats à enregistrer", strings.Count(list.Body, "à enregistrer</td>"))
@@ -136,6 +150,7 @@ func TestJuryDecisionsAreFinalAndAudited(t *testing.T) {
 		t.Fatalf("rectification non motivée : %d", r.Status)
 	}
 	second.Set("comments", "Erreur matérielle dans la première saisie : le jury a ajourné.")
+	second.Set("confirme", "1")
 	if r := mgr.Post("/apprenants/"+lid+"/jury", withToken(mgr, dossierURL, second)); r.Status != http.StatusSeeOther {
 		t.Fatalf("rectification : %d %s", r.Status, testenv.Text(r.Body))
 	}
@@ -251,7 +266,7 @@ func TestDossierPDF(t *testing.T) {
 	page := mgr.Get("/apprenants/" + lid + "/dossier")
 	fingerprint := fingerprintRe.FindStringSubmatch(page.Body)[1]
 	r := mgr.Submit("/apprenants/"+lid+"/dossier", "/apprenants/"+lid+"/jury", url.Values{"jury_date": {time.Now().Format("2006-01-02")},
-		"members": {"Mme Claire Vasseur\nM. Paul Renard"}, "outcome": {"refus"}, "comments": {"Dossier incomplet."}})
+		"members": {"Mme Claire Vasseur\nM. Paul Renard"}, "outcome": {"refus"}, "comments": {"Dossier incomplet."}, "confirme": {"1"}})
 	if r.Status != http.StatusSeeOther {
 		t.Fatalf("décision : %d", r.Status)
 	}
@@ -311,4 +326,17 @@ func TestJuryListPaged(t *testing.T) {
 			t.Errorf("%s : totaux ou pagination absents", page)
 		}
 	}
+}
+
+// withConfirmation reads the hidden fields of a confirmation page's form:
+// what its « confirm » button sends.
+func withConfirmation(page string) url.Values {
+	form := page[strings.Index(page, `class="confirm-form"`):]
+	v := url.Values{}
+	for _, m := range regexp.MustCompile(`<input type="hidden" name="([^"]+)" value="([^"]*)">`).FindAllStringSubmatch(form, -1) {
+		if m[1] != "_csrf" {
+			v.Add(m[1], html.UnescapeString(m[2]))
+		}
+	}
+	return v
 }

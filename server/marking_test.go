@@ -16,7 +16,7 @@ import (
 func depositNote(t *testing.T, c *testenv.Client, title string) (pieceURL, id string) {
 	t.Helper()
 	piece := createPiece(t, c, "note-synthese", title)
-	r := c.Submit(piece, piece, url.Values{"title": {title}, "draft": {"## Synthèse\n\nUne note de synthèse suffisante pour être évaluée."}, "action": {"deposer"}})
+	r := c.Submit(piece, piece, url.Values{"title": {title}, "draft": {"## Synthèse\n\nUne note de synthèse suffisante pour être évaluée."}, "action": {"deposer"}, "confirme": {"1"}})
 	if r.Status != http.StatusSeeOther {
 		t.Fatalf("dépôt de %q : %d %s", title, r.Status, testenv.Text(r.Body))
 	}
@@ -64,8 +64,8 @@ func TestDoubleMarkingModerationAndAgreement(t *testing.T) {
 		t.Fatal("la seconde correction voit la première")
 	}
 	gradeAll(t, a2, g2, "3", "valide", "Excellente synthèse.", "pret")
-	a1.Submit(g1, g1, url.Values{"action": {"publier"}})
-	a2.Submit(g2, g2, url.Values{"action": {"publier"}})
+	a1.Submit(g1, g1, url.Values{"action": {"publier"}, "confirme": {"1"}})
+	a2.Submit(g2, g2, url.Values{"action": {"publier"}, "confirme": {"1"}})
 	// Two levels apart and different decisions: nothing released, arbitration.
 	if v := learner.Get(piece + "/versions/1"); strings.Contains(v.Body, "Excellente synthèse.") || strings.Contains(v.Body, "Trop descriptif.") {
 		t.Fatal("un résultat est publié malgré le désaccord")
@@ -97,7 +97,7 @@ func TestDoubleMarkingModerationAndAgreement(t *testing.T) {
 		t.Fatal("le tiers évaluateur ne voit pas les deux corrections et leurs écarts")
 	}
 	gradeAll(t, a3, g3, "2", "valide", "Synthèse solide, analyse à approfondir.", "pret")
-	a3.Submit(g3, g3, url.Values{"action": {"publier"}})
+	a3.Submit(g3, g3, url.Values{"action": {"publier"}, "confirme": {"1"}})
 	v := learner.Get(piece + "/versions/1")
 	if !strings.Contains(v.Body, "Synthèse solide") || strings.Contains(v.Body, "Trop descriptif.") {
 		t.Fatal("le résultat de l'arbitrage n'est pas celui publié")
@@ -130,11 +130,11 @@ func TestConcordantDoubleMarkingKeepsLowerLevel(t *testing.T) {
 	g2 := a2.Submit("/evaluation", "/evaluation/pieces/"+id, url.Values{}).Location
 	gradeAll(t, a1, g1, "3", "valide", "Très bien.", "pret")
 	gradeAll(t, a2, g2, "2", "valide", "Bien.", "pret")
-	a1.Submit(g1, g1, url.Values{"action": {"publier"}})
+	a1.Submit(g1, g1, url.Values{"action": {"publier"}, "confirme": {"1"}})
 	if v := learner.Get(piece + "/versions/1"); strings.Contains(v.Body, "Très bien.") {
 		t.Fatal("résultat publié avant la seconde correction")
 	}
-	a2.Submit(g2, g2, url.Values{"action": {"publier"}})
+	a2.Submit(g2, g2, url.Values{"action": {"publier"}, "confirme": {"1"}})
 	v := testenv.Text(learner.Get(piece + "/versions/1").Body)
 	if !strings.Contains(v, "double correction concordante") || !strings.Contains(v, "Très bien.") || !strings.Contains(v, "Bien.") {
 		t.Fatal("le résultat concordant n'est pas publié avec les deux retours")
@@ -196,7 +196,7 @@ func TestRectificationReplacesReleasedResult(t *testing.T) {
 	ass.Login("evaluateur2", "demo")
 	g := ass.Submit("/evaluation", "/evaluation/pieces/"+id, url.Values{}).Location
 	gradeAll(t, ass, g, "3", "valide", "Parfait.", "pret")
-	ass.Submit(g, g, url.Values{"action": {"publier"}})
+	ass.Submit(g, g, url.Values{"action": {"publier"}, "confirme": {"1"}})
 	// The released grading cannot be edited in place.
 	if r := gradeAll(t, ass, g, "0", "non_valide", "Changement discret.", "pret"); r.Status != http.StatusConflict {
 		t.Fatalf("modification d'une évaluation publiée : statut %d", r.Status)
@@ -214,7 +214,7 @@ func TestRectificationReplacesReleasedResult(t *testing.T) {
 		t.Fatal("l'écran de rectification ne rappelle pas le résultat publié")
 	}
 	gradeAll(t, ass, r.Location, "1", "a_retravailler", "Après relecture : la synthèse reste descriptive.", "pret")
-	ass.Submit(r.Location, r.Location, url.Values{"action": {"publier"}})
+	ass.Submit(r.Location, r.Location, url.Values{"action": {"publier"}, "confirme": {"1"}})
 	got := testenv.Text(learner.Get(piece + "/versions/1").Body)
 	if !strings.Contains(got, "Après relecture") || strings.Contains(got, "Parfait.") {
 		t.Fatal("la rectification publiée ne remplace pas le résultat")

@@ -68,7 +68,7 @@ func TestVersionPDFForItsOwner(t *testing.T) {
 	}
 	body := "## Synthèse\n\nÉlève déjà à l'œuvre : « l'accompagnement global », ça marche.\n\n" +
 		"<script>alert('piège')</script>\n\n- premier constat\n- second constat\n\nFin de la note."
-	if r := learner.Submit(piece, piece, url.Values{"title": {title}, "draft": {body}, "action": {"deposer"}}); r.Status != http.StatusSeeOther {
+	if r := learner.Submit(piece, piece, url.Values{"title": {title}, "draft": {body}, "action": {"deposer"}, "confirme": {"1"}}); r.Status != http.StatusSeeOther {
 		t.Fatalf("dépôt : %d %s", r.Status, testenv.Text(r.Body))
 	}
 	id := pieceIDRe.FindStringSubmatch(piece)[1]
@@ -134,7 +134,7 @@ func TestVersionPDFForItsOwner(t *testing.T) {
 	ass.Login("evaluateur1", "demo")
 	g := ass.Submit("/evaluation", "/evaluation/pieces/"+id, url.Values{}).Location
 	gradeAll(t, ass, g, "2", "valide", "Synthèse claire ; les constats sont étayés.", "pret")
-	if r := ass.Submit(g, g, url.Values{"action": {"publier"}}); r.Status != http.StatusSeeOther {
+	if r := ass.Submit(g, g, url.Values{"action": {"publier"}, "confirme": {"1"}}); r.Status != http.StatusSeeOther {
 		t.Fatalf("publication : %d", r.Status)
 	}
 	_, pages = pdfText(t, learner, piece+"/versions/1/pdf")
@@ -281,7 +281,7 @@ func TestVersionPDFUnderAnonymousMarking(t *testing.T) {
 	// Once the result is released, the identity is revealed.
 	g := ass.Submit("/evaluation", "/evaluation/pieces/"+id, url.Values{}).Location
 	gradeAll(t, ass, g, "2", "valide", "Bien.", "pret")
-	ass.Submit(g, g, url.Values{"action": {"publier"}})
+	ass.Submit(g, g, url.Values{"action": {"publier"}, "confirme": {"1"}})
 	if _, pages := pdfText(t, ass, piece+"/versions/1/pdf"); !strings.Contains(strings.Join(pages, "\n"), "Apprenant "+u.DisplayName) {
 		t.Fatal("identité non levée après publication")
 	}

@@ -240,6 +240,73 @@ func (s *Server) fillEditor(d *pieceData, body string) {
 	}
 }
 
+// confirmDeposit asks before a deposit, the draft just saved: what will be
+// frozen, and what looks far from what the kind expects.
+func (s *Server) confirmDeposit(c *fiber.Ctx, piece assessment.Piece, kind *referentiel.DeliverableKind) error {
+	// What the deposit would refuse is said now, next to the fields.
+	if f := assessment.CheckContent(kind.Editor, piece.Draft); len(f) > 0 || !piece.Editable() {
+		return s.depositConfirmed(c, piece)
+	}
+	n := piece.Versions + 1
+	d := confirmation{
+		Heading: "Déposer la pièce ?",
+		Object:  fmt.Sprintf("« %s » (%s), version %d.", piece.Title, kind.Label, n),
+		Effects: []string{
+			fmt.Sprintf("La version %d est figée telle que vous venez de l'enregistrer, datée et scellée par son empreinte SHA-256 : vous recevez un accusé de dépôt.", n),
+			"Vous ne pourrez plus la modifier. Elle part en évaluation ; si elle est à retravailler, vous déposerez une nouvelle version.",
+		},
+		Action: pieceURL(piece.ID), Fields: [][2]string{{"action", "deposer"}}, Button: "Déposer définitivement",
+		Back: pieceURL(piece.ID) + "#editeur",
+	}
+	if kind.Editor == "rapport" {
+		if r, err := text.Render(piece.Draft); err == nil {
+			length := fmt.Sprintf("%d mots, soit environ %s page%s", r.Words, strings.Replace(strconv.FormatFloat(r.Pages, 'f', -1, 64), ".", ",", 1), plural(r.Pages >= 2))
+			switch {
+			case kind.MinPages > 0 && r.Pages < float64(kind.MinPages)/2:
+				d.Warnings = append(d.Warnings, fmt.Sprintf("Le texte compte %s ; ce type de production en demande %s. Vérifiez que vous déposez la bonne version.",
+					length, kindPages(kind)))
+			case kind.MaxPages > 0 && r.Pages > float64(kind.MaxPages)*1.5:
+				d.Warnings = append(d.Warnings, fmt.Sprintf("Le texte compte %s ; ce type de production en demande %s.", length, kindPages(kind)))
+			}
+		}
+		d.Effects = append(d.Effects, "Ses pièces jointes, s'il y en a, sont déposées avec elle.")
+	}
+	return s.askConfirmation(c, []views.Link{{Href: "/portfolio", Label: "Mon portfolio"}, {Href: pieceURL(piece.ID), Label: piece.Title}, {Label: "Déposer"}}, d)
+}
+
+func plural(many bool) string {
+	if many {
+		return "s"
+	}
+	return ""
+}
+
+// kindPages is a kind's expected length: « 20 à 40 pages ».
+func kindPages(k *referentiel.DeliverableKind) string {
+	switch {
+	case k.MinPages > 0 && k.MaxPages > 0:
+		return fmt.Sprintf("%d à %d pages", k.MinPages, k.MaxPages)
+	case k.MinPages > 0:
+		return fmt.Sprintf("au moins %d pages", k.MinPages)
+	}
+	return fmt.Sprintf("au plus %d pages", k.MaxPages)
+}
+
+// depositConfirmed deposits the saved draft, the deposit confirmed.
+func (s *Server) depositConfirmed(c *fiber.Ctx, piece assessment.Piece) error {
+	ctx, u := c.UserContext(), currentUser(c)
+	v, err := s.assess.Deposit(ctx, *u, piece.ID)
+	if e, ok := apperr.As(err); ok && e.Fields != nil {
+		piece, _ = s.assess.Piece(ctx, *u, piece.ID)
+		return s.pieceWithErrors(c, piece, e.Fields)
+	}
+	if err != nil {
+		return err
+	}
+	return s.redirectWithText(c, fmt.Sprintf("%s/versions/%d/accuse", pieceURL(piece.ID), v.Number),
+		fmt.Sprintf("« %s », version %d, déposée. Voici votre accusé de dépôt : conservez-le.", v.Title, v.Number))
+}
+
 // pieceSave stores the draft as typed (so nothing is lost), then previews
 // or deposits according to the button pressed.
 func (s *Server) pieceSave(c *fiber.Ctx) error {
@@ -249,6 +316,11 @@ func (s *Server) pieceSave(c *fiber.Ctx) error {
 	}
 	u := currentUser(c)
 	kind, _ := s.fw.Kind(piece.KindID)
+	// The confirmation page sends no draft (it was saved when the deposit
+	// was asked); a form that does is saved first, as always.
+	if c.FormValue("action") == "deposer" && confirmed(c) && !hasField(c, "title") {
+		return s.depositConfirmed(c, piece)
+	}
 	title := c.FormValue("title")
 	var body string
 	switch kind.Editor {
@@ -282,15 +354,13 @@ func (s *Server) pieceSave(c *fiber.Ctx) error {
 	case "joindre":
 		return s.attach(c, piece)
 	case "deposer":
-		v, err := s.assess.Deposit(ctx, *u, piece.ID)
-		if e, ok := apperr.As(err); ok && e.Fields != nil {
-			piece, _ = s.assess.Piece(ctx, *u, piece.ID)
-			return s.pieceWithErrors(c, piece, e.Fields)
+		if confirmed(c) {
+			return s.depositConfirmed(c, piece)
 		}
-		if err != nil {
+		if piece, err = s.assess.Piece(ctx, *u, piece.ID); err != nil {
 			return err
 		}
-		return s.redirectWithNotice(c, fmt.Sprintf("%s/versions/%d/accuse", pieceURL(piece.ID), v.Number), "depose")
+		return s.confirmDeposit(c, piece, kind)
 	case "previsualiser":
 		piece, err = s.assess.Piece(ctx, *u, piece.ID)
 		if err != nil {

@@ -63,7 +63,7 @@ func TestGuideJourneyDepositGradeRework(t *testing.T) {
 	// An incomplete guide is saved as typed, then refused at deposit with
 	// messages next to the fields, nothing lost.
 	partial := url.Values{"title": {"Guide de premier accueil"}, "objectifs": {"Comprendre la demande"}, "contexte": {"physique"}, "duree": {"45"},
-		"phases[0].nom": {"Accueil"}, "action": {"deposer"}}
+		"phases[0].nom": {"Accueil"}, "action": {"deposer"}, "confirme": {"1"}}
 	r := learner.Submit(piece, piece, partial)
 	if r.Status != http.StatusUnprocessableEntity {
 		t.Fatalf("dépôt incomplet : statut %d", r.Status)
@@ -115,7 +115,7 @@ func TestGuideJourneyDepositGradeRework(t *testing.T) {
 	if v := learner.Get(piece + "/versions/1"); strings.Contains(v.Body, "précisez les intentions") {
 		t.Fatal("le retour est visible avant publication")
 	}
-	if r := ass.Submit(grading, grading, url.Values{"action": {"publier"}}); r.Status != http.StatusSeeOther {
+	if r := ass.Submit(grading, grading, url.Values{"action": {"publier"}, "confirme": {"1"}}); r.Status != http.StatusSeeOther {
 		t.Fatalf("publication : %d", r.Status)
 	}
 	v1 := learner.Get(piece + "/versions/1")
@@ -136,7 +136,7 @@ func TestGuideJourneyDepositGradeRework(t *testing.T) {
 	if r := gradeAll(t, ass, r.Location, "2", "valide", "Très bon guide.", "pret"); r.Status != http.StatusSeeOther {
 		t.Fatalf("seconde évaluation : %d", r.Status)
 	}
-	ass.Submit(r.Location, r.Location, url.Values{"action": {"publier"}})
+	ass.Submit(r.Location, r.Location, url.Values{"action": {"publier"}, "confirme": {"1"}})
 	if r := learner.Get("/portfolio"); r.Status != http.StatusOK || !strings.Contains(r.Body, "Guide de premier accueil") {
 		t.Fatalf("portfolio : statut %d", r.Status)
 	}
@@ -152,6 +152,9 @@ func withAction(v url.Values, action string) url.Values {
 		out[k] = append([]string(nil), vs...)
 	}
 	out.Set("action", action)
+	if action == "deposer" {
+		out.Set("confirme", "1") // the confirmation page is tested apart
+	}
 	return out
 }
 
@@ -191,7 +194,7 @@ func TestPieceAccessIsOwnedAndAudited(t *testing.T) {
 	if _, err := acc.Create(ctx, account.NewUser{Login: "externe", DisplayName: "Évaluatrice externe", Role: account.Assessor, Password: "une phrase de passe"}); err != nil {
 		t.Fatal(err)
 	}
-	owner.Submit(piece, piece, url.Values{"title": {"Ma note"}, "draft": {"## Synthèse\n\nUn texte suffisant."}, "action": {"deposer"}})
+	owner.Submit(piece, piece, url.Values{"title": {"Ma note"}, "draft": {"## Synthèse\n\nUn texte suffisant."}, "action": {"deposer"}, "confirme": {"1"}})
 	ext := env.NewClient()
 	ext.Login("externe", "une phrase de passe")
 	id := pieceIDRe.FindStringSubmatch(piece)[1]

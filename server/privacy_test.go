@@ -31,7 +31,7 @@ func depositWithAttachment(t *testing.T, c *testenv.Client, title string) string
 	if r := upload(t, c, piece, "annexe budget.pdf", samplePDF); r.Status != http.StatusSeeOther {
 		t.Fatalf("pièce jointe : statut %d", r.Status)
 	}
-	r := c.Submit(piece, piece, url.Values{"title": {title}, "draft": {"## Synthèse\n\nMa note de synthèse, avec son annexe budgétaire."}, "action": {"deposer"}})
+	r := c.Submit(piece, piece, url.Values{"title": {title}, "draft": {"## Synthèse\n\nMa note de synthèse, avec son annexe budgétaire."}, "action": {"deposer"}, "confirme": {"1"}})
 	if r.Status != http.StatusSeeOther {
 		t.Fatalf("dépôt : statut %d %s", r.Status, testenv.Text(r.Body))
 	}
@@ -51,7 +51,7 @@ func gradeAndRelease(t *testing.T, c *testenv.Client, piece, feedback string) {
 	if r := gradeAll(t, c, grading, "2", "valide", feedback, "pret"); r.Status != http.StatusSeeOther {
 		t.Fatalf("évaluation prête : %d %s", r.Status, testenv.Text(r.Body))
 	}
-	if r := c.Submit(grading, grading, url.Values{"action": {"publier"}}); r.Status != http.StatusSeeOther {
+	if r := c.Submit(grading, grading, url.Values{"action": {"publier"}, "confirme": {"1"}}); r.Status != http.StatusSeeOther {
 		t.Fatalf("publication : %d", r.Status)
 	}
 }

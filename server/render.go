@@ -28,7 +28,7 @@ func (s *Server) page(c *fiber.Ctx, title string, crumbs ...views.Link) *views.P
 		p.Crumbs[len(p.Crumbs)-1].Current = true
 	}
 	if n := c.Cookies("casp_notice"); n != "" {
-		p.Notice = notices[n]
+		p.Notice = s.noticeFor(n)
 		// Expire it on the path it was set on, or the browser keeps it.
 		s.setCookie(c, "casp_notice", "", -1)
 	}

@@ -402,7 +402,7 @@ func TestCohortMembershipManagement(t *testing.T) {
 	if strings.Contains(ass.Get("/promotions/1").Body, "Inscrire cet apprenant") {
 		t.Fatal("un évaluateur voit le formulaire d'inscription")
 	}
-	r = ass.Submit("/promotions/1", "/promotions/1/membres", url.Values{"user": {id}, "role": {"learner"}, "action": {"retirer"}})
+	r = ass.Submit("/promotions/1", "/promotions/1/membres", url.Values{"user": {id}, "role": {"learner"}, "action": {"retirer"}, "confirme": {"1"}})
 	if r.Status != http.StatusForbidden {
 		t.Fatalf("retrait par un évaluateur : statut %d", r.Status)
 	}
@@ -412,11 +412,11 @@ func TestCohortMembershipManagement(t *testing.T) {
 	}
 	o := env.NewClient()
 	o.Login("autre.resp", "une phrase de passe")
-	r = o.Submit("/promotions", "/promotions/1/membres", url.Values{"user": {id}, "role": {"learner"}, "action": {"retirer"}})
+	r = o.Submit("/promotions", "/promotions/1/membres", url.Values{"user": {id}, "role": {"learner"}, "action": {"retirer"}, "confirme": {"1"}})
 	if r.Status != http.StatusForbidden {
 		t.Fatalf("responsable d'une autre promotion : statut %d", r.Status)
 	}
-	r = mgr.Submit("/promotions/1", "/promotions/1/membres", url.Values{"user": {id}, "role": {"learner"}, "action": {"retirer"}})
+	r = mgr.Submit("/promotions/1", "/promotions/1/membres", url.Values{"user": {id}, "role": {"learner"}, "action": {"retirer"}, "confirme": {"1"}})
 	if r.Status != http.StatusSeeOther {
 		t.Fatalf("retrait : statut %d", r.Status)
 	}

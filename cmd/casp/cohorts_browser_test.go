@@ -121,7 +121,23 @@ func TestBrowserCohortImportAndAssessor(t *testing.T) {
 		t.Fatal(err)
 	}
 	f = submitForm(t, mgr, `form.add-member:has(#ajout-assessor) button[type=submit]`)
-	wantText(t, f, "La personne a été rattachée à la promotion.", "Évaluatrice "+j.suffix+" "+assessorLogin)
+	wantText(t, f, "("+assessorLogin+") fait désormais partie de la promotion", "Évaluatrice "+j.suffix+" "+assessorLogin)
+	// Withdrawing her asks first, naming her and what it does; « Annuler »
+	// leaves her in.
+	if !eval[bool](t, mgr, `(() => { const li = Array.from(document.querySelectorAll('ul.members li')).find(l => (l.querySelector('code') || {}).textContent === `+
+		jsString(assessorLogin)+`); if (!li || !li.querySelector('button')) return false; li.querySelector('button').setAttribute('data-essai', 'retirer'); return true })()`) {
+		t.Fatalf("pas de bouton « Retirer » pour %s", assessorLogin)
+	}
+	f = submitForm(t, mgr, `button[data-essai=retirer]`)
+	if f.h1() != "Retirer Évaluatrice "+j.suffix+" de la promotion ?" {
+		t.Fatalf("retrait : arrivé sur %s (h1 %q), attendu la confirmation", f.URL, f.h1())
+	}
+	wantText(t, f, assessorLogin, "Ce qui va se passer", "Elle ne verra plus les pièces de la promotion")
+	f = submitForm(t, mgr, `form.confirm-form a.button-secondary`)
+	if f.Path != "/promotions/1" {
+		t.Fatalf("« Annuler » : arrivé sur %s", f.URL)
+	}
+	wantText(t, f, "Évaluatrice "+j.suffix+" "+assessorLogin)
 
 	// The deadlines page, then the site.
 	checkPage(t, mgr, "/promotions/1/echeances")

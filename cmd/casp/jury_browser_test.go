@@ -74,7 +74,12 @@ func TestBrowserHeatmapToEvidenceAndJury(t *testing.T) {
 	typeText(t, ctx, "#members", "Mme Claire Vasseur, présidente ; M. Paul Renard, professionnel du secteur")
 	typeText(t, ctx, "#comments", "Délibération du jury de session "+j.suffix+".")
 	f = submitForm(t, ctx, `form.jury-form button[type=submit]`)
-	wantText(t, f, "La décision du jury est enregistrée", "En vigueur", "Paul Renard", "Enregistrer une décision rectificative")
+	if f.h1() != "Enregistrer la décision du jury ?" {
+		t.Fatalf("décision : arrivé sur %s (h1 %q), attendu la confirmation", f.URL, f.h1())
+	}
+	wantText(t, f, "Ce qui va se passer", "définitive", "Paul Renard")
+	f = submitForm(t, ctx, `form.confirm-form button[type=submit]`)
+	wantText(t, f, "Décision du jury enregistrée pour", "En vigueur", "Paul Renard", "Enregistrer une décision rectificative")
 
 	// The PDF, downloaded through its link.
 	navigate(t, ctx, dossier)

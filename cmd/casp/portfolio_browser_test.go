@@ -315,10 +315,15 @@ func gradeAll(t *testing.T, ctx context.Context, level func(i int) int, decision
 		t.Fatalf("%s : bouton de publication %q, attendu « Publier l'évaluation »", where, got)
 	}
 	f = submitForm(t, ctx, pub)
-	if f.Path != "/evaluation" {
-		t.Errorf("« Publier l'évaluation » : arrivé sur %s (h1 %q), attendu /evaluation", f.URL, f.h1())
+	if f.h1() != "Publier l'évaluation ?" {
+		t.Fatalf("« Publier l'évaluation » : arrivé sur %s (h1 %q), attendu la confirmation", f.URL, f.h1())
 	}
-	wantText(t, f, "Évaluation publiée.")
+	wantText(t, f, "Ce qui va se passer", "Vous ne pourrez plus la modifier")
+	f = submitForm(t, ctx, `form.confirm-form button[type=submit]`)
+	if f.Path != "/evaluation" {
+		t.Errorf("publication confirmée : arrivé sur %s (h1 %q), attendu /evaluation", f.URL, f.h1())
+	}
+	wantText(t, f, "Évaluation publiée : ")
 	return criteria
 }
 
@@ -326,6 +331,12 @@ func gradeAll(t *testing.T, ctx context.Context, level func(i int) int, decision
 // returns its SHA-256.
 func depositReceipt(t *testing.T, f pageFacts, ctx context.Context, pieceID int64, version int) string {
 	t.Helper()
+	// The deposit is confirmed first, on a page that says what it freezes.
+	if f.h1() != "Déposer la pièce ?" {
+		t.Fatalf("dépôt : arrivé sur %s (h1 %q), attendu la confirmation ; erreurs : %q", f.URL, f.h1(), textOf(t, ctx, ".error-summary"))
+	}
+	wantText(t, f, "Ce qui va se passer", fmt.Sprintf("version %d", version), "Vous ne pourrez plus la modifier")
+	f = submitForm(t, ctx, `form.confirm-form button[type=submit]`)
 	want := fmt.Sprintf("/portfolio/%d/versions/%d/accuse", pieceID, version)
 	if f.Path != want {
 		t.Fatalf("dépôt : arrivé sur %s (h1 %q), attendu l'accusé %s ; erreurs : %q", f.URL, f.h1(), want, textOf(t, ctx, ".error-summary"))
@@ -333,7 +344,7 @@ func depositReceipt(t *testing.T, f pageFacts, ctx context.Context, pieceID int6
 	if f.h1() != "Accusé de dépôt" {
 		t.Errorf("%s : h1 %q", f.Path, f.h1())
 	}
-	wantText(t, f, "Pièce déposée. Voici votre accusé de dépôt : conservez-le.")
+	wantText(t, f, fmt.Sprintf("version %d, déposée. Voici votre accusé de dépôt : conservez-le.", version))
 	sum := textOf(t, ctx, "code.hash")
 	if !regexp.MustCompile(`^[0-9a-f]{64}$`).MatchString(sum) {
 		t.Errorf("%s : empreinte %q, attendu 64 chiffres hexadécimaux (SHA-256)", f.Path, sum)
