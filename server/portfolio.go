@@ -261,6 +261,9 @@ func (s *Server) confirmDeposit(c *fiber.Ctx, piece assessment.Piece, kind *refe
 	if kind.Editor == "rapport" {
 		if r, err := text.Render(piece.Draft); err == nil {
 			length := fmt.Sprintf("%d mots, soit environ %s page%s", r.Words, strings.Replace(strconv.FormatFloat(r.Pages, 'f', -1, 64), ".", ",", 1), plural(r.Pages >= 2))
+			if r.Pages < 1 {
+				length = fmt.Sprintf("%d mots, moins d'une page", r.Words)
+			}
 			switch {
 			case kind.MinPages > 0 && r.Pages < float64(kind.MinPages)/2:
 				d.Warnings = append(d.Warnings, fmt.Sprintf("Le texte compte %s ; ce type de production en demande %s. Vérifiez que vous déposez la bonne version.",

@@ -1,0 +1,104 @@
+package server_test
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/casp-cnam/casp/account"
+	"github.com/casp-cnam/casp/internal/app/testenv"
+)
+
+// Each irreversible action first shows what it will do to what, and does
+// nothing until confirmed: a deposit (warned when far shorter than its kind
+// asks), a published grading, a member withdrawn (a forged member learns
+// nothing). The confirmation itself needs the CSRF token, and the notices
+// that name the object cannot be forged.
+func TestIrreversibleActionsAskFirst(t *testing.T) {
+	t.Parallel()
+	env := testenv.Start(t, true)
+	learner := env.NewClient()
+	learner.Login("apprenant05", "demo")
+	piece := createPiece(t, learner, "rapport-enquete", "Enquête sur la mobilité")
+	r := learner.Submit(piece, piece, url.Values{"title": {"Enquête sur la mobilité"}, "draft": {"## Enquête\n\nQuelques lignes seulement."}, "action": {"deposer"}})
+	text := testenv.Text(r.Body)
+	if r.Status != http.StatusOK || !strings.Contains(text, "Déposer la pièce ?") || !strings.Contains(text, "« Enquête sur la mobilité »") ||
+		!strings.Contains(text, "version 1") || !strings.Contains(text, "20 à 40 pages") || !strings.Contains(text, "À vérifier avant de confirmer") {
+		t.Fatalf("confirmation du dépôt : %d %.600s", r.Status, text)
+	}
+	if v := learner.Get(piece); !strings.Contains(v.Body, "Quelques lignes seulement.") || strings.Contains(testenv.Text(v.Body), "Version 1 déposée") {
+		t.Fatal("avant la confirmation : brouillon perdu, ou pièce déjà déposée")
+	}
+	// Without the token, the confirmation is refused.
+	if r := learner.Post(piece, url.Values{"action": {"deposer"}, "confirme": {"1"}}); r.Status != http.StatusForbidden {
+		t.Fatalf("confirmation sans jeton : %d", r.Status)
+	}
+	r = learner.Submit(piece, piece, withConfirmation(r.Body))
+	if r.Status != http.StatusSeeOther || !strings.HasSuffix(r.Location, "/versions/1/accuse") {
+		t.Fatalf("dépôt confirmé : %d vers %q", r.Status, r.Location)
+	}
+	if notice := testenv.Text(learner.Get(r.Location).Body); !strings.Contains(notice, "« Enquête sur la mobilité », version 1, déposée.") {
+		t.Errorf("l'avis ne nomme pas la pièce : %.300s", notice)
+	}
+
+	// Publishing: the grading stays ready until confirmed.
+	ass := env.NewClient()
+	ass.Login("evaluateur1", "demo")
+	id := pieceIDRe.FindStringSubmatch(piece)[1]
+	g := ass.Submit("/evaluation", "/evaluation/pieces/"+id, url.Values{}).Location
+	if r := gradeAll(t, ass, g, "2", "valide", "Enquête à approfondir, mais recevable.", "pret"); r.Status != http.StatusSeeOther {
+		t.Fatalf("évaluation prête : %d %s", r.Status, testenv.Text(r.Body))
+	}
+	r = ass.Submit(g, g, url.Values{"action": {"publier"}})
+	if text := testenv.Text(r.Body); r.Status != http.StatusOK || !strings.Contains(text, "Publier l'évaluation ?") || !strings.Contains(text, "Vous ne pourrez plus la modifier") {
+		t.Fatalf("confirmation de la publication : %d %.400s", r.Status, text)
+	}
+	if strings.Contains(testenv.Text(learner.Get(piece).Body), "Validé") {
+		t.Fatal("résultat visible avant la confirmation")
+	}
+	if r := ass.Submit(g, g, withConfirmation(r.Body)); r.Status != http.StatusSeeOther {
+		t.Fatalf("publication confirmée : %d", r.Status)
+	}
+
+	// Withdrawing a member names them; a forged id learns no name.
+	mgr := env.NewClient()
+	mgr.Login("responsable", "demo")
+	who, err := env.Platform.Accounts.ByLogin(t.Context(), "apprenant05")
+	if err != nil {
+		t.Fatal(err)
+	}
+	uid := strconv.FormatInt(who.ID, 10)
+	r = mgr.Submit("/promotions/1", "/promotions/1/membres", url.Values{"user": {uid}, "role": {"learner"}, "action": {"retirer"}})
+	if text := testenv.Text(r.Body); r.Status != http.StatusOK || !strings.Contains(text, "Retirer "+who.DisplayName+" de la promotion ?") || !strings.Contains(text, "("+who.Login+")") {
+		t.Fatalf("confirmation du retrait : %d %.400s", r.Status, text)
+	}
+	if ok, _ := env.Platform.Accounts.IsMember(t.Context(), 1, who.ID, account.Learner); !ok {
+		t.Fatal("retiré avant la confirmation")
+	}
+	admin, err := env.Platform.Accounts.ByLogin(t.Context(), "admin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	forged := mgr.Submit("/promotions/1", "/promotions/1/membres", url.Values{"user": {strconv.FormatInt(admin.ID, 10)}, "role": {"learner"}, "action": {"retirer"}})
+	if forged.Status != http.StatusNotFound || strings.Contains(forged.Body, admin.DisplayName) {
+		t.Errorf("retrait d'un non-membre : %d, nom divulgué : %v", forged.Status, strings.Contains(forged.Body, admin.DisplayName))
+	}
+	r = mgr.Submit("/promotions/1", "/promotions/1/membres", withConfirmation(r.Body))
+	if r.Status != http.StatusSeeOther {
+		t.Fatalf("retrait confirmé : %d", r.Status)
+	}
+	page := mgr.Get(r.Location)
+	if !strings.Contains(testenv.Text(page.Body), who.DisplayName+" ("+who.Login+") ne fait plus partie de la promotion.") {
+		t.Errorf("l'avis ne nomme pas la personne retirée : %.300s", testenv.Text(page.Body))
+	}
+	// A notice cookie altered by hand says nothing.
+	for _, v := range []string{"t.VW4gdGV4dGUgbWFsdmVpbGxhbnQ.AAAAAAAAAAAAAAAAAAAAAA", "t.bad", "inconnu"} {
+		base, _ := url.Parse(mgr.BaseURL())
+		mgr.HTTP.Jar.SetCookies(base, []*http.Cookie{{Name: "casp_notice", Value: v, Path: "/"}})
+		if p := mgr.Get("/promotions/1"); strings.Contains(p.Body, `class="notice"`) {
+			t.Errorf("avis %q affiché", v)
+		}
+	}
+}
