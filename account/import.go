@@ -88,6 +88,10 @@ type ImportRow struct {
 	Errors []string     `json:"errors,omitempty"`
 	Note   string       `json:"note,omitempty"`
 	UserID int64        `json:"user_id,omitempty"` // the existing account
+	// Doubts are possible duplicates to check before confirming: a new
+	// account with the name of a learner of the cohort, or another line's,
+	// or the e-mail of an existing account.
+	Doubts []string `json:"doubts,omitempty"`
 }
 
 // ImportFile is a parsed file: its lines, and how it was read.
@@ -99,6 +103,17 @@ type ImportFile struct {
 }
 
 // Count returns the number of lines with a status.
+// Doubtful counts the lines with a possible duplicate.
+func (f ImportFile) Doubtful() int {
+	n := 0
+	for _, r := range f.Rows {
+		if len(r.Doubts) > 0 {
+			n++
+		}
+	}
+	return n
+}
+
 func (f ImportFile) Count(st ImportStatus) int {
 	n := 0
 	for _, r := range f.Rows {
@@ -540,6 +555,83 @@ func classify(ctx context.Context, q db.Querier, cohortID int64, actor User, row
 	return nil
 }
 
+// doubts marks the new accounts that may be people already there: same
+// name (accents and case aside) as a learner of the cohort or as another
+// line of the file, or same e-mail as an existing account. Two statements:
+// the cohort's learners, the accounts with those e-mails.
+func doubts(ctx context.Context, q db.Querier, cohortID int64, rows []ImportRow) error {
+	type person struct{ login, name string }
+	byName := map[string][]person{}
+	res, err := q.QueryContext(ctx, `SELECT u.login, u.display_name FROM cohort_members m JOIN users u ON u.id=m.user_id
+		WHERE m.cohort_id=? AND m.member_role='learner'`, cohortID)
+	if err != nil {
+		return err
+	}
+	for res.Next() {
+		var p person
+		if err := res.Scan(&p.login, &p.name); err != nil {
+			res.Close()
+			return err
+		}
+		byName[french.Fold(p.name)] = append(byName[french.Fold(p.name)], p)
+	}
+	res.Close()
+	if err := res.Err(); err != nil {
+		return err
+	}
+	var emails []string
+	lines := map[string][]int{}
+	for _, r := range rows {
+		if r.Status == ImportError {
+			continue
+		}
+		lines[french.Fold(r.Name)] = append(lines[french.Fold(r.Name)], r.Line)
+		if r.Status == ImportNew && r.Email != "" {
+			emails = append(emails, strings.ToLower(r.Email))
+		}
+	}
+	byEmail := map[string]person{}
+	if len(emails) > 0 {
+		ej, _ := json.Marshal(emails)
+		res, err := q.QueryContext(ctx, `SELECT lower(email), login, display_name FROM users WHERE lower(email) IN (SELECT value FROM json_each(?))`, string(ej))
+		if err != nil {
+			return err
+		}
+		for res.Next() {
+			var email string
+			var p person
+			if err := res.Scan(&email, &p.login, &p.name); err != nil {
+				res.Close()
+				return err
+			}
+			byEmail[email] = p
+		}
+		res.Close()
+		if err := res.Err(); err != nil {
+			return err
+		}
+	}
+	for i := range rows {
+		r := &rows[i]
+		r.Doubts = nil
+		if r.Status != ImportNew {
+			continue
+		}
+		for _, p := range byName[french.Fold(r.Name)] {
+			r.Doubts = append(r.Doubts, fmt.Sprintf("Même nom qu'un apprenant déjà inscrit : %s (%s). Si c'est la même personne, mettez son identifiant dans le fichier.", p.name, p.login))
+		}
+		for _, l := range lines[french.Fold(r.Name)] {
+			if l != r.Line {
+				r.Doubts = append(r.Doubts, fmt.Sprintf("Même nom qu'à la ligne %d du fichier.", l))
+			}
+		}
+		if p, ok := byEmail[strings.ToLower(r.Email)]; ok && r.Email != "" {
+			r.Doubts = append(r.Doubts, fmt.Sprintf("Même courriel que le compte %s (%s).", p.login, p.name))
+		}
+	}
+	return nil
+}
+
 // PreviewImport parses a file, checks each line against the accounts and
 // keeps the result for confirmation. Nothing else is written.
 func (s *Service) PreviewImport(ctx context.Context, actor User, co Cohort, fileName string, content []byte, address string) (ImportPreview, error) {
@@ -549,6 +641,9 @@ func (s *Service) PreviewImport(ctx context.Context, actor User, co Cohort, file
 		return ImportPreview{}, err
 	}
 	if err := classify(ctx, s.db.Read, cohortID, actor, f.Rows); err != nil {
+		return ImportPreview{}, err
+	}
+	if err := doubts(ctx, s.db.Read, cohortID, f.Rows); err != nil {
 		return ImportPreview{}, err
 	}
 	tok := make([]byte, 16)

@@ -424,3 +424,48 @@ func BenchmarkImportMaxRows(b *testing.B) {
 		b.StartTimer()
 	}
 }
+
+// A new account that may be someone already there is flagged, with whom:
+// same name as a learner of the cohort (accents and case aside), as another
+// line of the file, or same e-mail as an existing account. Others are not.
+func TestImportPreviewFlagsPossibleDuplicates(t *testing.T) {
+	ctx := context.Background()
+	s := newStore(t)
+	mgr := mustUser(t, s, "resp", account.Manager)
+	co, err := s.CreateCohort(ctx, account.NewCohort{Name: "Promo", FrameworkID: "casp-2016", StartsOn: "2026-09-01", EndsOn: "2027-06-30"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lea, err := s.Create(ctx, account.NewUser{Login: "lea.moreau", DisplayName: "Léa Moreau", Email: "lea@exemple.fr", Role: account.Learner, Password: "une phrase de passe"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.AddMember(ctx, co.ID, lea.ID, account.Learner); err != nil {
+		t.Fatal(err)
+	}
+	csv := "identifiant;nom;courriel\nlmoreau;LEA MOREAU;\nhugo1;Hugo Lefèvre;\nhugo2;Hugo Lefevre;\nautre;Autre Personne;LEA@exemple.fr\nseule;Seule Personne;\n"
+	p, err := s.PreviewImport(ctx, mgr, co, "promo.csv", []byte(csv), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	doubts := map[string]string{}
+	for _, r := range p.File.Rows {
+		doubts[r.Login] = strings.Join(r.Doubts, " | ")
+		if r.Status != account.ImportNew {
+			t.Errorf("%s : statut %q, attendu nouveau", r.Login, r.Status)
+		}
+	}
+	for login, want := range map[string]string{"lmoreau": "Léa Moreau (lea.moreau)", "hugo1": "ligne 4", "hugo2": "ligne 3", "autre": "Même courriel que le compte lea.moreau"} {
+		if !strings.Contains(doubts[login], want) {
+			t.Errorf("%s : doutes %q, attendu %q", login, doubts[login], want)
+		}
+	}
+	if doubts["seule"] != "" || p.File.Doubtful() != 4 {
+		t.Errorf("doutes de trop : %q, %d lignes à vérifier", doubts["seule"], p.File.Doubtful())
+	}
+	// Kept with the preview: the page shown again still says it.
+	again, err := s.Preview(ctx, mgr, co.ID, p.Token)
+	if err != nil || again.File.Doubtful() != 4 {
+		t.Errorf("aperçu relu : %v, %d lignes à vérifier", err, again.File.Doubtful())
+	}
+}

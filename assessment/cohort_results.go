@@ -19,6 +19,7 @@ import (
 type CohortResult struct {
 	LearnerID   int64
 	Learner     string
+	Login       string // tells apart two learners of the same name
 	PieceID     int64
 	Title       string
 	KindID      string
@@ -82,9 +83,9 @@ func (s *Service) EachCohortResult(ctx context.Context, cohortID int64, fn func(
 	// The learners are ranked by name once (a thousand comparisons in the
 	// French collation, not one per grading row).
 	rows, err := s.db.Read.QueryContext(ctx, `WITH ranked AS (
-			SELECT u.id, u.display_name, row_number() OVER (ORDER BY u.display_name COLLATE FRANCAIS, u.id) AS rank
+			SELECT u.id, u.display_name, u.login, row_number() OVER (ORDER BY u.display_name COLLATE FRANCAIS, u.id) AS rank
 			FROM users u WHERE u.id IN (SELECT learner_id FROM pieces WHERE cohort_id=?1))
-		SELECT v.id, v.piece_id, v.number, v.deposited_at, p.learner_id, u.display_name, p.title, p.kind_id,
+		SELECT v.id, v.piece_id, v.number, v.deposited_at, p.learner_id, u.display_name, u.login, p.title, p.kind_id,
 		p.double_marking, `+anonymousExpr+`,
 		g.id, g.assessor_id, a.display_name, g.role, g.state, g.decision, g.released_at,
 		(SELECT group_concat(sc.criterion_id || '=' || coalesce(sc.level, -1), ';') FROM grading_scores sc WHERE sc.grading_id=g.id)
@@ -151,7 +152,7 @@ func (s *Service) EachCohortResult(ctx context.Context, cohortID int64, fn func(
 		var g Grading
 		var released sql.NullString
 		var scores sql.NullString
-		if err := rows.Scan(&vid, &v.PieceID, &v.Version, &deposited, &v.LearnerID, &v.Learner, &v.Title, &v.KindID, &vdouble, &v.Anonymous,
+		if err := rows.Scan(&vid, &v.PieceID, &v.Version, &deposited, &v.LearnerID, &v.Learner, &v.Login, &v.Title, &v.KindID, &vdouble, &v.Anonymous,
 			&g.ID, &g.AssessorID, &g.AssessorName, &g.Role, &g.State, &g.Decision, &released, &scores); err != nil {
 			return err
 		}

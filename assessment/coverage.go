@@ -112,6 +112,7 @@ type HeatColumn struct {
 type HeatRow struct {
 	LearnerID int64
 	Name      string
+	Login     string // tells apart two learners of the same name
 	Cells     []CapacityState
 	Acquired  int
 	Pending   int
@@ -411,7 +412,7 @@ func (s *Service) roster(ctx context.Context, cohortID int64, order string, vers
 	if err := drows.Err(); err != nil {
 		return nil, err
 	}
-	rows, err := s.db.Read.QueryContext(ctx, `SELECT u.id, u.display_name, coalesce(ls.acquired,0), coalesce(ls.pending,0), coalesce(ls.returned,0),
+	rows, err := s.db.Read.QueryContext(ctx, `SELECT u.id, u.display_name, u.login, coalesce(ls.acquired,0), coalesce(ls.pending,0), coalesce(ls.returned,0),
 		coalesce(ls.deposited_kinds,'')
 		FROM cohort_members m JOIN users u ON u.id=m.user_id LEFT JOIN learner_stats ls ON ls.learner_id=u.id
 		WHERE m.cohort_id=? AND m.member_role='learner'`, cohortID)
@@ -423,7 +424,7 @@ func (s *Service) roster(ctx context.Context, cohortID int64, order string, vers
 	for rows.Next() {
 		var r HeatRow
 		var deposited string
-		if err := rows.Scan(&r.LearnerID, &r.Name, &r.Acquired, &r.Pending, &r.Returned, &deposited); err != nil {
+		if err := rows.Scan(&r.LearnerID, &r.Name, &r.Login, &r.Acquired, &r.Pending, &r.Returned, &deposited); err != nil {
 			rows.Close()
 			return nil, err
 		}

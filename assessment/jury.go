@@ -453,6 +453,7 @@ func (s *Service) DecisionSnapshot(ctx context.Context, id int64) ([]byte, error
 type JuryLine struct {
 	LearnerID int64
 	Name      string
+	Login     string // tells apart two learners of the same name
 	Acquired  int
 	Total     int
 	Proposal  Proposal
@@ -493,7 +494,7 @@ const maxCachedJuryLists = 16
 
 func (s *Service) juryList(ctx context.Context, cohortID int64) ([]JuryLine, error) {
 	fw := s.framework()
-	rows, err := s.db.Read.QueryContext(ctx, `SELECT u.id, u.display_name FROM cohort_members m JOIN users u ON u.id=m.user_id
+	rows, err := s.db.Read.QueryContext(ctx, `SELECT u.id, u.display_name, u.login FROM cohort_members m JOIN users u ON u.id=m.user_id
 		WHERE m.cohort_id=? AND m.member_role='learner' ORDER BY u.id`, cohortID) // sorted by name below, in Go
 	if err != nil {
 		return nil, err
@@ -502,7 +503,7 @@ func (s *Service) juryList(ctx context.Context, cohortID int64) ([]JuryLine, err
 	index := map[int64]int{}
 	for rows.Next() {
 		var l JuryLine
-		if err := rows.Scan(&l.LearnerID, &l.Name); err != nil {
+		if err := rows.Scan(&l.LearnerID, &l.Name, &l.Login); err != nil {
 			rows.Close()
 			return nil, err
 		}

@@ -2,25 +2,14 @@ package referentiel
 
 import (
 	"strings"
-	"unicode"
 
-	"golang.org/x/text/runes"
-	"golang.org/x/text/transform"
-	"golang.org/x/text/unicode/norm"
+	"github.com/casp-cnam/casp/internal/french"
 )
 
 // Fold lowers a text and strips its accents and typographic apostrophes, so
-// that « evaluation » finds « Évaluation » and « l'équipe » finds « l’équipe ».
-func Fold(s string) string {
-	t := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
-	out, _, err := transform.String(t, s)
-	if err != nil {
-		out = s
-	}
-	out = strings.ToLower(out)
-	out = strings.NewReplacer("’", "'", "œ", "oe", "æ", "ae", "\u00a0", " ", "\u202f", " ").Replace(out)
-	return out
-}
+// that « evaluation » finds « Évaluation » and « l'équipe » finds « l’équipe »
+// (french.Fold).
+func Fold(s string) string { return french.Fold(s) }
 
 // Hit is one item matching a search.
 type Hit struct {

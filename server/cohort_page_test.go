@@ -82,3 +82,24 @@ func TestOldCohortAddressesRedirect(t *testing.T) {
 		t.Fatalf("nouvelle adresse : %d", r.Status)
 	}
 }
+
+// Two learners may share a name: wherever learners are listed for staff
+// (cohort, heatmap, jury), and in the exports, their login tells them apart.
+func TestLearnersListedWithTheirLogin(t *testing.T) {
+	t.Parallel()
+	env := testenv.Start(t, true)
+	mgr := env.NewClient()
+	mgr.Login("responsable", "demo")
+	for _, p := range []string{"/promotions/1", "/promotions/1/couverture", "/promotions/1/jury"} {
+		body := mgr.Get(p).Body
+		for _, login := range []string{"apprenant01", "apprenant12"} {
+			if !strings.Contains(body, "<code class=\"login\">"+login+"</code>") && !strings.Contains(body, "<code>"+login+"</code>") {
+				t.Errorf("%s : identifiant %s absent", p, login)
+			}
+		}
+	}
+	rows := readCSV(t, mgr.Get("/promotions/1/couverture.csv"))
+	if i := col(t, rows[0], "Identifiant"); !strings.HasPrefix(rows[1][i], "apprenant") {
+		t.Errorf("export de couverture : identifiant %q", rows[1][i])
+	}
+}

@@ -87,7 +87,7 @@ var heatStates = []assessment.CapacityState{assessment.CapAcquired, assessment.C
 // each capacity in French; and one line per capacity with its counts by
 // state over the cohort.
 func CoverageTables(h assessment.Heatmap) (learners, totals *tabular.Table) {
-	cols := []tabular.Column{tabular.TextCol("Apprenant"), tabular.IntCol("N° apprenant"), tabular.IntCol("Capacités acquises"),
+	cols := []tabular.Column{tabular.TextCol("Apprenant"), tabular.TextCol("Identifiant"), tabular.IntCol("N° apprenant"), tabular.IntCol("Capacités acquises"),
 		tabular.IntCol("Capacités en évaluation"), tabular.IntCol("Renvois d'une même pièce (maximum)"), tabular.TextCol("À risque"), tabular.TextCol("Raisons du risque")}
 	for _, col := range h.Columns {
 		cols = append(cols, tabular.TextCol(col.Capacity.ID))
@@ -98,7 +98,7 @@ func CoverageTables(h assessment.Heatmap) (learners, totals *tabular.Table) {
 		if r.AtRisk {
 			risk = "oui"
 		}
-		row := []any{r.Name, r.LearnerID, r.Acquired, r.Pending, r.Returned, risk, strings.Join(r.Reasons, ", ")}
+		row := []any{r.Name, r.Login, r.LearnerID, r.Acquired, r.Pending, r.Returned, risk, strings.Join(r.Reasons, ", ")}
 		for _, st := range r.Cells {
 			row = append(row, st.Label())
 		}
@@ -130,7 +130,7 @@ func CoverageTables(h assessment.Heatmap) (learners, totals *tabular.Table) {
 // is levels, 1 summary.
 func ResultsTables(fw *referentiel.Framework, each func(func(assessment.CohortResult) error) error) (levels, summary *tabular.Table,
 	fill func(emit func(int, ...any) error) error) {
-	head := []tabular.Column{tabular.TextCol("Apprenant"), tabular.IntCol("N° apprenant"), tabular.TextCol("Pièce"), tabular.IntCol("N° pièce"),
+	head := []tabular.Column{tabular.TextCol("Apprenant"), tabular.TextCol("Identifiant"), tabular.IntCol("N° apprenant"), tabular.TextCol("Pièce"), tabular.IntCol("N° pièce"),
 		tabular.TextCol("Type de production"), tabular.IntCol("Version"), tabular.DateTimeCol("Déposée le"), tabular.DateTimeCol("Publiée le"),
 		tabular.TextCol("Évaluateur(s)"), tabular.TextCol("Origine"), tabular.TextCol("Décision")}
 	levels = tabular.New("Niveaux", append(append([]tabular.Column{}, head...), tabular.TextCol("Critère"), tabular.TextCol("Libellé du critère"),
@@ -139,7 +139,7 @@ func ResultsTables(fw *referentiel.Framework, each func(func(assessment.CohortRe
 	// One line per level: 150,000 lines for 1,000 learners × 30 pieces,
 	// produced as they are written, never held.
 	common := func(r assessment.CohortResult, row []any) []any {
-		return append(row, r.Learner, r.LearnerID, r.Title, r.PieceID, fw.KindLabel(r.KindID), r.Version, r.DepositedAt, r.ReleasedAt,
+		return append(row, r.Learner, r.Login, r.LearnerID, r.Title, r.PieceID, fw.KindLabel(r.KindID), r.Version, r.DepositedAt, r.ReleasedAt,
 			strings.Join(r.Assessors, ", "), r.Origin, r.Decision.Label())
 	}
 	levelRows := func(r assessment.CohortResult, row []any, yield func(...any) error) error {

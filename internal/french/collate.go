@@ -4,11 +4,16 @@ import (
 	"bytes"
 	"cmp"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
+	"unicode"
 
 	"golang.org/x/text/collate"
 	"golang.org/x/text/language"
+	"golang.org/x/text/runes"
+	"golang.org/x/text/transform"
+	"golang.org/x/text/unicode/norm"
 )
 
 // A collator is not safe for concurrent use: one, behind a lock, for
@@ -79,4 +84,18 @@ func SortByName[T any](items []T, name func(T) string, id func(T) int64) {
 	for i := range ks {
 		items[i] = ks[i].t
 	}
+}
+
+// Fold lowers a text and strips its accents and typographic apostrophes, so
+// that « evaluation » finds « Évaluation », « l'équipe » finds « l’équipe »
+// and « Lea Moreau » is « Léa Moreau ».
+func Fold(s string) string {
+	t := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
+	out, _, err := transform.String(t, s)
+	if err != nil {
+		out = s
+	}
+	out = strings.ToLower(out)
+	out = strings.NewReplacer("’", "'", "œ", "oe", "æ", "ae", "\u00a0", " ", "\u202f", " ").Replace(out)
+	return out
 }
