@@ -581,6 +581,9 @@ func (e *browserEnv) giveBack(tb *tab) {
 	if err == nil {
 		_, err = chromedp.Call(ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: false})
 	}
+	if err == nil { // a phone's width set by a test
+		_, err = chromedp.Call(ctx, emulation.ClearDeviceMetricsOverride, cdp.Empty{})
+	}
 	if err == nil {
 		// Download events stay on: the switch is the browser session's, not
 		// the context's, and a test may be downloading in another context

@@ -1,6 +1,19 @@
 // casp — améliorations progressives : tout fonctionne sans ce fichier.
 (function () {
   "use strict";
+  // On a narrow screen the navigation folds behind « Menu » (without this
+  // file it stays open, as on a wide screen).
+  var toggle = document.querySelector("button.nav-toggle");
+  if (toggle) {
+    document.documentElement.classList.add("js-nav");
+    toggle.hidden = false;
+    toggle.addEventListener("click", function () {
+      var open = toggle.getAttribute("aria-expanded") !== "true";
+      toggle.setAttribute("aria-expanded", open ? "true" : "false");
+      toggle.closest(".main-nav").classList.toggle("nav-open", open);
+    });
+  }
+
   // Move focus to the error summary so screen readers announce it.
   var summary = document.querySelector(".error-summary");
   if (summary) { summary.focus(); }
