@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
+	"fmt"
 	"slices"
 	"strings"
 	"sync"
@@ -398,15 +399,18 @@ func (s *Service) roster(ctx context.Context, cohortID int64, order string, vers
 	type dueKind struct {
 		key  string // « ,kind, » to find in « ,deposited kinds, »
 		past bool
+		miss missedDeadline
 	}
 	var due []dueKind
+	fw := s.framework()
 	for drows.Next() {
 		var kind, on string
 		if err := drows.Scan(&kind, &on); err != nil {
 			drows.Close()
 			return nil, err
 		}
-		due = append(due, dueKind{"," + kind + ",", on < day})
+		at, _ := time.ParseInLocation(time.DateOnly, on, french.Paris)
+		due = append(due, dueKind{"," + kind + ",", on < day, missedDeadline{fw.KindLabel(kind), at}})
 	}
 	drows.Close()
 	if err := drows.Err(); err != nil {
@@ -420,7 +424,7 @@ func (s *Service) roster(ctx context.Context, cohortID int64, order string, vers
 		return nil, err
 	}
 	var all []HeatRow
-	var overdue, dueSoon []int
+	var overdue [][]missedDeadline
 	for rows.Next() {
 		var r HeatRow
 		var deposited string
@@ -429,24 +433,20 @@ func (s *Service) roster(ctx context.Context, cohortID int64, order string, vers
 			return nil, err
 		}
 		deposited = "," + deposited + ","
-		late, near := 0, 0
+		var late []missedDeadline
 		for _, d := range due {
-			switch {
-			case strings.Contains(deposited, d.key):
-			case d.past:
-				late++
-			default:
-				near++
+			if d.past && !strings.Contains(deposited, d.key) {
+				late = append(late, d.miss)
 			}
 		}
-		overdue, dueSoon = append(overdue, late), append(dueSoon, near)
+		overdue = append(overdue, late)
 		all = append(all, r)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	flagRisks(all, overdue, dueSoon)
+	flagRisks(all, overdue)
 	// Names in French order (accents and case as a reader expects), then
 	// the chosen order, stable, so that ties keep the alphabetical order.
 	for i := range all {
@@ -480,16 +480,24 @@ func (s *Service) roster(ctx context.Context, cohortID int64, order string, vers
 
 // Risk thresholds, in one place.
 const (
-	RiskDeadlineDays = 14 // a deadline this close without a deposit
+	RiskDeadlineDays = 14 // deadlines this close are read with the past ones
 	RiskReturns      = 2  // one piece returned this many times
 	RiskMinMedian    = 4  // the cohort median below which coverage is not compared
 )
 
-// flagRisks marks the learners at risk, with the reasons in French: a
-// deadline past or near without a deposit, one piece returned RiskReturns
-// times or more, or coverage (acquired and in grading) under half the
-// cohort's median once that median means something.
-func flagRisks(all []HeatRow, overdue, dueSoon []int) {
+// missedDeadline is a deadline past without a deposit of its kind.
+type missedDeadline struct {
+	kind string // its label
+	on   time.Time
+}
+
+// flagRisks marks the learners at risk, with the reasons in French, named:
+// a deadline past without a deposit (« échéance du 14 novembre 2026
+// dépassée sans dépôt : Guide d'entretien »), one piece returned
+// RiskReturns times or more, or coverage (acquired and in grading) under
+// half the cohort's median once that median means something. A deadline
+// still to come is not a risk: most learners deposit near it.
+func flagRisks(all []HeatRow, overdue [][]missedDeadline) {
 	cover := make([]int, len(all))
 	for i, r := range all {
 		cover[i] = r.Acquired + r.Pending
@@ -503,17 +511,16 @@ func flagRisks(all []HeatRow, overdue, dueSoon []int) {
 	for i := range all {
 		r := &all[i]
 		r.Reasons = nil
-		if overdue[i] > 0 {
-			r.Reasons = append(r.Reasons, "échéance dépassée sans dépôt")
-		}
-		if dueSoon[i] > 0 {
-			r.Reasons = append(r.Reasons, "échéance proche sans dépôt")
+		if i < len(overdue) {
+			for _, m := range overdue[i] {
+				r.Reasons = append(r.Reasons, "échéance du "+french.Date(m.on)+" dépassée sans dépôt : "+m.kind)
+			}
 		}
 		if r.Returned >= RiskReturns {
-			r.Reasons = append(r.Reasons, "une pièce renvoyée plusieurs fois")
+			r.Reasons = append(r.Reasons, fmt.Sprintf("une pièce renvoyée %d fois", r.Returned))
 		}
 		if median >= RiskMinMedian && cover[i]*2 < median {
-			r.Reasons = append(r.Reasons, "couverture très inférieure à celle de la promotion")
+			r.Reasons = append(r.Reasons, fmt.Sprintf("%d capacités acquises ou en évaluation, moins de la moitié de la médiane de la promotion (%d)", cover[i], median))
 		}
 		r.AtRisk = len(r.Reasons) > 0
 	}

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/casp-cnam/casp/internal/french"
 )
@@ -20,24 +21,24 @@ func TestFlagRisks(t *testing.T) {
 		{Name: "e", Acquired: 12, Returned: 1}, // one return is not a risk; deadline past
 	}
 	rows[3].Returned = 2
-	overdue := []int{0, 0, 0, 0, 1}
-	soon := []int{0, 0, 1, 0, 0}
-	flagRisks(rows, overdue, soon)
+	nov14 := time.Date(2026, 11, 14, 0, 0, 0, 0, french.Paris)
+	overdue := [][]missedDeadline{nil, nil, nil, nil, {{"Guide d'entretien", nov14}}}
+	flagRisks(rows, overdue)
 	want := map[string]string{
-		"a": "couverture très inférieure à celle de la promotion",
-		"b": "couverture très inférieure à celle de la promotion",
-		"c": "échéance proche sans dépôt",
-		"d": "une pièce renvoyée plusieurs fois",
-		"e": "échéance dépassée sans dépôt",
+		"a": "0 capacités acquises ou en évaluation, moins de la moitié de la médiane de la promotion (8)",
+		"b": "3 capacités acquises ou en évaluation, moins de la moitié de la médiane de la promotion (8)",
+		"c": "",
+		"d": "une pièce renvoyée 2 fois",
+		"e": "échéance du 14 novembre 2026 dépassée sans dépôt : Guide d'entretien",
 	}
 	for _, r := range rows {
-		if got := strings.Join(r.Reasons, " | "); got != want[r.Name] || !r.AtRisk {
+		if got := strings.Join(r.Reasons, " | "); got != want[r.Name] || r.AtRisk != (want[r.Name] != "") {
 			t.Errorf("%s : %q (à risque %v), attendu %q", r.Name, got, r.AtRisk, want[r.Name])
 		}
 	}
 	// A cohort that has barely started (median under 4) is not compared.
 	early := []HeatRow{{Name: "x"}, {Name: "y", Acquired: 3}, {Name: "z", Acquired: 3}}
-	flagRisks(early, []int{0, 0, 0}, []int{0, 0, 0})
+	flagRisks(early, nil)
 	for _, r := range early {
 		if r.AtRisk {
 			t.Errorf("%s signalé en début de formation : %v", r.Name, r.Reasons)

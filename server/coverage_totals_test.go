@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strings"
 	"testing"
 	"time"
 
@@ -178,7 +179,7 @@ func TestHeatmapRosterFollowsChanges(t *testing.T) {
 	flagged := 0
 	for _, l := range read() {
 		for _, r := range l.Raisons {
-			if r == "échéance dépassée sans dépôt" {
+			if strings.HasPrefix(r, "échéance du ") && strings.Contains(r, "dépassée sans dépôt") {
 				flagged++
 				break
 			}
