@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/casp-cnam/casp/account"
+	"github.com/casp-cnam/casp/internal/french"
 )
 
 // QueueFilter narrows an assessor's queue.
@@ -42,6 +43,18 @@ type QueueItem struct {
 	MyRole       GradingRole
 	OthersActive int // colleagues' gradings on this version (in arbitration, the two released ones and any arbitration)
 	WasMarker    bool
+}
+
+// LateDays is how many days after its deadline the version was deposited
+// (0: on time, or no deadline), counted in Paris days.
+func (q QueueItem) LateDays() int {
+	if q.Due.IsZero() || q.DepositedAt.IsZero() {
+		return 0
+	}
+	dep := q.DepositedAt.In(french.Paris)
+	day := time.Date(dep.Year(), dep.Month(), dep.Day(), 0, 0, 0, 0, time.UTC)
+	due := time.Date(q.Due.Year(), q.Due.Month(), q.Due.Day(), 0, 0, 0, 0, time.UTC)
+	return max(0, int(day.Sub(due).Hours()/24))
 }
 
 // Actionable tells whether the assessor can start or resume work on it.

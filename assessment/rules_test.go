@@ -104,3 +104,24 @@ func TestCapacityState(t *testing.T) {
 		t.Fatalf("sans pièce : %s", s)
 	}
 }
+
+// A version deposited after its deadline says by how many days, counted in
+// Paris; on time, or without a deadline, nothing.
+func TestQueueItemLateDays(t *testing.T) {
+	due := time.Date(2026, 11, 14, 0, 0, 0, 0, time.UTC)
+	for _, c := range []struct {
+		deposited time.Time
+		due       time.Time
+		want      int
+	}{
+		{time.Date(2026, 12, 4, 10, 0, 0, 0, time.UTC), due, 20},
+		{time.Date(2026, 11, 14, 22, 30, 0, 0, time.UTC), due, 0}, // 23 h 30 in Paris, still the 14th
+		{time.Date(2026, 11, 14, 23, 30, 0, 0, time.UTC), due, 1}, // 0 h 30 on the 15th in Paris
+		{time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC), due, 0},
+		{time.Date(2026, 12, 4, 10, 0, 0, 0, time.UTC), time.Time{}, 0},
+	} {
+		if got := (QueueItem{DepositedAt: c.deposited, Due: c.due}).LateDays(); got != c.want {
+			t.Errorf("déposée %s, échéance %s : %d jours de retard, attendu %d", c.deposited, c.due.Format(time.DateOnly), got, c.want)
+		}
+	}
+}
