@@ -5,9 +5,11 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/casp-cnam/casp/internal/app/demo"
 	"github.com/casp-cnam/casp/internal/app/testenv"
+	"github.com/casp-cnam/casp/referentiel"
 )
 
 // A large cohort's page lists its learners 50 at a time, with a search
@@ -101,5 +103,49 @@ func TestLearnersListedWithTheirLogin(t *testing.T) {
 	rows := readCSV(t, mgr.Get("/promotions/1/couverture.csv"))
 	if i := col(t, rows[0], "Identifiant"); !strings.HasPrefix(rows[1][i], "apprenant") {
 		t.Errorf("export de couverture : identifiant %q", rows[1][i])
+	}
+}
+
+// A learner's home says what comes next: a deadline past without a deposit
+// (with how long ago), a piece to rework with its feedback, recent results
+// and open case files — not the menu again.
+func TestLearnerHomeSaysWhatIsNext(t *testing.T) {
+	t.Parallel()
+	env := testenv.Start(t, true)
+	ctx := t.Context()
+	var login, title string
+	var learnerID int64
+	if err := env.Platform.DB.Read.QueryRow(`SELECT u.login, u.id, p.title FROM pieces p JOIN users u ON u.id=p.learner_id
+		WHERE p.status='a_retravailler' ORDER BY p.id LIMIT 1`).Scan(&login, &learnerID, &title); err != nil {
+		t.Fatal(err)
+	}
+	// A kind this learner never deposited, due three days ago.
+	var kind *referentiel.DeliverableKind
+	for _, k := range env.Platform.Catalog.Default().DeliverableKinds {
+		var n int
+		if err := env.Platform.DB.Read.QueryRow(`SELECT count(*) FROM pieces WHERE learner_id=? AND kind_id=? AND latest_version_id IS NOT NULL`, learnerID, k.ID).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		if n == 0 {
+			kind = k
+			break
+		}
+	}
+	if kind == nil {
+		t.Fatal("aucun type de production sans dépôt")
+	}
+	if err := env.Platform.Assessment.SetDeadline(ctx, 1, kind.ID, time.Now().AddDate(0, 0, -3)); err != nil {
+		t.Fatal(err)
+	}
+	c := env.NewClient()
+	c.Login(login, "demo")
+	home := testenv.Text(c.Get("/").Body)
+	for _, want := range []string{"À faire", "Échéance dépassée : " + kind.Label, "il y a 3 jours", "À retravailler", title} {
+		if !strings.Contains(home, want) {
+			t.Errorf("accueil de %s : %q absent de %.600s", login, want, home)
+		}
+	}
+	if strings.Contains(home, "Vos informations et votre mot de passe.") {
+		t.Error("l'accueil répète encore le menu")
 	}
 }

@@ -1,12 +1,18 @@
 package server
 
 import (
+	"context"
 	"io/fs"
 	"net/http"
+	"slices"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/casp-cnam/casp/account"
+	"github.com/casp-cnam/casp/assessment"
+	"github.com/casp-cnam/casp/casework"
+	"github.com/casp-cnam/casp/internal/french"
 )
 
 func httpFS(f fs.FS) http.FileSystem { return http.FS(f) }
@@ -21,6 +27,29 @@ type homeData struct {
 	Framework    string
 	GapTasks     int
 	CohortTotals cohortTotals
+	Todo         *learnerTodo // the learner's next things to do
+}
+
+// learnerTodo is what a learner's home puts first: what is due, what to
+// rework, what was just published, what is under way.
+type learnerTodo struct {
+	Overdue, Upcoming []dueItem
+	Rework            []reworkItem
+	Results           []assessment.FeedbackItem // published in the last 30 days
+	Drafts            []assessment.Piece        // never deposited
+	Cases             []casework.Case           // not closed
+	Acquired, Total   int
+}
+
+type dueItem struct {
+	Kind string
+	On   time.Time
+	Days int // days late (Overdue) or left (Upcoming)
+}
+
+type reworkItem struct {
+	Piece    assessment.Piece
+	Feedback []string
 }
 
 type cohortTotals struct{ Learners, Assessors int }
@@ -76,7 +105,66 @@ func (s *Server) home(c *fiber.Ctx) error {
 			return err
 		}
 	}
+	if u.Role == account.Learner {
+		if d.Todo, err = s.learnerTodo(ctx, u.ID); err != nil {
+			return err
+		}
+	}
 	p := s.page(c, "Accueil")
 	p.Data = d
 	return s.render(c, "home-"+string(u.Role), p)
+}
+
+// learnerTodo gathers a learner's next things to do from their progress
+// (deadlines, pieces, results) and their case files: a fixed number of
+// statements.
+func (s *Server) learnerTodo(ctx context.Context, learnerID int64) (*learnerTodo, error) {
+	pr, err := s.assess.Progress(ctx, learnerID)
+	if err != nil {
+		return nil, err
+	}
+	cases, err := s.cases.Cases(ctx, learnerID)
+	if err != nil {
+		return nil, err
+	}
+	now := time.Now().In(french.Paris)
+	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
+	td := &learnerTodo{Acquired: pr.Acquired, Total: pr.Capacities}
+	for _, dl := range pr.Deadlines {
+		if dl.Done {
+			continue
+		}
+		on := time.Date(dl.DueOn.Year(), dl.DueOn.Month(), dl.DueOn.Day(), 0, 0, 0, 0, time.UTC)
+		days := int(on.Sub(today).Hours() / 24)
+		switch {
+		case days < 0:
+			td.Overdue = append(td.Overdue, dueItem{dl.Kind, dl.DueOn, -days})
+		case days <= 60:
+			td.Upcoming = append(td.Upcoming, dueItem{dl.Kind, dl.DueOn, days})
+		}
+	}
+	latest := map[int64]assessment.FeedbackItem{}
+	for _, f := range pr.Feedback {
+		if f.At.After(latest[f.Piece.ID].At) {
+			latest[f.Piece.ID] = f
+		}
+		if now.Sub(f.At) <= 30*24*time.Hour {
+			td.Results = append(td.Results, f)
+		}
+	}
+	for _, p := range pr.Pieces {
+		switch {
+		case p.Status == assessment.Rework:
+			td.Rework = append(td.Rework, reworkItem{p, latest[p.ID].Feedback})
+		case p.Status == assessment.Draft && p.Versions == 0:
+			td.Drafts = append(td.Drafts, p)
+		}
+	}
+	slices.SortFunc(td.Results, func(a, b assessment.FeedbackItem) int { return b.At.Compare(a.At) })
+	for _, k := range cases {
+		if k.State != casework.StateClosed {
+			td.Cases = append(td.Cases, k)
+		}
+	}
+	return td, nil
 }
