@@ -156,6 +156,8 @@ type Progress struct {
 	Capacities int
 	Pending    int
 	Missing    int
+	Rework     int // evaluated, not acquired yet
+	Draft      int // a piece in preparation
 	Pieces     []Piece
 	Feedback   []FeedbackItem
 	Deadlines  []Deadline
@@ -270,6 +272,10 @@ func (s *Service) ProgressIn(ctx context.Context, learnerID int64, cohorts []int
 					out.Pending++
 				case CapMissing:
 					out.Missing++
+				case CapRework:
+					out.Rework++
+				case CapDraft:
+					out.Draft++
 				}
 				out.Capacities++
 				ap.Capacities++

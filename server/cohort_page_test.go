@@ -9,6 +9,7 @@ import (
 
 	"github.com/casp-cnam/casp/internal/app/demo"
 	"github.com/casp-cnam/casp/internal/app/testenv"
+	"github.com/casp-cnam/casp/internal/db"
 	"github.com/casp-cnam/casp/referentiel"
 )
 
@@ -147,5 +148,19 @@ func TestLearnerHomeSaysWhatIsNext(t *testing.T) {
 	}
 	if strings.Contains(home, "Vos informations et votre mot de passe.") {
 		t.Error("l'accueil répète encore le menu")
+	}
+	// The progress summary adds up, for every learner of the demonstration.
+	ids, err := db.Column[int64](ctx, env.Platform.DB.Read, `SELECT user_id FROM cohort_members WHERE cohort_id=1 AND member_role='learner'`)
+	if err != nil || len(ids) == 0 {
+		t.Fatal(err, len(ids))
+	}
+	for _, id := range ids {
+		pr, err := env.Platform.Assessment.Progress(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if sum := pr.Acquired + pr.Pending + pr.Rework + pr.Draft + pr.Missing; sum != pr.Capacities || pr.Capacities == 0 {
+			t.Errorf("apprenant %d : %d + %d + %d + %d + %d = %d, pour %d capacités", id, pr.Acquired, pr.Pending, pr.Rework, pr.Draft, pr.Missing, sum, pr.Capacities)
+		}
 	}
 }

@@ -15,6 +15,7 @@ import (
 	"testing"
 
 	"github.com/casp-cnam/casp/internal/pdf/pdftext"
+	"github.com/chromedp/chromedp"
 )
 
 func TestBrowserHeatmapToEvidenceAndJury(t *testing.T) {
@@ -23,6 +24,14 @@ func TestBrowserHeatmapToEvidenceAndJury(t *testing.T) {
 	ctx := j.as("responsable")
 	navigate(t, ctx, "/promotions/1/couverture")
 	audit(t, ctx)
+	// A column heading reached with the keyboard says its capacity in full.
+	if _, err := chromedp.Run(ctx, focusOn(`table.heatmap thead th.cap-col:nth-child(3) a`)); err != nil {
+		t.Fatal(err)
+	}
+	title := eval[string](t, ctx, `document.querySelector('table.heatmap thead th.cap-col:nth-child(3) a').title`)
+	if info := eval[string](t, ctx, `document.getElementById('cap-info').textContent`); title == "" || !strings.HasSuffix(info, " — "+title) {
+		t.Errorf("en-tête de colonne au clavier : %q, attendu le texte %q", info, title)
+	}
 	// An acquired cell of Léa Moreau (apprenant08) leads to that capacity's
 	// evidence (casp.js; the cell holds its state in words).
 	row := `table.heatmap tbody tr:has(th a[href$="/progression"])`

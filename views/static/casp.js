@@ -14,6 +14,22 @@
     });
   }
 
+  // Heatmap: the full text of a capacity column, shown above the table
+  // when its heading is hovered or focused (its title says it without JS).
+  var capInfo = document.getElementById("cap-info");
+  if (capInfo) {
+    capInfo.classList.remove("js-only");
+    var show = function (e) {
+      var a = e.target.closest(".heatmap thead a[title]");
+      if (a) { capInfo.textContent = a.textContent + " — " + a.getAttribute("title"); }
+    };
+    var head = document.querySelector(".heatmap thead");
+    if (head) {
+      head.addEventListener("focusin", show);
+      head.addEventListener("mouseover", show);
+    }
+  }
+
   // Move focus to the error summary so screen readers announce it.
   var summary = document.querySelector(".error-summary");
   if (summary) { summary.focus(); }
