@@ -39,8 +39,16 @@ func TestIrreversibleActionsAskFirst(t *testing.T) {
 	if r.Status != http.StatusSeeOther || !strings.HasSuffix(r.Location, "/versions/1/accuse") {
 		t.Fatalf("dépôt confirmé : %d vers %q", r.Status, r.Location)
 	}
-	if notice := testenv.Text(learner.Get(r.Location).Body); !strings.Contains(notice, "« Enquête sur la mobilité », version 1, déposée.") {
-		t.Errorf("l'avis ne nomme pas la pièce : %.300s", notice)
+	receipt := testenv.Text(learner.Get(r.Location).Body)
+	if !strings.Contains(receipt, "« Enquête sur la mobilité », version 1, déposée.") {
+		t.Errorf("l'avis ne nomme pas la pièce : %.300s", receipt)
+	}
+	// The receipt names the cohort, and the piece page leads back to it.
+	if !strings.Contains(receipt, "Promotion\nPromotion 2026") && !strings.Contains(receipt, "Promotion Promotion 2026") {
+		t.Errorf("l'accusé ne nomme pas la promotion : %.500s", receipt)
+	}
+	if !strings.Contains(learner.Get(piece).Body, `href="`+piece+`/versions/1/accuse"`) {
+		t.Error("la page de la pièce ne mène pas à son accusé de dépôt")
 	}
 
 	// Publishing: the grading stays ready until confirmed.

@@ -612,6 +612,7 @@ func (s *Server) attachmentDownload(c *fiber.Ctx) error {
 
 type versionData struct {
 	Piece      assessment.Piece
+	Cohort     string // the cohort's name (the receipt says it)
 	Kind       *referentiel.DeliverableKind
 	Version    assessment.Version
 	Result     *assessment.Result
@@ -698,10 +699,13 @@ func (s *Server) receipt(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	if co, err := s.accounts.Cohort(c.UserContext(), d.Piece.CohortID); err == nil {
+		d.Cohort = co.Name
+	}
 	if c.Query("format") == "txt" {
 		var b strings.Builder
-		fmt.Fprintf(&b, "ACCUSÉ DE DÉPÔT — casp\r\n\r\nApprenant : %s\r\nPièce : %s\r\nType de production : %s\r\nVersion : %d\r\nDéposée le : %s (heure de Paris)\r\nEmpreinte SHA-256 : %s\r\n",
-			d.Learner, d.Version.Title, d.Kind.Label, d.Version.Number, french.DateTime(d.Version.DepositedAt), d.Version.SHA256)
+		fmt.Fprintf(&b, "ACCUSÉ DE DÉPÔT — casp\r\n\r\nApprenant : %s\r\nPromotion : %s\r\nPièce : %s\r\nType de production : %s\r\nVersion : %d\r\nDéposée le : %s (heure de Paris)\r\nEmpreinte SHA-256 : %s\r\n",
+			d.Learner, d.Cohort, d.Version.Title, d.Kind.Label, d.Version.Number, french.DateTime(d.Version.DepositedAt), d.Version.SHA256)
 		for _, a := range d.Version.Attachments {
 			fmt.Fprintf(&b, "Pièce jointe : %s — SHA-256 %s\r\n", a.OriginalName, a.SHA256)
 		}

@@ -30,6 +30,12 @@
     }
   }
 
+  // « Imprimer » buttons (the browser's own print menu does it without JS).
+  Array.prototype.forEach.call(document.querySelectorAll("[data-imprimer]"), function (b) {
+    b.classList.remove("js-only");
+    b.addEventListener("click", function () { window.print(); });
+  });
+
   // Move focus to the error summary so screen readers announce it.
   var summary = document.querySelector(".error-summary");
   if (summary) { summary.focus(); }
