@@ -125,6 +125,8 @@ func (s *Server) routes() {
 	a.Get("/admin/comptes/nouveau", s.require(account.Admin), s.userForm)
 	a.Post("/admin/comptes", s.require(account.Admin), s.userCreate)
 	// Personal data: inventory, export, erasure (server/privacy.go).
+	a.Get("/admin/comptes/:id", s.require(account.Admin), s.accountAdmin)
+	a.Post("/admin/comptes/:id", s.require(account.Admin), s.accountAdminSave)
 	a.Get("/admin/comptes/:id/donnees", s.require(account.Admin), s.userData)
 	a.Post("/admin/comptes/:id/export.zip", s.require(account.Admin), s.userExport)
 	a.Get("/admin/comptes/:id/export.zip", s.require(account.Admin), s.userExportPage)

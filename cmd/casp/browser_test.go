@@ -151,7 +151,7 @@ func TestBrowserRolesLogin(t *testing.T) {
 		pages, forms []string
 	}{
 		{"admin", "Administration",
-			[]string{"/promotions/1", "/promotions/nouvelle", "/admin/comptes/nouveau", "/compte/mot-de-passe"},
+			[]string{"/promotions/1", "/promotions/nouvelle", "/admin/comptes/nouveau", "/admin/comptes/1", "/admin/comptes/2", "/compte/mot-de-passe"},
 			[]string{"/admin/comptes/nouveau", "/promotions/nouvelle", "/compte/mot-de-passe"}},
 		{"responsable", "Espace responsable de formation",
 			[]string{"/promotions/1", "/promotions/nouvelle", "/compte/mot-de-passe"},
