@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/casp-cnam/casp/internal/db"
+	"github.com/casp-cnam/casp/internal/french"
 )
 
 // Audit actions.
@@ -30,6 +31,8 @@ const (
 
 // Entry is one line of the audit log.
 type Entry struct {
+	SubjectName   string // whose data it is about (read from the accounts)
+	SubjectLogin  string
 	ID            int64
 	At            time.Time
 	ActorID       int64
@@ -51,7 +54,8 @@ func nullable(id int64) any {
 // Actions lists every action the log records, for its filter.
 var Actions = []string{ActionLogin, ActionLoginFailed, ActionLoginThrottled, ActionLogout, ActionPasswordChanged, ActionPasswordRefused,
 	ActionForbidden, ActionRead, ActionUserCreated, ActionMembership, ActionCohortCreated, ActionCohortEdited,
-	ActionDeadlines, ActionImportPreview, ActionImport, ActionGrading, ActionSettings, ActionJury, ActionExport, ActionErased, ActionRetention}
+	ActionDeadlines, ActionImportPreview, ActionImport, ActionGrading, ActionSettings, ActionJury, ActionExport, ActionErased, ActionRetention,
+	ActionUserUpdated, ActionUserDisabled, ActionUserEnabled, ActionPasswordReset}
 
 // Audit records an entry. A failure to audit is logged, never shown: it must
 // not turn a refusal into an error page, nor leak the log's state.
@@ -115,33 +119,62 @@ func auditArgs(e Entry) []any {
 // AuditFilter narrows the audit log.
 type AuditFilter struct {
 	Action string
+	Person string // a login: entries by this person or about them
+	From   string // a Paris day, YYYY-MM-DD, included
+	To     string // likewise
+	Before int64  // entries older than this one (the next page)
 	Limit  int
 }
 
-// AuditLog returns the latest entries, newest first.
+// AuditLog returns the entries the filter selects, newest first, Limit at
+// most (200 by default); a page ends where the next one starts with
+// Before set to its last id.
 func (s *Service) AuditLog(ctx context.Context, f AuditFilter) ([]Entry, error) {
 	if f.Limit <= 0 || f.Limit > 500 {
 		f.Limit = 200
 	}
-	q := `SELECT ` + entryColumns + ` FROM audit_log`
+	q := `SELECT ` + entryColumns + ` FROM audit_log l LEFT JOIN users su ON su.id=l.subject_user_id`
+	var where []string
 	args := []any{}
 	if f.Action != "" {
-		q += ` WHERE action=?`
-		args = append(args, f.Action)
+		where, args = append(where, `l.action=?`), append(args, f.Action)
 	}
-	q += ` ORDER BY id DESC LIMIT ?`
+	if p := strings.ToLower(strings.TrimSpace(f.Person)); p != "" {
+		where = append(where, `(l.actor_login=? OR l.subject_user_id=(SELECT id FROM users WHERE login=?))`)
+		args = append(args, p, p)
+	}
+	if at, ok := parisDay(f.From); ok {
+		where, args = append(where, `l.at>=?`), append(args, at.UTC().Format(time.RFC3339Nano))
+	}
+	if at, ok := parisDay(f.To); ok {
+		where, args = append(where, `l.at<?`), append(args, at.AddDate(0, 0, 1).UTC().Format(time.RFC3339Nano))
+	}
+	if f.Before > 0 {
+		where, args = append(where, `l.id<?`), append(args, f.Before)
+	}
+	if len(where) > 0 {
+		q += ` WHERE ` + strings.Join(where, ` AND `)
+	}
+	q += ` ORDER BY l.id DESC LIMIT ?`
 	args = append(args, f.Limit)
 	return s.entries(ctx, q, args...)
 }
 
-const entryColumns = `id, at, coalesce(actor_id,0), actor_login, action, coalesce(subject_user_id,0), target, address, detail`
+// parisDay is the start of a YYYY-MM-DD day in Paris.
+func parisDay(s string) (time.Time, bool) {
+	t, err := time.ParseInLocation(time.DateOnly, strings.TrimSpace(s), french.Paris)
+	return t, err == nil
+}
+
+const entryColumns = `l.id, l.at, coalesce(l.actor_id,0), l.actor_login, l.action, coalesce(l.subject_user_id,0), l.target, l.address, l.detail,
+	coalesce(su.display_name, ''), coalesce(su.login, '')`
 
 // entries runs a query selecting entryColumns from the audit log.
 func (s *Service) entries(ctx context.Context, q string, args ...any) ([]Entry, error) {
 	return db.Collect(ctx, s.db.Read, func(r db.Row) (Entry, error) {
 		var e Entry
 		var at string
-		err := r.Scan(&e.ID, &at, &e.ActorID, &e.ActorLogin, &e.Action, &e.SubjectUserID, &e.Target, &e.Address, &e.Detail)
+		err := r.Scan(&e.ID, &at, &e.ActorID, &e.ActorLogin, &e.Action, &e.SubjectUserID, &e.Target, &e.Address, &e.Detail, &e.SubjectName, &e.SubjectLogin)
 		e.At, _ = time.Parse(time.RFC3339Nano, at)
 		return e, err
 	}, q, args...)

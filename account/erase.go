@@ -223,5 +223,6 @@ func deleteSessions(ctx context.Context, tx *sql.Tx, userID int64, owner func([]
 // actions, and failed logins on their login.
 func (s *Service) AuditAbout(ctx context.Context, u User) ([]Entry, error) {
 	return s.entries(ctx, `SELECT `+entryColumns+`
-		FROM audit_log WHERE subject_user_id=? OR actor_id=? OR (actor_id IS NULL AND actor_login=?) ORDER BY id`, u.ID, u.ID, u.Login)
+		FROM audit_log l LEFT JOIN users su ON su.id=l.subject_user_id
+		WHERE l.subject_user_id=? OR l.actor_id=? OR (l.actor_id IS NULL AND l.actor_login=?) ORDER BY l.id`, u.ID, u.ID, u.Login)
 }

@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"context"
+	"html"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -101,5 +102,58 @@ func TestAdministratorManagesAccounts(t *testing.T) {
 	mgr.Login("responsable", "demo")
 	if r := mgr.Get(page); r.Status != http.StatusForbidden {
 		t.Errorf("fiche de compte pour un responsable : %d", r.Status)
+	}
+}
+
+// The audit log filters by person (what they did and what concerns them),
+// action and days, names the person concerned, and pages through every
+// entry, the next page starting where the last ended.
+func TestAuditLogFiltersAndPages(t *testing.T) {
+	t.Parallel()
+	env := testenv.Start(t, true)
+	ctx := context.Background()
+	lea, err := env.Platform.Accounts.ByLogin(ctx, "apprenant08")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 130 {
+		env.Platform.Accounts.Audit(ctx, account.Entry{ActorLogin: "evaluateur1", Action: account.ActionRead, SubjectUserID: lea.ID,
+			Target: "progression", Detail: "lecture " + strconv.Itoa(i)})
+	}
+	admin := env.NewClient()
+	admin.Login("admin", "demo")
+	rowsOf := func(body string) []string {
+		return regexp.MustCompile(`<td class="detail">([^<]*)</td>`).FindAllString(body, -1)
+	}
+	q := "/admin/journal?personne=apprenant08&action=" + url.QueryEscape(account.ActionRead)
+	first := admin.Get(q)
+	if n := len(rowsOf(first.Body)); n != 100 {
+		t.Fatalf("première page : %d entrées, attendu 100", n)
+	}
+	if !strings.Contains(testenv.Text(first.Body), lea.DisplayName+" "+lea.Login) {
+		t.Error("la personne concernée n'est pas nommée")
+	}
+	next := regexp.MustCompile(`href="(/admin/journal\?[^"]+)" rel="next"`).FindStringSubmatch(first.Body)
+	if next == nil {
+		t.Fatal("pas de page suivante")
+	}
+	second := admin.Get(html.UnescapeString(next[1]))
+	rows := rowsOf(second.Body)
+	if len(rows) != 30 || strings.Contains(second.Body, `rel="next"`) {
+		t.Fatalf("seconde page : %d entrées, lien suivant %v", len(rows), strings.Contains(second.Body, `rel="next"`))
+	}
+	seen := map[string]bool{}
+	for _, r := range append(rowsOf(first.Body), rows...) {
+		if seen[r] {
+			t.Fatalf("entrée répétée d'une page à l'autre : %s", r)
+		}
+		seen[r] = true
+	}
+	// Another person's filter leaves these out; a day without entries shows none.
+	if other := admin.Get("/admin/journal?personne=apprenant09&action=" + url.QueryEscape(account.ActionRead)); strings.Contains(other.Body, "lecture 7<") {
+		t.Error("le filtre par personne laisse passer les entrées d'une autre")
+	}
+	if old := admin.Get(q + "&du=2020-01-01&au=2020-01-31"); len(rowsOf(old.Body)) != 0 {
+		t.Error("le filtre par dates laisse passer des entrées hors période")
 	}
 }

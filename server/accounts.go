@@ -1,6 +1,7 @@
 package server
 
 import (
+	"net/url"
 	"strconv"
 
 	"github.com/gofiber/fiber/v2"
@@ -98,17 +99,31 @@ func (s *Server) userCreate(c *fiber.Ctx) error {
 	return s.redirectWithNotice(c, "/admin/comptes", "compte")
 }
 
+// auditPage is how many audit entries a page of the journal shows.
+const auditPage = 100
+
 func (s *Server) auditLog(c *fiber.Ctx) error {
-	entries, err := s.accounts.AuditLog(c.UserContext(), account.AuditFilter{Action: c.Query("action"), Limit: 200})
+	before, _ := strconv.ParseInt(c.Query("avant"), 10, 64)
+	f := account.AuditFilter{Action: c.Query("action"), Person: c.Query("personne"), From: c.Query("du"), To: c.Query("au"), Before: before, Limit: auditPage + 1}
+	entries, err := s.accounts.AuditLog(c.UserContext(), f)
 	if err != nil {
 		return err
+	}
+	// One more than a page tells whether older entries follow.
+	next := ""
+	if len(entries) > auditPage {
+		entries = entries[:auditPage]
+		q := url.Values{"action": {f.Action}, "personne": {f.Person}, "du": {f.From}, "au": {f.To}, "avant": {strconv.FormatInt(entries[len(entries)-1].ID, 10)}}
+		next = "/admin/journal?" + q.Encode()
 	}
 	p := s.page(c, "Journal d'audit", views.Link{Label: "Journal d'audit"})
 	p.Data = struct {
 		Entries []account.Entry
-		Action  string
+		Filter  account.AuditFilter
 		Actions []string
-	}{entries, c.Query("action"), account.Actions}
+		Next    string
+		Older   bool // a page after the first
+	}{entries, f, account.Actions, next, before > 0}
 	return s.render(c, "journal", p)
 }
 
