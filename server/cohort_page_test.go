@@ -164,3 +164,53 @@ func TestLearnerHomeSaysWhatIsNext(t *testing.T) {
 		}
 	}
 }
+
+// Creating a piece offers first the kinds due and not yet deposited, nearest
+// deadline first (late ones said), then the others; the home's link to a
+// late kind preselects it.
+func TestNewPieceOffersDueKindsFirst(t *testing.T) {
+	t.Parallel()
+	env := testenv.Start(t, true)
+	ctx := t.Context()
+	learner, err := env.Platform.Accounts.ByLogin(ctx, "apprenant06")
+	if err != nil {
+		t.Fatal(err)
+	}
+	kinds := env.Platform.Catalog.Default().DeliverableKinds
+	var late *referentiel.DeliverableKind
+	for _, k := range kinds {
+		var n int
+		if err := env.Platform.DB.Read.QueryRow(`SELECT count(*) FROM pieces WHERE learner_id=? AND kind_id=? AND latest_version_id IS NOT NULL`, learner.ID, k.ID).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		if n == 0 {
+			late = k
+			break
+		}
+	}
+	if late == nil {
+		t.Fatal("aucun type sans dépôt")
+	}
+	if err := env.Platform.Assessment.SetDeadline(ctx, 1, late.ID, time.Now().AddDate(0, 0, -2)); err != nil {
+		t.Fatal(err)
+	}
+	c := env.NewClient()
+	c.Login("apprenant06", "demo")
+	home := c.Get("/").Body
+	link := `/portfolio/nouvelle?type=` + late.ID
+	if !strings.Contains(home, `href="`+link+`"`) {
+		t.Fatalf("l'accueil ne mène pas à la création de « %s »", late.Label)
+	}
+	form := c.Get(link).Body
+	due, others := strings.Index(form, "À rendre d'abord"), strings.Index(form, "Autres types de production")
+	at := strings.Index(form, `value="`+late.ID+`"`)
+	if due < 0 || others < 0 || at < due || at > others {
+		t.Fatalf("« %s » n'est pas parmi les types à rendre d'abord (%d, %d, %d)", late.Label, due, at, others)
+	}
+	if !strings.Contains(form[at:others], "checked") || !strings.Contains(testenv.Text(form), late.Label+" — échéance dépassée") {
+		t.Error("le type en retard n'est pas présélectionné ou son retard n'est pas dit")
+	}
+	if n := strings.Count(form, `name="kind"`); n != len(kinds) {
+		t.Errorf("%d types proposés, attendu %d", n, len(kinds))
+	}
+}

@@ -42,9 +42,10 @@ type learnerTodo struct {
 }
 
 type dueItem struct {
-	Kind string
-	On   time.Time
-	Days int // days late (Overdue) or left (Upcoming)
+	KindID string
+	Kind   string
+	On     time.Time
+	Days   int // days late (Overdue) or left (Upcoming)
 }
 
 type reworkItem struct {
@@ -138,9 +139,9 @@ func (s *Server) learnerTodo(ctx context.Context, learnerID int64) (*learnerTodo
 		days := int(on.Sub(today).Hours() / 24)
 		switch {
 		case days < 0:
-			td.Overdue = append(td.Overdue, dueItem{dl.Kind, dl.DueOn, -days})
+			td.Overdue = append(td.Overdue, dueItem{dl.KindID, dl.Kind, dl.DueOn, -days})
 		case days <= 60:
-			td.Upcoming = append(td.Upcoming, dueItem{dl.Kind, dl.DueOn, days})
+			td.Upcoming = append(td.Upcoming, dueItem{dl.KindID, dl.Kind, dl.DueOn, days})
 		}
 	}
 	latest := map[int64]assessment.FeedbackItem{}

@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -53,9 +54,50 @@ func (s *Server) portfolio(c *fiber.Ctx) error {
 	return s.render(c, "portfolio", p)
 }
 
+// kindChoice is one kind offered when creating a piece, with its
+// deadline when one is still to meet.
+type kindChoice struct {
+	Kind    *referentiel.DeliverableKind
+	Due     time.Time
+	Overdue bool
+}
+
+// kindChoices are the kinds offered: first those the learner has yet to
+// deposit for a deadline, nearest first (late ones marked), then the
+// others in the framework's order.
+type kindChoices struct {
+	Due, Others []kindChoice
+}
+
+func (s *Server) kindChoices(c *fiber.Ctx) (kindChoices, error) {
+	var out kindChoices
+	pr, err := s.assess.Progress(c.UserContext(), currentUser(c).ID)
+	if err != nil {
+		return out, err
+	}
+	today := time.Now().In(french.Paris).Format(time.DateOnly)
+	due := map[string]bool{}
+	for _, d := range pr.Deadlines {
+		if k, ok := s.fw.Kind(d.KindID); ok && !d.Done {
+			out.Due = append(out.Due, kindChoice{k, d.DueOn, d.DueOn.Format(time.DateOnly) < today})
+			due[k.ID] = true
+		}
+	}
+	for _, k := range s.fw.DeliverableKinds {
+		if !due[k.ID] {
+			out.Others = append(out.Others, kindChoice{Kind: k})
+		}
+	}
+	return out, nil
+}
+
 func (s *Server) pieceForm(c *fiber.Ctx) error {
+	choices, err := s.kindChoices(c)
+	if err != nil {
+		return err
+	}
 	p := s.page(c, "Nouvelle pièce", portfolioCrumb, views.Link{Label: "Nouvelle pièce"})
-	p.Data = s.fw.DeliverableKinds
+	p.Data = choices
 	p.Form = map[string]string{"kind": c.Query("type")}
 	return s.render(c, "piece-nouvelle", p)
 }
@@ -64,8 +106,12 @@ func (s *Server) pieceCreate(c *fiber.Ctx) error {
 	np := assessment.NewPiece{KindID: c.FormValue("kind"), Title: c.FormValue("title")}
 	piece, err := s.assess.Create(c.UserContext(), *currentUser(c), np)
 	if e, ok := apperr.As(err); ok && e.Fields != nil {
+		choices, cerr := s.kindChoices(c)
+		if cerr != nil {
+			return cerr
+		}
 		p := s.page(c, "Nouvelle pièce", portfolioCrumb, views.Link{Label: "Nouvelle pièce"})
-		p.Data = s.fw.DeliverableKinds
+		p.Data = choices
 		p.Errors = e.Fields
 		p.Form = map[string]string{"kind": np.KindID, "title": np.Title}
 		return s.renderStatus(c, fiber.StatusUnprocessableEntity, "piece-nouvelle", p)
