@@ -156,6 +156,9 @@ type NewUser struct {
 	Email       string `form:"email" validate:"omitempty,email,max=200"`
 	Role        Role   `form:"role" validate:"required,oneof=admin manager assessor learner"`
 	Password    string `form:"password" validate:"required,min=12,max=200"`
+	// Provisional marks a generated password, to be changed at the first
+	// sign-in.
+	Provisional bool `form:"-"`
 }
 
 // MinDemoPassword lets the demo seed use the short password « demo »; every
@@ -212,8 +215,8 @@ func (s *Service) create(ctx context.Context, nu NewUser, demo bool, audit *Entr
 	now := s.now().UTC().Format(time.RFC3339)
 	var id int64
 	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `INSERT INTO users(login, display_name, email, role, password_hash, created_at, password_changed_at)
-			VALUES (?,?,?,?,?,?,?)`, nu.Login, nu.DisplayName, nu.Email, string(nu.Role), hash, now, now)
+		res, err := tx.ExecContext(ctx, `INSERT INTO users(login, display_name, email, role, password_hash, created_at, password_changed_at, must_change_password)
+			VALUES (?,?,?,?,?,?,?,?)`, nu.Login, nu.DisplayName, nu.Email, string(nu.Role), hash, now, now, nu.Provisional)
 		if err != nil {
 			return err
 		}

@@ -89,6 +89,17 @@ func TestAdministratorManagesAccounts(t *testing.T) {
 		}
 	}
 
+	// An account created without a password gets a provisional one, shown
+	// once, to change at the first sign-in.
+	r = admin.Submit("/admin/comptes/nouveau", "/admin/comptes", url.Values{"display_name": {"Paul Provisoire"}, "login": {"paul.provisoire"}, "role": {"learner"}})
+	m = regexp.MustCompile(`<code class="temp-password">([^<]+)</code>`).FindStringSubmatch(r.Body)
+	if r.Status != http.StatusOK || m == nil {
+		t.Fatalf("création sans mot de passe : %d %.300s", r.Status, testenv.Text(r.Body))
+	}
+	if u, err := env.Platform.Accounts.Authenticate(ctx, "paul.provisoire", m[1], "192.0.2.9"); err != nil || !u.MustChangePassword {
+		t.Errorf("mot de passe provisoire à la création : %v, à changer : %v", err, u.MustChangePassword)
+	}
+
 	// Not one's own account; not without the token; not for a manager.
 	me, _ := env.Platform.Accounts.ByLogin(ctx, "admin")
 	own := "/admin/comptes/" + strconv.FormatInt(me.ID, 10)

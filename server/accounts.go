@@ -85,7 +85,16 @@ func (s *Server) userForm(c *fiber.Ctx) error {
 func (s *Server) userCreate(c *fiber.Ctx) error {
 	nu := account.NewUser{Login: c.FormValue("login"), DisplayName: c.FormValue("display_name"), Email: c.FormValue("email"),
 		Role: account.Role(c.FormValue("role")), Password: c.FormValue("password")}
-	_, err := s.accounts.CreateBy(c.UserContext(), *currentUser(c), nu, s.clientIP(c))
+	// No password typed: a provisional one is generated, shown once, to be
+	// changed at the first sign-in (as the CSV import does).
+	if nu.Password == "" {
+		temp, err := account.TempPassword()
+		if err != nil {
+			return err
+		}
+		nu.Password, nu.Provisional = temp, true
+	}
+	created, err := s.accounts.CreateBy(c.UserContext(), *currentUser(c), nu, s.clientIP(c))
 	if e, ok := apperr.As(err); ok && e.Fields != nil {
 		p := s.page(c, "Créer un compte", adminUsersCrumb, views.Link{Label: "Nouveau compte"})
 		p.Data = account.Roles
@@ -95,6 +104,9 @@ func (s *Server) userCreate(c *fiber.Ctx) error {
 	}
 	if err != nil {
 		return err
+	}
+	if nu.Provisional {
+		return s.renderAccountAdmin(c, created, fiber.StatusOK, nil, nu.Password)
 	}
 	return s.redirectWithNotice(c, "/admin/comptes", "compte")
 }
