@@ -214,3 +214,33 @@ func TestNewPieceOffersDueKindsFirst(t *testing.T) {
 		t.Errorf("%d types proposés, attendu %d", n, len(kinds))
 	}
 }
+
+// The demonstration's contracts suit their people: a young person under 26
+// signs a CEJ, not the RSA's contract.
+func TestDemoContractsSuitTheirPeople(t *testing.T) {
+	t.Parallel()
+	env := testenv.Start(t, true)
+	rows, err := env.Platform.DB.Read.Query(`SELECT c.scenario_id, k.type FROM cases c JOIN contracts k ON k.case_id=c.id`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	n := 0
+	for rows.Next() {
+		var id, kind string
+		if err := rows.Scan(&id, &kind); err != nil {
+			t.Fatal(err)
+		}
+		sc, ok := env.Platform.Cases.Library().Scenario(id)
+		if !ok {
+			t.Fatalf("scénario %s inconnu", id)
+		}
+		if want := map[bool]string{true: "cej", false: "contrat-engagement"}[sc.Person.Age < 26]; kind != want {
+			t.Errorf("%s (%d ans) : contrat %q, attendu %q", id, sc.Person.Age, kind, want)
+		}
+		n++
+	}
+	if n == 0 {
+		t.Fatal("aucun contrat dans la démonstration")
+	}
+}

@@ -35,13 +35,10 @@ func playCase(ctx context.Context, cs *casework.Store, learner account.User, sc 
 	if err != nil {
 		return err
 	}
-	for _, m := range []string{"rassurer", "rappeler-confidentialite"} {
-		if err := cs.Move(ctx, learner, k.ID, m); err != nil {
-			return err
-		}
-	}
+	// As a professional would: the greeting (the first question), then
+	// reassure and recall confidentiality, then the other questions.
 	asked := 0
-	for _, tp := range sc.Topics {
+	for i, tp := range sc.Topics {
 		for j, q := range tp.Questions {
 			if j >= 2 || (stage == 1 && asked >= 4) {
 				break
@@ -50,6 +47,13 @@ func playCase(ctx context.Context, cs *casework.Store, learner account.User, sc 
 				return err
 			}
 			asked++
+			if i == 0 && j == 0 {
+				for _, m := range []string{"rassurer", "rappeler-confidentialite"} {
+					if err := cs.Move(ctx, learner, k.ID, m); err != nil {
+						return err
+					}
+				}
+			}
 		}
 	}
 	if stage < 2 {
@@ -86,7 +90,13 @@ func playCase(ctx context.Context, cs *casework.Store, learner account.User, sc 
 	if err := cs.AddGoal(ctx, learner, k.ID, themeOf(o.Theme), "Avancer sur : "+strings.TrimSuffix(o.Reason, ".")); err != nil {
 		return err
 	}
-	if err := cs.SaveContract(ctx, learner, k.ID, casework.Contract{Type: "contrat-engagement", StartDay: 0, EndDay: 180,
+	// The contract a person of that age would sign: the young people's
+	// one under 26 (CEJ), the RSA's otherwise.
+	kind := "contrat-engagement"
+	if sc.Person.Age < 26 {
+		kind = "cej"
+	}
+	if err := cs.SaveContract(ctx, learner, k.ID, casework.Contract{Type: kind, StartDay: 0, EndDay: 180,
 		PersonCommitments: "Venir aux rendez-vous, entreprendre les démarches convenues.", StructureCommitments: "Un référent unique, un rendez-vous tous les quinze jours.",
 		Steps: "Diagnostic partagé, orientation, premier bilan à trois mois.", FollowUp: "Entretien tous les quinze jours."}, true); err != nil {
 		return err

@@ -76,6 +76,10 @@ func StartWith(t testing.TB, o app.Options) *Env {
 	t.Cleanup(func() {
 		cancel()
 		_ = p.Server.App().ShutdownWithTimeout(5 * time.Second)
+		// A test that sent no request may end before the server started to
+		// serve: the shutdown then finds nothing to stop, and the listener
+		// closed here ends the serving instead of leaving it waiting.
+		_ = ln.Close()
 		<-done
 		_ = p.Close()
 	})
