@@ -198,3 +198,49 @@ func (s *Service) Queue(ctx context.Context, assessor account.User, f QueueFilte
 	}
 	return q, rows.Err()
 }
+
+// ReleasedGrading is one of an assessor's published gradings, for their
+// own list (no learner named: a piece may still be marked anonymously).
+type ReleasedGrading struct {
+	GradingID  int64
+	PieceID    int64
+	Title      string
+	Kind       string
+	CohortName string
+	Version    int
+	Role       GradingRole
+	Decision   Decision
+	ReleasedAt time.Time
+}
+
+// ReleasedBy lists an assessor's published gradings, newest first, a page
+// of 50 (from 1); more tells whether older ones follow. Two statements.
+func (s *Service) ReleasedBy(ctx context.Context, assessor account.User, page int) (list []ReleasedGrading, more bool, err error) {
+	page = max(page, 1)
+	fw := s.framework()
+	rows, err := s.db.Read.QueryContext(ctx, `SELECT g.id, p.id, p.title, p.kind_id, c.name, v.number, g.role, g.decision, g.released_at
+		FROM gradings g JOIN piece_versions v ON v.id=g.version_id JOIN pieces p ON p.id=v.piece_id JOIN cohorts c ON c.id=p.cohort_id
+		WHERE g.assessor_id=? AND g.state='publie' ORDER BY g.released_at DESC, g.id DESC LIMIT ? OFFSET ?`,
+		assessor.ID, releasedPage+1, (page-1)*releasedPage)
+	if err != nil {
+		return nil, false, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var r ReleasedGrading
+		var kind string
+		var at sql.NullString
+		if err := rows.Scan(&r.GradingID, &r.PieceID, &r.Title, &kind, &r.CohortName, &r.Version, &r.Role, &r.Decision, &at); err != nil {
+			return nil, false, err
+		}
+		r.Kind, r.ReleasedAt = fw.KindLabel(kind), parseStamp(at)
+		list = append(list, r)
+	}
+	if len(list) > releasedPage {
+		list, more = list[:releasedPage], true
+	}
+	return list, more, rows.Err()
+}
+
+// releasedPage is how many published gradings a page lists.
+const releasedPage = 50

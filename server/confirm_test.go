@@ -3,6 +3,7 @@ package server_test
 import (
 	"net/http"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -108,5 +109,40 @@ func TestIrreversibleActionsAskFirst(t *testing.T) {
 		if p := mgr.Get("/promotions/1"); strings.Contains(p.Body, `class="notice"`) {
 			t.Errorf("avis %q affiché", v)
 		}
+	}
+}
+
+// An assessor finds their published gradings again, newest first, linked to
+// each grading; no learner is named there; a learner cannot see the list.
+func TestAssessorListsOwnPublishedGradings(t *testing.T) {
+	t.Parallel()
+	env := testenv.Start(t, true)
+	ass := env.NewClient()
+	ass.Login("evaluateur1", "demo")
+	if !strings.Contains(ass.Get("/evaluation").Body, `href="/evaluation/publiees"`) {
+		t.Error("la file ne mène pas aux évaluations publiées")
+	}
+	me, err := env.Platform.Accounts.ByLogin(t.Context(), "evaluateur1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var n int
+	if err := env.Platform.DB.Read.QueryRow(`SELECT count(*) FROM gradings WHERE assessor_id=? AND state='publie'`, me.ID).Scan(&n); err != nil || n == 0 {
+		t.Fatalf("jeu d'essai : %d évaluations publiées (%v)", n, err)
+	}
+	r := ass.Get("/evaluation/publiees")
+	links := regexp.MustCompile(`<a href="/evaluation/\d+">`).FindAllString(r.Body, -1)
+	if r.Status != http.StatusOK || len(links) != min(n, 50) {
+		t.Fatalf("liste : %d, %d liens pour %d évaluations publiées", r.Status, len(links), n)
+	}
+	for _, name := range []string{"Léa Moreau", "Camille Robert"} {
+		if strings.Contains(r.Body, name) {
+			t.Errorf("un apprenant est nommé : %s", name)
+		}
+	}
+	learner := env.NewClient()
+	learner.Login("apprenant01", "demo")
+	if r := learner.Get("/evaluation/publiees"); r.Status != http.StatusForbidden {
+		t.Errorf("un apprenant voit la liste : %d", r.Status)
 	}
 }

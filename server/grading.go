@@ -259,3 +259,21 @@ func gradingInput(f map[string]string) assessment.GradingInput {
 	}
 	return in
 }
+
+// releasedPage lists the assessor's own published gradings, to find one
+// again (to reread it, or to rectify it).
+func (s *Server) releasedList(c *fiber.Ctx) error {
+	page, _ := strconv.Atoi(c.Query("page"))
+	page = max(page, 1)
+	list, more, err := s.assess.ReleasedBy(c.UserContext(), *currentUser(c), page)
+	if err != nil {
+		return err
+	}
+	p := s.page(c, "Mes évaluations publiées", views.Link{Href: "/evaluation", Label: "À évaluer"}, views.Link{Label: "Mes évaluations publiées"})
+	p.Data = struct {
+		List       []assessment.ReleasedGrading
+		Page       int
+		More, Prev bool
+	}{list, page, more, page > 1}
+	return s.render(c, "evaluations-publiees", p)
+}
