@@ -233,14 +233,21 @@ func mustUser(t *testing.T, s *account.Service, login string, role account.Role)
 	return u
 }
 
+// promo creates the cohort the import tests enrol into.
+func promo(t *testing.T, s *account.Service) account.Cohort {
+	t.Helper()
+	co, err := s.CreateCohort(context.Background(), account.NewCohort{Name: "Promo", FrameworkID: "casp-2016", StartsOn: "2026-09-01", EndsOn: "2027-06-30"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return co
+}
+
 func TestImportPreviewThenConfirm(t *testing.T) {
 	ctx := context.Background()
 	s := newStore(t)
 	mgr := mustUser(t, s, "resp", account.Manager)
-	co, err := s.CreateCohort(ctx, account.NewCohort{Name: "Promo", FrameworkID: "casp-2016", StartsOn: "2026-09-01", EndsOn: "2027-06-30"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	co := promo(t, s)
 	mustUser(t, s, "eva", account.Assessor)
 	mustUser(t, s, "ancien", account.Learner)
 	here := mustUser(t, s, "deja", account.Learner)
@@ -432,10 +439,7 @@ func TestImportPreviewFlagsPossibleDuplicates(t *testing.T) {
 	ctx := context.Background()
 	s := newStore(t)
 	mgr := mustUser(t, s, "resp", account.Manager)
-	co, err := s.CreateCohort(ctx, account.NewCohort{Name: "Promo", FrameworkID: "casp-2016", StartsOn: "2026-09-01", EndsOn: "2027-06-30"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	co := promo(t, s)
 	lea, err := s.Create(ctx, account.NewUser{Login: "lea.moreau", DisplayName: "Léa Moreau", Email: "lea@exemple.fr", Role: account.Learner, Password: "une phrase de passe"})
 	if err != nil {
 		t.Fatal(err)
