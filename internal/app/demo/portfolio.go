@@ -7,6 +7,7 @@ import (
 	"hash/fnv"
 	"io/fs"
 	"path"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -43,8 +44,43 @@ func (p samplePiece) body() (string, error) {
 }
 
 type feedbackBank struct {
-	General  map[string][]string `yaml:"general"`
-	Comments map[string][]string `yaml:"comments"`
+	General  map[string][]feedbackText `yaml:"general"`
+	Comments map[string][]string       `yaml:"comments"`
+}
+
+// feedbackText is an authored appreciation: for any kind of production, or
+// (with types) for those kinds only — a guide's feedback never goes to a
+// dossier de veille.
+type feedbackText struct {
+	Text  string   `yaml:"texte"`
+	Kinds []string `yaml:"types"`
+}
+
+func (f *feedbackText) UnmarshalYAML(n *yaml.Node) error {
+	if n.Kind == yaml.ScalarNode {
+		f.Text = n.Value
+		return nil
+	}
+	type plain feedbackText
+	return n.Decode((*plain)(f))
+}
+
+// general is the appreciations fit for a decision on a kind: those written
+// for the kind when there are, else those for any kind.
+func (fb feedbackBank) general(decision, kind string) []string {
+	var own, any []string
+	for _, t := range fb.General[decision] {
+		switch {
+		case len(t.Kinds) == 0:
+			any = append(any, t.Text)
+		case slices.Contains(t.Kinds, kind):
+			own = append(own, t.Text)
+		}
+	}
+	if len(own) > 0 {
+		return own
+	}
+	return any
 }
 
 // weaker are the authored pieces written as a struggling trainee would.
@@ -158,7 +194,7 @@ func seedPortfolio(ctx context.Context, acc *account.Service, as *assessment.Ser
 			return err
 		}
 		in := assessment.GradingInput{Levels: map[string]int{}, Comments: map[string]string{}, Decision: decision,
-			Feedback: pick(fb.General[string(decision)], sample.Name+a.Login)}
+			Feedback: pick(fb.general(string(decision), sample.Kind), sample.Name+a.Login)}
 		for i, c := range gv.Version.Criteria {
 			l := quality + i%3 - 1
 			if second && i%4 == 1 {

@@ -412,7 +412,7 @@ func (g *synth) writePiece(w *synthWriter, learnerID int64, lp learnerPlan, p pi
 func (g *synth) writeGrading(w *synthWriter, versionID int64, criteria []string, gr grading) error {
 	feedback := ""
 	if gr.decision != "" {
-		feedback = g.pick(g.fb.General[string(gr.decision)])
+		feedback = g.pick(g.fb.general(string(gr.decision), ""))
 	}
 	var released any
 	if gr.state == assessment.Released {
