@@ -146,3 +146,30 @@ func TestAssessorListsOwnPublishedGradings(t *testing.T) {
 		t.Errorf("un apprenant voit la liste : %d", r.Status)
 	}
 }
+
+// An actor map is shown with a link to open it full size (inline, to zoom
+// into) and one to download it, beside every rendering.
+func TestActorMapOpensFullSize(t *testing.T) {
+	t.Parallel()
+	env := testenv.Start(t, true)
+	var login string
+	var pieceID, version int64
+	if err := env.Platform.DB.Read.QueryRow(`SELECT u.login, p.id, max(v.number) FROM pieces p JOIN users u ON u.id=p.learner_id
+		JOIN piece_versions v ON v.piece_id=p.id WHERE p.kind_id='cartographie-acteurs' GROUP BY p.id ORDER BY p.id LIMIT 1`).Scan(&login, &pieceID, &version); err != nil {
+		t.Fatal(err)
+	}
+	c := env.NewClient()
+	c.Login(login, "demo")
+	svg := "/portfolio/" + strconv.FormatInt(pieceID, 10) + "/versions/" + strconv.FormatInt(version, 10) + "/carte.svg"
+	page := c.Get("/portfolio/" + strconv.FormatInt(pieceID, 10) + "/versions/" + strconv.FormatInt(version, 10))
+	if !strings.Contains(page.Body, `href="`+svg+`?voir=1"`) || !strings.Contains(page.Body, "Ouvrir le schéma en grand") {
+		t.Fatal("pas de lien vers le schéma en grand")
+	}
+	full := c.Get(svg + "?voir=1")
+	if full.Status != http.StatusOK || !strings.HasPrefix(full.Header.Get("Content-Disposition"), "inline") || !strings.Contains(full.Body, "<svg") {
+		t.Errorf("schéma en grand : %d %q", full.Status, full.Header.Get("Content-Disposition"))
+	}
+	if d := c.Get(svg).Header.Get("Content-Disposition"); !strings.HasPrefix(d, "attachment") {
+		t.Errorf("téléchargement : %q", d)
+	}
+}

@@ -89,6 +89,11 @@ func (s *Server) gradingStart(c *fiber.Ctx) error {
 	return c.Redirect("/evaluation/"+strconv.FormatInt(g.ID, 10), fiber.StatusSeeOther)
 }
 
+// MapLink is the address of the graded version's actor map as SVG.
+func (d gradingData) MapLink() string {
+	return fmt.Sprintf("%s/versions/%d/carte.svg", pieceURL(d.View.Piece.ID), d.View.Version.Number)
+}
+
 type gradingData struct {
 	View     assessment.GradingView
 	Kind     *referentiel.DeliverableKind

@@ -656,6 +656,11 @@ func (s *Server) attachmentDownload(c *fiber.Ctx) error {
 	return c.SendFile(path)
 }
 
+// MapLink is the address of the version's actor map as SVG.
+func (d versionData) MapLink() string {
+	return fmt.Sprintf("%s/versions/%d/carte.svg", pieceURL(d.Piece.ID), d.Version.Number)
+}
+
 type versionData struct {
 	Piece      assessment.Piece
 	Cohort     string // the cohort's name (the receipt says it)
@@ -784,7 +789,11 @@ func (s *Server) mapDownload(c *fiber.Ctx) error {
 		return apperr.New(apperr.NotFound, "Format inconnu.")
 	}
 	c.Set(fiber.HeaderContentType, "image/svg+xml; charset=utf-8")
-	c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+name+`.svg"`)
+	disposition := "attachment"
+	if c.Query("voir") == "1" { // shown full size in the browser, to zoom into
+		disposition = "inline"
+	}
+	c.Set(fiber.HeaderContentDisposition, disposition+`; filename="`+name+`.svg"`)
 	return c.Send(layout.SVG(*d.Map))
 }
 
