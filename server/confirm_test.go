@@ -173,3 +173,26 @@ func TestActorMapOpensFullSize(t *testing.T) {
 		t.Errorf("téléchargement : %q", d)
 	}
 }
+
+// From the queue, an assessor reads a piece before claiming it: reading
+// opens no grading.
+func TestQueueLetsReadBeforeClaiming(t *testing.T) {
+	t.Parallel()
+	env := testenv.Start(t, true)
+	ass := env.NewClient()
+	ass.Login("evaluateur2", "demo")
+	q := ass.Get("/evaluation")
+	m := regexp.MustCompile(`<a href="(/portfolio/\d+/versions/\d+)">Lire`).FindStringSubmatch(q.Body)
+	if m == nil {
+		t.Fatal("pas de lien « Lire » dans la file")
+	}
+	var before, after int
+	env.Platform.DB.Read.QueryRow(`SELECT count(*) FROM gradings`).Scan(&before)
+	if r := ass.Get(m[1]); r.Status != http.StatusOK {
+		t.Fatalf("lecture avant évaluation : %d", r.Status)
+	}
+	env.Platform.DB.Read.QueryRow(`SELECT count(*) FROM gradings`).Scan(&after)
+	if after != before {
+		t.Errorf("lire a ouvert une évaluation : %d → %d", before, after)
+	}
+}
