@@ -1,8 +1,10 @@
 package tabular
 
 import (
+	"archive/zip"
 	"bytes"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -164,5 +166,46 @@ func TestXLSXTableOverSeveralSheets(t *testing.T) {
 	}
 	if total != len(tab.Rows) {
 		t.Errorf("%d lignes en tout, attendu %d", total, len(tab.Rows))
+	}
+}
+
+// Each sheet prints landscape, fitted to the page's width, its header row
+// repeated on every page.
+func TestXLSXPrintSetup(t *testing.T) {
+	t.Parallel()
+	var buf bytes.Buffer
+	if err := WriteXLSX(&buf, Workbook{Title: "t"}, sample(), New("Totaux", TextCol("État"))); err != nil {
+		t.Fatal(err)
+	}
+	zr, err := zip.NewReader(bytes.NewReader(buf.Bytes()), int64(buf.Len()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	read := func(name string) string {
+		for _, f := range zr.File {
+			if f.Name == name {
+				r, _ := f.Open()
+				b, _ := io.ReadAll(r)
+				return string(b)
+			}
+		}
+		t.Fatalf("%s absent", name)
+		return ""
+	}
+	for _, sheet := range []string{"xl/worksheets/sheet1.xml", "xl/worksheets/sheet2.xml"} {
+		x := read(sheet)
+		for _, want := range []string{`fitToPage="true"`, `orientation="landscape"`, `fitToWidth="1"`, `fitToHeight="0"`} {
+			if !strings.Contains(x, want) && !strings.Contains(x, strings.Replace(want, `"true"`, `"1"`, 1)) {
+				t.Errorf("%s : %s absent", sheet, want)
+			}
+		}
+	}
+	if wb := read("xl/workbook.xml"); strings.Count(wb, "_xlnm.Print_Titles") != 2 {
+		t.Errorf("titres à répéter : %d sur 2 feuilles", strings.Count(wb, "_xlnm.Print_Titles"))
+	}
+	// The file still opens and reads back.
+	f := openXLSX(t, buf.Bytes())
+	if rows, err := f.GetRows(f.GetSheetName(0)); err != nil || len(rows) != len(sample().Rows)+1 {
+		t.Errorf("relecture : %v, %d lignes", err, len(rows))
 	}
 }
