@@ -337,3 +337,24 @@ func (s *Server) dossierPDF(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return c.Send(buf.Bytes())
 }
+
+// juryMinutes is the cohort's procès-verbal de jury as a PDF.
+func (s *Server) juryMinutes(c *fiber.Ctx) error {
+	co, err := s.cohortFor(c, true)
+	if err != nil {
+		return err
+	}
+	lines, err := s.assess.JuryList(c.UserContext(), co.ID)
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	if err := pdf.Render(&buf, document.JuryMinutes(s.fw, co, lines, time.Now())); err != nil {
+		return err
+	}
+	s.auditRead(c, 0, "procès-verbal du jury de la promotion "+co.Name+" (PDF)")
+	c.Set(fiber.HeaderContentType, "application/pdf")
+	c.Set(fiber.HeaderContentDisposition, `attachment; filename="proces-verbal-jury-`+document.Slug(co.Name, 60)+`.pdf"`)
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.Send(buf.Bytes())
+}

@@ -303,6 +303,30 @@ func TestDossierPDF(t *testing.T) {
 	if r := other.Get("/apprenants/" + lid + "/dossier.pdf"); r.Status != http.StatusForbidden {
 		t.Fatalf("PDF du dossier d'un autre apprenant : %d", r.Status)
 	}
+
+	// The cohort's procès-verbal: every candidate, the decision in force,
+	// the jury's members one per line, the signatures; text read back.
+	if !strings.Contains(mgr.Get("/promotions/1/jury").Body, `href="/promotions/1/jury/proces-verbal.pdf"`) {
+		t.Error("la liste du jury ne mène pas au procès-verbal")
+	}
+	pv := mgr.Get("/promotions/1/jury/proces-verbal.pdf")
+	if pv.Status != http.StatusOK || pv.Header.Get("Content-Type") != "application/pdf" || !strings.Contains(pv.Header.Get("Content-Disposition"), "proces-verbal-jury-") {
+		t.Fatalf("procès-verbal : %d %q", pv.Status, pv.Header.Get("Content-Disposition"))
+	}
+	pvDoc, err := pdftext.Read([]byte(pv.Body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pvText := strings.Join(strings.Fields(strings.Join(pvDoc.Pages, "\n")), " ")
+	for _, want := range []string{"Procès-verbal du jury", "Promotion 2026", "Camille Robert", "(" + learner.Login + ")", "(jury du " + french.Date(time.Now()) + ")",
+		"Mme Claire Vasseur", "M. Paul Renard", "Signatures", "Le président ou la présidente du jury", "Léa Moreau", "à enregistrer"} {
+		if !strings.Contains(pvText, want) {
+			t.Errorf("absent du procès-verbal : %q", want)
+		}
+	}
+	if r := other.Get("/promotions/1/jury/proces-verbal.pdf"); r.Status != http.StatusForbidden {
+		t.Errorf("procès-verbal pour un apprenant : %d", r.Status)
+	}
 }
 
 // A large cohort's jury list is paged (50 candidates a page); the counts
