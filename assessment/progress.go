@@ -468,6 +468,21 @@ func placeholders(ids []int64) string {
 	return strings.Join(parts, ",")
 }
 
+// LearnerDeadlines are the deadlines of a learner's current cohort, each
+// marked done when a piece of its kind is deposited (what Progress gives,
+// without computing the rest).
+func (s *Service) LearnerDeadlines(ctx context.Context, learnerID int64) ([]Deadline, error) {
+	pieces, err := s.LearnerPieces(ctx, learnerID)
+	if err != nil {
+		return nil, err
+	}
+	cohortID, err := s.latestCohort(ctx, learnerID, nil)
+	if err != nil {
+		return nil, err
+	}
+	return s.deadlines(ctx, cohortID, pieces)
+}
+
 func (s *Service) deadlines(ctx context.Context, cohortID int64, pieces []Piece) ([]Deadline, error) {
 	rows, err := s.db.Read.QueryContext(ctx, `SELECT kind_id, due_on FROM deadlines WHERE cohort_id=? ORDER BY due_on`, cohortID)
 	if err != nil {

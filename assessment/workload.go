@@ -371,25 +371,3 @@ type waitHold struct {
 	hour        int64
 	own, marker bool
 }
-
-// median of durations (the mean of the two middle ones for an even count);
-// 0 for none.
-func median(ds []time.Duration) time.Duration {
-	if len(ds) == 0 {
-		return 0
-	}
-	s := slices.Clone(ds)
-	slices.Sort(s)
-	n := len(s)
-	if n%2 == 1 {
-		return s[n/2]
-	}
-	return (s[n/2-1] + s[n/2]) / 2
-}
-
-func oldestAndMedian(ds []time.Duration) (time.Duration, time.Duration) {
-	if len(ds) == 0 {
-		return 0, 0
-	}
-	return slices.Max(ds), median(ds)
-}

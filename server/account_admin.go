@@ -33,10 +33,8 @@ func (s *Server) accountAdmin(c *fiber.Ctx) error {
 func (s *Server) renderAccountAdmin(c *fiber.Ctx, subject account.User, status int, errs map[string]string, temp string) error {
 	p := s.page(c, "Compte de "+subject.DisplayName, adminUsersCrumb, views.Link{Label: subject.DisplayName})
 	p.Errors = errs
-	if p.Form == nil {
-		p.Form = map[string]string{"display_name": subject.DisplayName, "email": subject.Email}
-	}
-	if errs != nil {
+	p.Form = map[string]string{"display_name": subject.DisplayName, "email": subject.Email}
+	if errs != nil { // what was typed, kept
 		p.Form = map[string]string{"display_name": c.FormValue("display_name"), "email": c.FormValue("email")}
 	}
 	p.Data = accountAdminData{Subject: subject, Self: subject.ID == currentUser(c).ID, Temp: temp}

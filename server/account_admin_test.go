@@ -150,6 +150,9 @@ func TestAuditLogFiltersAndPages(t *testing.T) {
 	}
 	second := admin.Get(html.UnescapeString(next[1]))
 	rows := rowsOf(second.Body)
+	if !strings.Contains(second.Body, "Entrées les plus récentes") {
+		t.Error("la seconde page ne ramène pas aux plus récentes")
+	}
 	if len(rows) != 30 || strings.Contains(second.Body, `rel="next"`) {
 		t.Fatalf("seconde page : %d entrées, lien suivant %v", len(rows), strings.Contains(second.Body, `rel="next"`))
 	}

@@ -4,7 +4,6 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
-	"slices"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -16,8 +15,7 @@ import (
 // a member withdrawn) goes through a confirmation page that says what it
 // will do to what: the first request shows it, with every field sent again
 // in hidden inputs, and the action runs when the page's form comes back
-// with confirme=1. Without JavaScript this is the whole flow; casp.js asks
-// in place, on the page itself, and sends confirme=1 at once.
+// with confirme=1. The same page serves with or without JavaScript.
 
 // confirmation is what a confirmation page says and sends again.
 type confirmation struct {
@@ -49,7 +47,7 @@ func (s *Server) askConfirmation(c *fiber.Ctx, crumbs []views.Link, d confirmati
 	return s.render(c, "confirmer", p)
 }
 
-// noticeText is a notice that names what it is about (« « Note de
+// redirectWithText sends a notice that names what it is about (« « Note de
 // synthèse », version 2, déposée »): the text travels in the notice cookie
 // signed with the server's secret, so that no one else can make the page
 // say anything.
@@ -87,11 +85,6 @@ func (s *Server) noticeFor(v string) string {
 		return ""
 	}
 	return string(text)
-}
-
-// fieldsWithout are posted fields less some names.
-func fieldsWithout(fields [][2]string, names ...string) [][2]string {
-	return slices.DeleteFunc(fields, func(f [2]string) bool { return slices.Contains(names, f[0]) })
 }
 
 // hasField tells whether the form (URL-encoded or multipart) has a field.

@@ -71,13 +71,13 @@ type kindChoices struct {
 
 func (s *Server) kindChoices(c *fiber.Ctx) (kindChoices, error) {
 	var out kindChoices
-	pr, err := s.assess.Progress(c.UserContext(), currentUser(c).ID)
+	deadlines, err := s.assess.LearnerDeadlines(c.UserContext(), currentUser(c).ID)
 	if err != nil {
 		return out, err
 	}
 	today := time.Now().In(french.Paris).Format(time.DateOnly)
 	due := map[string]bool{}
-	for _, d := range pr.Deadlines {
+	for _, d := range deadlines {
 		if k, ok := s.fw.Kind(d.KindID); ok && !d.Done {
 			out.Due = append(out.Due, kindChoice{k, d.DueOn, d.DueOn.Format(time.DateOnly) < today})
 			due[k.ID] = true
