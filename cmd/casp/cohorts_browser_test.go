@@ -20,6 +20,7 @@ import (
 	"testing"
 
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 )
 
 func TestBrowserCohortImportAndAssessor(t *testing.T) {
@@ -128,15 +129,13 @@ func TestBrowserCohortImportAndAssessor(t *testing.T) {
 		jsString(assessorLogin)+`); if (!li || !li.querySelector('button')) return false; li.querySelector('button').setAttribute('data-essai', 'retirer'); return true })()`) {
 		t.Fatalf("pas de bouton « Retirer » pour %s", assessorLogin)
 	}
-	f = submitForm(t, mgr, `button[data-essai=retirer]`)
-	if f.h1() != "Retirer Évaluatrice "+j.suffix+" de la promotion ?" {
-		t.Fatalf("retrait : arrivé sur %s (h1 %q), attendu la confirmation", f.URL, f.h1())
+	cancelDialog(t, mgr, `button[data-essai=retirer]`, "Retirer Évaluatrice "+j.suffix+" de la promotion ?", false)
+	openConfirmDialog(t, mgr, `button[data-essai=retirer]`, "Retirer Évaluatrice "+j.suffix+" de la promotion ?",
+		assessorLogin, "Elle ne verra plus les pièces de la promotion")
+	if err := chromedp.Do(mgr, chromedp.KeyEvent(kb.Escape)); err != nil {
+		t.Fatal(err)
 	}
-	wantText(t, f, assessorLogin, "Ce qui va se passer", "Elle ne verra plus les pièces de la promotion")
-	f = submitForm(t, mgr, `form.confirm-form a.button-secondary`)
-	if f.Path != "/promotions/1" {
-		t.Fatalf("« Annuler » : arrivé sur %s", f.URL)
-	}
+	f = checkPage(t, mgr, "/promotions/1")
 	wantText(t, f, "Évaluatrice "+j.suffix+" "+assessorLogin)
 
 	// The deadlines page, then the site.

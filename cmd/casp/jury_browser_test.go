@@ -82,12 +82,7 @@ func TestBrowserHeatmapToEvidenceAndJury(t *testing.T) {
 	eval[string](t, ctx, `document.querySelector('#members').value = ''`)
 	typeText(t, ctx, "#members", "Mme Claire Vasseur, présidente ; M. Paul Renard, professionnel du secteur")
 	typeText(t, ctx, "#comments", "Délibération du jury de session "+j.suffix+".")
-	f = submitForm(t, ctx, `form.jury-form button[type=submit]`)
-	if f.h1() != "Enregistrer la décision du jury ?" {
-		t.Fatalf("décision : arrivé sur %s (h1 %q), attendu la confirmation", f.URL, f.h1())
-	}
-	wantText(t, f, "Ce qui va se passer", "définitive", "Paul Renard")
-	f = submitForm(t, ctx, `form.confirm-form button[type=submit]`)
+	f = confirmInDialog(t, ctx, `form.jury-form button[type=submit]`, "Enregistrer la décision du jury ?", "définitive", "Paul Renard")
 	wantText(t, f, "Décision du jury enregistrée pour", "En vigueur", "Paul Renard", "Enregistrer une décision rectificative")
 
 	// The PDF, downloaded through its link.

@@ -314,12 +314,7 @@ func gradeAll(t *testing.T, ctx context.Context, level func(i int) int, decision
 	if got := textOf(t, ctx, pub); got != "Publier l'évaluation" {
 		t.Fatalf("%s : bouton de publication %q, attendu « Publier l'évaluation »", where, got)
 	}
-	f = submitForm(t, ctx, pub)
-	if f.h1() != "Publier l'évaluation ?" {
-		t.Fatalf("« Publier l'évaluation » : arrivé sur %s (h1 %q), attendu la confirmation", f.URL, f.h1())
-	}
-	wantText(t, f, "Ce qui va se passer", "Vous ne pourrez plus la modifier")
-	f = submitForm(t, ctx, `form.confirm-form button[type=submit]`)
+	f = confirmInDialog(t, ctx, pub, "Publier l'évaluation ?", "Vous ne pourrez plus la modifier")
 	if f.Path != "/evaluation" {
 		t.Errorf("publication confirmée : arrivé sur %s (h1 %q), attendu /evaluation", f.URL, f.h1())
 	}
@@ -327,16 +322,13 @@ func gradeAll(t *testing.T, ctx context.Context, level func(i int) int, decision
 	return criteria
 }
 
-// depositReceipt checks the accusé de dépôt the deposit leads to and
-// returns its SHA-256.
-func depositReceipt(t *testing.T, f pageFacts, ctx context.Context, pieceID int64, version int) string {
+// depositReceipt deposits the piece on screen (its draft saved by the
+// same click): the confirmation dialog says what the deposit freezes; it
+// checks the accusé de dépôt it leads to and returns its SHA-256.
+func depositReceipt(t *testing.T, ctx context.Context, pieceID int64, version int) string {
 	t.Helper()
-	// The deposit is confirmed first, on a page that says what it freezes.
-	if f.h1() != "Déposer la pièce ?" {
-		t.Fatalf("dépôt : arrivé sur %s (h1 %q), attendu la confirmation ; erreurs : %q", f.URL, f.h1(), textOf(t, ctx, ".error-summary"))
-	}
-	wantText(t, f, "Ce qui va se passer", fmt.Sprintf("version %d", version), "Vous ne pourrez plus la modifier")
-	f = submitForm(t, ctx, `form.confirm-form button[type=submit]`)
+	f := confirmInDialog(t, ctx, `main button[name=action][value=deposer]`, "Déposer la pièce ?",
+		fmt.Sprintf("version %d", version), "Vous ne pourrez plus la modifier")
 	want := fmt.Sprintf("/portfolio/%d/versions/%d/accuse", pieceID, version)
 	if f.Path != want {
 		t.Fatalf("dépôt : arrivé sur %s (h1 %q), attendu l'accusé %s ; erreurs : %q", f.URL, f.h1(), want, textOf(t, ctx, ".error-summary"))
@@ -450,8 +442,17 @@ func TestBrowserGuideJourney(t *testing.T) {
 	}
 
 	typeText(t, learner, "#posture", posture)
-	f = submitForm(t, learner, `main button[name=action][value=deposer]`)
-	sum1 := depositReceipt(t, f, learner, pieceID, 1)
+	// The deposit asks first; « Annuler » and Échap leave the piece a
+	// draft, the page as it was.
+	cancelDialog(t, learner, `main button[name=action][value=deposer]`, "Déposer la pièce ?", false)
+	cancelDialog(t, learner, `main button[name=action][value=deposer]`, "Déposer la pièce ?", true)
+	if got := pieceStatus(t, learner); !strings.Contains(got, "Brouillon") {
+		t.Errorf("dépôt annulé : état %q, attendu « Brouillon »", got)
+	}
+	if got := fieldValue(t, learner, "#posture"); got != posture {
+		t.Errorf("dépôt annulé : posture %q, attendu %q", got, posture)
+	}
+	sum1 := depositReceipt(t, learner, pieceID, 1)
 	f = checkPage(t, learner, piece)
 	if notice := textOf(t, learner, ".notice"); notice != "" {
 		t.Errorf("%s, ouverte après l'accusé : le message %q de la page précédente s'affiche de nouveau", piece, notice)
@@ -516,8 +517,7 @@ func TestBrowserGuideJourney(t *testing.T) {
 	}
 	const intent2 = "Présenter le cadre, la durée et les règles de confidentialité de l'entretien."
 	replaceText(t, learner, intent, intent2)
-	f = submitForm(t, learner, `main button[name=action][value=deposer]`)
-	sum2 := depositReceipt(t, f, learner, pieceID, 2)
+	sum2 := depositReceipt(t, learner, pieceID, 2)
 	if sum2 == sum1 {
 		t.Errorf("la version 2, modifiée, a la même empreinte que la version 1")
 	}
@@ -702,8 +702,7 @@ func TestBrowserActorMapJourney(t *testing.T) {
 		t.Errorf("après l'enregistrement, relations[1].sens vaut %q, attendu \"double\"", got)
 	}
 
-	f = submitForm(t, learner, `main button[name=action][value=deposer]`)
-	depositReceipt(t, f, learner, pieceID, 1)
+	depositReceipt(t, learner, pieceID, 1)
 	v1 := piece + "/versions/1"
 	f = checkPage(t, learner, v1)
 	readSVG(v1)
@@ -939,4 +938,22 @@ func TestBrowserReportPreview(t *testing.T) {
 	if v := eval[string](t, nojs, `typeof window.__pwned`); v != "undefined" {
 		t.Errorf("sans JavaScript : window.__pwned est défini (%s)", v)
 	}
+
+	// Without JavaScript, the deposit is confirmed on a page of its own.
+	scripts(false)
+	clickAndWait(t, nojs, `main button[name=action][value=deposer]`)
+	scripts(true)
+	f = audit(t, nojs)
+	if f.h1() != "Déposer la pièce ?" {
+		t.Fatalf("dépôt sans JavaScript : arrivé sur %s (h1 %q), attendu la page de confirmation", f.URL, f.h1())
+	}
+	wantText(t, f, "« "+title+" » (Note de synthèse), version 1.", "Ce qui va se passer", "Vous ne pourrez plus la modifier")
+	scripts(false)
+	clickAndWait(t, nojs, `form.confirm-form button[type=submit]`)
+	scripts(true)
+	f = audit(t, nojs)
+	if want := piece + "/versions/1/accuse"; f.Path != want {
+		t.Fatalf("dépôt confirmé sans JavaScript : arrivé sur %s (h1 %q), attendu %s", f.URL, f.h1(), want)
+	}
+	wantText(t, f, "« "+title+" », version 1, déposée.")
 }

@@ -36,6 +36,62 @@
     b.addEventListener("click", function () { window.print(); });
   });
 
+  // Irreversible actions: the server's confirmation page (what will happen
+  // to what) opens in a dialog over the form instead of on its own page.
+  // Without this file, or when anything goes wrong, the page is used.
+  if (window.fetch && window.DOMParser && typeof HTMLDialogElement === "function") {
+    document.addEventListener("click", function (e) {
+      var b = e.target.closest("button[data-confirmer]");
+      if (!b || !b.form || b.form.getAttribute("data-envoi") === "1") { return; }
+      e.preventDefault();
+      var form = b.form;
+      var data = new FormData(form);
+      if (b.name) { data.append(b.name, b.value); }
+      var multipart = form.enctype === "multipart/form-data";
+      var plain = function () {
+        form.setAttribute("data-envoi", "1");
+        b.click();
+      };
+      b.disabled = true;
+      fetch(form.getAttribute("action") || location.pathname, {
+        method: "POST", credentials: "same-origin",
+        body: multipart ? data : new URLSearchParams(data)
+      }).then(function (r) {
+        b.disabled = false;
+        if (r.redirected) { location.href = r.url; return null; }
+        return r.text();
+      }).then(function (html) {
+        if (html === null) { return; }
+        var doc = new DOMParser().parseFromString(html, "text/html");
+        var box = doc.querySelector(".confirmation");
+        if (!box || !box.querySelector("form.confirm-form")) { plain(); return; }
+        var dlg = document.createElement("dialog");
+        dlg.className = "confirm-dialog";
+        box = document.importNode(box, true);
+        var h1 = box.querySelector("h1");
+        var title = document.createElement("h2");
+        title.id = "dialogue-titre";
+        title.tabIndex = -1;
+        title.textContent = h1.textContent;
+        h1.parentNode.replaceChild(title, h1);
+        dlg.setAttribute("aria-labelledby", "dialogue-titre");
+        dlg.appendChild(box);
+        var cancel = box.querySelector(".confirm-form a");
+        if (cancel) {
+          cancel.setAttribute("role", "button");
+          cancel.addEventListener("click", function (ev) { ev.preventDefault(); dlg.close(); });
+        }
+        dlg.addEventListener("close", function () {
+          dlg.parentNode.removeChild(dlg);
+          b.focus();
+        });
+        document.body.appendChild(dlg);
+        dlg.showModal();
+        title.focus();
+      }).catch(function () { b.disabled = false; plain(); });
+    });
+  }
+
   // Move focus to the error summary so screen readers announce it.
   var summary = document.querySelector(".error-summary");
   if (summary) { summary.focus(); }
