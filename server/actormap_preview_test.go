@@ -3,6 +3,7 @@ package server_test
 import (
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -59,5 +60,65 @@ func TestActorMapPreviewValidatesFirst(t *testing.T) {
 	j := strings.Index(r.Body[max(i, 0):], "</svg>")
 	if i < 0 || j < 0 || j > 100_000 {
 		t.Errorf("schéma de la page : début %d, longueur %d", i, j)
+	}
+}
+
+// TestEditorsNewRowsAndNewActors sends what the editors send when rows are
+// added: a relation between two actors typed in the same submission
+// (« ligne:N », as casp.js offers them before they have ids), relations
+// to an emptied row, to a row that does not exist and to a forged value,
+// with « Ajouter des lignes » (no JavaScript), which saves and comes back
+// to the relations.
+func TestEditorsNewRowsAndNewActors(t *testing.T) {
+	t.Parallel()
+	env := testenv.Start(t, true)
+	c := env.NewClient()
+	c.Login("apprenant07", "demo")
+	piece := createPiece(t, c, "cartographie-acteurs", "Carte des acteurs")
+	r := c.Submit(piece, piece, url.Values{"title": {"Carte des acteurs"}, "titre": {"Acteurs"},
+		"acteurs[0].nom": {"Mission locale de Tours"}, "acteurs[0].domaine": {"emploi"}, "acteurs[0].id": {""},
+		"acteurs[1].nom": {""}, "acteurs[1].id": {""},
+		"acteurs[4].nom": {"CCAS de Tours"}, "acteurs[4].domaine": {"social"}, "acteurs[4].id": {""},
+		"relations[0].de": {"ligne:0"}, "relations[0].vers": {"ligne:4"}, "relations[0].nature": {"orientation"}, "relations[0].sens": {"aller"},
+		"relations[1].de": {"ligne:0"}, "relations[1].vers": {"ligne:1"}, "relations[1].nature": {"partenariat"}, "relations[1].sens": {"aller"},
+		"relations[2].de": {"ligne:9"}, "relations[2].vers": {"ligne:4"}, "relations[2].nature": {"partenariat"}, "relations[2].sens": {"aller"},
+		"relations[3].de": {"ligne:0 OR 1=1"}, "relations[3].vers": {"ligne:4"}, "relations[3].nature": {"partenariat"}, "relations[3].sens": {"aller"},
+		"action": {"lignes-relations"}})
+	if r.Status != http.StatusSeeOther || r.Location != piece+"#relations" {
+		t.Fatalf("« Ajouter des lignes » : statut %d vers %q, attendu 303 vers %s#relations", r.Status, r.Location, piece)
+	}
+	r = c.Get(piece)
+	if text := testenv.Text(r.Body); !strings.Contains(text, "de nouvelles lignes vides vous attendent") {
+		t.Errorf("pas de message après « Ajouter des lignes »")
+	}
+	// The one relation kept links the two new actors, by their new ids.
+	sel := regexp.MustCompile(`<option value="(a\d+)" selected>([^<]+)</option>`).FindAllStringSubmatch(r.Body, -1)
+	var got []string
+	for _, m := range sel {
+		got = append(got, m[1]+"="+m[2])
+	}
+	if strings.Join(got, " ") != "a1=Mission locale de Tours a2=CCAS de Tours" {
+		t.Errorf("relations enregistrées : %q, attendu une seule, de a1 (Mission locale) vers a2 (CCAS)", got)
+	}
+	if strings.Contains(r.Body, `value="relations[1].commentaire"`) || strings.Count(r.Body, `name="relations[`) != 5*(1+3+1) {
+		t.Errorf("%d champs de relation, attendu une relation, 3 lignes vides et le modèle (5 champs chacun)", strings.Count(r.Body, `name="relations[`))
+	}
+
+	// The guide's « Ajouter des lignes » comes back to its phases.
+	guide := createPiece(t, c, "guide-entretien", "Guide d'accueil")
+	r = c.Submit(guide, guide, url.Values{"title": {"Guide d'accueil"}, "phases[0].nom": {"Accueil"},
+		"phases[0].questions[0].question": {"Comment allez-vous ?"}, "phases[0].questions[1].question": {"Qu'est-ce qui vous amène ?"},
+		"action": {"lignes-deroule"}})
+	if r.Status != http.StatusSeeOther || r.Location != guide+"#deroule" {
+		t.Fatalf("guide, « Ajouter des lignes » : statut %d vers %q", r.Status, r.Location)
+	}
+	r = c.Get(guide)
+	for _, want := range []string{`name="phases[0].questions[3].question"`, `name="phases[1].nom"`, `name="phases[__i__].nom"`, `name="phases[0].questions[__j__].question"`} {
+		if !strings.Contains(r.Body, want) {
+			t.Errorf("guide enregistré : champ %s absent", want)
+		}
+	}
+	if strings.Contains(r.Body, `name="phases[0].questions[4].question"`) {
+		t.Errorf("guide : plus de deux lignes vides après deux questions")
 	}
 }

@@ -431,6 +431,11 @@ func (s *Server) pieceSave(c *fiber.Ctx) error {
 		p.Notice = "Brouillon enregistré. L'aperçu est affiché sous l'éditeur."
 		return s.render(c, "piece", p)
 	}
+	// « Ajouter des lignes » (without JavaScript): the draft saved, the
+	// editor comes back with empty rows after the ones filled in.
+	if part, ok := strings.CutPrefix(action, "lignes-"); ok && (part == "deroule" || part == "acteurs" || part == "relations") {
+		return s.redirectWithNotice(c, pieceURL(piece.ID)+"#"+part, "lignes")
+	}
 	return s.redirectWithNotice(c, pieceURL(piece.ID)+"#editeur", "brouillon")
 }
 
@@ -465,6 +470,9 @@ func formValues(c *fiber.Ctx) map[string]string {
 
 var indexRe = regexp.MustCompile(`\[(\d+)\]`)
 
+// rowKey holds, in each row indexed returns, the row's index in the form.
+const rowKey = "\x00ligne"
+
 // indexed collects form keys like prefix[3].field into rows by index.
 func indexed(form map[string]string, prefix string) []map[string]string {
 	rows := map[int]map[string]string{}
@@ -482,7 +490,7 @@ func indexed(form map[string]string, prefix string) []map[string]string {
 		}
 		rest := strings.TrimPrefix(k[len(prefix)+len(m[0]):], ".")
 		if rows[n] == nil {
-			rows[n] = map[string]string{}
+			rows[n] = map[string]string{rowKey: strconv.Itoa(n)}
 		}
 		rows[n][rest] = v
 	}
@@ -533,6 +541,9 @@ func mapFromForm(f map[string]string) actormap.Map {
 		}
 	}
 	next := 1
+	// A relation may name an actor typed in the same submission by its row
+	// (« ligne:4 », offered by casp.js before the actor has an id).
+	byRow := map[string]string{}
 	for _, r := range rows {
 		name := strings.TrimSpace(r["nom"])
 		if name == "" {
@@ -546,6 +557,7 @@ func mapFromForm(f map[string]string) actormap.Map {
 			id = "a" + strconv.Itoa(next)
 			used[id] = true
 		}
+		byRow["ligne:"+r[rowKey]] = id
 		m.Actors = append(m.Actors, actormap.Actor{ID: id, Name: name, Type: strings.TrimSpace(r["type"]), Domain: actormap.Domain(r["domaine"])})
 	}
 	present := map[string]bool{}
@@ -554,6 +566,12 @@ func mapFromForm(f map[string]string) actormap.Map {
 	}
 	for _, r := range indexed(f, "relations") {
 		from, to := r["de"], r["vers"]
+		if id, ok := byRow[from]; ok {
+			from = id
+		}
+		if id, ok := byRow[to]; ok {
+			to = id
+		}
 		if from == "" && to == "" {
 			continue
 		}

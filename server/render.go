@@ -46,6 +46,7 @@ var notices = map[string]string{
 	"membre-retire":          "La personne a été retirée de la promotion.",
 	"piece-creee":            "La pièce a été créée. Rédigez-la, enregistrez le brouillon quand vous voulez, puis déposez-la.",
 	"brouillon":              "Brouillon enregistré.",
+	"lignes":                 "Brouillon enregistré ; de nouvelles lignes vides vous attendent.",
 	"depose":                 "Pièce déposée. Voici votre accusé de dépôt : conservez-le.",
 	"liens":                  "Les liens avec le référentiel ont été enregistrés.",
 	"piece-jointe":           "La pièce jointe a été ajoutée.",

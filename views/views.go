@@ -13,6 +13,7 @@ import (
 	"io"
 	"io/fs"
 	"path"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -91,6 +92,7 @@ var funcs = template.FuncMap{
 	"join":     strings.Join,
 	"upper":    strings.ToUpper,
 	"field":    newField,
+	"model":    func() int { return Model },
 	"seq": func(n int) []int {
 		out := make([]int, n)
 		for i := range out {
@@ -158,6 +160,34 @@ type RowArgs struct {
 	ID, Name, Type, Domain, Text, Intent string
 	From, To, Kind, Direction, Comment   string
 	Questions                            any
+}
+
+// Model is the index of a row in a <template> that casp.js copies to add
+// a row in place: its names and labels carry placeholders (__i__ for the
+// index, __in__ for its number) that the script replaces.
+const Model = -1
+
+// Ix is the row's index in its field names (acteurs[3].nom), or the
+// placeholder of a model row; Nx is its number for people (index + 1).
+func (r RowArgs) Ix() string { return index(r.I, "__i__") }
+func (r RowArgs) Nx() string { return number(r.I, "__in__") }
+
+// Jx and Jn are the same for a question within its phase.
+func (r RowArgs) Jx() string { return index(r.J, "__j__") }
+func (r RowArgs) Jn() string { return number(r.J, "__jn__") }
+
+func index(i int, model string) string {
+	if i == Model {
+		return model
+	}
+	return strconv.Itoa(i)
+}
+
+func number(i int, model string) string {
+	if i == Model {
+		return model
+	}
+	return strconv.Itoa(i + 1)
 }
 
 // Field is what the field partials receive.

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 )
@@ -98,5 +99,18 @@ func cancelDialog(t *testing.T, ctx context.Context, button, heading string, esc
 	}
 	if !eval[bool](t, ctx, fmt.Sprintf(`document.activeElement === document.querySelector(%s)`, jsString(button))) {
 		t.Errorf("%s : le focus n'est pas revenu sur le bouton %s", how, button)
+	}
+}
+
+// setScripts turns JavaScript off or on in a tab: off while a page loads,
+// casp.js does not run on it (the page then works as without script); on
+// again for the audit (axe is JavaScript).
+func setScripts(t *testing.T, ctx context.Context, on bool) {
+	t.Helper()
+	if err := chromedp.Do(ctx, chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
+		_, err := chromedp.Call(ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: !on})
+		return err
+	})); err != nil {
+		t.Fatalf("JavaScript activé=%v : %v", on, err)
 	}
 }

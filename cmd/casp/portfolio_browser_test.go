@@ -386,7 +386,54 @@ func TestBrowserGuideJourney(t *testing.T) {
 	clickOn(t, learner, `label[for="contexte-telephonique"]`)
 	const posture = "Écoute active, reformulation, neutralité bienveillante."
 	typeText(t, learner, "#posture", posture)
+
+	// Rows added in place (JavaScript): a third question in phase 1, then
+	// a new phase and a third question in it, without saving first.
+	phases := countOf(t, learner, "#phases-liste > .phase")
+	if phases < 2 || isVisible(t, learner, `button[value=lignes-deroule]`) {
+		t.Fatalf("%s : %d phases, bouton sans script visible : %v", piece, phases, isVisible(t, learner, `button[value=lignes-deroule]`))
+	}
+	addRow := func(button, focus string) {
+		t.Helper()
+		clickOn(t, learner, button)
+		if countOf(t, learner, byID(focus)) != 1 {
+			t.Fatalf("%s : pas de champ %s après le clic", button, focus)
+		}
+		if got := eval[string](t, learner, `document.activeElement.id`); got != focus {
+			t.Errorf("%s : le focus est sur %q, attendu le champ ajouté %s", button, got, focus)
+		}
+	}
+	addRow(`button[data-ajouter="modele-question-0"]`, "phases[0].questions[2].question")
+	newPhase := fmt.Sprintf("phases[%d]", phases)
+	addRow(`button[data-ajouter="modele-phase"]`, newPhase+".nom")
+	addRow(`button[data-ajouter="modele-question-`+strconv.Itoa(phases)+`"]`, newPhase+".questions[2].question")
+	for sel, v := range map[string]string{
+		byID("phases[0].questions[2].question"):    "Avez-vous des questions sur la suite ?",
+		byID("phases[0].questions[2].intention"):   "Vérifier la compréhension du cadre.",
+		byID(newPhase + ".nom"):                    "Conclusion et suite",
+		byID(newPhase + ".questions[0].question"):  "Que retenez-vous de notre échange ?",
+		byID(newPhase + ".questions[0].intention"): "Vérifier ce que la personne a compris.",
+		byID(newPhase + ".questions[1].question"):  "Que souhaitez-vous faire d'ici là ?",
+		byID(newPhase + ".questions[1].intention"): "Engager la personne dans une première démarche.",
+		byID(newPhase + ".questions[2].question"):  "Quand pouvons-nous nous revoir ?",
+		byID(newPhase + ".questions[2].intention"): "Fixer le prochain rendez-vous.",
+	} {
+		typeText(t, learner, sel, v)
+		want[sel] = v
+		order = append(order, sel)
+	}
+	if got := textOf(t, learner, `label[for="`+newPhase+`.nom"]`); got != fmt.Sprintf("Phase %d (nouvelle)", phases+1) {
+		t.Errorf("phase ajoutée : étiquette %q", got)
+	}
 	f := submitForm(t, learner, `main button[name=action][value=enregistrer]`)
+	// The empty phase before it is dropped: the added one moves up.
+	for i, sel := range order {
+		if strings.Contains(sel, newPhase+".") {
+			to := strings.Replace(sel, newPhase, fmt.Sprintf("phases[%d]", phases-1), 1)
+			want[to] = want[sel]
+			order[i] = to
+		}
+	}
 	if f.Path != piece {
 		t.Fatalf("« Enregistrer le brouillon » : arrivé sur %s (h1 %q), attendu %s", f.URL, f.h1(), piece)
 	}
@@ -396,8 +443,42 @@ func TestBrowserGuideJourney(t *testing.T) {
 			t.Errorf("après l'enregistrement, %s vaut %q, attendu %q", sel, got, want[sel])
 		}
 	}
-	if countOf(t, learner, byID("phases[0].questions[2].question")) != 1 {
-		t.Errorf("après l'enregistrement, pas de ligne vide pour une troisième question de la phase 1")
+	if countOf(t, learner, byID("phases[0].questions[3].question")) != 1 {
+		t.Errorf("après l'enregistrement, pas de ligne vide pour une quatrième question de la phase 1")
+	}
+
+	// Without JavaScript, « Ajouter des lignes » saves and brings empty
+	// rows back, what was typed kept.
+	setScripts(t, learner, false)
+	navigate(t, learner, piece)
+	setScripts(t, learner, true)
+	audit(t, learner)
+	if !isVisible(t, learner, `button[value=lignes-deroule]`) || isVisible(t, learner, `button[data-ajouter="modele-phase"]`) {
+		t.Fatalf("sans JavaScript : « Ajouter des lignes » visible %v, « Ajouter une phase » visible %v",
+			isVisible(t, learner, `button[value=lignes-deroule]`), isVisible(t, learner, `button[data-ajouter="modele-phase"]`))
+	}
+	for _, q := range []string{"phases[0].questions[3]", "phases[0].questions[4]"} {
+		for _, part := range []string{".question", ".intention"} {
+			typeText(t, learner, byID(q+part), "Sans script : "+q+part)
+			want[byID(q+part)] = "Sans script : " + q + part
+			order = append(order, byID(q+part))
+		}
+	}
+	setScripts(t, learner, false)
+	clickAndWait(t, learner, `button[value=lignes-deroule]`)
+	setScripts(t, learner, true)
+	f = audit(t, learner)
+	if f.Path != piece || !strings.HasSuffix(f.URL, "#deroule") {
+		t.Fatalf("« Ajouter des lignes » : arrivé sur %s, attendu %s#deroule", f.URL, piece)
+	}
+	wantText(t, f, "de nouvelles lignes vides vous attendent")
+	for _, sel := range order {
+		if got := fieldValue(t, learner, sel); got != want[sel] {
+			t.Errorf("après « Ajouter des lignes », %s vaut %q, attendu %q", sel, got, want[sel])
+		}
+	}
+	if countOf(t, learner, byID("phases[0].questions[6].question")) != 1 {
+		t.Errorf("après « Ajouter des lignes », pas de ligne vide pour une septième question de la phase 1")
 	}
 
 	// Deposit with the posture emptied: error summary, message by the
@@ -612,6 +693,7 @@ func TestBrowserActorMapJourney(t *testing.T) {
 		{"Mission locale de Tours", "Association", "Emploi"},
 		{"CCAS de Tours", "Établissement public", "Social"},
 		{"Centre de formation AFPA", "Organisme de formation", "Formation"},
+		{"France Travail Tours Nord", "Opérateur public", "Emploi"},
 	}
 	typeText(t, learner, "#titre", "Acteurs de l'insertion des jeunes")
 	typeText(t, learner, "#thematique", "Insertion des jeunes")
@@ -619,18 +701,54 @@ func TestBrowserActorMapJourney(t *testing.T) {
 	if n := countOf(t, learner, `input[name$=".nom"][name^="acteurs["]`); n != 3 {
 		t.Errorf("%s : %d lignes d'acteurs vides, attendu 3", piece, n)
 	}
+	// Four actors in three empty rows: « Ajouter un acteur » adds the
+	// fourth row in place, its name field focused.
 	for i, a := range actors {
 		base := fmt.Sprintf("acteurs[%d]", i)
+		if i == 3 {
+			clickOn(t, learner, `button[data-ajouter="modele-acteur"]`)
+			if got := eval[string](t, learner, `document.activeElement.id`); got != base+".nom" {
+				t.Fatalf("« Ajouter un acteur » : focus sur %q, attendu %s.nom", got, base)
+			}
+		}
 		typeText(t, learner, byID(base+".nom"), a.name)
 		typeText(t, learner, byID(base+".type"), a.kind)
 		chooseOption(t, learner, byID(base+".domaine"), a.domain)
 	}
-	if n := countOf(t, learner, `select[id^="relations["][id$=".de"] option:not([value=""])`); n != 0 {
-		t.Errorf("%s : les listes de relations proposent %d acteurs avant tout enregistrement", piece, n)
+	// The relation lists offer the actors just typed, before any save.
+	if n := countOf(t, learner, `select[id="relations[0].de"] option:not([value=""])`); n != len(actors) {
+		t.Errorf("%s : la liste de relation propose %d acteurs tapés, attendu %d", piece, n, len(actors))
 	}
+	chooseOption(t, learner, byID("relations[0].de"), actors[0].name)
+	chooseOption(t, learner, byID("relations[0].vers"), actors[1].name)
+	chooseOption(t, learner, byID("relations[0].nature"), "Orientation")
+	typeText(t, learner, byID("relations[0].commentaire"), "Orientation des jeunes en difficulté de logement")
+	chooseOption(t, learner, byID("relations[1].de"), actors[2].name)
+	chooseOption(t, learner, byID("relations[1].vers"), actors[0].name)
+	chooseOption(t, learner, byID("relations[1].nature"), "Partenariat")
+	chooseOption(t, learner, byID("relations[1].sens"), "↔ dans les deux sens")
+	chooseOption(t, learner, byID("relations[2].de"), actors[3].name)
+	chooseOption(t, learner, byID("relations[2].vers"), actors[0].name)
+	chooseOption(t, learner, byID("relations[2].nature"), "Partenariat")
+	// A fourth relation row in place, offering the same actors; renaming
+	// an actor renames it in every list, its choice kept.
+	clickOn(t, learner, `button[data-ajouter="modele-relation"]`)
+	if n := countOf(t, learner, `select[id="relations[3].vers"] option:not([value=""])`); n != len(actors) {
+		t.Errorf("relation ajoutée : %d acteurs proposés, attendu %d", n, len(actors))
+	}
+	chooseOption(t, learner, byID("relations[3].de"), actors[3].name)
+	chooseOption(t, learner, byID("relations[3].vers"), actors[2].name)
+	chooseOption(t, learner, byID("relations[3].nature"), "Orientation")
+	actors[3].name = "France Travail Tours"
+	replaceText(t, learner, byID("acteurs[3].nom"), actors[3].name)
+	if got := eval[string](t, learner, `(s => s.options[s.selectedIndex].text)(document.getElementById("relations[3].de"))`); got != actors[3].name {
+		t.Errorf("acteur renommé : la relation 4 part de %q, attendu %q", got, actors[3].name)
+	}
+
+	// One save keeps all of it.
 	f := submitForm(t, learner, `main button[name=action][value=enregistrer]`)
 	if f.Path != piece {
-		t.Fatalf("« Enregistrer le brouillon » : arrivé sur %s (h1 %q)", f.URL, f.h1())
+		t.Fatalf("« Enregistrer le brouillon » : arrivé sur %s (h1 %q) ; erreurs : %q", f.URL, f.h1(), textOf(t, learner, ".error-summary"))
 	}
 	wantText(t, f, "Brouillon enregistré.")
 	for i, a := range actors {
@@ -642,24 +760,15 @@ func TestBrowserActorMapJourney(t *testing.T) {
 			t.Errorf("après l'enregistrement, %s.domaine vaut %q, attendu %q", base, got, a.domain)
 		}
 	}
-	if n := countOf(t, learner, `input[name$=".nom"][name^="acteurs["]`); n != 6 {
-		t.Errorf("après l'enregistrement de 3 acteurs : %d lignes d'acteurs, attendu 6 (3 + 3 vides)", n)
+	if n := countOf(t, learner, `input[name$=".nom"][name^="acteurs["]`); n != 7 {
+		t.Errorf("après l'enregistrement de 4 acteurs : %d lignes d'acteurs, attendu 7 (4 + 3 vides)", n)
 	}
-
-	// Relations between the actors now saved.
-	chooseOption(t, learner, byID("relations[0].de"), actors[0].name)
-	chooseOption(t, learner, byID("relations[0].vers"), actors[1].name)
-	chooseOption(t, learner, byID("relations[0].nature"), "Orientation")
-	typeText(t, learner, byID("relations[0].commentaire"), "Orientation des jeunes en difficulté de logement")
-	chooseOption(t, learner, byID("relations[1].de"), actors[2].name)
-	chooseOption(t, learner, byID("relations[1].vers"), actors[0].name)
-	chooseOption(t, learner, byID("relations[1].nature"), "Partenariat")
-	chooseOption(t, learner, byID("relations[1].sens"), "↔ dans les deux sens")
-	f = submitForm(t, learner, `main button[name=action][value=enregistrer]`)
-	if f.Path != piece {
-		t.Fatalf("enregistrement des relations : arrivé sur %s (h1 %q) ; erreurs : %q", f.URL, f.h1(), textOf(t, learner, ".error-summary"))
+	for i, want := range [][2]int{{0, 1}, {2, 0}, {3, 0}, {3, 2}} {
+		got := eval[[]string](t, learner, fmt.Sprintf(`["de", "vers"].map(k => (s => s.selectedIndex > 0 ? s.options[s.selectedIndex].text : "")(document.getElementById("relations[%d]." + k)))`, i))
+		if len(got) != 2 || got[0] != actors[want[0]].name || got[1] != actors[want[1]].name {
+			t.Errorf("après l'enregistrement, relation %d : %q, attendu %s → %s", i+1, got, actors[want[0]].name, actors[want[1]].name)
+		}
 	}
-	wantText(t, f, "Brouillon enregistré.")
 	type svgFacts struct {
 		Found     bool   `json:"found"`
 		Text      string `json:"text"`
@@ -684,8 +793,8 @@ func TestBrowserActorMapJourney(t *testing.T) {
 				t.Errorf("%s : le schéma ne nomme pas « %s »", where, a.name)
 			}
 		}
-		if s.Relations != 2 {
-			t.Errorf("%s : %d relations tracées dans le schéma, attendu 2", where, s.Relations)
+		if s.Relations != 4 {
+			t.Errorf("%s : %d relations tracées dans le schéma, attendu 4", where, s.Relations)
 		}
 		for _, w := range []string{"Nature des relations", "Orientation", "Partenariat"} {
 			if !strings.Contains(s.Legend, w) {
@@ -706,12 +815,13 @@ func TestBrowserActorMapJourney(t *testing.T) {
 	v1 := piece + "/versions/1"
 	f = checkPage(t, learner, v1)
 	readSVG(v1)
-	wantText(t, f, "Acteurs (3)", "Relations (2)", "Tours Métropole", "Établissement public", "Partenariat",
+	wantText(t, f, "Acteurs (4)", "Relations (4)", "Tours Métropole", "Établissement public", "Partenariat",
 		"Orientation des jeunes en difficulté de logement")
 	type tableRow []string
 	rels := eval[[]tableRow](t, learner, `Array.from(document.querySelectorAll('.document.carte table')).filter(t => t.caption && t.caption.innerText.startsWith('Relations'))
 		.flatMap(t => Array.from(t.tBodies[0].rows, r => Array.from(r.cells, c => c.innerText.trim())))`)
-	if len(rels) != 2 || rels[0][0] != actors[0].name || rels[0][1] != actors[1].name || rels[1][0] != actors[2].name || rels[1][1] != actors[0].name {
+	if len(rels) != 4 || rels[0][0] != actors[0].name || rels[0][1] != actors[1].name || rels[1][0] != actors[2].name || rels[1][1] != actors[0].name ||
+		rels[3][0] != actors[3].name || rels[3][1] != actors[2].name {
 		t.Errorf("%s : tableau des relations %q, attendu %s → %s et %s → %s", v1, rels, actors[0].name, actors[1].name, actors[2].name, actors[0].name)
 	}
 	link := eval[string](t, learner, `(() => { const a = Array.from(document.querySelectorAll('main a')).find(a => a.innerText.trim() === 'Télécharger le schéma (SVG)'); return a ? a.getAttribute('href') : ''; })()`)

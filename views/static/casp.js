@@ -1,6 +1,9 @@
 // casp — améliorations progressives : tout fonctionne sans ce fichier.
 (function () {
   "use strict";
+  // Marks the page as scripted: what only serves without script (.sans-js)
+  // is hidden by the style sheet.
+  document.documentElement.classList.add("js");
   // On a narrow screen the navigation folds behind « Menu » (without this
   // file it stays open, as on a wide screen).
   var toggle = document.querySelector("button.nav-toggle");
@@ -34,6 +37,72 @@
   Array.prototype.forEach.call(document.querySelectorAll("[data-imprimer]"), function (b) {
     b.classList.remove("js-only");
     b.addEventListener("click", function () { window.print(); });
+  });
+
+  // Editors that grow in place: « Ajouter une question / une phase / un
+  // acteur / une relation » copies the row's <template>, its placeholders
+  // (__i__, __in__ for a row; __j__, __jn__ for a question) replaced by the
+  // next index and number. Without script, « Ajouter des lignes » saves the
+  // draft and the server adds empty rows.
+  var reveal = function (root) {
+    Array.prototype.forEach.call(root.querySelectorAll("[data-ajouter]"), function (b) {
+      b.classList.remove("js-only");
+      var p = b.closest(".row-actions.js-only");
+      if (p) { p.classList.remove("js-only"); }
+    });
+  };
+  reveal(document);
+  // The actors a relation can link: those of the list above, including
+  // one typed a moment ago (sent as « ligne:N » until it has an id).
+  var actorList = document.getElementById("acteurs-liste");
+  var relationList = document.getElementById("relations-liste");
+  var syncActors = function () {
+    if (!actorList || !relationList) { return; }
+    var actors = [];
+    Array.prototype.forEach.call(actorList.querySelectorAll("tr[data-ligne]"), function (row) {
+      var name = row.querySelector("input[name$='.nom']");
+      var id = row.querySelector("input[name$='.id']");
+      var m = name && /^acteurs\[(\d+)\]/.exec(name.name);
+      if (!m || !name.value.trim()) { return; }
+      actors.push({ value: id.value || "ligne:" + m[1], label: name.value.trim() });
+    });
+    Array.prototype.forEach.call(relationList.querySelectorAll("select[name$='.de'], select[name$='.vers']"), function (sel) {
+      // The choice made survives a name being retyped (emptied a moment).
+      var current = sel.getAttribute("data-choix") || sel.value;
+      while (sel.options.length > 1) { sel.remove(1); }
+      actors.forEach(function (a) {
+        var o = new Option(a.label, a.value);
+        o.selected = a.value === current;
+        sel.add(o);
+      });
+    });
+  };
+  if (relationList) {
+    relationList.addEventListener("change", function (e) {
+      if (e.target.tagName === "SELECT") { e.target.setAttribute("data-choix", e.target.value); }
+    });
+  }
+  if (actorList) {
+    actorList.addEventListener("input", function (e) {
+      if (e.target.name && /\.nom$/.test(e.target.name)) { syncActors(); }
+    });
+  }
+  document.addEventListener("click", function (e) {
+    var b = e.target.closest("button[data-ajouter]");
+    if (!b) { return; }
+    var tpl = document.getElementById(b.getAttribute("data-ajouter"));
+    var target = tpl && document.getElementById(tpl.getAttribute("data-dans"));
+    if (!target) { return; }
+    e.preventDefault();
+    var key = tpl.getAttribute("data-cle");
+    var n = target.querySelectorAll(":scope > [data-ligne]").length;
+    var html = tpl.innerHTML.split("__" + key + "n__").join(String(n + 1)).split("__" + key + "__").join(String(n));
+    target.insertAdjacentHTML("beforeend", html);
+    var added = target.lastElementChild;
+    reveal(added);
+    if (target === relationList) { syncActors(); }
+    var first = added.querySelector("input:not([type=hidden]), textarea, select");
+    if (first) { first.focus(); }
   });
 
   // Irreversible actions: the server's confirmation page (what will happen
