@@ -927,6 +927,13 @@ func TestBrowserReportPreview(t *testing.T) {
 	if !isVisible(t, learner, "#apercu") {
 		t.Errorf("après « Prévisualiser », la section d'aperçu n'est pas visible")
 	}
+	// At 1,280 px the preview sits beside the editor, not below it.
+	type boxes struct{ EditorRight, EditorTop, PreviewLeft, PreviewTop float64 }
+	b := eval[boxes](t, learner, `(() => { const e = document.getElementById('draft').getBoundingClientRect(), p = document.getElementById('apercu').getBoundingClientRect();
+		return {editorRight: e.right, editorTop: e.top + scrollY, previewLeft: p.left, previewTop: p.top + scrollY}; })()`)
+	if b.PreviewLeft < b.EditorRight || b.PreviewTop > b.EditorTop+400 {
+		t.Errorf("à 1 280 px, l'aperçu n'est pas à côté de l'éditeur : éditeur jusqu'à x=%.0f (y=%.0f), aperçu à x=%.0f (y=%.0f)", b.EditorRight, b.EditorTop, b.PreviewLeft, b.PreviewTop)
+	}
 	const headingID = "titre-evaluation-de-l-accompagnement"
 	if got := textOf(t, learner, "#apercu-contenu h2#"+headingID); got != "Évaluation de l'accompagnement" {
 		t.Errorf("aperçu : h2#%s %q, attendu « Évaluation de l'accompagnement » ; aperçu : %q", headingID, got, textOf(t, learner, "#apercu-contenu"))
