@@ -147,6 +147,8 @@ type ActivityProgress struct {
 	Tasks      []TaskProgress
 	Acquired   int
 	Capacities int
+	// The other states, counted as for the whole record.
+	Pending, Rework, Draft, Missing int
 }
 
 // Progress is a learner's whole record against the framework.
@@ -270,12 +272,16 @@ func (s *Service) ProgressIn(ctx context.Context, learnerID int64, cohorts []int
 					out.Acquired++
 				case CapPending:
 					out.Pending++
+					ap.Pending++
 				case CapMissing:
 					out.Missing++
+					ap.Missing++
 				case CapRework:
 					out.Rework++
+					ap.Rework++
 				case CapDraft:
 					out.Draft++
+					ap.Draft++
 				}
 				out.Capacities++
 				ap.Capacities++

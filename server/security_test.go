@@ -2,8 +2,11 @@ package server_test
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -398,5 +401,30 @@ func TestLoginReturnAddressIsLocal(t *testing.T) {
 	c := env.NewClient()
 	if page := c.Get("/connexion?retour=%2F%09%2Fevil.example"); strings.Contains(page.Body, "evil.example") {
 		t.Fatal("le formulaire de connexion garde une adresse de retour hostile")
+	}
+}
+
+// TestStaticFilesFingerprinted: pages name the style sheet and the script
+// with their content's fingerprint, served as immutable for a year; the
+// bare address (older pages, bookmarks) keeps a short lifetime.
+func TestStaticFilesFingerprinted(t *testing.T) {
+	t.Parallel()
+	env := testenv.Start(t, false)
+	c := env.NewClient()
+	page := c.Get("/connexion")
+	for _, name := range []string{"casp.css", "casp.js", "favicon.svg"} {
+		m := regexp.MustCompile(`"(/static/` + regexp.QuoteMeta(name) + `\?v=([0-9a-f]{12}))"`).FindStringSubmatch(page.Body)
+		if m == nil {
+			t.Errorf("/connexion ne nomme pas %s avec son empreinte", name)
+			continue
+		}
+		r := c.Get(m[1])
+		sum := sha256.Sum256([]byte(r.Body))
+		if r.Status != http.StatusOK || r.Header.Get("Cache-Control") != "public, max-age=31536000, immutable" || hex.EncodeToString(sum[:6]) != m[2] {
+			t.Errorf("%s : statut %d, Cache-Control %q, empreinte du contenu %x", m[1], r.Status, r.Header.Get("Cache-Control"), sum[:6])
+		}
+		if r := c.Get("/static/" + name); r.Header.Get("Cache-Control") != "public, max-age=3600" {
+			t.Errorf("/static/%s sans empreinte : Cache-Control %q", name, r.Header.Get("Cache-Control"))
+		}
 	}
 }

@@ -138,7 +138,14 @@ func New(cfg Config) (*Server, error) {
 		HSTSMaxAge:         31536000,
 		ContentTypeNosniff: "nosniff",
 	}))
-	s.app.Use("/static", filesystem.New(filesystem.Config{Root: httpFS(views.Static()), MaxAge: 3600}))
+	// Pages name static files with their fingerprint (?v=…): a year, immutable.
+	s.app.Use("/static", func(c *fiber.Ctx) error {
+		err := c.Next()
+		if c.Query("v") != "" && c.Response().StatusCode() == fiber.StatusOK {
+			c.Set(fiber.HeaderCacheControl, "public, max-age=31536000, immutable")
+		}
+		return err
+	}, filesystem.New(filesystem.Config{Root: httpFS(views.Static()), MaxAge: 3600}))
 	s.app.Get("/healthz", s.healthz)
 	s.app.Use(validText)
 	s.app.Use(s.loadUser)

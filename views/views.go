@@ -6,7 +6,9 @@ package views
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"embed"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"html/template"
@@ -35,6 +37,34 @@ func Static() fs.FS {
 	}
 	return sub
 }
+
+// asset is the address of a static file with its content's fingerprint
+// (/static/casp.css?v=3f2a…): a new version of the file is a new address,
+// so that browsers keep a file as long as they like and never mix an old
+// style sheet or script with new pages.
+func asset(name string) string {
+	assetOnce.Do(func() {
+		assetVersions = map[string]string{}
+		fs.WalkDir(Static(), ".", func(path string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() {
+				return err
+			}
+			b, err := fs.ReadFile(Static(), path)
+			if err != nil {
+				return err
+			}
+			sum := sha256.Sum256(b)
+			assetVersions[path] = hex.EncodeToString(sum[:6])
+			return nil
+		})
+	})
+	return "/static/" + name + "?v=" + assetVersions[name]
+}
+
+var (
+	assetOnce     sync.Once
+	assetVersions map[string]string
+)
 
 // Page is what every template receives.
 type Page struct {
@@ -93,6 +123,7 @@ var funcs = template.FuncMap{
 	"upper":    strings.ToUpper,
 	"field":    newField,
 	"model":    func() int { return Model },
+	"asset":    asset,
 	"seq": func(n int) []int {
 		out := make([]int, n)
 		for i := range out {

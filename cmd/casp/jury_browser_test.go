@@ -62,6 +62,30 @@ func TestBrowserHeatmapToEvidenceAndJury(t *testing.T) {
 	if !strings.Contains(evidence, "Acquise") || !strings.Contains(evidence, "publiée le") || !strings.Contains(evidence, "version") {
 		t.Fatalf("la capacité %s ne montre pas sa preuve : %q", capID, evidence)
 	}
+	// The dossier is folded by activity; the one holding the capacity is
+	// open, the others closed.
+	if !isVisible(t, ctx, byID("cap-"+capID)) {
+		t.Errorf("la capacité %s est dans une activité repliée", capID)
+	}
+	if open, all := countOf(t, ctx, "details.fold[open]"), countOf(t, ctx, "details.fold"); open != 1 || all != 6 {
+		t.Errorf("dossier : %d activités dépliées sur %d, attendu 1 sur 6", open, all)
+	}
+
+	// The progression too: folded, each activity with its counts; a click
+	// on « Capacités de l'activité 2 » unfolds its table.
+	f = checkPage(t, ctx, strings.Replace(f.Path, "/dossier", "/progression", 1))
+	if n := countOf(t, ctx, "details.fold:not([open])"); n != 6 {
+		t.Errorf("%s : %d activités repliées, attendu 6", f.Path, n)
+	}
+	if h := eval[float64](t, ctx, `document.documentElement.scrollHeight`); h > 4000 {
+		t.Errorf("%s : la page repliée mesure %.0f px de haut", f.Path, h)
+	}
+	wantText(t, f, "capacités acquises sur")
+	clickOn(t, ctx, `section[aria-labelledby="pa-2"] details.fold > summary`)
+	if !isVisible(t, ctx, `section[aria-labelledby="pa-2"] table.progress`) || isVisible(t, ctx, `section[aria-labelledby="pa-3"] table.progress`) {
+		t.Errorf("%s : le clic sur l'activité 2 ne déplie pas (seulement) son tableau : %s", f.Path, eval[string](t, ctx, `Array.from(document.querySelectorAll("details.fold"), d => d.closest("section").getAttribute("aria-labelledby") + "=" + d.open + ":" + d.querySelector("table").getBoundingClientRect().height).join(" ")`))
+	}
+	runAxe(t, ctx, f.Path+" (activité 2 dépliée)")
 
 	// From the cohort to the jury list, then to a candidate's dossier.
 	navigate(t, ctx, "/promotions/1")

@@ -161,6 +161,29 @@
     });
   }
 
+  // A link to something inside a folded activity unfolds it (browsers
+  // that do not do it themselves).
+  var unfold = function () {
+    var id = decodeURIComponent(location.hash.slice(1));
+    var el = id && document.getElementById(id);
+    for (var d = el && el.closest("details"); d; d = d.parentElement.closest("details")) { d.open = true; }
+    if (el) { el.scrollIntoView(); }
+  };
+  if (document.querySelector("details.fold")) {
+    if (location.hash) { unfold(); }
+    window.addEventListener("hashchange", unfold);
+  }
+
+  // Folded activities print unfolded, then fold back.
+  var folded = [];
+  window.addEventListener("beforeprint", function () {
+    folded = Array.prototype.filter.call(document.querySelectorAll("details.fold:not([open])"), function (d) { d.open = true; return true; });
+  });
+  window.addEventListener("afterprint", function () {
+    folded.forEach(function (d) { d.open = false; });
+    folded = [];
+  });
+
   // Move focus to the error summary so screen readers announce it.
   var summary = document.querySelector(".error-summary");
   if (summary) { summary.focus(); }
