@@ -21,6 +21,8 @@ type Settings struct {
 	// level that counts as acquired.
 	Levels    []string
 	PassLevel int
+	// Descriptors says what each level means, one per level (or none).
+	Descriptors []string
 	// DoubleKinds are the deliverable kinds always double-marked;
 	// SamplePercent of the other pieces are drawn for double marking.
 	DoubleKinds   []string
@@ -33,9 +35,40 @@ type Settings struct {
 // DefaultLevels is the scale used in French vocational assessment.
 var DefaultLevels = []string{"Non acquis", "En cours d'acquisition", "Acquis", "Maîtrisé"}
 
+// DefaultDescriptors say what each level of DefaultLevels means, for any
+// criterion of the framework.
+var DefaultDescriptors = []string{
+	"Les éléments attendus par le critère sont absents, erronés ou hors sujet.",
+	"Le critère est en partie satisfait : des éléments attendus manquent ou restent imprécis, sans erreur qui compromette l'accompagnement.",
+	"Le critère est satisfait : les éléments attendus sont présents, exacts et justifiés, en situation professionnelle.",
+	"Le critère est satisfait avec aisance : analyse nuancée, choix argumentés, démarche transposable à d'autres situations.",
+}
+
 // DefaultSettings are used until a manager changes them.
 func DefaultSettings(cohortID int64) Settings {
-	return Settings{CohortID: cohortID, Levels: append([]string(nil), DefaultLevels...), PassLevel: 2, DoubleKinds: []string{}, Discrepancy: 2}
+	return Settings{CohortID: cohortID, Levels: append([]string(nil), DefaultLevels...), PassLevel: 2, DoubleKinds: []string{}, Discrepancy: 2,
+		Descriptors: append([]string(nil), DefaultDescriptors...)}
+}
+
+// Descriptor says what a level means ("" when the scale has none).
+func (st Settings) Descriptor(level int) string {
+	if len(st.Descriptors) != len(st.Levels) || level < 0 || level >= len(st.Descriptors) {
+		return ""
+	}
+	return st.Descriptors[level]
+}
+
+// sameLevels tells whether a scale is the default one.
+func sameLevels(levels []string) bool {
+	if len(levels) != len(DefaultLevels) {
+		return false
+	}
+	for i, l := range levels {
+		if l != DefaultLevels[i] {
+			return false
+		}
+	}
+	return true
 }
 
 // Doubles tells whether the kind is always double-marked.
@@ -63,9 +96,9 @@ func (s *Service) Settings(ctx context.Context, cohortID int64) (Settings, error
 
 func (s *Service) settingsFrom(ctx context.Context, q db.Querier, cohortID int64) (Settings, error) {
 	st := DefaultSettings(cohortID)
-	var levels, kinds string
-	err := q.QueryRowContext(ctx, `SELECT levels, pass_level, double_kinds, sample_percent, discrepancy FROM marking_settings WHERE cohort_id=?`, cohortID).
-		Scan(&levels, &st.PassLevel, &kinds, &st.SamplePercent, &st.Discrepancy)
+	var levels, kinds, descriptors string
+	err := q.QueryRowContext(ctx, `SELECT levels, pass_level, double_kinds, sample_percent, discrepancy, descriptors FROM marking_settings WHERE cohort_id=?`, cohortID).
+		Scan(&levels, &st.PassLevel, &kinds, &st.SamplePercent, &st.Discrepancy, &descriptors)
 	if errors.Is(err, sql.ErrNoRows) {
 		return st, nil
 	}
@@ -77,6 +110,15 @@ func (s *Service) settingsFrom(ctx context.Context, q db.Querier, cohortID int64
 	}
 	if err := json.Unmarshal([]byte(kinds), &st.DoubleKinds); err != nil {
 		return st, err
+	}
+	st.Descriptors = nil
+	if err := json.Unmarshal([]byte(descriptors), &st.Descriptors); err != nil {
+		return st, err
+	}
+	// Rules saved before descriptors existed keep the default ones when
+	// their scale is the default scale.
+	if descriptors == "[]" && sameLevels(st.Levels) {
+		st.Descriptors = append([]string(nil), DefaultDescriptors...)
 	}
 	return st, nil
 }
@@ -125,6 +167,18 @@ func (s *Service) saveSettings(ctx context.Context, st Settings, also func(*sql.
 	if len(levels) >= 2 && (st.PassLevel < 1 || st.PassLevel >= len(levels)) {
 		fields["pass_level"] = "Choisissez le premier niveau qui vaut acquisition (ni le plus faible, ni au-delà de l'échelle)."
 	}
+	var descriptors []string
+	for _, d := range st.Descriptors {
+		if d = strings.TrimSpace(d); d != "" {
+			descriptors = append(descriptors, d)
+		}
+		if len([]rune(d)) > 300 {
+			fields["descriptors"] = "Chaque descriptif tient en 300 caractères au plus."
+		}
+	}
+	if len(descriptors) > 0 && len(descriptors) != len(levels) && fields["descriptors"] == "" {
+		fields["descriptors"] = fmt.Sprintf("Donnez un descriptif par niveau, dans le même ordre (%d niveaux, %d descriptifs), ou aucun.", len(levels), len(descriptors))
+	}
 	if st.SamplePercent < 0 || st.SamplePercent > 100 {
 		fields["sample_percent"] = "Indiquez un pourcentage entre 0 et 100."
 	}
@@ -142,6 +196,7 @@ func (s *Service) saveSettings(ctx context.Context, st Settings, also func(*sql.
 	}
 	lj, _ := json.Marshal(levels)
 	kj, _ := json.Marshal(append([]string{}, st.DoubleKinds...))
+	dj, _ := json.Marshal(append([]string{}, descriptors...))
 	return s.db.Tx(ctx, func(tx *sql.Tx) error {
 		// Levels already given stay on the scale: a grading's level is an
 		// index into it. Checked in the writing transaction, so that no
@@ -160,10 +215,11 @@ func (s *Service) saveSettings(ctx context.Context, st Settings, also func(*sql.
 				"Des évaluations de la promotion utilisent déjà le niveau « %s », le %dᵉ de l'échelle : gardez au moins %d niveaux. Vous pouvez renommer les niveaux, pas en retirer.",
 				old.LevelLabel(top), top+1, top+1)})
 		}
-		_, err := tx.ExecContext(ctx, `INSERT INTO marking_settings(cohort_id, levels, pass_level, double_kinds, sample_percent, discrepancy)
-			VALUES (?,?,?,?,?,?) ON CONFLICT(cohort_id) DO UPDATE SET levels=excluded.levels, pass_level=excluded.pass_level,
-			double_kinds=excluded.double_kinds, sample_percent=excluded.sample_percent, discrepancy=excluded.discrepancy`,
-			st.CohortID, string(lj), st.PassLevel, string(kj), st.SamplePercent, st.Discrepancy)
+		_, err := tx.ExecContext(ctx, `INSERT INTO marking_settings(cohort_id, levels, pass_level, double_kinds, sample_percent, discrepancy, descriptors)
+			VALUES (?,?,?,?,?,?,?) ON CONFLICT(cohort_id) DO UPDATE SET levels=excluded.levels, pass_level=excluded.pass_level,
+			double_kinds=excluded.double_kinds, sample_percent=excluded.sample_percent, discrepancy=excluded.discrepancy,
+			descriptors=excluded.descriptors`,
+			st.CohortID, string(lj), st.PassLevel, string(kj), st.SamplePercent, st.Discrepancy, string(dj))
 		if err != nil || also == nil {
 			return err
 		}

@@ -109,8 +109,9 @@ type gradingData struct {
 }
 
 type levelOption struct {
-	Index int
-	Label string
+	Index      int
+	Label      string
+	Descriptor string // what the level means, from the cohort's rules
 }
 
 type rubricRow struct {
@@ -148,7 +149,7 @@ func (s *Server) renderGrading(c *fiber.Ctx, gv assessment.GradingView, in *asse
 	d := gradingData{View: gv, Kind: kind, Decision: string(gv.Grading.Decision), Feedback: gv.Grading.Feedback,
 		Rule: assessment.CurrentRule.Text(gv.Settings.LevelLabel(gv.Settings.PassLevel))}
 	for i, l := range gv.Settings.Levels {
-		d.Levels = append(d.Levels, levelOption{Index: i, Label: l})
+		d.Levels = append(d.Levels, levelOption{Index: i, Label: l, Descriptor: gv.Settings.Descriptor(i)})
 	}
 	pd := pieceData{Kind: kind}
 	s.fillEditor(&pd, gv.Version.Body)

@@ -44,7 +44,7 @@ func (s *Server) renderMarking(c *fiber.Ctx, co account.Cohort, st assessment.Se
 	p := s.page(c, "Règles d'évaluation — "+co.Name, cohortsCrumb, views.Link{Href: "/promotions/" + strconv.FormatInt(co.ID, 10), Label: co.Name},
 		views.Link{Label: "Règles d'évaluation"})
 	p.Errors = errs
-	p.Form = map[string]string{"levels": strings.Join(st.Levels, "\n"), "pass_level": strconv.Itoa(st.PassLevel),
+	p.Form = map[string]string{"levels": strings.Join(st.Levels, "\n"), "descriptors": strings.Join(st.Descriptors, "\n"), "pass_level": strconv.Itoa(st.PassLevel),
 		"sample_percent": strconv.Itoa(st.SamplePercent), "discrepancy": strconv.Itoa(st.Discrepancy)}
 	p.Data = markingData{Cohort: co, Settings: st, Kinds: s.fw.DeliverableKinds, Agreement: rep,
 		Rule: assessment.CurrentRule.Text(st.LevelLabel(st.PassLevel))}
@@ -58,6 +58,7 @@ func (s *Server) markingSave(c *fiber.Ctx) error {
 	}
 	st := assessment.Settings{CohortID: co.ID, DoubleKinds: []string{}}
 	st.Levels = strings.Split(strings.ReplaceAll(c.FormValue("levels"), "\r", ""), "\n")
+	st.Descriptors = strings.Split(strings.ReplaceAll(c.FormValue("descriptors"), "\r", ""), "\n")
 	st.PassLevel, _ = strconv.Atoi(c.FormValue("pass_level"))
 	st.SamplePercent, err = strconv.Atoi(strings.TrimSpace(strings.TrimSuffix(c.FormValue("sample_percent"), "%")))
 	if err != nil {

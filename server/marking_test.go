@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/casp-cnam/casp/account"
+	"github.com/casp-cnam/casp/assessment"
 	"github.com/casp-cnam/casp/internal/app/testenv"
 )
 
@@ -228,5 +229,51 @@ func TestRectificationReplacesReleasedResult(t *testing.T) {
 	}
 	if n < 2 {
 		t.Fatalf("rectification non journalisée (%d entrées)", n)
+	}
+}
+
+// TestLevelDescriptors: the grading screen says what each level means —
+// the default scale's texts first, then the cohort's own once the manager
+// gives one per level; a count that does not match is refused next to the
+// field, the input kept.
+func TestLevelDescriptors(t *testing.T) {
+	t.Parallel()
+	env := testenv.Start(t, true)
+	learner := env.NewClient()
+	learner.Login("apprenant09", "demo")
+	_, id := depositNote(t, learner, "Note pour l'échelle")
+	ass := env.NewClient()
+	ass.Login("evaluateur2", "demo")
+	g := ass.Submit("/evaluation", "/evaluation/pieces/"+id, url.Values{}).Location
+	text := testenv.Text(ass.Get(g).Body)
+	if !strings.Contains(text, "Ce que signifie chaque niveau") || !strings.Contains(text, assessment.DefaultDescriptors[2]) {
+		t.Fatalf("%s : descriptifs de l'échelle par défaut absents", g)
+	}
+
+	mgr := env.NewClient()
+	mgr.Login("responsable", "demo")
+	form := url.Values{"levels": {"Insuffisant\nFragile\nSatisfaisant\nExcellent"}, "pass_level": {"2"}, "sample_percent": {"0"}, "discrepancy": {"2"},
+		"descriptors": {"Rien de ce qui est attendu.\nCe qui est attendu, exact."}}
+	r := mgr.Submit("/promotions/1/evaluation", "/promotions/1/evaluation", form)
+	if r.Status != http.StatusUnprocessableEntity {
+		t.Fatalf("4 niveaux, 2 descriptifs : statut %d, attendu 422", r.Status)
+	}
+	if text := testenv.Text(r.Body); !strings.Contains(text, "Donnez un descriptif par niveau, dans le même ordre (4 niveaux, 2 descriptifs), ou aucun.") ||
+		!strings.Contains(r.Body, `id="descriptors-error"`) || !strings.Contains(text, "Ce qui est attendu, exact.") {
+		t.Errorf("message absent du champ ou saisie perdue")
+	}
+	form.Set("descriptors", "Rien de ce qui est attendu.\nUne partie seulement.\nCe qui est attendu, exact.\nAu-delà de ce qui est attendu.")
+	if r := mgr.Submit("/promotions/1/evaluation", "/promotions/1/evaluation", form); r.Status != http.StatusSeeOther {
+		t.Fatalf("4 niveaux, 4 descriptifs : statut %d : %s", r.Status, testenv.Text(r.Body))
+	}
+	body := ass.Get(g).Body
+	if !strings.Contains(body, `title="Au-delà de ce qui est attendu."`) || !strings.Contains(testenv.Text(body), "Excellent Au-delà de ce qui est attendu.") {
+		t.Errorf("%s : descriptifs de la promotion absents de la grille", g)
+	}
+	// No descriptors at all is allowed: no legend then.
+	form.Set("descriptors", "")
+	mgr.Submit("/promotions/1/evaluation", "/promotions/1/evaluation", form)
+	if strings.Contains(testenv.Text(ass.Get(g).Body), "Ce que signifie chaque niveau") {
+		t.Errorf("%s : légende affichée sans descriptifs", g)
 	}
 }

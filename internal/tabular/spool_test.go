@@ -209,3 +209,36 @@ func TestXLSXPrintSetup(t *testing.T) {
 		t.Errorf("relecture : %v, %d lignes", err, len(rows))
 	}
 }
+
+// Each sheet's header row carries filter buttons: an Excel table whose
+// autoFilter covers the header and every line, as Excel and LibreOffice
+// draw them.
+func TestXLSXFilterButtons(t *testing.T) {
+	t.Parallel()
+	tab := sample()
+	var buf bytes.Buffer
+	if err := WriteXLSX(&buf, Workbook{Title: "t"}, tab); err != nil {
+		t.Fatal(err)
+	}
+	zr, err := zip.NewReader(bytes.NewReader(buf.Bytes()), int64(buf.Len()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	last, _ := excelize.CoordinatesToCellName(len(tab.Columns), len(tab.Rows)+1)
+	found := false
+	for _, f := range zr.File {
+		if !strings.HasPrefix(f.Name, "xl/tables/") {
+			continue
+		}
+		r, _ := f.Open()
+		b, _ := io.ReadAll(r)
+		r.Close()
+		if !strings.Contains(string(b), `<autoFilter ref="A1:`+last+`"`) || !strings.Contains(string(b), `ref="A1:`+last+`"`) {
+			t.Errorf("%s : pas de filtre sur A1:%s : %.300s", f.Name, last, b)
+		}
+		found = true
+	}
+	if !found {
+		t.Fatal("aucun tableau (xl/tables/…) : pas de boutons de filtre")
+	}
+}
