@@ -67,8 +67,22 @@ func TestIrreversibleActionsAskFirst(t *testing.T) {
 	if strings.Contains(testenv.Text(learner.Get(piece).Body), "Validé") {
 		t.Fatal("résultat visible avant la confirmation")
 	}
-	if r := ass.Submit(g, g, withConfirmation(r.Body)); r.Status != http.StatusSeeOther {
-		t.Fatalf("publication confirmée : %d", r.Status)
+	r = ass.Submit(g, g, withConfirmation(r.Body))
+	if r.Status != http.StatusSeeOther || r.Location != g+"#resume" {
+		t.Fatalf("publication confirmée : %d vers %q, attendu %s#resume", r.Status, r.Location, g)
+	}
+	// The summary: the decision, the levels, what comes next, the next
+	// piece of the queue (a form that claims it).
+	sum := ass.Get(g)
+	text = testenv.Text(sum.Body)
+	for _, want := range []string{"Évaluation publiée le", "Décision : Validé", "Maîtrisé : 0 · Acquis : ", "En cours d'acquisition : 0", "Tous les critères sont au niveau d'acquisition",
+		"Ensuite : Le résultat est publié", "la pièce suivante"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("résumé après publication : %q absent de %q", want, text[strings.Index(text, "Évaluation publiée le"):][:400])
+		}
+	}
+	if !regexp.MustCompile(`<form method="post" action="/evaluation/pieces/\d+" class="inline"><input type="hidden" name="_csrf"`).MatchString(sum.Body) {
+		t.Errorf("résumé : pas de formulaire pour la pièce suivante")
 	}
 
 	// Withdrawing a member names them; a forged id learns no name.

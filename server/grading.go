@@ -106,6 +106,23 @@ type gradingData struct {
 	Levels   []levelOption
 	Decision string
 	Feedback string
+	Summary  *publishedSummary // the assessor's own released grading
+}
+
+// publishedSummary is what a released grading amounts to, shown to its
+// assessor at the top of the screen: the decision, how many criteria at
+// each level, those below the pass level, what happens next, and the next
+// piece to grade.
+type publishedSummary struct {
+	Levels []levelCount
+	Below  []string
+	Next   string
+	Piece  *assessment.QueueItem
+}
+
+type levelCount struct {
+	Label string
+	N     int
 }
 
 type levelOption struct {
@@ -187,6 +204,13 @@ func (s *Server) renderGrading(c *fiber.Ctx, gv assessment.GradingView, in *asse
 	if in != nil {
 		d.Decision, d.Feedback = string(in.Decision), in.Feedback
 	}
+	if u := currentUser(c); gv.Grading.State == assessment.Released && gv.Grading.AssessorID == u.ID {
+		sum, err := s.publishedSummary(c, gv, d.Rows)
+		if err != nil {
+			return err
+		}
+		d.Summary = sum
+	}
 	p := s.page(c, "Évaluer « "+gv.Version.Title+" »", queueCrumb, views.Link{Label: "Évaluer"})
 	p.Errors = errs
 	p.Data = d
@@ -229,7 +253,7 @@ func (s *Server) gradingSave(c *fiber.Ctx) error {
 		if err := s.assess.Release(ctx, *u, id, s.clientIP(c)); err != nil {
 			return err
 		}
-		return s.redirectWithText(c, "/evaluation", "Évaluation publiée : "+object)
+		return s.redirectWithText(c, here+"#resume", "Évaluation publiée : "+object)
 	}
 	in := gradingInput(formValues(c))
 	ready := action == "pret"
@@ -282,4 +306,42 @@ func (s *Server) releasedList(c *fiber.Ctx) error {
 		More, Prev bool
 	}{list, page, more, page > 1}
 	return s.render(c, "evaluations-publiees", p)
+}
+
+func (s *Server) publishedSummary(c *fiber.Ctx, gv assessment.GradingView, rows []rubricRow) (*publishedSummary, error) {
+	st := gv.Settings
+	sum := &publishedSummary{}
+	counts := make([]int, len(st.Levels))
+	for _, r := range rows {
+		if r.Level >= 0 && r.Level < len(counts) {
+			counts[r.Level]++
+		}
+		if r.Level < st.PassLevel {
+			sum.Below = append(sum.Below, r.Criterion.ID+" — "+r.Criterion.Display()+" : "+st.LevelLabel(r.Level))
+		}
+	}
+	for i := len(counts) - 1; i >= 0; i-- {
+		sum.Levels = append(sum.Levels, levelCount{Label: st.Levels[i], N: counts[i]})
+	}
+	switch gv.Piece.Status {
+	case assessment.Moderation:
+		sum.Next = "Les deux corrections s'écartent : la pièce attend l'arbitrage d'un troisième évaluateur. L'apprenant ne voit encore rien."
+	case assessment.Graded:
+		sum.Next = "Le résultat est publié : l'apprenant voit les niveaux, les commentaires et le retour ; la pièce compte pour ses capacités acquises."
+	case assessment.Rework:
+		sum.Next = "Le résultat est publié : l'apprenant voit les niveaux, les commentaires et le retour, et déposera une nouvelle version, qui reviendra dans la file."
+	default:
+		sum.Next = "L'autre correction n'est pas encore publiée : l'apprenant verra le résultat quand elle le sera (et, si elles s'écartent, après l'arbitrage)."
+	}
+	q, err := s.assess.Queue(c.UserContext(), *currentUser(c), assessment.QueueFilter{Page: 1})
+	if err != nil {
+		return nil, err
+	}
+	for i := range q.Items {
+		if it := q.Items[i]; it.Actionable() && it.PieceID != gv.Piece.ID {
+			sum.Piece = &q.Items[i]
+			break
+		}
+	}
+	return sum, nil
 }

@@ -305,10 +305,20 @@ func gradeAll(t *testing.T, ctx context.Context, level func(i int) int, decision
 		t.Fatalf("%s : bouton de publication %q, attendu « Publier l'évaluation »", where, got)
 	}
 	f = confirmInDialog(t, ctx, pub, "Publier l'évaluation ?", "Vous ne pourrez plus la modifier")
-	if f.Path != "/evaluation" {
-		t.Errorf("publication confirmée : arrivé sur %s (h1 %q), attendu /evaluation", f.URL, f.h1())
+	// The summary of what was published, at the top of the grading.
+	if f.Path != where || !strings.HasSuffix(f.URL, "#resume") {
+		t.Errorf("publication confirmée : arrivé sur %s (h1 %q), attendu le résumé %s#resume", f.URL, f.h1(), where)
 	}
-	wantText(t, f, "Évaluation publiée : ")
+	wantText(t, f, "Évaluation publiée : ", "Évaluation publiée le ", "Décision : "+decisionLabel+".", "Ensuite :", "Retour à la file")
+	below := 0
+	for i := range criteria {
+		if level(i) < 2 {
+			below++
+		}
+	}
+	if got := countOf(t, ctx, "#resume ul li"); got != below {
+		t.Errorf("résumé : %d critères sous le niveau d'acquisition, attendu %d", got, below)
+	}
 	return criteria
 }
 
