@@ -210,3 +210,41 @@ func TestQueueLetsReadBeforeClaiming(t *testing.T) {
 		t.Errorf("lire a ouvert une évaluation : %d → %d", before, after)
 	}
 }
+
+// TestAssessorStatsInMenu: « Mes statistiques » in an assessor's menu leads
+// to their cohort's assessors page (their line, the totals, their pairs);
+// with several cohorts, to the list of them; no one else has it.
+func TestAssessorStatsInMenu(t *testing.T) {
+	t.Parallel()
+	env := testenv.Start(t, true)
+	ass := env.NewClient()
+	ass.Login("evaluateur1", "demo")
+	if home := ass.Get("/"); !strings.Contains(home.Body, `href="/evaluation/statistiques"`) {
+		t.Fatal("pas de « Mes statistiques » dans le menu de l'évaluateur")
+	}
+	r := ass.Get("/evaluation/statistiques")
+	if r.Status != http.StatusSeeOther || r.Location != "/promotions/1/evaluateurs" {
+		t.Fatalf("une promotion : statut %d vers %q", r.Status, r.Location)
+	}
+	if text := testenv.Text(ass.Get(r.Location).Body); !strings.Contains(text, "Accord par paire d'évaluateurs") || !strings.Contains(text, "Vous voyez votre propre ligne") {
+		t.Errorf("%s : l'accord ou la ligne propre manque", r.Location)
+	}
+	// A second cohort: the list.
+	co, err := env.Platform.Accounts.CreateCohort(t.Context(), account.NewCohort{Name: "Promotion 2027", FrameworkID: "casp-2016", StartsOn: "2027-01-04", EndsOn: "2027-12-17"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	me, _ := env.Platform.Accounts.ByLogin(t.Context(), "evaluateur1")
+	if err := env.Platform.Accounts.AddMember(t.Context(), co.ID, me.ID, account.Assessor); err != nil {
+		t.Fatal(err)
+	}
+	r = ass.Get("/evaluation/statistiques")
+	if text := testenv.Text(r.Body); r.Status != http.StatusOK || !strings.Contains(text, "Promotion 2027") || !strings.Contains(r.Body, `href="/promotions/1/evaluateurs"`) {
+		t.Errorf("deux promotions : statut %d, %.300s", r.Status, text)
+	}
+	learner := env.NewClient()
+	learner.Login("apprenant01", "demo")
+	if r := learner.Get("/evaluation/statistiques"); r.Status != http.StatusForbidden {
+		t.Errorf("apprenant : statut %d", r.Status)
+	}
+}

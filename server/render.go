@@ -87,7 +87,8 @@ func navFor(u *account.User, path string) []views.Link {
 		case account.Manager:
 			links = append(links, views.Link{Href: "/promotions", Label: "Promotions"}, views.Link{Href: "/evaluation", Label: "Arbitrages"})
 		case account.Assessor:
-			links = append(links, views.Link{Href: "/evaluation", Label: "À évaluer"}, views.Link{Href: "/promotions", Label: "Mes promotions"})
+			links = append(links, views.Link{Href: "/evaluation", Label: "À évaluer"}, views.Link{Href: "/evaluation/statistiques", Label: "Mes statistiques"},
+				views.Link{Href: "/promotions", Label: "Mes promotions"})
 		case account.Learner:
 			links = append(links, views.Link{Href: "/portfolio", Label: "Mon portfolio"}, views.Link{Href: "/progression", Label: "Ma progression"},
 				views.Link{Href: "/dossiers", Label: "Mes dossiers"})

@@ -74,6 +74,7 @@ func (s *Server) routes() {
 	// Managers reach the queue for arbitration only.
 	assessor := s.require(account.Assessor, account.Manager)
 	a.Get("/evaluation", assessor, s.queue)
+	a.Get("/evaluation/statistiques", s.require(account.Assessor), s.assessorStats)
 	a.Get("/evaluation/publiees", assessor, s.releasedList)
 	a.Post("/evaluation/pieces/:id", assessor, s.gradingStart)
 	a.Get("/evaluation/:gid", assessor, s.gradingPage)
