@@ -63,7 +63,7 @@ func TestAnonymityHoldsForEveryVersionAndLink(t *testing.T) {
 				t.Fatalf("%s : %s (%d) nomme l'apprenant pendant la correction anonyme de la version 2", who, path, r.Status)
 			}
 		}
-		for _, path := range []string{piece + "/versions/1/pdf", piece + "/versions/2/pdf"} {
+		for _, path := range []string{piece + "/versions/1/pdf", piece + "/versions/2/pdf", piece + "/versions/1/accuse?format=pdf", piece + "/versions/2/accuse?format=pdf"} {
 			if _, pages := pdfText(t, c, path); strings.Contains(strings.Join(pages, "\n"), name) {
 				t.Fatalf("%s : le PDF %s nomme l'apprenant", who, path)
 			}

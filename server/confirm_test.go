@@ -248,3 +248,31 @@ func TestAssessorStatsInMenu(t *testing.T) {
 		t.Errorf("apprenant : statut %d", r.Status)
 	}
 }
+
+// TestReceiptPDF: the accusé de dépôt as PDF, for the learner who
+// deposited: the piece, the cohort, the version and its SHA-256, as on
+// the page; another learner gets nothing.
+func TestReceiptPDF(t *testing.T) {
+	t.Parallel()
+	env := testenv.Start(t, true)
+	learner := env.NewClient()
+	learner.Login("apprenant09", "demo")
+	piece, _ := depositNote(t, learner, "Note à accuser")
+	page := learner.Get(piece + "/versions/1/accuse")
+	sum := regexp.MustCompile(`<code class="hash">([0-9a-f]{64})</code>`).FindStringSubmatch(page.Body)
+	if sum == nil || !strings.Contains(page.Body, `href="`+piece+`/versions/1/accuse?format=pdf"`) {
+		t.Fatalf("accusé : pas d'empreinte ou pas de lien vers le PDF")
+	}
+	_, pages := pdfText(t, learner, piece+"/versions/1/accuse?format=pdf")
+	text := strings.Join(strings.Fields(strings.Join(pages, " ")), " ")
+	for _, want := range []string{"Accusé de dépôt", "Note à accuser", "Promotion 2026", "Version 1", sum[1]} {
+		if !strings.Contains(text, want) && !strings.Contains(strings.ReplaceAll(text, " ", ""), want) {
+			t.Errorf("accusé PDF : %q absent (%d pages) : %.500s", want, len(pages), text)
+		}
+	}
+	other := env.NewClient()
+	other.Login("apprenant10", "demo")
+	if r := other.Get(piece + "/versions/1/accuse?format=pdf"); r.Status != http.StatusNotFound && r.Status != http.StatusForbidden {
+		t.Errorf("un autre apprenant : statut %d", r.Status)
+	}
+}

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"net/url"
@@ -17,9 +18,11 @@ import (
 	"github.com/casp-cnam/casp/assessment/actormap"
 	"github.com/casp-cnam/casp/assessment/actormap/layout"
 	"github.com/casp-cnam/casp/assessment/attachment"
+	"github.com/casp-cnam/casp/assessment/document"
 	"github.com/casp-cnam/casp/casework"
 	"github.com/casp-cnam/casp/internal/apperr"
 	"github.com/casp-cnam/casp/internal/french"
+	"github.com/casp-cnam/casp/internal/pdf"
 	"github.com/casp-cnam/casp/internal/text"
 	"github.com/casp-cnam/casp/referentiel"
 	"github.com/casp-cnam/casp/views"
@@ -782,6 +785,16 @@ func (s *Server) receipt(c *fiber.Ctx) error {
 		c.Set(fiber.HeaderContentType, "text/plain; charset=utf-8")
 		c.Set(fiber.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="accuse-depot-%d-v%d.txt"`, d.Piece.ID, d.Version.Number))
 		return c.SendString(b.String())
+	}
+	if c.Query("format") == "pdf" {
+		var buf bytes.Buffer
+		if err := pdf.Render(&buf, document.Receipt(document.ReceiptInfo{Learner: d.Learner, Cohort: d.Cohort, Kind: d.Kind.Label, Version: d.Version}, time.Now())); err != nil {
+			return err
+		}
+		c.Set(fiber.HeaderContentType, "application/pdf")
+		c.Set(fiber.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="accuse-depot-%d-v%d.pdf"`, d.Piece.ID, d.Version.Number))
+		c.Set(fiber.HeaderCacheControl, "no-store")
+		return c.Send(buf.Bytes())
 	}
 	p := s.page(c, "Accusé de dépôt", portfolioCrumb, views.Link{Href: pieceURL(d.Piece.ID), Label: d.Piece.Title}, views.Link{Label: "Accusé de dépôt"})
 	p.Data = d
