@@ -102,16 +102,12 @@ func newAssessorRow(l assessment.AssessorLoad) assessorRow {
 	return r
 }
 
-// assessorStats leads an assessor to their workload and agreement figures:
-// the assessors page of their cohort, or the list of their cohorts when
-// they mark in several.
+// assessorStats leads an assessor to their workload and agreement figures,
+// on the assessors page of each of their cohorts.
 func (s *Server) assessorStats(c *fiber.Ctx) error {
 	cohorts, err := s.accounts.CohortsOf(c.UserContext(), currentUser(c).ID)
 	if err != nil {
 		return err
-	}
-	if len(cohorts) == 1 {
-		return c.Redirect(cohortURL(cohorts[0].ID)+"/evaluateurs", fiber.StatusSeeOther)
 	}
 	p := s.page(c, "Mes statistiques", views.Link{Href: "/evaluation", Label: "À évaluer"}, views.Link{Label: "Mes statistiques"})
 	p.Data = cohorts
