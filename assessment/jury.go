@@ -217,6 +217,21 @@ func (s *Service) CertificationFileIn(ctx context.Context, learner account.User,
 	if err != nil {
 		return CertificationFile{}, err
 	}
+	decisions, err := s.JuryDecisions(ctx, learner.ID)
+	if err != nil {
+		return CertificationFile{}, err
+	}
+	if cohorts != nil {
+		decisions = slices.DeleteFunc(decisions, func(j JuryDecision) bool { return !slices.Contains(cohorts, j.CohortID) })
+	}
+	return s.certificationFile(learner, prog, decisions)
+}
+
+// certificationFile seals a learner's record into their certification
+// file: the proposal, the canonical snapshot and its SHA-256, with the
+// decisions given.
+func (s *Service) certificationFile(learner account.User, prog Progress, decisions []JuryDecision) (CertificationFile, error) {
+	var err error
 	d := CertificationFile{LearnerID: learner.ID, LearnerName: learner.DisplayName, CohortID: prog.CohortID, Progress: prog}
 	state := map[string]CapacityState{}
 	var snap []snapshotCapacity
@@ -258,11 +273,62 @@ func (s *Service) CertificationFileIn(ctx context.Context, learner account.User,
 	}
 	sum := sha256.Sum256(d.Snapshot)
 	d.SHA256 = hex.EncodeToString(sum[:])
-	d.Decisions, err = s.JuryDecisions(ctx, learner.ID)
-	if cohorts != nil {
-		d.Decisions = slices.DeleteFunc(d.Decisions, func(j JuryDecision) bool { return !slices.Contains(cohorts, j.CohortID) })
+	d.Decisions = decisions
+	return d, nil
+}
+
+// EachCertificationFile builds, within the cohort, the certification file
+// of each learner given and hands it to fn, in their order: the same files
+// as CertificationFileIn, read in seven statements for the whole cohort
+// (the versions' texts are not read: a file names its evidence).
+func (s *Service) EachCertificationFile(ctx context.Context, cohortID int64, learners []account.User, fn func(account.User, CertificationFile) error) error {
+	light := strings.Replace(pieceCols, "p.draft, ", "'', ", 1)
+	pieces, err := db.Collect(ctx, s.db.Read, func(r db.Row) (Piece, error) { return scanPiece(r) },
+		`SELECT `+light+` FROM pieces p JOIN users u ON u.id=p.learner_id
+		WHERE p.cohort_id=? ORDER BY p.created_at DESC, p.id DESC`, cohortID)
+	if err != nil {
+		return err
 	}
-	return d, err
+	byLearner := map[int64][]Piece{}
+	for _, p := range pieces {
+		byLearner[p.LearnerID] = append(byLearner[p.LearnerID], p)
+	}
+	st, err := s.Settings(ctx, cohortID)
+	if err != nil {
+		return err
+	}
+	results, err := s.resultsWhere(ctx, `p.cohort_id=?`, cohortID, false)
+	if err != nil {
+		return err
+	}
+	drafts, err := s.justifications(ctx, `piece_id IN (SELECT id FROM pieces WHERE cohort_id=?)`, cohortID)
+	if err != nil {
+		return err
+	}
+	decisions, err := db.Collect(ctx, s.db.Read, func(r db.Row) (JuryDecision, error) { return scanDecision(r) },
+		`SELECT `+decisionColumns+` FROM jury_decisions d JOIN users u ON u.id=d.recorded_by
+		WHERE d.cohort_id=? ORDER BY d.id DESC`, cohortID)
+	if err != nil {
+		return err
+	}
+	decided := map[int64][]JuryDecision{}
+	for _, d := range decisions {
+		decided[d.LearnerID] = append(decided[d.LearnerID], d)
+	}
+	for _, l := range learners {
+		prog, err := s.buildProgress(byLearner[l.ID], cohortID, st, results, drafts)
+		if err != nil {
+			return err
+		}
+		f, err := s.certificationFile(l, prog, decided[l.ID])
+		if err != nil {
+			return err
+		}
+		if err := fn(l, f); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 const decisionColumns = `d.id, d.learner_id, d.cohort_id, d.jury_date, d.members, d.outcome, d.activities, d.comments, d.proposal,

@@ -195,7 +195,6 @@ func (s *Service) Progress(ctx context.Context, learnerID int64) (Progress, erro
 // only (nil: every cohort): staff who share one cohort with a learner read
 // nothing of another.
 func (s *Service) ProgressIn(ctx context.Context, learnerID int64, cohorts []int64) (Progress, error) {
-	fw := s.framework()
 	pieces, err := s.LearnerPieces(ctx, learnerID)
 	if err != nil {
 		return Progress{}, err
@@ -203,29 +202,43 @@ func (s *Service) ProgressIn(ctx context.Context, learnerID int64, cohorts []int
 	if cohorts != nil {
 		pieces = slices.DeleteFunc(pieces, func(p Piece) bool { return !slices.Contains(cohorts, p.CohortID) })
 	}
-	var out Progress
-	out.Pieces = pieces
 	cohortID, err := s.latestCohort(ctx, learnerID, cohorts)
 	if err != nil {
-		return out, err
+		return Progress{}, err
 	}
 	st, err := s.Settings(ctx, cohortID)
 	if err != nil {
-		return out, err
+		return Progress{}, err
 	}
-	out.Settings = st
-	out.CohortID = cohortID
-	out.Rule = CurrentRule.Text(st.LevelLabel(st.PassLevel))
-	results, err := s.learnerResults(ctx, learnerID)
+	results, err := s.resultsWhere(ctx, `p.learner_id=?`, learnerID, true)
 	if err != nil {
-		return out, err
+		return Progress{}, err
 	}
 	// Which pieces claim which capacity: the latest deposited version's
 	// links, or the draft's links for pieces never deposited (read at once).
 	drafts, err := s.justifications(ctx, `piece_id IN (SELECT id FROM pieces WHERE learner_id=?)`, learnerID)
 	if err != nil {
+		return Progress{}, err
+	}
+	out, err := s.buildProgress(pieces, cohortID, st, results, drafts)
+	if err != nil {
 		return out, err
 	}
+	out.Deadlines, err = s.deadlines(ctx, cohortID, pieces)
+	return out, err
+}
+
+// buildProgress lays a learner's record against the framework from what
+// was read: their pieces, the cohort's rules, each piece's latest result
+// and the links claimed by drafts.
+func (s *Service) buildProgress(pieces []Piece, cohortID int64, st Settings, results map[int64]pieceResult, drafts map[int64]map[string]string) (Progress, error) {
+	fw := s.framework()
+	var out Progress
+	var err error
+	out.Pieces = pieces
+	out.Settings = st
+	out.CohortID = cohortID
+	out.Rule = CurrentRule.Text(st.LevelLabel(st.PassLevel))
 	linked := map[string][]Piece{}
 	evidence := map[string][]Evidence{}
 	for _, p := range pieces {
@@ -292,8 +305,7 @@ func (s *Service) ProgressIn(ctx context.Context, learnerID int64, cohorts []int
 		}
 		out.Activities = append(out.Activities, ap)
 	}
-	out.Deadlines, err = s.deadlines(ctx, cohortID, pieces)
-	return out, err
+	return out, nil
 }
 
 // latestCohort is the learner's most recent cohort among those given (nil:
@@ -346,12 +358,17 @@ type pieceResult struct {
 	result  *Result
 }
 
-// learnerResults finds, for each of a learner's pieces, the latest version
-// with a released result (versions and gradings loaded in two queries).
-func (s *Service) learnerResults(ctx context.Context, learnerID int64) (map[int64]pieceResult, error) {
-	rows, err := s.db.Read.QueryContext(ctx, `SELECT v.id, v.piece_id, v.number, v.title, v.body, v.links, v.criteria, v.sha256, v.deposited_at, p.double_marking,
+// resultsWhere finds, for each piece the condition selects (on pieces p),
+// the latest version with a released result (versions and gradings loaded
+// in three queries); without body, the versions' texts are left empty.
+func (s *Service) resultsWhere(ctx context.Context, where string, arg any, body bool) (map[int64]pieceResult, error) {
+	bodyCol := "v.body"
+	if !body {
+		bodyCol = "''"
+	}
+	rows, err := s.db.Read.QueryContext(ctx, `SELECT v.id, v.piece_id, v.number, v.title, `+bodyCol+`, v.links, v.criteria, v.sha256, v.deposited_at, p.double_marking,
 		coalesce((SELECT discrepancy FROM marking_settings ms WHERE ms.cohort_id=p.cohort_id), 2)
-		FROM piece_versions v JOIN pieces p ON p.id=v.piece_id WHERE p.learner_id=? ORDER BY v.piece_id, v.number DESC`, learnerID)
+		FROM piece_versions v JOIN pieces p ON p.id=v.piece_id WHERE `+where+` ORDER BY v.piece_id, v.number DESC`, arg)
 	if err != nil {
 		return nil, err
 	}

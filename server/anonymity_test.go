@@ -1,7 +1,9 @@
 package server_test
 
 import (
+	"archive/zip"
 	"context"
+	"io"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -9,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/casp-cnam/casp/internal/app/testenv"
+	"github.com/casp-cnam/casp/internal/pdf/pdftext"
 )
 
 // Anonymous marking holds for every version of a piece while one of its
@@ -83,6 +86,25 @@ func TestAnonymityHoldsForEveryVersionAndLink(t *testing.T) {
 		}
 		if r := c.Get("/promotions/1/resultats.csv"); r.Status != http.StatusOK || strings.Contains(r.Body, title) {
 			t.Fatalf("%s : l'export des résultats (%d) relie la pièce en correction anonyme au nom", who, r.Status)
+		}
+		if who == "responsable" { // the jury's archive: every dossier as its page shows it
+			r := c.Get("/promotions/1/jury/dossiers.zip")
+			zr, err := zip.NewReader(strings.NewReader(r.Body), int64(len(r.Body)))
+			if err != nil {
+				t.Fatalf("archive du jury : %d %v", r.Status, err)
+			}
+			for _, f := range zr.File {
+				rc, _ := f.Open()
+				b, _ := io.ReadAll(rc)
+				rc.Close()
+				doc, err := pdftext.Read(b)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if all := strings.Join(strings.Fields(strings.Join(doc.Pages, " ")), " "); strings.Contains(all, name) && strings.Contains(all, strings.Join(strings.Fields(title), " ")) {
+					t.Fatalf("archive du jury : %s relie la pièce en correction anonyme au nom", f.Name)
+				}
+			}
 		}
 	}
 	// The grading of version 1 (published) does not name the learner now.

@@ -1,7 +1,10 @@
 package server
 
 import (
+	"archive/zip"
+	"bufio"
 	"bytes"
+	"context"
 	"fmt"
 	"slices"
 	"strconv"
@@ -357,4 +360,67 @@ func (s *Server) juryMinutes(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderContentDisposition, `attachment; filename="proces-verbal-jury-`+document.Slug(co.Name, 60)+`.pdf"`)
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return c.Send(buf.Bytes())
+}
+
+// juryDossiers is every candidate's certification file, one PDF each, and
+// the procès-verbal, in one ZIP archive written as it is sent: the files
+// are read in a fixed number of statements for the whole cohort, each PDF
+// laid out in turn (never all held at once), each read recorded in the
+// candidate's access log.
+func (s *Server) juryDossiers(c *fiber.Ctx) error {
+	co, err := s.cohortFor(c, true)
+	if err != nil {
+		return err
+	}
+	ctx := c.UserContext()
+	members, err := s.accounts.Members(ctx, co.ID, account.Learner)
+	if err != nil {
+		return err
+	}
+	members = slices.DeleteFunc(members, func(u account.User) bool { return u.Erased() })
+	lines, err := s.assess.JuryList(ctx, co.ID)
+	if err != nil {
+		return err
+	}
+	viewer := *currentUser(c)
+	for _, m := range members {
+		s.auditRead(c, m.ID, "dossier de certification (archive ZIP de la promotion "+co.Name+")")
+	}
+	name := ExportFileName("dossiers de certification", co.Name, time.Now(), "zip")
+	c.Set(fiber.HeaderContentType, "application/zip")
+	c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+name+`"`)
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	log, fw, assess := s.log, s.fw, s.assess
+	conn := c.Context().Conn()
+	bg := context.WithoutCancel(ctx)
+	widened := widenMemory()
+	c.Context().SetBodyStreamWriter(func(bw *bufio.Writer) {
+		defer widened()
+		w := &progressWriter{w: bw, conn: conn}
+		zw := zip.NewWriter(w)
+		add := func(file string, doc pdf.Doc) error {
+			f, err := zw.CreateHeader(&zip.FileHeader{Name: file, Method: zip.Deflate, Modified: time.Now()})
+			if err != nil {
+				return err
+			}
+			return pdf.Render(f, doc)
+		}
+		err := add("proces-verbal-jury.pdf", document.JuryMinutes(fw, co, lines, time.Now()))
+		if err == nil {
+			err = assess.EachCertificationFile(bg, co.ID, members, func(learner account.User, x assessment.CertificationFile) error {
+				return add("dossier-certification-"+document.Slug(learner.DisplayName, 60)+"-"+document.Slug(learner.Login, 40)+".pdf",
+					document.CertificationFile(fw, learner, co, x.For(viewer)))
+			})
+		}
+		if err == nil {
+			err = zw.Close()
+		}
+		if err == nil {
+			err = bw.Flush()
+		}
+		if err != nil {
+			log.Error("archive des dossiers interrompue", "archive", name, "err", err)
+		}
+	})
+	return nil
 }

@@ -1,18 +1,23 @@
 package server_test
 
 import (
+	"archive/zip"
 	"crypto/sha256"
 	"encoding/hex"
 	"html"
+	"io"
+	"maps"
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/casp-cnam/casp/account"
+	"github.com/casp-cnam/casp/assessment/document"
 	"github.com/casp-cnam/casp/internal/app/testenv"
 	"github.com/casp-cnam/casp/internal/french"
 	"github.com/casp-cnam/casp/internal/pdf/pdftext"
@@ -363,4 +368,78 @@ func withConfirmation(page string) url.Values {
 		}
 	}
 	return v
+}
+
+// TestJuryDossiersZIP: the jury's archive holds the procès-verbal and one
+// PDF per candidate, each the same dossier as its page (same fingerprint,
+// the decision recorded); assessors and learners get nothing.
+func TestJuryDossiersZIP(t *testing.T) {
+	t.Parallel()
+	env := testenv.Start(t, true)
+	mgr := env.NewClient()
+	mgr.Login("responsable", "demo")
+	decided, err := env.Platform.Accounts.ByLogin(t.Context(), "apprenant03")
+	if err != nil {
+		t.Fatal(err)
+	}
+	did := strconv.FormatInt(decided.ID, 10)
+	if r := mgr.Submit("/apprenants/"+did+"/dossier", "/apprenants/"+did+"/jury", url.Values{"jury_date": {time.Now().Format("2006-01-02")},
+		"members": {"Mme Claire Vasseur\nM. Paul Renard"}, "outcome": {"refus"}, "comments": {"Dossier incomplet."}, "confirme": {"1"}}); r.Status != http.StatusSeeOther {
+		t.Fatalf("décision : %d", r.Status)
+	}
+	if !strings.Contains(mgr.Get("/promotions/1/jury").Body, `href="/promotions/1/jury/dossiers.zip"`) {
+		t.Error("pas de lien vers l'archive depuis la liste du jury")
+	}
+	r := mgr.Get("/promotions/1/jury/dossiers.zip")
+	if r.Status != http.StatusOK || r.Header.Get("Content-Type") != "application/zip" || !strings.Contains(r.Header.Get("Content-Disposition"), `filename="dossiers-de-certification-promotion-2026-`) {
+		t.Fatalf("archive : %d %q %q", r.Status, r.Header.Get("Content-Type"), r.Header.Get("Content-Disposition"))
+	}
+	zr, err := zip.NewReader(strings.NewReader(r.Body), int64(len(r.Body)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	files := map[string]string{}
+	for _, f := range zr.File {
+		rc, err := f.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(rc)
+		rc.Close()
+		doc, err := pdftext.Read(b)
+		if err != nil {
+			t.Fatalf("%s : %v", f.Name, err)
+		}
+		files[f.Name] = strings.Join(strings.Fields(strings.Join(doc.Pages, "\n")), " ")
+	}
+	learners, err := env.Platform.Accounts.Members(t.Context(), 1, account.Learner)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(files) != len(learners)+1 || !strings.Contains(files["proces-verbal-jury.pdf"], "Procès-verbal du jury") {
+		t.Fatalf("%d fichiers pour %d candidats (attendu le procès-verbal en plus) : %q", len(files), len(learners), slices.Collect(maps.Keys(files)))
+	}
+	for _, l := range learners {
+		name := "dossier-certification-" + document.Slug(l.DisplayName, 60) + "-" + document.Slug(l.Login, 40) + ".pdf"
+		text, ok := files[name]
+		if !ok {
+			t.Errorf("%s absent de l'archive", name)
+			continue
+		}
+		page := mgr.Get("/apprenants/" + strconv.FormatInt(l.ID, 10) + "/dossier")
+		fp := fingerprintRe.FindStringSubmatch(page.Body)[1]
+		if !strings.Contains(text, l.DisplayName) || !strings.Contains(text, fp[:32]) {
+			t.Errorf("%s : pas le même dossier que la page (empreinte %s…)", name, fp[:32])
+		}
+		if l.ID == decided.ID && (!strings.Contains(text, "Refus de validation") || !strings.Contains(text, "Dossier incomplet.")) {
+			t.Errorf("%s : la décision enregistrée manque", name)
+		}
+	}
+	for _, who := range []string{"evaluateur1", "apprenant01"} {
+		c := env.NewClient()
+		c.Login(who, "demo")
+		if r := c.Get("/promotions/1/jury/dossiers.zip"); r.Status != http.StatusForbidden {
+			t.Errorf("%s : statut %d", who, r.Status)
+		}
+	}
 }

@@ -70,6 +70,7 @@ func (s *Server) routes() {
 	a.Get("/apprenants/:id/jury/:did/dossier.json", s.require(anyone...), s.decisionSnapshot)
 	a.Get("/promotions/:id/jury", s.require(account.Admin, account.Manager), s.juryList)
 	a.Get("/promotions/:id/jury/proces-verbal.pdf", s.require(account.Admin, account.Manager), s.juryMinutes)
+	a.Get("/promotions/:id/jury/dossiers.zip", s.require(account.Admin, account.Manager), s.juryDossiers)
 
 	// Managers reach the queue for arbitration only.
 	assessor := s.require(account.Assessor, account.Manager)
