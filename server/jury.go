@@ -399,7 +399,8 @@ func (s *Server) juryDossiers(c *fiber.Ctx) error {
 		w := &progressWriter{w: bw, conn: conn}
 		zw := zip.NewWriter(w)
 		add := func(file string, doc pdf.Doc) error {
-			f, err := zw.CreateHeader(&zip.FileHeader{Name: file, Method: zip.Deflate, Modified: time.Now()})
+			// Stored, not deflated: a PDF's streams are compressed already.
+			f, err := zw.CreateHeader(&zip.FileHeader{Name: file, Method: zip.Store, Modified: time.Now()})
 			if err != nil {
 				return err
 			}
