@@ -3,7 +3,6 @@ package server
 import (
 	"archive/zip"
 	"bufio"
-	"bytes"
 	"context"
 	"fmt"
 	"slices"
@@ -330,15 +329,8 @@ func (s *Server) dossierPDF(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	var buf bytes.Buffer
-	if err := pdf.Render(&buf, document.CertificationFile(s.fw, learner, data.Cohort, data.File)); err != nil {
-		return err
-	}
 	s.auditRead(c, learner.ID, "dossier de certification (PDF)")
-	c.Set(fiber.HeaderContentType, "application/pdf")
-	c.Set(fiber.HeaderContentDisposition, `attachment; filename="dossier-certification-`+document.Slug(learner.DisplayName, 60)+`.pdf"`)
-	c.Set(fiber.HeaderCacheControl, "no-store")
-	return c.Send(buf.Bytes())
+	return sendPDF(c, document.CertificationFile(s.fw, learner, data.Cohort, data.File), "dossier-certification-"+document.Slug(learner.DisplayName, 60)+".pdf")
 }
 
 // juryMinutes is the cohort's procès-verbal de jury as a PDF.
@@ -351,15 +343,8 @@ func (s *Server) juryMinutes(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	var buf bytes.Buffer
-	if err := pdf.Render(&buf, document.JuryMinutes(s.fw, co, lines, time.Now())); err != nil {
-		return err
-	}
 	s.auditRead(c, 0, "procès-verbal du jury de la promotion "+co.Name+" (PDF)")
-	c.Set(fiber.HeaderContentType, "application/pdf")
-	c.Set(fiber.HeaderContentDisposition, `attachment; filename="proces-verbal-jury-`+document.Slug(co.Name, 60)+`.pdf"`)
-	c.Set(fiber.HeaderCacheControl, "no-store")
-	return c.Send(buf.Bytes())
+	return sendPDF(c, document.JuryMinutes(s.fw, co, lines, time.Now()), "proces-verbal-jury-"+document.Slug(co.Name, 60)+".pdf")
 }
 
 // juryDossiers is every candidate's certification file, one PDF each, and

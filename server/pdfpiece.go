@@ -5,6 +5,7 @@ package server
 // are assessment/document's.
 
 import (
+	"bytes"
 	"fmt"
 	"strconv"
 	"strings"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/casp-cnam/casp/assessment/document"
 	"github.com/casp-cnam/casp/internal/apperr"
+	"github.com/casp-cnam/casp/internal/pdf"
 )
 
 // versionPDFDownload serves a version as a PDF attachment.
@@ -55,4 +57,17 @@ func extValue(s string) string {
 		}
 	}
 	return b.String()
+}
+
+// sendPDF lays out a document and sends it as a download named file (a
+// safe ASCII name), never kept by a cache: it holds personal data.
+func sendPDF(c *fiber.Ctx, doc pdf.Doc, file string) error {
+	var buf bytes.Buffer
+	if err := pdf.Render(&buf, doc); err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentType, "application/pdf")
+	c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+file+`"`)
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.Send(buf.Bytes())
 }

@@ -1,7 +1,6 @@
 package server
 
 import (
-	"bytes"
 	"fmt"
 	"io"
 	"net/url"
@@ -22,7 +21,6 @@ import (
 	"github.com/casp-cnam/casp/casework"
 	"github.com/casp-cnam/casp/internal/apperr"
 	"github.com/casp-cnam/casp/internal/french"
-	"github.com/casp-cnam/casp/internal/pdf"
 	"github.com/casp-cnam/casp/internal/text"
 	"github.com/casp-cnam/casp/referentiel"
 	"github.com/casp-cnam/casp/views"
@@ -787,14 +785,8 @@ func (s *Server) receipt(c *fiber.Ctx) error {
 		return c.SendString(b.String())
 	}
 	if c.Query("format") == "pdf" {
-		var buf bytes.Buffer
-		if err := pdf.Render(&buf, document.Receipt(document.ReceiptInfo{Learner: d.Learner, Cohort: d.Cohort, Kind: d.Kind.Label, Version: d.Version}, time.Now())); err != nil {
-			return err
-		}
-		c.Set(fiber.HeaderContentType, "application/pdf")
-		c.Set(fiber.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="accuse-depot-%d-v%d.pdf"`, d.Piece.ID, d.Version.Number))
-		c.Set(fiber.HeaderCacheControl, "no-store")
-		return c.Send(buf.Bytes())
+		return sendPDF(c, document.Receipt(document.ReceiptInfo{Learner: d.Learner, Cohort: d.Cohort, Kind: d.Kind.Label, Version: d.Version}, time.Now()),
+			fmt.Sprintf("accuse-depot-%d-v%d.pdf", d.Piece.ID, d.Version.Number))
 	}
 	p := s.page(c, "Accusé de dépôt", portfolioCrumb, views.Link{Href: pieceURL(d.Piece.ID), Label: d.Piece.Title}, views.Link{Label: "Accusé de dépôt"})
 	p.Data = d
