@@ -51,10 +51,7 @@ func (q QueueItem) LateDays() int {
 	if q.Due.IsZero() || q.DepositedAt.IsZero() {
 		return 0
 	}
-	dep := q.DepositedAt.In(french.Paris)
-	day := time.Date(dep.Year(), dep.Month(), dep.Day(), 0, 0, 0, 0, time.UTC)
-	due := time.Date(q.Due.Year(), q.Due.Month(), q.Due.Day(), 0, 0, 0, 0, time.UTC)
-	return max(0, int(day.Sub(due).Hours()/24))
+	return max(0, -french.Days(q.DepositedAt, q.Due))
 }
 
 // Actionable tells whether the assessor can start or resume work on it.

@@ -129,14 +129,12 @@ func (s *Server) learnerTodo(ctx context.Context, learnerID int64) (*learnerTodo
 		return nil, err
 	}
 	now := time.Now().In(french.Paris)
-	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
 	td := &learnerTodo{Acquired: pr.Acquired, Total: pr.Capacities}
 	for _, dl := range pr.Deadlines {
 		if dl.Done {
 			continue
 		}
-		on := time.Date(dl.DueOn.Year(), dl.DueOn.Month(), dl.DueOn.Day(), 0, 0, 0, 0, time.UTC)
-		days := int(on.Sub(today).Hours() / 24)
+		days := french.Days(now, dl.DueOn)
 		switch {
 		case days < 0:
 			td.Overdue = append(td.Overdue, dueItem{dl.KindID, dl.Kind, dl.DueOn, -days})

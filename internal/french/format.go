@@ -120,3 +120,13 @@ func Duration(d time.Duration) string {
 	}
 	return s + "\u00a0jours"
 }
+
+// Days counts calendar days from the Paris day of moment to the calendar
+// date day (its year, month and day, whatever its zone): negative when day
+// is already past.
+func Days(moment, day time.Time) int {
+	m := moment.In(Paris)
+	from := time.Date(m.Year(), m.Month(), m.Day(), 0, 0, 0, 0, time.UTC)
+	to := time.Date(day.Year(), day.Month(), day.Day(), 0, 0, 0, 0, time.UTC)
+	return int(to.Sub(from).Hours() / 24)
+}

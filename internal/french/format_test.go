@@ -80,3 +80,22 @@ func TestDurations(t *testing.T) {
 		}
 	}
 }
+
+// Days counts Paris calendar days: 23 h 30 UTC on 14 November is already
+// the 15th in Paris.
+func TestDays(t *testing.T) {
+	late := time.Date(2026, 11, 14, 23, 30, 0, 0, time.UTC)
+	for _, c := range []struct {
+		moment, day time.Time
+		want        int
+	}{
+		{late, time.Date(2026, 11, 14, 0, 0, 0, 0, time.UTC), -1},
+		{late, time.Date(2026, 11, 15, 0, 0, 0, 0, time.UTC), 0},
+		{late, time.Date(2026, 12, 25, 0, 0, 0, 0, Paris), 40},
+		{time.Date(2026, 3, 28, 12, 0, 0, 0, Paris), time.Date(2026, 3, 30, 0, 0, 0, 0, time.UTC), 2}, // across the change to summer time
+	} {
+		if got := Days(c.moment, c.day); got != c.want {
+			t.Errorf("Days(%s, %s) = %d, attendu %d", c.moment, c.day.Format(time.DateOnly), got, c.want)
+		}
+	}
+}
