@@ -86,7 +86,7 @@ func (s *Service) EachCohortResult(ctx context.Context, cohortID int64, fn func(
 			SELECT u.id, u.display_name, u.login, row_number() OVER (ORDER BY u.display_name COLLATE FRANCAIS, u.id) AS rank
 			FROM users u WHERE u.id IN (SELECT learner_id FROM pieces WHERE cohort_id=?1))
 		SELECT v.id, v.piece_id, v.number, v.deposited_at, p.learner_id, u.display_name, u.login, p.title, p.kind_id,
-		p.double_marking, `+anonymousExpr+`,
+		p.double_marking, p.slot_id IS NOT NULL, `+anonymousExpr+`,
 		g.id, g.assessor_id, a.display_name, g.role, g.state, g.decision, g.released_at,
 		(SELECT group_concat(sc.criterion_id || '=' || coalesce(sc.level, -1), ';') FROM grading_scores sc WHERE sc.grading_id=g.id)
 		FROM pieces p JOIN ranked u ON u.id=p.learner_id JOIN piece_versions v ON v.piece_id=p.id
@@ -105,13 +105,13 @@ func (s *Service) EachCohortResult(ctx context.Context, cohortID int64, fn func(
 	}
 	var cur CohortResult
 	var curID int64
-	var double bool
+	var double, slot bool
 	var gs []Grading
 	emit := func() error {
 		if curID == 0 {
 			return nil
 		}
-		o := resolve(gs, double, st.Discrepancy)
+		o := resolve(gs, modeOf(double, slot), st.Discrepancy)
 		if o.result == nil {
 			return nil // one blind marking of two, or awaiting arbitration
 		}
@@ -147,12 +147,12 @@ func (s *Service) EachCohortResult(ctx context.Context, cohortID int64, fn func(
 	for rows.Next() {
 		var vid int64
 		var v CohortResult
-		var vdouble bool
+		var vdouble, vslot bool
 		var deposited string
 		var g Grading
 		var released sql.NullString
 		var scores sql.NullString
-		if err := rows.Scan(&vid, &v.PieceID, &v.Version, &deposited, &v.LearnerID, &v.Learner, &v.Login, &v.Title, &v.KindID, &vdouble, &v.Anonymous,
+		if err := rows.Scan(&vid, &v.PieceID, &v.Version, &deposited, &v.LearnerID, &v.Learner, &v.Login, &v.Title, &v.KindID, &vdouble, &vslot, &v.Anonymous,
 			&g.ID, &g.AssessorID, &g.AssessorName, &g.Role, &g.State, &g.Decision, &released, &scores); err != nil {
 			return err
 		}
@@ -161,7 +161,7 @@ func (s *Service) EachCohortResult(ctx context.Context, cohortID int64, fn func(
 				return err
 			}
 			v.DepositedAt = parseStamp(sql.NullString{String: deposited, Valid: true})
-			cur, curID, double, gs = v, vid, vdouble, gs[:0]
+			cur, curID, double, slot, gs = v, vid, vdouble, vslot, gs[:0]
 		}
 		g.VersionID = vid
 		g.ReleasedAt = parseStamp(released)

@@ -36,7 +36,7 @@ func (s *Service) Deadlines(ctx context.Context, cohortID int64) (map[string]tim
 func (s *Service) SaveDeadlines(ctx context.Context, cohortID int64, due map[string]time.Time, audit account.Entry) error {
 	fw := s.framework()
 	for kind := range due {
-		if _, ok := fw.Kind(kind); !ok {
+		if k, ok := fw.Kind(kind); !ok || k.Live() {
 			return apperr.New(apperr.Invalid, "Type de production inconnu : %s.", kind)
 		}
 	}

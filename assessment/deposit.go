@@ -200,7 +200,7 @@ func (s *Service) VersionsWithResults(ctx context.Context, p Piece) ([]VersionRe
 	out := make([]VersionResult, len(versions))
 	for i, v := range versions {
 		v.Attachments = files[v.ID]
-		o := resolve(gs[v.ID], p.DoubleMarking, st.Discrepancy)
+		o := resolve(gs[v.ID], modeOf(p.DoubleMarking, p.SlotID != 0), st.Discrepancy)
 		out[i] = VersionResult{Version: v, Result: o.result, Moderation: o.moderation}
 	}
 	return out, nil

@@ -403,7 +403,7 @@ func (s *Service) GradingView(ctx context.Context, assessor account.User, id int
 		_, gv.Disagree = agreement.Discrepant(levelsOf(gv.Others[0]), levelsOf(gv.Others[len(gv.Others)-1]),
 			string(gv.Others[0].Decision), string(gv.Others[len(gv.Others)-1].Decision), gv.Settings.Discrepancy)
 	case Rectification:
-		prev := resolve(withoutGrading(all, g.ID), p.DoubleMarking, gv.Settings.Discrepancy)
+		prev := resolve(withoutGrading(all, g.ID), modeOf(p.DoubleMarking, p.SlotID != 0), gv.Settings.Discrepancy)
 		gv.Result = prev.result
 	}
 	return gv, nil

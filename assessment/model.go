@@ -167,6 +167,11 @@ type Piece struct {
 	DepositedAt     time.Time
 	CreatedAt       time.Time
 	Versions        int
+	// SlotID is the passage of a live evaluation this piece records (0 for
+	// a learner's own piece); WrittenPieceID, the written piece it forms one
+	// evaluation with, when the kind has one.
+	SlotID         int64
+	WrittenPieceID int64
 	// Anonymous: the cohort marks anonymously and a marking of this piece
 	// is unpublished; every version then hides the learner from markers.
 	Anonymous bool

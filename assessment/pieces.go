@@ -20,12 +20,14 @@ import (
 const pieceCols = `p.id, p.learner_id, u.display_name, p.cohort_id, p.kind_id, p.title, p.draft, p.draft_saved_at, p.pseudonym,
 	p.double_marking, p.status, coalesce(p.latest_version_id,0), p.deposited_at, p.created_at,
 	(SELECT count(*) FROM piece_versions v WHERE v.piece_id=p.id),
+	coalesce(p.slot_id,0), coalesce((SELECT sl.written_piece_id FROM eval_slots sl WHERE sl.id=p.slot_id),0),
 	` + anonymousExpr
 
 // anonymousExpr says whether a piece is under anonymous marking: its cohort
 // marks anonymously and one of its markings is not published yet (a version
 // waiting or in marking, an arbitration, a rectification in progress).
-const anonymousExpr = `(coalesce((SELECT c.anonymous_marking FROM cohorts c WHERE c.id=p.cohort_id),0)
+// A live evaluation is never anonymous: the jury sees the candidate.
+const anonymousExpr = `(p.slot_id IS NULL AND coalesce((SELECT c.anonymous_marking FROM cohorts c WHERE c.id=p.cohort_id),0)
 	AND (p.status IN ('depose','en_evaluation','moderation')
 		OR EXISTS (SELECT 1 FROM gradings g JOIN piece_versions pv ON pv.id=g.version_id WHERE pv.piece_id=p.id AND g.state IN ('en_cours','pret'))))`
 
@@ -34,7 +36,7 @@ func scanPiece(row interface{ Scan(...any) error }) (Piece, error) {
 	var saved, created string
 	var deposited sql.NullString
 	err := row.Scan(&p.ID, &p.LearnerID, &p.LearnerName, &p.CohortID, &p.KindID, &p.Title, &p.Draft, &saved, &p.Pseudonym,
-		&p.DoubleMarking, &p.Status, &p.LatestVersionID, &deposited, &created, &p.Versions, &p.Anonymous)
+		&p.DoubleMarking, &p.Status, &p.LatestVersionID, &deposited, &created, &p.Versions, &p.SlotID, &p.WrittenPieceID, &p.Anonymous)
 	if errors.Is(err, sql.ErrNoRows) {
 		return p, errNoPiece
 	}
@@ -58,7 +60,7 @@ func (s *Service) Create(ctx context.Context, learner account.User, np NewPiece)
 	np.Title = strings.TrimSpace(np.Title)
 	fields := map[string]string{}
 	kind, ok := s.framework().Kind(np.KindID)
-	if !ok {
+	if !ok || kind.Live() { // an épreuve is not written by the learner
 		fields["kind"] = "Choisissez un type de production dans la liste."
 	}
 	if np.Title == "" {

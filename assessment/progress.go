@@ -34,7 +34,7 @@ func (c CapacityState) Label() string {
 	case CapPending:
 		return "En évaluation"
 	case CapRework:
-		return "Évaluée, pas encore acquise"
+		return "Évaluée, non acquise"
 	case CapAcquired:
 		return "Acquise"
 	}
@@ -72,6 +72,13 @@ type Evidence struct {
 	Released    time.Time
 	Decision    Decision
 	From        []Grading // the released gradings the result is made of
+	// WrittenPieceID: for a live evaluation, the written piece its slot
+	// names; Parts: the written piece and its oral when they form one
+	// evaluation (see joint); Awaiting: the half still missing, and then
+	// the evidence does not count yet.
+	WrittenPieceID int64
+	Parts          []Evidence
+	Awaiting       string
 	// Masked: the piece is under anonymous marking for the viewer; only the
 	// fact that a result exists is shown (see Progress.For).
 	Masked bool
@@ -82,48 +89,6 @@ func (e Evidence) HasLevel(criterionID string) bool {
 	l, ok := e.Levels[criterionID]
 	return ok && l >= 0
 }
-
-// Rule decides acquisition from evidence. It lives in one place so that
-// another rule (best result, n times) can replace it.
-type Rule interface {
-	Acquired(capCriteria []string, pass int, evidence []Evidence) bool
-	Text(passLabel string) string
-}
-
-// LatestReleasedRule: a capacity is acquired when the latest released
-// grading of at least one piece linked to it rates every criterion of that
-// capacity it was asked to grade at the pass level or above.
-type LatestReleasedRule struct{}
-
-// Acquired applies the rule.
-func (LatestReleasedRule) Acquired(capCriteria []string, pass int, evidence []Evidence) bool {
-	for _, e := range evidence {
-		graded, ok := 0, true
-		for _, c := range capCriteria {
-			l, asked := e.Levels[c]
-			if !asked {
-				continue
-			}
-			graded++
-			if l < pass {
-				ok = false
-			}
-		}
-		if graded > 0 && ok {
-			return true
-		}
-	}
-	return false
-}
-
-// Text states the rule for the UI.
-func (LatestReleasedRule) Text(passLabel string) string {
-	return "Une capacité est acquise quand la dernière évaluation publiée d'au moins une pièce qui lui est reliée place chacun de ses critères au niveau « " +
-		passLabel + " » ou au-dessus."
-}
-
-// CurrentRule is the rule in force.
-var CurrentRule Rule = LatestReleasedRule{}
 
 // CapacityProgress is one capacity's line in a learner's progress.
 type CapacityProgress struct {
@@ -254,7 +219,8 @@ func (s *Service) buildProgress(pieces []Piece, cohortID int64, st Settings, res
 			if r.result != nil {
 				evidence[l.CapacityID] = append(evidence[l.CapacityID], Evidence{PieceID: p.ID, Title: p.Title, KindID: p.KindID,
 					Version: r.version.Number, VersionID: r.version.ID, SHA256: r.version.SHA256, DepositedAt: r.version.DepositedAt,
-					Levels: r.result.Levels, Released: r.result.ReleasedAt, Decision: r.result.Decision, From: r.result.From})
+					Levels: r.result.Levels, Released: r.result.ReleasedAt, Decision: r.result.Decision, From: r.result.From,
+					WrittenPieceID: p.WrittenPieceID})
 			}
 		}
 		if r.result != nil {
@@ -270,7 +236,7 @@ func (s *Service) buildProgress(pieces []Piece, cohortID int64, st Settings, res
 			}
 			tp := TaskProgress{Task: t}
 			t.EachCapacity(func(c *referentiel.Item) {
-				cp := CapacityProgress{Capacity: c, Pieces: linked[c.ID], Evidence: evidence[c.ID]}
+				cp := CapacityProgress{Capacity: c, Pieces: linked[c.ID], Evidence: joint(fw, c.ID, evidence[c.ID])}
 				t.EachCriterion(func(cr *referentiel.Criterion) {
 					for _, x := range t.CapacitiesOf(cr) {
 						if x.ID == c.ID {
@@ -329,30 +295,6 @@ func (s *Service) latestCohort(ctx context.Context, learnerID int64, cohorts []i
 	return 0, rows.Err()
 }
 
-func capacityState(cp CapacityProgress, pass int) CapacityState {
-	if CurrentRule.Acquired(cp.Criteria, pass, cp.Evidence) {
-		return CapAcquired
-	}
-	pending, draft := false, false
-	for _, p := range cp.Pieces {
-		switch p.Status {
-		case Deposited, InGrading, Moderation:
-			pending = true
-		case Draft, Rework:
-			draft = true
-		}
-	}
-	switch {
-	case pending:
-		return CapPending
-	case len(cp.Evidence) > 0:
-		return CapRework
-	case draft:
-		return CapDraft
-	}
-	return CapMissing
-}
-
 type pieceResult struct {
 	version Version
 	result  *Result
@@ -366,7 +308,7 @@ func (s *Service) resultsWhere(ctx context.Context, where string, arg any, body 
 	if !body {
 		bodyCol = "''"
 	}
-	rows, err := s.db.Read.QueryContext(ctx, `SELECT v.id, v.piece_id, v.number, v.title, `+bodyCol+`, v.links, v.criteria, v.sha256, v.deposited_at, p.double_marking,
+	rows, err := s.db.Read.QueryContext(ctx, `SELECT v.id, v.piece_id, v.number, v.title, `+bodyCol+`, v.links, v.criteria, v.sha256, v.deposited_at, p.double_marking, p.slot_id IS NOT NULL,
 		coalesce((SELECT discrepancy FROM marking_settings ms WHERE ms.cohort_id=p.cohort_id), 2)
 		FROM piece_versions v JOIN pieces p ON p.id=v.piece_id WHERE `+where+` ORDER BY v.piece_id, v.number DESC`, arg)
 	if err != nil {
@@ -375,13 +317,14 @@ func (s *Service) resultsWhere(ctx context.Context, where string, arg any, body 
 	type vrow struct {
 		v      Version
 		double bool
+		slot   bool
 		disc   int
 	}
 	var versions []vrow
 	for rows.Next() {
 		var r vrow
 		var links, criteria, at string
-		if err := rows.Scan(&r.v.ID, &r.v.PieceID, &r.v.Number, &r.v.Title, &r.v.Body, &links, &criteria, &r.v.SHA256, &at, &r.double, &r.disc); err != nil {
+		if err := rows.Scan(&r.v.ID, &r.v.PieceID, &r.v.Number, &r.v.Title, &r.v.Body, &links, &criteria, &r.v.SHA256, &at, &r.double, &r.slot, &r.disc); err != nil {
 			rows.Close()
 			return nil, err
 		}
@@ -414,7 +357,7 @@ func (s *Service) resultsWhere(ctx context.Context, where string, arg any, body 
 		if seen && cur.result != nil {
 			continue // a later version already has a result
 		}
-		o := resolve(gs[r.v.ID], r.double, r.disc)
+		o := resolve(gs[r.v.ID], modeOf(r.double, r.slot), r.disc)
 		if o.result != nil {
 			out[r.v.PieceID] = pieceResult{version: r.v, result: o.result}
 		} else if !seen {

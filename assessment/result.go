@@ -38,6 +38,29 @@ type outcome struct {
 	disagree   []string
 }
 
+// mode is how a version is marked.
+type mode int
+
+const (
+	singleMarking mode = iota
+	doubleMarking
+	// juryMarking: a live evaluation; each member grades on their own
+	// (premier, second), then the jury agrees one result (role tiers).
+	juryMarking
+)
+
+// modeOf is the marking mode of a piece: a live evaluation's piece (slot)
+// is marked by its jury, others by one or two assessors.
+func modeOf(double bool, slot bool) mode {
+	switch {
+	case slot:
+		return juryMarking
+	case double:
+		return doubleMarking
+	}
+	return singleMarking
+}
+
 // resolve applies the marking rules to a version's gradings:
 //   - a released correction (rectification) replaces everything before it;
 //   - single marking: the released grading is the result;
@@ -45,8 +68,12 @@ type outcome struct {
 //     compared; if no criterion differs by the discrepancy threshold or
 //     more and the decisions agree, the result keeps the lower level of the
 //     two on each criterion; otherwise a third assessor's released grading
-//     is the result.
-func resolve(gs []Grading, double bool, discrepancy int) outcome {
+//     is the result;
+//   - jury (live evaluation): only the result the jury agreed (a released
+//     tiers grading) counts; the members' own gradings are compared (the
+//     criteria that differ by the threshold are listed) but never merged.
+func resolve(gs []Grading, m mode, discrepancy int) outcome {
+	double := m == doubleMarking
 	var o outcome
 	var single, first, second, third, correction *Grading
 	for i := range gs {
@@ -73,6 +100,18 @@ func resolve(gs []Grading, double bool, discrepancy int) outcome {
 	switch {
 	case correction != nil:
 		o.result = fromGrading(*correction)
+	case m == juryMarking:
+		if first != nil && second != nil {
+			_, o.disagree = agreement.Discrepant(levelsOf(*first), levelsOf(*second), string(first.Decision), string(second.Decision), discrepancy)
+		}
+		if third != nil {
+			o.result = fromGrading(*third)
+			for _, g := range []*Grading{first, second} {
+				if g != nil {
+					o.result.From = append(o.result.From, *g)
+				}
+			}
+		}
 	case !double && single != nil:
 		o.result = fromGrading(*single)
 	case double && third != nil:
@@ -138,9 +177,9 @@ func merge(a, b Grading) *Result {
 // statistics of the assessors' and marking-rules pages).
 func refreshStatus(ctx context.Context, tx *sql.Tx, pieceID int64) error {
 	var latest sql.NullInt64
-	var double bool
+	var double, slot bool
 	var cohortID int64
-	if err := tx.QueryRowContext(ctx, `SELECT latest_version_id, double_marking, cohort_id FROM pieces WHERE id=?`, pieceID).Scan(&latest, &double, &cohortID); err != nil {
+	if err := tx.QueryRowContext(ctx, `SELECT latest_version_id, double_marking, slot_id IS NOT NULL, cohort_id FROM pieces WHERE id=?`, pieceID).Scan(&latest, &double, &slot, &cohortID); err != nil {
 		return err
 	}
 	status := Draft
@@ -153,7 +192,7 @@ func refreshStatus(ctx context.Context, tx *sql.Tx, pieceID int64) error {
 		if err := tx.QueryRowContext(ctx, `SELECT coalesce((SELECT discrepancy FROM marking_settings WHERE cohort_id=?), 2)`, cohortID).Scan(&disc); err != nil {
 			return err
 		}
-		o := resolve(gs, double, disc)
+		o := resolve(gs, modeOf(double, slot), disc)
 		switch {
 		case o.result != nil && o.result.Decision == ToRework:
 			status = Rework

@@ -187,7 +187,7 @@ func (s *Service) saveSettings(ctx context.Context, st Settings, also func(*sql.
 	}
 	fw := s.cat.Default()
 	for _, k := range st.DoubleKinds {
-		if _, ok := fw.Kind(k); !ok {
+		if kind, ok := fw.Kind(k); !ok || kind.Live() {
 			fields["double_kinds"] = "Type de production inconnu."
 		}
 	}
@@ -229,7 +229,7 @@ func (s *Service) saveSettings(ctx context.Context, st Settings, also func(*sql.
 
 // SetDeadline fixes when a deliverable kind is due in a cohort.
 func (s *Service) SetDeadline(ctx context.Context, cohortID int64, kindID string, due time.Time) error {
-	if _, ok := s.framework().Kind(kindID); !ok {
+	if k, ok := s.framework().Kind(kindID); !ok || k.Live() {
 		return apperr.Fields(map[string]string{"kind": "Type de production inconnu."})
 	}
 	_, err := s.db.Write.ExecContext(ctx, `INSERT INTO deadlines(cohort_id, kind_id, due_on) VALUES (?,?,?)

@@ -1,6 +1,9 @@
 package referentiel
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // index links tasks to their activity and builds the lookup tables.
 func (fw *Framework) index() {
@@ -16,6 +19,48 @@ func (fw *Framework) index() {
 	for _, k := range fw.DeliverableKinds {
 		fw.kinds[k.ID] = k
 	}
+	fw.live = map[string]*LiveKind{}
+	for _, k := range fw.LiveKinds {
+		k.kind = &DeliverableKind{ID: k.ID, Label: k.Label, Description: k.Description, Editor: LiveEditor, Evidences: k.Evidences}
+		fw.live[k.ID] = k
+		if _, taken := fw.kinds[k.ID]; !taken {
+			fw.kinds[k.ID] = k.kind
+		}
+	}
+}
+
+// LiveKind returns a kind of live evaluation by id.
+func (fw *Framework) LiveKind(id string) (*LiveKind, bool) { k, ok := fw.live[id]; return k, ok }
+
+// JointMethods are the modalities on which a written kind and a live kind
+// form one evaluation (the live kind names the written one, and both
+// evidence the modality), by the other kind's id: for a written kind, its
+// live partners; for a live kind, its written one.
+func (fw *Framework) JointMethods(kindID string) map[string][]string {
+	out := map[string][]string{}
+	pair := func(w *DeliverableKind, l *LiveKind, other string) {
+		for _, lev := range l.Evidences {
+			for _, wev := range w.Evidences {
+				if wev.Method == lev.Method && !slices.Contains(out[other], lev.Method) {
+					out[other] = append(out[other], lev.Method)
+				}
+			}
+		}
+	}
+	if l, ok := fw.live[kindID]; ok {
+		if w, ok := fw.kinds[l.Written]; ok && l.Written != "" {
+			pair(w, l, w.ID)
+		}
+		return out
+	}
+	if w, ok := fw.kinds[kindID]; ok {
+		for _, l := range fw.LiveKinds {
+			if l.Written == kindID {
+				pair(w, l, l.ID)
+			}
+		}
+	}
+	return out
 }
 
 // Task returns a task by id (« 1.4 »).

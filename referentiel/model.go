@@ -22,10 +22,12 @@ type Framework struct {
 	StructureDomains []StructureDomain  `yaml:"structure_domains" json:"structureDomains" validate:"dive"`
 	Blocks           []*Block           `yaml:"blocks" json:"blocks" validate:"dive"`
 	DeliverableKinds []*DeliverableKind `yaml:"deliverable_kinds" json:"deliverableKinds" validate:"dive"`
+	LiveKinds        []*LiveKind        `yaml:"live_evaluation_kinds" json:"liveEvaluationKinds" validate:"dive"`
 
 	tasks     map[string]*Task
 	taskOrder []*Task
 	kinds     map[string]*DeliverableKind
+	live      map[string]*LiveKind
 }
 
 // JobTitleFamily is one of the seed's lines of job titles (insertion
@@ -130,6 +132,56 @@ type DeliverableKind struct {
 	MaxPages    int        `yaml:"max_pages,omitempty" json:"maxPages,omitempty" validate:"gte=0"`
 	Evidences   []Evidence `yaml:"evidences" json:"evidences" validate:"min=1,dive"`
 }
+
+// Live reports a kind of live evaluation (see LiveKind.AsKind): no
+// learner writes it, a jury grades it during a session.
+func (k *DeliverableKind) Live() bool { return k.Editor == LiveEditor }
+
+// LiveEditor is the editor of the kinds made from live evaluations.
+const LiveEditor = "epreuve"
+
+// LiveKind is a kind of live evaluation (épreuve): soutenance, mise en
+// situation, jeu de rôle, exposé, présentation orale, examen. It evidences
+// tasks through modalities, quoted word for word, like a deliverable kind.
+type LiveKind struct {
+	ID          string `yaml:"id" json:"id" validate:"required"`
+	Label       string `yaml:"label" json:"label" validate:"required"`
+	Form        string `yaml:"form" json:"form" validate:"required,oneof=soutenance presentation-orale expose mise-en-situation jeu-de-role examen"`
+	Description string `yaml:"description" json:"description" validate:"required"`
+	// Written names the deliverable kind that forms one evaluation with
+	// this one where the modality associates them (« rapport … et
+	// soutenance »): on the modalities both evidence, neither counts alone.
+	Written    string     `yaml:"written,omitempty" json:"written,omitempty"`
+	Collective bool       `yaml:"collective,omitempty" json:"collective,omitempty"`
+	Jury       int        `yaml:"jury" json:"jury" validate:"gte=1,lte=5"` // members at least
+	Minutes    int        `yaml:"minutes" json:"minutes" validate:"gte=5,lte=480"`
+	Evidences  []Evidence `yaml:"evidences" json:"evidences" validate:"min=1,dive"`
+
+	kind *DeliverableKind
+}
+
+// FormLabel names the form of evaluation in French.
+func (k *LiveKind) FormLabel() string {
+	switch k.Form {
+	case "soutenance":
+		return "Soutenance"
+	case "presentation-orale":
+		return "Présentation orale"
+	case "expose":
+		return "Exposé"
+	case "mise-en-situation":
+		return "Mise en situation"
+	case "jeu-de-role":
+		return "Jeu de rôle"
+	case "examen":
+		return "Examen"
+	}
+	return k.Form
+}
+
+// AsKind is the live kind seen as a kind of piece: what the jury's
+// gradings are attached to, so that results flow where pieces' do.
+func (k *LiveKind) AsKind() *DeliverableKind { return k.kind }
 
 // Evidence ties a deliverable kind to a task through one of its modalities.
 // Quote is the modality's words that name the kind. Criteria and Capacities

@@ -59,6 +59,12 @@ func TestValidationNamesTheBadEntry(t *testing.T) {
 		{"champ inconnu", `level: "III"`, "level: \"III\"\nniveau: 3", "niveau"},
 		{"tâche de production inconnue", `task: "1.4"`, `task: "9.9"`, `tâche "9.9" inconnue`},
 		{"citation absente", `quote: "Elaboration d'un guide d'entretien"`, `quote: "Guide inventé"`, "Guide inventé"},
+		{"citation d'épreuve absente", `quote: "Mises en situation de préparation et conduite de différents types d'entretiens"`, `quote: "Soutenance inventée"`,
+			`épreuve mise-en-situation-entretien : la citation "Soutenance inventée"`},
+		{"forme d'épreuve inconnue", `form: jeu-de-role`, `form: theatre`, "Form"},
+		{"écrit inconnu", `written: diagnostic-territorial`, `written: memoire`, `écrit "memoire" inconnu`},
+		{"écrit sans modalité commune", `written: diagnostic-territorial`, `written: guide-entretien`, "aucune modalité commune avec l'écrit guide-entretien"},
+		{"épreuve au nom d'une production", `id: soutenance-diagnostic-territorial`, `id: diagnostic-territorial`, `"production/diagnostic-territorial" en double`},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

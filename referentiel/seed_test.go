@@ -8,6 +8,7 @@ package referentiel
 import (
 	"os"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -628,5 +629,62 @@ func TestSeedSplits(t *testing.T) {
 		if got != want {
 			t.Errorf("tâche %s : découpage %v, attendu %v (%v)", id, got, want, seedColumns)
 		}
+	}
+}
+
+// TestSeedLiveKinds: the framework's live evaluations (soutenances, oral
+// presentations, situations, exposés, examinations) are declared with the
+// modalities' own words; a written piece and its oral form one evaluation
+// exactly where the modality associates them.
+func TestSeedLiveKinds(t *testing.T) {
+	fw := loadSeedFramework(t)
+	want := map[string]string{ // modality → form expected among its live kinds
+		"3.6/mod/1": "soutenance", "4.1/mod/2": "soutenance",
+		"1.3/mod/1": "presentation-orale", "2.2/mod/1": "presentation-orale", "4.1/mod/1": "presentation-orale", "5.2/mod/3": "expose",
+		"1.4/mod/1": "mise-en-situation", "2.3/mod/1": "jeu-de-role", "2.4/mod/1": "mise-en-situation", "2.4/mod/2": "mise-en-situation",
+		"1.1/mod/1": "expose", "5.4/mod/1": "expose", "1.3/mod/2": "examen",
+	}
+	got := map[string][]string{}
+	for _, k := range fw.LiveKinds {
+		if !seedKebabRE.MatchString(k.ID) || k.Label == "" || k.FormLabel() == k.Form {
+			t.Errorf("épreuve %q : identifiant, libellé ou forme (%q)", k.ID, k.Form)
+		}
+		if kind, ok := fw.Kind(k.ID); !ok || !kind.Live() || kind.Label != k.Label {
+			t.Errorf("épreuve %s : absente des types de pièce", k.ID)
+		}
+		for _, ev := range k.Evidences {
+			tk, _ := fw.Task(ev.Task)
+			if m := tk.Method(ev.Method); m == nil || !strings.Contains(m.Text, ev.Quote) {
+				t.Errorf("épreuve %s : citation %q absente de %s", k.ID, ev.Quote, ev.Method)
+			}
+			got[ev.Method] = append(got[ev.Method], k.Form)
+		}
+		if k.Form == "soutenance" && k.Jury < 2 {
+			t.Errorf("épreuve %s : une soutenance demande un jury d'au moins deux membres", k.ID)
+		}
+	}
+	for m, form := range want {
+		if !slices.Contains(got[m], form) {
+			t.Errorf("modalité %s : aucune épreuve « %s » (trouvé %v)", m, form, got[m])
+		}
+	}
+	for _, k := range fw.DeliverableKinds {
+		if k.Live() {
+			t.Errorf("type de production %s : éditeur réservé aux épreuves", k.ID)
+		}
+	}
+	// The report and its soutenance are one evaluation on 3.6/mod/1 only:
+	// the report stands alone for 3.2, 3.3, 3.5 and 5.3.
+	if j := fw.JointMethods("rapport-experience-professionnelle"); !slices.Equal(j["soutenance-rapport-experience"], []string{"3.6/mod/1"}) || len(j) != 1 {
+		t.Errorf("rapport d'expérience : épreuves associées %v", j)
+	}
+	if j := fw.JointMethods("soutenance-rapport-experience"); !slices.Equal(j["rapport-experience-professionnelle"], []string{"3.6/mod/1"}) {
+		t.Errorf("soutenance : écrit associé %v", j)
+	}
+	if j := fw.JointMethods("mise-en-situation-entretien"); len(j) != 0 {
+		t.Errorf("une mise en situation seule n'a pas d'écrit associé : %v", j)
+	}
+	if j := fw.JointMethods("presentation-orale-enquete-professionnels"); !slices.Equal(j["enquete-professionnels"], []string{"2.2/mod/1", "4.1/mod/1"}) {
+		t.Errorf("présentation de l'enquête : %v", j)
 	}
 }

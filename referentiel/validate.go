@@ -142,27 +142,66 @@ func (fw *Framework) validate() error {
 		if k.MaxPages != 0 && k.MaxPages < k.MinPages {
 			return fmt.Errorf("type de production %s : nombre de pages maximal inférieur au minimal", k.ID)
 		}
-		for _, ev := range k.Evidences {
-			t, ok := tasks[ev.Task]
-			if !ok {
-				return fmt.Errorf("type de production %s : tâche %q inconnue", k.ID, ev.Task)
+		if err := checkEvidences("type de production "+k.ID, k.Evidences, tasks); err != nil {
+			return err
+		}
+	}
+	for _, k := range fw.LiveKinds {
+		if err := claim("production/"+k.ID, "épreuve "+k.ID); err != nil {
+			return err
+		}
+		if err := checkEvidences("épreuve "+k.ID, k.Evidences, tasks); err != nil {
+			return err
+		}
+		if k.Written == "" {
+			continue
+		}
+		var written *DeliverableKind
+		for _, w := range fw.DeliverableKinds {
+			if w.ID == k.Written {
+				written = w
 			}
-			m := t.Method(ev.Method)
-			if m == nil {
-				return fmt.Errorf("type de production %s : modalité %q inconnue dans la tâche %s", k.ID, ev.Method, t.ID)
+		}
+		if written == nil {
+			return fmt.Errorf("épreuve %s : type de production écrit %q inconnu", k.ID, k.Written)
+		}
+		shared := false
+		for _, lev := range k.Evidences {
+			for _, wev := range written.Evidences {
+				shared = shared || lev.Method == wev.Method
 			}
-			if !strings.Contains(m.Text, ev.Quote) {
-				return fmt.Errorf("type de production %s : la citation %q ne figure pas dans la modalité %s", k.ID, ev.Quote, m.ID)
+		}
+		if !shared {
+			return fmt.Errorf("épreuve %s : aucune modalité commune avec l'écrit %s, qui ne peut donc former une seule épreuve avec elle", k.ID, k.Written)
+		}
+	}
+	return nil
+}
+
+// checkEvidences checks that each evidence names a task and one of its
+// modalities, quotes the modality word for word, and names only criteria
+// and capacities of that task.
+func checkEvidences(who string, evs []Evidence, tasks map[string]*Task) error {
+	for _, ev := range evs {
+		t, ok := tasks[ev.Task]
+		if !ok {
+			return fmt.Errorf("%s : tâche %q inconnue", who, ev.Task)
+		}
+		m := t.Method(ev.Method)
+		if m == nil {
+			return fmt.Errorf("%s : modalité %q inconnue dans la tâche %s", who, ev.Method, t.ID)
+		}
+		if !strings.Contains(m.Text, ev.Quote) {
+			return fmt.Errorf("%s : la citation %q ne figure pas dans la modalité %s", who, ev.Quote, m.ID)
+		}
+		for _, cid := range ev.Criteria {
+			if t.Criterion(cid) == nil {
+				return fmt.Errorf("%s : critère %q inconnu dans la tâche %s", who, cid, t.ID)
 			}
-			for _, cid := range ev.Criteria {
-				if t.Criterion(cid) == nil {
-					return fmt.Errorf("type de production %s : critère %q inconnu dans la tâche %s", k.ID, cid, t.ID)
-				}
-			}
-			for _, cid := range ev.Capacities {
-				if t.Capacity(cid) == nil {
-					return fmt.Errorf("type de production %s : capacité %q inconnue dans la tâche %s", k.ID, cid, t.ID)
-				}
+		}
+		for _, cid := range ev.Capacities {
+			if t.Capacity(cid) == nil {
+				return fmt.Errorf("%s : capacité %q inconnue dans la tâche %s", who, cid, t.ID)
 			}
 		}
 	}

@@ -1,0 +1,205 @@
+package assessment
+
+import (
+	"slices"
+
+	"github.com/casp-cnam/casp/referentiel"
+)
+
+// Rule decides acquisition from evidence. It lives in this file, with the
+// combination of evidence it relies on (joint), so that every page that
+// shows a capacity's state applies, and states, the same rule.
+type Rule interface {
+	Acquired(capCriteria []string, pass int, evidence []Evidence) bool
+	Text(passLabel string) string
+}
+
+// LatestValidatedRule: a capacity is acquired when the latest released
+// result of at least one piece or live evaluation linked to it is
+// « Validé » and rates every criterion of the capacity it was asked to
+// grade at the pass level or above. A result « À retravailler » or « Non
+// validé » never makes it acquired, whatever its levels; an absence leaves
+// no result, so it is not a fail. A written piece and its oral, where the
+// modality associates them, count only together (see joint).
+type LatestValidatedRule struct{}
+
+// Acquired applies the rule.
+func (LatestValidatedRule) Acquired(capCriteria []string, pass int, evidence []Evidence) bool {
+	for _, e := range evidence {
+		if e.Awaiting != "" || e.Decision != Validated {
+			continue
+		}
+		graded, ok := 0, true
+		for _, c := range capCriteria {
+			l, asked := e.Levels[c]
+			if !asked {
+				continue
+			}
+			graded++
+			if l < pass {
+				ok = false
+			}
+		}
+		if graded > 0 && ok {
+			return true
+		}
+	}
+	return false
+}
+
+// Text states the rule for the UI.
+func (LatestValidatedRule) Text(passLabel string) string {
+	return "Une capacité est acquise quand le dernier résultat publié d'au moins une pièce ou épreuve qui lui est reliée est « Validé » et place chacun de ses critères au niveau « " +
+		passLabel + " » ou au-dessus. Un résultat « À retravailler » ou « Non validé » ne la rend pas acquise ; une absence n'est pas un échec. " +
+		"Quand la modalité associe un écrit et son oral (« rapport … et soutenance »), les deux forment une seule épreuve : chaque critère retient le plus bas des deux niveaux, et les deux doivent être validés."
+}
+
+// CurrentRule is the rule in force.
+var CurrentRule Rule = LatestValidatedRule{}
+
+func capacityState(cp CapacityProgress, pass int) CapacityState {
+	if CurrentRule.Acquired(cp.Criteria, pass, cp.Evidence) {
+		return CapAcquired
+	}
+	pending, draft := false, false
+	for _, p := range cp.Pieces {
+		switch p.Status {
+		case Deposited, InGrading, Moderation:
+			pending = true
+		case Draft, Rework:
+			draft = true
+		}
+	}
+	complete := false
+	for _, e := range cp.Evidence {
+		if e.Awaiting == "" {
+			complete = true
+		} else {
+			pending = true // the other half of the evaluation is to come
+		}
+	}
+	switch {
+	case pending:
+		return CapPending
+	case complete:
+		return CapRework
+	case draft:
+		return CapDraft
+	}
+	return CapMissing
+}
+
+// jointKey identifies where a capacity's evidence must be combined: the
+// written kind and the live kind that form one evaluation on it.
+type jointKey struct{ written, live string }
+
+// jointFor says, for a piece of the given kind linked to a capacity of
+// task, which kind must complete it on that capacity: the live kind for a
+// written piece, the written kind for a live one ("" when it stands
+// alone). The capacity must be one of the modalities both kinds evidence.
+func jointFor(fw *referentiel.Framework, kindID, capacityID string) (jointKey, bool) {
+	for other, methods := range fw.JointMethods(kindID) {
+		for _, m := range methods {
+			t, ok := fw.Task(referentiel.TaskOf(m))
+			if !ok {
+				continue
+			}
+			for _, c := range t.CriteriaOf(m) {
+				for _, cp := range t.CapacitiesOf(c) {
+					if cp.ID != capacityID {
+						continue
+					}
+					if _, live := fw.LiveKind(kindID); live {
+						return jointKey{written: other, live: kindID}, true
+					}
+					return jointKey{written: kindID, live: other}, true
+				}
+			}
+		}
+	}
+	return jointKey{}, false
+}
+
+// joint combines a capacity's evidence where a written piece and its oral
+// form one evaluation: the live result is paired with the written piece
+// its slot names (or, failing that, the learner's latest result of the
+// written kind); the pair becomes one evidence whose level on each
+// criterion is the lower of the two and whose decision is « Validé » only
+// when both are. Either half alone is kept, marked as awaiting the other.
+func joint(fw *referentiel.Framework, capacityID string, evidence []Evidence) []Evidence {
+	type half struct {
+		key jointKey
+		i   int
+	}
+	var written, live []half
+	out := make([]Evidence, 0, len(evidence))
+	for i, e := range evidence {
+		k, ok := jointFor(fw, e.KindID, capacityID)
+		switch {
+		case !ok:
+			out = append(out, e)
+		case k.live == e.KindID:
+			live = append(live, half{k, i})
+		default:
+			written = append(written, half{k, i})
+		}
+	}
+	used := map[int]bool{}
+	for _, l := range live {
+		le := evidence[l.i]
+		match := -1
+		for _, w := range written {
+			we := evidence[w.i]
+			if w.key != l.key {
+				continue
+			}
+			if we.PieceID == le.WrittenPieceID {
+				match = w.i
+				break
+			}
+			if le.WrittenPieceID == 0 && (match < 0 || we.Released.After(evidence[match].Released)) {
+				match = w.i
+			}
+		}
+		if match < 0 {
+			le.Awaiting = "l'écrit"
+			out = append(out, le)
+			continue
+		}
+		used[match] = true
+		out = append(out, combine(evidence[match], le))
+	}
+	for _, w := range written {
+		if !used[w.i] {
+			we := evidence[w.i]
+			if k, ok := fw.LiveKind(w.key.live); ok {
+				we.Awaiting = "l'épreuve orale : " + k.Label
+			}
+			out = append(out, we)
+		}
+	}
+	return out
+}
+
+// combine makes one evidence of a written piece and its oral.
+func combine(w, l Evidence) Evidence {
+	e := l
+	e.Levels = map[string]int{}
+	for c, lv := range l.Levels {
+		e.Levels[c] = lv
+	}
+	for c, lv := range w.Levels {
+		if cur, ok := e.Levels[c]; !ok || lv < cur {
+			e.Levels[c] = lv
+		}
+	}
+	if w.Decision != Validated {
+		e.Decision = w.Decision
+	}
+	if w.Released.After(e.Released) {
+		e.Released = w.Released
+	}
+	e.From = slices.Concat(w.From, l.From)
+	e.Parts = []Evidence{w, l}
+	return e
+}
