@@ -27,6 +27,7 @@ const (
 	ActionSettings        = "règles d'évaluation modifiées"
 	ActionJury            = "décision de jury enregistrée"
 	ActionRetention       = "purge de conservation"
+	ActionLiveSession     = "session d'épreuve"
 )
 
 // Entry is one line of the audit log.
@@ -54,7 +55,7 @@ func nullable(id int64) any {
 // Actions lists every action the log records, for its filter.
 var Actions = []string{ActionLogin, ActionLoginFailed, ActionLoginThrottled, ActionLogout, ActionPasswordChanged, ActionPasswordRefused,
 	ActionForbidden, ActionRead, ActionUserCreated, ActionMembership, ActionCohortCreated, ActionCohortEdited,
-	ActionDeadlines, ActionImportPreview, ActionImport, ActionGrading, ActionSettings, ActionJury, ActionExport, ActionErased, ActionRetention,
+	ActionDeadlines, ActionImportPreview, ActionImport, ActionGrading, ActionSettings, ActionJury, ActionLiveSession, ActionExport, ActionErased, ActionRetention,
 	ActionUserUpdated, ActionUserDisabled, ActionUserEnabled, ActionPasswordReset}
 
 // Audit records an entry. A failure to audit is logged, never shown: it must

@@ -58,6 +58,9 @@ func (s *Service) StartGrading(ctx context.Context, assessor account.User, piece
 		if p.LatestVersionID == 0 {
 			return apperr.New(apperr.Conflict, "Cette pièce n'a pas encore été déposée.")
 		}
+		if p.SlotID != 0 {
+			return apperr.New(apperr.Conflict, "Cette épreuve s'évalue depuis la feuille de passage de sa session, par son jury.")
+		}
 		gs, err := gradingsOf(ctx, tx, p.LatestVersionID)
 		if err != nil {
 			return err

@@ -83,7 +83,7 @@ type Queue struct {
 // deposit first; for a manager, the pieces of their cohorts awaiting
 // arbitration. Two statements, whatever the number of learners.
 func (s *Service) Queue(ctx context.Context, assessor account.User, f QueueFilter) (Queue, error) {
-	where := []string{`p.status IN ('depose','en_evaluation','moderation')`}
+	where := []string{`p.status IN ('depose','en_evaluation','moderation')`, `p.slot_id IS NULL`} // épreuves: graded from their session
 	var args []any // the filters' values
 	if f.KindID != "" {
 		where = append(where, `p.kind_id=?`)

@@ -50,10 +50,11 @@ const (
 )
 
 // modeOf is the marking mode of a piece: a live evaluation's piece (slot)
-// is marked by its jury, others by one or two assessors.
+// with a jury of two or more is marked by its jury; a jury of one marks
+// alone; other pieces, by one or two assessors.
 func modeOf(double bool, slot bool) mode {
 	switch {
-	case slot:
+	case slot && double:
 		return juryMarking
 	case double:
 		return doubleMarking
