@@ -286,6 +286,13 @@ func (s *Service) SaveLiveSheet(ctx context.Context, member account.User, slotID
 			return err
 		}
 		next := Marking
+		if !ready && state == Ready {
+			// A complete grid saved again as typed stays complete while it is.
+			again := in.Grading
+			if len(checkGrading(Version{Criteria: criteria}, st, &again, true)) == 0 {
+				next = Ready
+			}
+		}
 		if ready {
 			next = Ready
 			if err := account.AuditTx(ctx, tx, liveEntry(member, sl, se, address, "grille complète : "+role.Label(), now)); err != nil {

@@ -85,13 +85,14 @@ func navFor(u *account.User, path string) []views.Link {
 			links = append(links, views.Link{Href: "/promotions", Label: "Promotions"},
 				views.Link{Href: "/admin/comptes", Label: "Comptes"}, views.Link{Href: "/admin/journal", Label: "Journal d'audit"})
 		case account.Manager:
-			links = append(links, views.Link{Href: "/promotions", Label: "Promotions"}, views.Link{Href: "/evaluation", Label: "Arbitrages"})
+			links = append(links, views.Link{Href: "/promotions", Label: "Promotions"}, views.Link{Href: "/evaluation", Label: "Arbitrages"},
+				views.Link{Href: "/epreuves", Label: "Épreuves"})
 		case account.Assessor:
-			links = append(links, views.Link{Href: "/evaluation", Label: "À évaluer"}, views.Link{Href: "/evaluation/statistiques", Label: "Mes statistiques"},
-				views.Link{Href: "/promotions", Label: "Mes promotions"})
+			links = append(links, views.Link{Href: "/evaluation", Label: "À évaluer"}, views.Link{Href: "/epreuves", Label: "Épreuves"},
+				views.Link{Href: "/evaluation/statistiques", Label: "Mes statistiques"}, views.Link{Href: "/promotions", Label: "Mes promotions"})
 		case account.Learner:
 			links = append(links, views.Link{Href: "/portfolio", Label: "Mon portfolio"}, views.Link{Href: "/progression", Label: "Ma progression"},
-				views.Link{Href: "/dossiers", Label: "Mes dossiers"})
+				views.Link{Href: "/epreuves", Label: "Mes épreuves"}, views.Link{Href: "/dossiers", Label: "Mes dossiers"})
 		}
 	}
 	links = append(links, views.Link{Href: "/cas", Label: "Cas pratiques"}, views.Link{Href: "/territoire", Label: "Territoire"},

@@ -91,6 +91,24 @@ func (s *Server) routes() {
 	a.Get("/promotions/:id/evaluation", s.require(account.Admin, account.Manager), s.markingPage)
 	a.Post("/promotions/:id/evaluation", s.require(account.Admin, account.Manager), s.markingSave)
 
+	// Live evaluations (server/live.go, server/livesheet.go): sessions,
+	// convocations, the jury's sheets.
+	a.Get("/epreuves", s.require(anyone...), s.myLiveEvaluations)
+	a.Get("/promotions/:id/epreuves", s.require(staff...), s.cohortSessions)
+	a.Get("/promotions/:id/epreuves/nouvelle", s.require(account.Admin, account.Manager), s.sessionForm)
+	a.Post("/promotions/:id/epreuves", s.require(account.Admin, account.Manager), s.sessionCreate)
+	a.Get("/epreuves/passages/:slot", s.require(staff...), s.liveSheet)
+	a.Post("/epreuves/passages/:slot", s.require(account.Assessor, account.Manager), s.liveSheetSave)
+	a.Post("/epreuves/passages/:slot/presence", s.require(staff...), s.slotAttendance)
+	a.Post("/epreuves/passages/:slot/resultat", s.require(account.Assessor, account.Manager), s.liveResult)
+	a.Get("/epreuves/passages/:slot/ecrit", s.require(staff...), s.liveWritten)
+	a.Get("/epreuves/passages/:slot/convocation", s.require(anyone...), s.convocation)
+	a.Get("/epreuves/passages/:slot/convocation.ics", s.require(anyone...), s.convocationICS)
+	a.Get("/epreuves/:sid", s.require(staff...), s.sessionPage)
+	a.Get("/epreuves/:sid/modifier", s.require(account.Admin, account.Manager), s.sessionEditForm)
+	a.Post("/epreuves/:sid/modifier", s.require(account.Admin, account.Manager), s.sessionUpdate)
+	a.Post("/epreuves/:sid/convocations", s.require(account.Admin, account.Manager), s.sessionSend)
+
 	// The sandbox: territory, fiches and scenarios are fictional, public.
 	a.Get("/territoire", s.territory)
 	a.Get("/territoire/:id", s.structurePage)

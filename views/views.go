@@ -114,6 +114,7 @@ type Renderer struct {
 var funcs = template.FuncMap{
 	"date":     french.Date,
 	"datetime": french.DateTime,
+	"hour":     french.Time,
 	"number":   french.Number,
 	"plural":   french.Plural,
 	"add":      func(a, b int) int { return a + b },
@@ -121,6 +122,7 @@ var funcs = template.FuncMap{
 	"now":      time.Now,
 	"join":     strings.Join,
 	"upper":    strings.ToUpper,
+	"lower":    strings.ToLower,
 	"field":    newField,
 	"model":    func() int { return Model },
 	"asset":    asset,

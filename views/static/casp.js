@@ -238,4 +238,110 @@
       window.location.href = "/apprenants/" + id + "/dossier#cap-" + capID;
     });
   }
+
+  // Jury sheet: a timer for the passage (the time left, then the time
+  // over), announced to screen readers at five minutes and at the end.
+  Array.prototype.forEach.call(document.querySelectorAll("[data-minuterie]"), function (box) {
+    var total = parseInt(box.getAttribute("data-minuterie"), 10) * 60;
+    var shown = box.querySelector(".timer-time");
+    var alert = box.querySelector(".timer-alert");
+    var start = box.querySelector("[data-minuterie-action=start]");
+    var reset = box.querySelector("[data-minuterie-action=reset]");
+    var elapsed = 0, running = null, said = {};
+    var pad = function (n) { return (n < 10 ? "0" : "") + n; };
+    var draw = function () {
+      var left = total - elapsed, abs = Math.abs(left);
+      shown.textContent = (left < 0 ? "+" : "") + Math.floor(abs / 60) + ":" + pad(abs % 60);
+      box.classList.toggle("depasse", left < 0);
+      if (left === 300 && !said[300]) { said[300] = true; alert.textContent = "Plus que cinq minutes."; }
+      if (left === 0 && !said[0]) { said[0] = true; alert.textContent = "Temps écoulé."; }
+    };
+    start.addEventListener("click", function () {
+      if (running) {
+        clearInterval(running); running = null; start.textContent = "Reprendre";
+      } else {
+        running = setInterval(function () { elapsed++; draw(); }, 1000); start.textContent = "Pause";
+      }
+    });
+    reset.addEventListener("click", function () {
+      if (running) { clearInterval(running); running = null; }
+      elapsed = 0; said = {}; start.textContent = "Démarrer"; draw();
+    });
+    box.classList.remove("js-only");
+    draw();
+  });
+
+  // Jury sheet: what the member types is sent as they type (a second after
+  // the last keystroke) and kept on the device until the server has it, so
+  // that a dropped connection loses nothing: the copy is sent again when
+  // the network returns, or restored when the page is opened again.
+  Array.prototype.forEach.call(document.querySelectorAll("form[data-sauvegarde]"), function (form) {
+    if (!window.fetch || !window.URLSearchParams) { return; }
+    var key = "casp:" + form.getAttribute("data-sauvegarde");
+    var status = document.querySelector(".save-status");
+    var timer = null, pending = false;
+    var store = null;
+    try { store = window.localStorage; } catch (e) { store = null; }
+    var say = function (text, offline) {
+      if (!status) { return; }
+      status.textContent = text;
+      status.classList.toggle("hors-ligne", !!offline);
+    };
+    var fields = function () {
+      var out = [];
+      Array.prototype.forEach.call(form.elements, function (el) {
+        if (!el.name || el.name === "_csrf" || el.type === "submit" || el.disabled) { return; }
+        if ((el.type === "radio" || el.type === "checkbox") && !el.checked) { return; }
+        out.push([el.name, el.value]);
+      });
+      return out;
+    };
+    var send = function () {
+      pending = false;
+      var data = fields();
+      var body = new URLSearchParams();
+      body.set("_csrf", form.querySelector("input[name=_csrf]").value);
+      body.set("action", "enregistrer");
+      data.forEach(function (kv) { body.append(kv[0], kv[1]); });
+      fetch(form.getAttribute("action"), { method: "POST", body: body, credentials: "same-origin", headers: { "X-Enregistrement": "auto" } })
+        .then(function (r) { return r.json().then(function (j) { return { ok: r.ok, j: j }; }); })
+        .then(function (res) {
+          if (res.ok && res.j.enregistre) {
+            if (store && !pending) { store.removeItem(key); }
+            say("Enregistré à " + res.j.a + ".");
+          } else {
+            say("Non enregistré : " + (res.j.message || "vérifiez la saisie") + " Votre saisie reste sur cet appareil.", true);
+          }
+        })
+        .catch(function () {
+          say("Hors connexion : votre saisie est gardée sur cet appareil et sera envoyée au retour du réseau.", true);
+        });
+    };
+    var keep = function () {
+      if (store) { try { store.setItem(key, JSON.stringify(fields())); } catch (e) { /* full: the server copy remains */ } }
+      pending = true;
+      say("Modifications en cours d'enregistrement…");
+      clearTimeout(timer);
+      timer = setTimeout(send, 1000);
+    };
+    form.addEventListener("input", keep);
+    form.addEventListener("change", keep);
+    form.addEventListener("submit", function () { if (store) { store.removeItem(key); } });
+    window.addEventListener("online", function () { if (store && store.getItem(key)) { send(); } });
+    // A copy the server never received (the connection dropped, the page
+    // was closed): put it back in the form, then send it.
+    var saved = store && store.getItem(key);
+    if (saved) {
+      try {
+        JSON.parse(saved).forEach(function (kv) {
+          Array.prototype.forEach.call(form.elements, function (el) {
+            if (el.name !== kv[0] || el.disabled) { return; }
+            if (el.type === "radio" || el.type === "checkbox") { el.checked = el.value === kv[1]; } else { el.value = kv[1]; }
+          });
+        });
+        say("Saisie non envoyée retrouvée sur cet appareil : envoi en cours…", true);
+        send();
+      } catch (e) { store.removeItem(key); }
+    }
+  });
 })();
