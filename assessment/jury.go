@@ -203,6 +203,7 @@ type snapshotEvidence struct {
 	Decision  Decision       `json:"decision"`
 	Levels    map[string]int `json:"niveaux"`
 	Assessors []string       `json:"evaluateurs"`
+	Note      string         `json:"remarque,omitempty"`
 }
 
 // CertificationFile builds a learner's certification dossier (the learner must be one).
@@ -242,7 +243,7 @@ func (s *Service) certificationFile(learner account.User, prog Progress, decisio
 				sc := snapshotCapacity{ID: c.Capacity.ID, Text: c.Capacity.Text, State: c.State}
 				for _, e := range c.Evidence {
 					se := snapshotEvidence{PieceID: e.PieceID, Title: e.Title, Kind: e.KindID, Version: e.Version, SHA256: e.SHA256,
-						Deposited: stamp(e.DepositedAt), Released: stamp(e.Released), Decision: e.Decision, Levels: map[string]int{}}
+						Deposited: stamp(e.DepositedAt), Released: stamp(e.Released), Decision: e.Decision, Levels: map[string]int{}, Note: e.Note()}
 					for _, cr := range c.Criteria {
 						if l, ok := e.Levels[cr]; ok {
 							se.Levels[cr] = l

@@ -140,7 +140,11 @@ func (s *Service) LearnerPieces(ctx context.Context, learnerID int64) ([]Piece, 
 }
 
 // Editable tells whether the learner may change the draft.
-func (p Piece) Editable() bool { return p.Status == Draft || p.Status == Rework }
+func (p Piece) Editable() bool { return p.SlotID == 0 && (p.Status == Draft || p.Status == Rework) }
+
+// Live says whether the piece records a live evaluation (an épreuve graded
+// by a jury): nobody writes it.
+func (p Piece) Live() bool { return p.SlotID != 0 }
 
 // SaveDraft stores the draft as typed, valid or not: nothing typed is lost.
 // Validation happens at deposit.

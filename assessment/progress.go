@@ -79,6 +79,7 @@ type Evidence struct {
 	WrittenPieceID int64
 	Parts          []Evidence
 	Awaiting       string
+	Live           bool // the result of a live evaluation (a jury's)
 	// Masked: the piece is under anonymous marking for the viewer; only the
 	// fact that a result exists is shown (see Progress.For).
 	Masked bool
@@ -220,7 +221,7 @@ func (s *Service) buildProgress(pieces []Piece, cohortID int64, st Settings, res
 				evidence[l.CapacityID] = append(evidence[l.CapacityID], Evidence{PieceID: p.ID, Title: p.Title, KindID: p.KindID,
 					Version: r.version.Number, VersionID: r.version.ID, SHA256: r.version.SHA256, DepositedAt: r.version.DepositedAt,
 					Levels: r.result.Levels, Released: r.result.ReleasedAt, Decision: r.result.Decision, From: r.result.From,
-					WrittenPieceID: p.WrittenPieceID})
+					WrittenPieceID: p.WrittenPieceID, Live: p.Live()})
 			}
 		}
 		if r.result != nil {

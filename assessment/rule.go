@@ -2,6 +2,7 @@ package assessment
 
 import (
 	"slices"
+	"strconv"
 
 	"github.com/casp-cnam/casp/referentiel"
 )
@@ -202,4 +203,40 @@ func combine(w, l Evidence) Evidence {
 	e.From = slices.Concat(w.From, l.From)
 	e.Parts = []Evidence{w, l}
 	return e
+}
+
+// Note says, in French, how the rule reads this evidence when it is not a
+// plain result: half of a written piece and its oral, or both together.
+func (e Evidence) Note() string {
+	switch {
+	case e.Awaiting != "":
+		return "En attente de " + e.Awaiting + " : l'écrit et l'oral forment une seule épreuve, cette moitié ne compte pas seule."
+	case len(e.Parts) == 2:
+		return "Avec l'écrit « " + e.Parts[0].Title + " » (version " + strconv.Itoa(e.Parts[0].Version) + ", " + e.Parts[0].Decision.Label() +
+			") : une seule épreuve, chaque critère au plus bas des deux niveaux."
+	}
+	return ""
+}
+
+// Assessors names who the result comes from, with their part in it (for a
+// jury: each member's grid and the agreed result).
+func (e Evidence) Assessors() []string {
+	var out []string
+	for _, g := range e.From {
+		role := g.Role.Label()
+		if e.Live || g.Role == Third && len(e.Parts) > 0 {
+			switch g.Role {
+			case First:
+				role = "jury, grille 1"
+			case Second:
+				role = "jury, grille 2"
+			case Third:
+				role = "résultat arrêté par le jury"
+			case Single:
+				role = "jury"
+			}
+		}
+		out = append(out, g.AssessorName+" ("+role+")")
+	}
+	return out
 }

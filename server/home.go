@@ -38,6 +38,7 @@ type learnerTodo struct {
 	Results           []assessment.FeedbackItem // published in the last 30 days
 	Drafts            []assessment.Piece        // never deposited
 	Cases             []casework.Case           // not closed
+	Convocations      []assessment.Convocation  // épreuves to come
 	Acquired, Total   int
 }
 
@@ -153,13 +154,22 @@ func (s *Server) learnerTodo(ctx context.Context, learnerID int64) (*learnerTodo
 	}
 	for _, p := range pr.Pieces {
 		switch {
-		case p.Status == assessment.Rework:
+		case p.Status == assessment.Rework && !p.Live():
 			td.Rework = append(td.Rework, reworkItem{p, latest[p.ID].Feedback})
 		case p.Status == assessment.Draft && p.Versions == 0:
 			td.Drafts = append(td.Drafts, p)
 		}
 	}
 	slices.SortFunc(td.Results, func(a, b assessment.FeedbackItem) int { return b.At.Compare(a.At) })
+	convs, err := s.assess.LearnerConvocations(ctx, learnerID)
+	if err != nil {
+		return nil, err
+	}
+	for _, cv := range convs {
+		if cv.Slot.EndsAt.After(now) {
+			td.Convocations = append(td.Convocations, cv)
+		}
+	}
 	for _, k := range cases {
 		if k.State != casework.StateClosed {
 			td.Cases = append(td.Cases, k)

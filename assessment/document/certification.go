@@ -107,10 +107,8 @@ func CertificationFile(fw *referentiel.Framework, learner account.User, co accou
 						tb.Rows = append(tb.Rows, []string{assessment.MaskedEvidence, "", "", ""})
 						continue
 					}
-					var who, levels []string
-					for _, g := range e.From {
-						who = append(who, g.AssessorName+" ("+g.Role.Label()+")")
-					}
+					var levels []string
+					who := e.Assessors()
 					for _, cr := range cp.Criteria {
 						if e.HasLevel(cr) {
 							levels = append(levels, criteria[cr]+" : "+pr.Settings.LevelLabel(e.Levels[cr]))
@@ -119,7 +117,7 @@ func CertificationFile(fw *referentiel.Framework, learner account.User, co accou
 					tb.Rows = append(tb.Rows, []string{
 						e.Title + "\n" + fw.KindLabel(e.KindID) + ", version " + strconv.Itoa(e.Version),
 						french.Date(e.DepositedAt) + "\n" + e.SHA256[:16] + "…",
-						e.Decision.Label() + ", publiée le " + french.Date(e.Released) + "\n" + strings.Join(who, ", "),
+						strings.TrimSpace(e.Decision.Label() + ", publiée le " + french.Date(e.Released) + "\n" + strings.Join(who, ", ") + "\n" + e.Note()),
 						strings.Join(levels, "\n"),
 					})
 				}

@@ -75,6 +75,9 @@ func Seed(ctx context.Context, acc *account.Service, as *assessment.Service, cs 
 	if err := seedPortfolio(ctx, acc, as, fw, co.ID, learners, []account.User{ass1, ass2}); err != nil {
 		return false, fmt.Errorf("portfolio de démonstration : %w", err)
 	}
+	if err := seedLive(ctx, as, co.ID, manager, learners, []account.User{ass1, ass2}); err != nil {
+		return false, fmt.Errorf("épreuves de démonstration : %w", err)
+	}
 	if err := seedCases(ctx, cs, learners); err != nil {
 		return false, err
 	}

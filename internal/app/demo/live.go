@@ -1,0 +1,177 @@
+package demo
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/casp-cnam/casp/account"
+	"github.com/casp-cnam/casp/assessment"
+	"github.com/casp-cnam/casp/internal/french"
+)
+
+// seedLive plans the demo's live evaluations around today: a soutenance
+// already graded by evaluateur1 and evaluateur2 and published (one
+// candidate excused, to reschedule), an upcoming soutenance whose
+// convocations are sent (then its room changed), a mise en situation
+// d'entretien and a jeu de rôle, graded.
+func seedLive(ctx context.Context, as *assessment.Service, cohortID int64, manager account.User, learners []account.User, jury []account.User) error {
+	today := time.Now().In(french.Paris)
+	day := func(d int) time.Time {
+		return time.Date(today.Year(), today.Month(), today.Day()+d, 0, 0, 0, 0, french.Paris)
+	}
+	at := func(d, h, m int) func() time.Time {
+		t := time.Date(today.Year(), today.Month(), today.Day()+d, h, m, 0, 0, french.Paris)
+		return func() time.Time { t = t.Add(3 * time.Minute); return t }
+	}
+	defer as.SetClock(time.Now)
+	// Who deposited their report of professional experience.
+	var withReport, without []account.User
+	for _, l := range learners {
+		ps, err := as.LearnerPieces(ctx, l.ID)
+		if err != nil {
+			return err
+		}
+		has := false
+		for _, p := range ps {
+			has = has || (p.KindID == "rapport-experience-professionnelle" && p.Versions > 0)
+		}
+		if has {
+			withReport = append(withReport, l)
+		} else {
+			without = append(without, l)
+		}
+	}
+	ids := func(us []account.User) []int64 {
+		out := make([]int64, len(us))
+		for i, u := range us {
+			out[i] = u.ID
+		}
+		return out
+	}
+	plan := func(clock func() time.Time, in assessment.SessionInput) (int64, error) {
+		as.SetClock(clock)
+		id, err := as.PlanSession(ctx, manager, cohortID, in, "")
+		if err != nil {
+			return 0, fmt.Errorf("session « %s » : %w", in.Kind, err)
+		}
+		return id, as.SendConvocations(ctx, manager, id, "")
+	}
+	levels := func(crit []string, base int, i int) map[string]int {
+		out := map[string]int{}
+		for j, c := range crit {
+			out[c] = min(3, max(0, base+(i+j)%2))
+		}
+		return out
+	}
+
+	// 1. The soutenance of ten days ago, graded and published.
+	if len(withReport) > 4 {
+		withReport = withReport[:4]
+	}
+	if len(withReport) > 0 {
+		d0 := -10
+		sid, err := plan(at(d0-30, 10, 0), assessment.SessionInput{Kind: "soutenance-rapport-experience", Title: "Soutenances du rapport d'expérience — session 1",
+			Date: day(d0).Format("2006-01-02"), Time: "09:00", Minutes: 40, Place: "Cnam Pays de la Loire, 25 boulevard Guist'hau, Nantes — salle 204",
+			Bring: "Une pièce d'identité et votre support de présentation (10 minutes).", WrittenDue: day(d0 - 14).Format("2006-01-02"),
+			Jury: ids(jury), Learners: ids(withReport)})
+		if err != nil {
+			return err
+		}
+		se, _, err := as.SessionFor(ctx, manager, sid)
+		if err != nil {
+			return err
+		}
+		for i, sl := range se.Slots {
+			as.SetClock(func() time.Time { return sl.StartsAt.Add(20 * time.Minute) })
+			if i == len(se.Slots)-1 && len(se.Slots) > 1 {
+				if err := as.SetAttendance(ctx, manager, sl.ID, assessment.Excused, ""); err != nil {
+					return err
+				}
+				continue
+			}
+			sh, err := as.LiveSheet(ctx, jury[0], sl.ID)
+			if err != nil {
+				return err
+			}
+			decision := assessment.Validated
+			for k, m := range jury {
+				in := assessment.LiveInput{Notes: "Présentation structurée ; réponses précises aux questions sur le partenariat.",
+					Grading: assessment.GradingInput{Levels: levels(sh.Criteria, 2, i+k), Decision: decision,
+						Feedback: "Analyse réflexive solide ; le bilan transmis aux partenaires gagnerait à être chiffré."}}
+				if _, err := as.SaveLiveSheet(ctx, m, sl.ID, in, true, ""); err != nil {
+					return fmt.Errorf("grille de %s : %w", m.Login, err)
+				}
+			}
+			agreed := assessment.GradingInput{Levels: levels(sh.Criteria, 2, i), Decision: decision,
+				Feedback: "Le jury retient une analyse réflexive solide et une présentation claire du projet. Pour aller plus loin : chiffrer le bilan transmis aux partenaires."}
+			if _, err := as.AgreeLiveResult(ctx, jury[0], sl.ID, agreed, true, ""); err != nil {
+				return fmt.Errorf("résultat du jury : %w", err)
+			}
+		}
+	}
+
+	// 2. The next soutenance, in twelve days: convocations sent, then the
+	// room changed (each convocation says so).
+	if len(without) >= 3 {
+		in := assessment.SessionInput{Kind: "soutenance-rapport-experience", Title: "Soutenances du rapport d'expérience — session 2",
+			Date: day(12).Format("2006-01-02"), Time: "14:00", Minutes: 40, Place: "Cnam Pays de la Loire, Nantes — salle 204",
+			Bring: "Une pièce d'identité et votre support de présentation (10 minutes).", WrittenDue: day(5).Format("2006-01-02"),
+			Jury: ids(jury), Learners: ids(without[:3])}
+		sid, err := plan(at(-2, 9, 0), in)
+		if err != nil {
+			return err
+		}
+		as.SetClock(at(-1, 16, 0))
+		in.Place = "Cnam Pays de la Loire, Nantes — salle 310 (2e étage)"
+		if err := as.UpdateSession(ctx, manager, sid, in, ""); err != nil {
+			return err
+		}
+	}
+
+	// 3. A mise en situation d'entretien and 4. a jeu de rôle, graded by
+	// one assessor each.
+	for n, k := range []struct {
+		kind  string
+		title string
+		d     int
+		jury  account.User
+		from  int
+	}{
+		{"mise-en-situation-entretien", "Mises en situation d'entretien d'accueil", -6, jury[0], 4},
+		{"jeu-de-role-negociation", "Jeu de rôle : négocier une orientation en commission", -3, jury[1], 8},
+	} {
+		if len(learners) < k.from+4 {
+			continue
+		}
+		group := learners[k.from : k.from+4]
+		sid, err := plan(at(k.d-20, 11, 0), assessment.SessionInput{Kind: k.kind, Title: k.title, Date: day(k.d).Format("2006-01-02"), Time: "09:30",
+			Minutes: 30, Place: "Cnam Pays de la Loire, Nantes — salle de mise en situation", Jury: []int64{k.jury.ID}, Learners: ids(group)})
+		if err != nil {
+			return err
+		}
+		se, _, err := as.SessionFor(ctx, manager, sid)
+		if err != nil {
+			return err
+		}
+		for i, sl := range se.Slots {
+			as.SetClock(func() time.Time { return sl.EndsAt })
+			sh, err := as.LiveSheet(ctx, k.jury, sl.ID)
+			if err != nil {
+				return err
+			}
+			decision, base, fb := assessment.Validated, 2, "Posture d'écoute juste ; reformulations fréquentes et utiles."
+			if (i+n)%4 == 3 {
+				decision, base, fb = assessment.ToRework, 1, "Questions trop fermées au début de l'entretien ; la personne n'a pas pu exposer sa demande. À retravailler lors d'une prochaine mise en situation."
+			}
+			in := assessment.LiveInput{Notes: "Observation au fil de l'entretien.", Grading: assessment.GradingInput{Levels: levels(sh.Criteria, base, i), Decision: decision, Feedback: fb}}
+			if _, err := as.SaveLiveSheet(ctx, k.jury, sl.ID, in, true, ""); err != nil {
+				return err
+			}
+			if _, err := as.AgreeLiveResult(ctx, k.jury, sl.ID, assessment.GradingInput{}, true, ""); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
