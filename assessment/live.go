@@ -277,6 +277,13 @@ func (s *Service) checkSession(in SessionInput) (checked, map[string]string) {
 	return c, f
 }
 
+// CheckSessionInput checks a planning form alone (the database is not
+// read): the messages by field, so that a form can show them all at once.
+func (s *Service) CheckSessionInput(in SessionInput) map[string]string {
+	_, f := s.checkSession(in)
+	return f
+}
+
 // conflicts checks the plan against the database (read through q, inside
 // the writing transaction so that two plans at once cannot both pass):
 // jury members and learners belong to the cohort, nobody is in two places

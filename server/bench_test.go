@@ -51,6 +51,18 @@ func seedLarge(tb testing.TB, env *testenv.Env, n, per int) int64 {
 		if err := tx.QueryRowContext(ctx, `SELECT id FROM users WHERE login='evaluateur2'`).Scan(&assessorID); err != nil {
 			return err
 		}
+		// A soutenance for every learner, its convocations sent: the session
+		// page, the sheets and the convocations grow with the cohort.
+		res, err = tx.ExecContext(ctx, `INSERT INTO eval_sessions(cohort_id, kind_id, title, starts_at, slot_minutes, place, sent_at, created_at)
+			VALUES (?, 'soutenance-rapport-experience', 'Soutenances', '2026-06-01T07:00:00Z', 40, 'Salle 204', ?, ?)`, cohortID, now.Format(time.RFC3339), now.Format(time.RFC3339))
+		if err != nil {
+			return err
+		}
+		sessionID, _ := res.LastInsertId()
+		if _, err := tx.ExecContext(ctx, `INSERT INTO eval_jury(session_id, user_id, position) SELECT ?, id, CASE login WHEN 'evaluateur1' THEN 1 ELSE 2 END
+			FROM users WHERE login IN ('evaluateur1','evaluateur2')`, sessionID); err != nil {
+			return err
+		}
 		for i := 0; i < n; i++ {
 			res, err := tx.ExecContext(ctx, `INSERT INTO users(login, display_name, role, password_hash, created_at, password_changed_at) VALUES (?,?,?,?,?,?)`,
 				fmt.Sprintf("charge%d-%05d", cohortID, i), fmt.Sprintf("Apprenant %05d", i), "learner", hash, now.Format(time.RFC3339), now.Format(time.RFC3339))
@@ -59,6 +71,10 @@ func seedLarge(tb testing.TB, env *testenv.Env, n, per int) int64 {
 			}
 			uid, _ := res.LastInsertId()
 			if _, err := tx.ExecContext(ctx, `INSERT INTO cohort_members(cohort_id, user_id, member_role) VALUES (?,?,'learner')`, cohortID, uid); err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, `INSERT INTO eval_slots(session_id, learner_id, position, sent_snapshot) VALUES (?,?,?,?)`,
+				sessionID, uid, i+1, `{"debut":"2026-06-01T07:00:00Z","duree":40,"lieu":"Salle 101","lien":"","apporter":""}`); err != nil {
 				return err
 			}
 			for k := 0; k < per; k++ {

@@ -229,6 +229,7 @@ func (s *Server) sessionCreate(c *fiber.Ctx) error {
 	}
 	in, form, errs := s.readSessionForm(c, learners)
 	if len(errs) > 0 {
+		errs = s.withFormChecks(in, errs)
 		return s.renderSessionForm(c, co, nil, form, in.Jury, errs)
 	}
 	id, err := s.assess.PlanSession(c.UserContext(), *currentUser(c), co.ID, in, s.clientIP(c))
@@ -301,6 +302,7 @@ func (s *Server) sessionUpdate(c *fiber.Ctx) error {
 	}
 	in, form, errs := s.readSessionForm(c, learners)
 	if len(errs) > 0 {
+		errs = s.withFormChecks(in, errs)
 		return s.renderSessionForm(c, co, &se, form, in.Jury, errs)
 	}
 	err = s.assess.UpdateSession(ctx, *currentUser(c), se.ID, in, s.clientIP(c))
@@ -315,6 +317,17 @@ func (s *Server) sessionUpdate(c *fiber.Ctx) error {
 		msg = "Session modifiée : chaque convocation déjà envoyée indique désormais ce qui a changé."
 	}
 	return s.redirectWithText(c, sessionURL(se.ID), msg)
+}
+
+// withFormChecks adds the form's other errors to those read, so that the
+// page shows every field at fault at once.
+func (s *Server) withFormChecks(in assessment.SessionInput, errs map[string]string) map[string]string {
+	for k, v := range s.assess.CheckSessionInput(in) {
+		if _, ok := errs[k]; !ok {
+			errs[k] = v
+		}
+	}
+	return errs
 }
 
 type sessionPageData struct {

@@ -55,7 +55,7 @@ func statementsPerPage(t *testing.T, learners int) map[string]int64 {
 	perKind := map[string]int{}
 	crawlFrom(prefix, func(p string) bool {
 		cohortPage := false
-		for _, under := range []string{prefix, "/apprenants/", "/portfolio/", "/api/v1/promotions/", "/evaluation"} {
+		for _, under := range []string{prefix, "/apprenants/", "/portfolio/", "/api/v1/promotions/", "/evaluation", "/epreuves/"} {
 			cohortPage = cohortPage || strings.HasPrefix(p, under)
 		}
 		if !cohortPage {
