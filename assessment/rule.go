@@ -221,10 +221,13 @@ func (e Evidence) Note() string {
 // Assessors names who the result comes from, with their part in it (for a
 // jury: each member's grid and the agreed result).
 func (e Evidence) Assessors() []string {
+	if len(e.Parts) == 2 {
+		return append(e.Parts[0].Assessors(), e.Parts[1].Assessors()...)
+	}
 	var out []string
 	for _, g := range e.From {
 		role := g.Role.Label()
-		if e.Live || g.Role == Third && len(e.Parts) > 0 {
+		if e.Live {
 			switch g.Role {
 			case First:
 				role = "jury, grille 1"

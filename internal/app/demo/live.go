@@ -26,15 +26,23 @@ func seedLive(ctx context.Context, as *assessment.Service, cohortID int64, manag
 	}
 	defer as.SetClock(time.Now)
 	// Who deposited their report of professional experience.
+	// The candidate excused at the first soutenance is one whose report is
+	// already validated: its capacities of 3.6 wait for the soutenance.
 	var withReport, without []account.User
+	var validated *account.User
 	for _, l := range learners {
 		ps, err := as.LearnerPieces(ctx, l.ID)
 		if err != nil {
 			return err
 		}
-		has := false
+		has, graded := false, false
 		for _, p := range ps {
 			has = has || (p.KindID == "rapport-experience-professionnelle" && p.Versions > 0)
+			graded = graded || (p.KindID == "rapport-experience-professionnelle" && p.Status == assessment.Graded)
+		}
+		if graded && validated == nil {
+			validated = &l
+			continue
 		}
 		if has {
 			withReport = append(withReport, l)
@@ -66,8 +74,11 @@ func seedLive(ctx context.Context, as *assessment.Service, cohortID int64, manag
 	}
 
 	// 1. The soutenance of ten days ago, graded and published.
-	if len(withReport) > 4 {
-		withReport = withReport[:4]
+	if len(withReport) > 3 {
+		withReport = withReport[:3]
+	}
+	if validated != nil {
+		withReport = append(withReport, *validated)
 	}
 	if len(withReport) > 0 {
 		d0 := -10
