@@ -63,7 +63,7 @@ var browserSlots = newGate(2)
 // browserSeconds is how long each browser test takes alone (measured on
 // these 2-core machines); a test not listed counts as short.
 var browserSeconds = map[string]float64{
-	"TestBrowserSandboxJourney": 12, "TestBrowserGuideJourney": 11, "TestBrowserRolesLogin": 10,
+	"TestBrowserLiveSoutenance": 16, "TestBrowserSandboxJourney": 12, "TestBrowserGuideJourney": 11, "TestBrowserRolesLogin": 10,
 	"TestBrowserActorMapJourney": 10, "TestBrowserHeatmapToEvidenceAndJury": 6, "TestBrowserCohortImportAndAssessor": 6,
 	"TestBrowserReportPreview": 4.5, "TestBrowserPersonalDataErasure": 3, "TestBrowserVisitorPages": 3,
 	"TestBrowserCoverageExportAndAssessors": 2, "TestBrowserSearch": 1.5,

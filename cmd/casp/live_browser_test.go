@@ -54,6 +54,7 @@ func offline(t *testing.T, ctx context.Context, off bool) {
 var sheetLinkRE = regexp.MustCompile(`^/epreuves/passages/\d+$`)
 
 func TestBrowserLiveSoutenance(t *testing.T) {
+	browserTest(t)
 	j := newJourney(t)
 	mgr := j.as("responsable")
 
