@@ -38,10 +38,38 @@ type PortfolioExport struct {
 	Pieces    []PieceExport      `json:"pieces"`
 	Progress  []CapacityExport   `json:"progression"`
 	Jury      []JuryExport       `json:"decisions_jury"`
+	Live      []LiveExport       `json:"epreuves"`
 	Files     []ExportFile       `json:"-"`
 	Deposits  []DepositRef       `json:"-"`
 	Generated time.Time          `json:"genere_le"`
 	Scale     map[int64][]string `json:"echelles_par_promotion"`
+}
+
+// LiveExport is one passage of a live evaluation: the convocation as sent
+// and as it stands, the attendance, and the jury members' notes on it
+// (the result is in the passage's piece, under « pieces »).
+type LiveExport struct {
+	Session    string           `json:"session"`
+	Kind       Ref              `json:"epreuve"`
+	CohortID   int64            `json:"promotion"`
+	Position   int              `json:"passage"`
+	StartsAt   time.Time        `json:"debut"`
+	Minutes    int              `json:"duree_minutes"`
+	Place      string           `json:"lieu"`
+	Link       string           `json:"lien,omitempty"`
+	Jury       []string         `json:"jury"`
+	Attendance string           `json:"presence"`
+	Sent       bool             `json:"convocation_envoyee"`
+	Changes    []string         `json:"modifications_depuis_envoi,omitempty"`
+	Notes      []LiveNoteExport `json:"notes_du_jury"`
+	PieceID    int64            `json:"piece,omitempty"`
+}
+
+// LiveNoteExport is a jury member's notes on the passage.
+type LiveNoteExport struct {
+	Member string    `json:"membre"`
+	Notes  string    `json:"notes"`
+	At     time.Time `json:"le"`
 }
 
 // PieceExport is one piece with its draft and every deposited version.
@@ -191,7 +219,7 @@ func (s *Service) ExportLearner(ctx context.Context, viewer account.User, learne
 	}
 	fw := s.framework()
 	out := PortfolioExport{LearnerID: learnerID, Framework: fw.ID, Generated: s.now().UTC(), Scale: map[int64][]string{},
-		Pieces: []PieceExport{}, Progress: []CapacityExport{}, Jury: []JuryExport{}}
+		Pieces: []PieceExport{}, Progress: []CapacityExport{}, Jury: []JuryExport{}, Live: []LiveExport{}}
 	pieces, err := s.LearnerPieces(ctx, learnerID)
 	if err != nil {
 		return out, err
@@ -226,6 +254,9 @@ func (s *Service) ExportLearner(ctx context.Context, viewer account.User, learne
 			}
 		}
 	}
+	if out.Live, err = s.exportLive(ctx, learnerID); err != nil {
+		return out, err
+	}
 	decisions, err := s.JuryDecisions(ctx, learnerID)
 	if err != nil {
 		return out, err
@@ -238,6 +269,55 @@ func (s *Service) ExportLearner(ctx context.Context, viewer account.User, learne
 		out.Jury = append(out.Jury, JuryExport{ID: d.ID, CohortID: d.CohortID, JuryDate: d.JuryDate.Format(time.DateOnly), Members: d.Members,
 			Outcome: d.Outcome.Label(), Activities: acts, Comments: d.Comments, Proposal: d.Proposal.Label(), SnapshotSHA256: d.SnapshotSHA256,
 			Corrects: d.CorrectsID, RecordedBy: d.RecordedBy, RecordedAt: d.RecordedAt})
+	}
+	return out, nil
+}
+
+// exportLive lists the learner's passages, with the jury's notes on them.
+func (s *Service) exportLive(ctx context.Context, learnerID int64) ([]LiveExport, error) {
+	sessions, err := s.loadSessions(ctx, s.db.Read, `s.id IN (SELECT session_id FROM eval_slots WHERE learner_id=?)`, learnerID)
+	if err != nil {
+		return nil, err
+	}
+	notes := map[int64][]LiveNoteExport{}
+	rows, err := s.db.Read.QueryContext(ctx, `SELECT n.slot_id, u.display_name, n.notes, n.updated_at FROM eval_notes n JOIN users u ON u.id=n.user_id
+		JOIN eval_slots sl ON sl.id=n.slot_id WHERE sl.learner_id=? AND n.notes<>'' ORDER BY n.slot_id, u.id`, learnerID)
+	if err != nil {
+		return nil, err
+	}
+	for rows.Next() {
+		var id int64
+		var n LiveNoteExport
+		var at string
+		if err := rows.Scan(&id, &n.Member, &n.Notes, &at); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		n.At = parseStamp(sql.NullString{String: at, Valid: true})
+		notes[id] = append(notes[id], n)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	out := []LiveExport{}
+	for _, se := range sessions {
+		var jury []string
+		for _, m := range se.Jury {
+			jury = append(jury, m.Name)
+		}
+		for _, sl := range se.Slots {
+			if sl.LearnerID != learnerID {
+				continue
+			}
+			e := LiveExport{Session: se.Title, Kind: Ref{se.Kind.ID, se.Kind.Label}, CohortID: se.CohortID, Position: sl.Position, StartsAt: sl.StartsAt.UTC(),
+				Minutes: se.SlotMinutes, Place: se.Place, Link: se.Link, Jury: jury, Attendance: sl.Attendance.Label(), Sent: sl.Sent != nil,
+				Changes: se.Changes(sl), Notes: notes[sl.ID], PieceID: sl.PieceID}
+			if e.Notes == nil {
+				e.Notes = []LiveNoteExport{}
+			}
+			out = append(out, e)
+		}
 	}
 	return out, nil
 }
@@ -397,6 +477,7 @@ func criterionRef(fw *referentiel.Framework, id string) Ref {
 // Holdings counts what the portfolio holds on a learner.
 type Holdings struct {
 	Pieces, Versions, Attachments, Gradings, JuryDecisions int
+	Slots                                                  int // passages of live evaluations
 	AttachmentBytes                                        int64
 }
 
@@ -414,8 +495,9 @@ func holdings(ctx context.Context, q db.Querier, learnerID int64) (Holdings, err
 		(SELECT count(*) FROM (SELECT DISTINCT a.stored_name FROM attachments a JOIN pieces p ON p.id=a.piece_id WHERE p.learner_id=?1)),
 		(SELECT coalesce(sum(size),0) FROM (SELECT DISTINCT a.stored_name, a.size FROM attachments a JOIN pieces p ON p.id=a.piece_id WHERE p.learner_id=?1)),
 		(SELECT count(*) FROM gradings g JOIN piece_versions v ON v.id=g.version_id JOIN pieces p ON p.id=v.piece_id WHERE p.learner_id=?1),
-		(SELECT count(*) FROM jury_decisions WHERE learner_id=?1)`, learnerID).
-		Scan(&h.Pieces, &h.Versions, &h.Attachments, &h.AttachmentBytes, &h.Gradings, &h.JuryDecisions)
+		(SELECT count(*) FROM jury_decisions WHERE learner_id=?1),
+		(SELECT count(*) FROM eval_slots WHERE learner_id=?1)`, learnerID).
+		Scan(&h.Pieces, &h.Versions, &h.Attachments, &h.AttachmentBytes, &h.Gradings, &h.JuryDecisions, &h.Slots)
 	return h, err
 }
 
@@ -428,8 +510,8 @@ type ErasedPortfolio struct {
 
 // Summary says what was erased, in counts only (for the audit log).
 func (e ErasedPortfolio) Summary() string {
-	return fmt.Sprintf("%d pièce(s), %d version(s), %d évaluation(s), %d pièce(s) jointe(s) effacées ; %d décision(s) de jury conservée(s)",
-		e.Pieces, e.Versions, e.Gradings, e.Attachments, e.JuryDecisions)
+	return fmt.Sprintf("%d pièce(s), %d version(s), %d évaluation(s), %d pièce(s) jointe(s), %d passage(s) d'épreuve effacés ; %d décision(s) de jury conservée(s)",
+		e.Pieces, e.Versions, e.Gradings, e.Attachments, e.Slots, e.JuryDecisions)
 }
 
 // EraseLearner deletes, inside the erasure's transaction, a learner's
@@ -455,6 +537,8 @@ func (s *Service) EraseLearner(ctx context.Context, tx *sql.Tx, learnerID int64)
 	}
 	for _, q := range []string{
 		`DELETE FROM pieces WHERE learner_id=?`,
+		// Passages, with the jury's notes on them (the sessions stay).
+		`DELETE FROM eval_slots WHERE learner_id=?`,
 		`DELETE FROM learner_capacities WHERE learner_id=?`,
 		`DELETE FROM learner_stats WHERE learner_id=?`,
 	} {

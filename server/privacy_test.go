@@ -161,6 +161,12 @@ type exportedPortfolio struct {
 		Capacity exportedRef `json:"capacite"`
 		State    string      `json:"etat"`
 	} `json:"progression"`
+	Live []struct {
+		Kind    exportedRef `json:"epreuve"`
+		Sent    bool        `json:"convocation_envoyee"`
+		Changes []string    `json:"modifications_depuis_envoi"`
+		Place   string      `json:"lieu"`
+	} `json:"epreuves"`
 }
 
 type exportedCases struct {
@@ -253,6 +259,11 @@ func TestPersonalDataExport(t *testing.T) {
 	}
 	if len(pf.Pieces) != len(pieces) {
 		t.Errorf("%d pièces exportées, %d en base", len(pf.Pieces), len(pieces))
+	}
+	// The demo convenes apprenant02 to a soutenance whose room changed.
+	if len(pf.Live) != 1 || pf.Live[0].Kind.ID != "soutenance-rapport-experience" || !pf.Live[0].Sent ||
+		len(pf.Live[0].Changes) != 1 || !strings.Contains(pf.Live[0].Changes[0], "lieu") {
+		t.Errorf("épreuves exportées : %+v", pf.Live)
 	}
 	assessor, _ := env.Platform.Accounts.ByLogin(context.Background(), "evaluateur1")
 	found := false
@@ -473,6 +484,22 @@ func newErasureWorld(t *testing.T) erasureWorld {
 		Members: "Présidente du jury\nProfessionnel du secteur", Outcome: string(d.Proposal.Outcome), Comments: "Jury de test."}, "192.0.2.9"); err != nil {
 		t.Fatal(err)
 	}
+	// A mise en situation: Alice's passage, graded, with the jury's notes.
+	evalU, _ := acc.ByLogin(ctx, "eval1")
+	adminU, _ := acc.ByLogin(ctx, "admin1")
+	sid, err := as.PlanSession(ctx, adminU, co.ID, assessment.SessionInput{Kind: "mise-en-situation-entretien", Date: time.Now().AddDate(0, 0, 3).Format(time.DateOnly),
+		Time: "10:00", Minutes: 30, Place: "Salle 2", Jury: []int64{evalU.ID}, Learners: []int64{alice.ID, bruno.ID}}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	se, _, err := as.SessionFor(ctx, adminU, sid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := as.SaveLiveSheet(ctx, evalU, se.Slots[0].ID, assessment.LiveInput{Notes: "Alice reformule bien.",
+		Grading: assessment.GradingInput{Levels: map[string]int{"1.4/crit/1": 2}}}, false, ""); err != nil {
+		t.Fatal(err)
+	}
 	w.admin = env.NewClient()
 	w.admin.Login("admin1", pw)
 	return w
@@ -568,7 +595,8 @@ func TestErasure(t *testing.T) {
 	if r.Status != http.StatusUnprocessableEntity || !strings.Contains(testenv.Text(r.Body), "Saisissez l'identifiant du compte") {
 		t.Fatalf("confirmation vide : statut %d", r.Status)
 	}
-	if w.count(t, `SELECT count(*) FROM pieces WHERE learner_id=?`, w.alice) != 1 || w.count(t, `SELECT count(*) FROM cases WHERE learner_id=?`, w.alice) != 1 {
+	if w.count(t, `SELECT count(*) FROM pieces WHERE learner_id=?`, w.alice) != 2 || w.count(t, `SELECT count(*) FROM cases WHERE learner_id=?`, w.alice) != 1 ||
+		w.count(t, `SELECT count(*) FROM eval_slots WHERE learner_id=?`, w.alice) != 1 {
 		t.Fatal("des données ont été effacées sans confirmation valide")
 	}
 
@@ -612,6 +640,8 @@ func TestErasure(t *testing.T) {
 		`SELECT count(*) FROM learner_stats WHERE learner_id=?`:                {w.alice},
 		`SELECT count(*) FROM sessions WHERE k=?`:                              {aliceSession},
 		`SELECT count(*) FROM login_failures WHERE login='alice'`:              nil,
+		`SELECT count(*) FROM eval_slots WHERE learner_id=?`:                   {w.alice},
+		`SELECT count(*) FROM eval_notes`:                                      nil,
 		`SELECT count(*) FROM users WHERE login='alice' OR email<>'' AND id=?`: {w.alice},
 	} {
 		if n := w.count(t, q, args...); n != 0 {
