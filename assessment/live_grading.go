@@ -226,6 +226,9 @@ func (s *Service) SaveLiveSheet(ctx context.Context, member account.User, slotID
 		if !se.IsJury(member.ID) {
 			return apperr.New(apperr.Forbidden, "Seul le jury de la session évalue ce passage.")
 		}
+		if se.Kind.Form == "examen" {
+			return apperr.New(apperr.Conflict, "Un examen se note sur la page des notes de la session, pas sur une grille.")
+		}
 		now := s.now()
 		if _, err := tx.ExecContext(ctx, `INSERT INTO eval_notes(slot_id, user_id, notes, updated_at) VALUES (?,?,?,?)
 			ON CONFLICT(slot_id, user_id) DO UPDATE SET notes=excluded.notes, updated_at=excluded.updated_at`, slotID, member.ID, in.Notes, stamp(now)); err != nil {

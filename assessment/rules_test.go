@@ -218,3 +218,53 @@ func TestAbsenceIsNotAFail(t *testing.T) {
 		t.Fatalf("absent à l'épreuve, sans autre pièce : %s", s)
 	}
 }
+
+// Hand-worked: a mark becomes a level (scale of four, pass level 2 « Acquis »).
+func TestMarkLevel(t *testing.T) {
+	st := Settings{Levels: []string{"Non acquis", "En cours d'acquisition", "Acquis", "Maîtrisé"}, PassLevel: 2}
+	for _, c := range []struct {
+		mark, pass float64
+		want       int
+	}{{16, 10, 3}, {15.5, 10, 2}, {10, 10, 2}, {9.99, 10, 1}, {5, 10, 1}, {4.5, 10, 0}, {0, 10, 0}, {17, 18, 1}, {12, 12, 2}} {
+		if got := MarkLevel(st, c.mark, c.pass, 20); got != c.want {
+			t.Errorf("note %v, barre %v : niveau %d, attendu %d", c.mark, c.pass, got, c.want)
+		}
+	}
+	for in, ok := range map[string]bool{"12,5": true, "12.5": true, " 20 ": true, "0": true, "20,5": false, "-1": false, "douze": false, "12,345": false, "NaN": false} {
+		if _, err := ParseMark(in); (err == nil) != ok {
+			t.Errorf("note %q : erreur %v", in, err)
+		}
+	}
+	if !strings.Contains(ConversionText(st, 10), "« Acquis » à partir de la barre (10/20)") {
+		t.Error(ConversionText(st, 10))
+	}
+}
+
+func TestParseExamCSV(t *testing.T) {
+	se := Session{Slots: []Slot{{ID: 1, Login: "apprenant01", Learner: "Léa Moreau"}, {ID: 2, Login: "apprenant02", Learner: "Yanis Petit"}}}
+	lines, err := ParseExamCSV(strings.NewReader("\ufeffidentifiant;note;commentaire\napprenant01;12,5;Bien\r\nyanis petit;douze;\ninconnu;10;\nAPPRENANT01;8;\n\n"), se)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(lines) != 4 {
+		t.Fatalf("%d lignes : %+v", len(lines), lines)
+	}
+	if l := lines[0]; l.SlotID != 1 || l.Mark != "12,5" || l.Comment != "Bien" || l.Problem != "" || l.Line != 2 {
+		t.Errorf("ligne 2 : %+v", l)
+	}
+	if l := lines[1]; l.SlotID != 2 || !strings.Contains(l.Problem, "Note illisible") {
+		t.Errorf("nom sans accents ni majuscules, note illisible : %+v", l)
+	}
+	if l := lines[2]; l.SlotID != 0 || !strings.Contains(l.Problem, "Aucun candidat") {
+		t.Errorf("inconnu : %+v", l)
+	}
+	if l := lines[3]; l.SlotID != 0 || !strings.Contains(l.Problem, "déjà présent ligne 2") {
+		t.Errorf("doublon : %+v", l)
+	}
+	if _, err := ParseExamCSV(strings.NewReader("apprenant01,14,Très bien\n"), se); err != nil {
+		t.Errorf("séparateur virgule : %v", err)
+	}
+	if _, err := ParseExamCSV(strings.NewReader("\n\n"), se); err == nil {
+		t.Error("fichier vide accepté")
+	}
+}

@@ -108,6 +108,10 @@ func (s *Server) routes() {
 	a.Get("/epreuves/:sid/modifier", s.require(account.Admin, account.Manager), s.sessionEditForm)
 	a.Post("/epreuves/:sid/modifier", s.require(account.Admin, account.Manager), s.sessionUpdate)
 	a.Post("/epreuves/:sid/convocations", s.require(account.Admin, account.Manager), s.sessionSend)
+	a.Get("/epreuves/:sid/notes", s.require(staff...), s.examPage)
+	a.Post("/epreuves/:sid/notes", s.require(staff...), s.examSave)
+	a.Post("/epreuves/:sid/notes/import", s.require(staff...), s.examImport)
+	a.Post("/epreuves/:sid/notes/publier", s.require(staff...), s.examPublish)
 
 	// The sandbox: territory, fiches and scenarios are fictional, public.
 	a.Get("/territoire", s.territory)

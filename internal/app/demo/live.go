@@ -184,5 +184,39 @@ func seedLive(ctx context.Context, as *assessment.Service, cohortID int64, manag
 			}
 		}
 	}
+	// 5. The knowledge examination of two weeks ago: marks entered, one
+	// candidate absent, published.
+	if len(learners) >= 6 {
+		group := learners[:6]
+		sid, err := plan(at(-40, 10, 0), assessment.SessionInput{Kind: "examen-connaissances", Title: "Examen de sociologie et de psychopathologie",
+			Date: day(-15).Format("2006-01-02"), Time: "18:00", Minutes: 120, Place: "Cnam Pays de la Loire, Nantes — amphithéâtre B",
+			Bring: "Une pièce d'identité ; aucun document n'est autorisé.", Jury: []int64{jury[0].ID}, Learners: ids(group)})
+		if err != nil {
+			return err
+		}
+		as.SetClock(at(-13, 9, 0))
+		se, _, err := as.SessionFor(ctx, manager, sid)
+		if err != nil {
+			return err
+		}
+		marks := []string{"14,5", "9", "12", "", "16,5", "11"}
+		comments := []string{"Bonne maîtrise des notions de sociologie de l'emploi.", "Les mécanismes de l'addiction sont confondus avec leurs conséquences : à revoir.", "", "", "Copie remarquable, argumentée et sourcée.", ""}
+		var entries []assessment.ExamEntry
+		for i, sl := range se.Slots {
+			if marks[i] == "" {
+				if err := as.SetAttendance(ctx, manager, sl.ID, assessment.Absent, ""); err != nil {
+					return err
+				}
+				continue
+			}
+			entries = append(entries, assessment.ExamEntry{SlotID: sl.ID, Mark: marks[i], Comment: comments[i]})
+		}
+		if err := as.SaveExamMarks(ctx, jury[0], sid, "10", entries, ""); err != nil {
+			return fmt.Errorf("notes de l'examen : %w", err)
+		}
+		if _, err := as.PublishExamMarks(ctx, jury[0], sid, ""); err != nil {
+			return err
+		}
+	}
 	return nil
 }
