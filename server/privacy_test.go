@@ -260,9 +260,10 @@ func TestPersonalDataExport(t *testing.T) {
 	if len(pf.Pieces) != len(pieces) {
 		t.Errorf("%d pièces exportées, %d en base", len(pf.Pieces), len(pieces))
 	}
-	// The demo convenes apprenant02 to a soutenance whose room changed.
-	if len(pf.Live) != 1 || pf.Live[0].Kind.ID != "soutenance-rapport-experience" || !pf.Live[0].Sent ||
-		len(pf.Live[0].Changes) != 1 || !strings.Contains(pf.Live[0].Changes[0], "lieu") {
+	// The demo convenes apprenant02 to an examination, then to a
+	// soutenance whose room changed.
+	if len(pf.Live) != 2 || pf.Live[1].Kind.ID != "soutenance-rapport-experience" || !pf.Live[1].Sent ||
+		len(pf.Live[1].Changes) != 1 || !strings.Contains(pf.Live[1].Changes[0], "lieu") || len(pf.Live[0].Changes) != 0 {
 		t.Errorf("épreuves exportées : %+v", pf.Live)
 	}
 	assessor, _ := env.Platform.Accounts.ByLogin(context.Background(), "evaluateur1")
