@@ -109,7 +109,7 @@ func (s *Service) Deposit(ctx context.Context, learner account.User, id int64) (
 		return Version{}, err
 	}
 	v.Attachments = drafts
-	return v, s.RefreshLearner(ctx, p.LearnerID)
+	return v, s.refreshPiece(ctx, p.ID, p.LearnerID)
 }
 
 const versionCols = `id, piece_id, number, title, body, links, criteria, sha256, deposited_at`

@@ -307,7 +307,7 @@ func gradingEntry(assessor account.User, p Piece, v Version, address, detail str
 // The check, the release and its audit entry (address is the assessor's)
 // are one write transaction: two releases at once publish once.
 func (s *Service) Release(ctx context.Context, assessor account.User, id int64, address string) error {
-	var learnerID int64
+	var learnerID, pieceID int64
 	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
 		g, err := gradingFor(ctx, tx, assessor, id)
 		if err != nil {
@@ -333,7 +333,7 @@ func (s *Service) Release(ctx context.Context, assessor account.User, id int64, 
 				return err
 			}
 		}
-		var pieceID, cohortID int64
+		var cohortID int64
 		if err := tx.QueryRowContext(ctx, `SELECT v.piece_id, p.learner_id, p.cohort_id FROM piece_versions v JOIN pieces p ON p.id=v.piece_id WHERE v.id=?`,
 			g.VersionID).Scan(&pieceID, &learnerID, &cohortID); err != nil {
 			return err
@@ -347,7 +347,7 @@ func (s *Service) Release(ctx context.Context, assessor account.User, id int64, 
 	if err != nil {
 		return err
 	}
-	return s.RefreshLearner(ctx, learnerID)
+	return s.refreshPiece(ctx, pieceID, learnerID)
 }
 
 // GradingView is what the grading screen shows.

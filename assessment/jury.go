@@ -290,8 +290,33 @@ func (s *Service) EachCertificationFile(ctx context.Context, cohortID int64, lea
 	if err != nil {
 		return err
 	}
+	// A collective part counts for its group's current members.
+	members := map[int64][]int64{}
+	rows, err := s.db.Read.QueryContext(ctx, `SELECT m.group_id, m.learner_id FROM group_members m JOIN learner_groups g ON g.id=m.group_id
+		WHERE g.cohort_id=? AND m.left_at IS NULL`, cohortID)
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var g, l int64
+		if err := rows.Scan(&g, &l); err != nil {
+			rows.Close()
+			return err
+		}
+		members[g] = append(members[g], l)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
 	byLearner := map[int64][]Piece{}
 	for _, p := range pieces {
+		if p.GroupID != 0 {
+			for _, l := range members[p.GroupID] {
+				byLearner[l] = append(byLearner[l], p)
+			}
+			continue
+		}
 		byLearner[p.LearnerID] = append(byLearner[p.LearnerID], p)
 	}
 	st, err := s.Settings(ctx, cohortID)

@@ -535,7 +535,17 @@ func (s *Service) EraseLearner(ctx context.Context, tx *sql.Tx, learnerID int64)
 	if err != nil {
 		return e, err
 	}
+	// A collective part the learner started stays the group's: it passes
+	// to another member (it goes only with the last one).
+	if _, err := tx.ExecContext(ctx, `UPDATE pieces SET learner_id=(SELECT m.learner_id FROM group_members m WHERE m.group_id=pieces.group_id
+		AND m.learner_id<>?1 ORDER BY m.left_at IS NOT NULL, m.joined_at LIMIT 1)
+		WHERE learner_id=?1 AND group_id IS NOT NULL AND EXISTS (SELECT 1 FROM group_members m WHERE m.group_id=pieces.group_id AND m.learner_id<>?1)`, learnerID); err != nil {
+		return e, err
+	}
 	for _, q := range []string{
+		`DELETE FROM piece_authors WHERE user_id=?`,
+		`DELETE FROM group_members WHERE learner_id=?`,
+		`UPDATE pieces SET part_of=NULL WHERE part_of IN (SELECT id FROM pieces WHERE learner_id=?1) AND learner_id<>?1`,
 		`DELETE FROM pieces WHERE learner_id=?`,
 		// Passages, with the jury's notes on them (the sessions stay).
 		`DELETE FROM eval_slots WHERE learner_id=?`,

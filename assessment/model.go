@@ -172,6 +172,13 @@ type Piece struct {
 	// evaluation with, when the kind has one.
 	SlotID         int64
 	WrittenPieceID int64
+	// GroupID: a collective part, written by a group (GroupName); PartOf:
+	// an individual part, the collective part it belongs to. Writer: the
+	// viewer may write it (its author, or a current member of its group).
+	GroupID   int64
+	GroupName string
+	PartOf    int64
+	Writer    bool
 	// Anonymous: the cohort marks anonymously and a marking of this piece
 	// is unpublished; every version then hides the learner from markers.
 	Anonymous bool

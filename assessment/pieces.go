@@ -21,6 +21,7 @@ const pieceCols = `p.id, p.learner_id, u.display_name, p.cohort_id, p.kind_id, p
 	p.double_marking, p.status, coalesce(p.latest_version_id,0), p.deposited_at, p.created_at,
 	(SELECT count(*) FROM piece_versions v WHERE v.piece_id=p.id),
 	coalesce(p.slot_id,0), coalesce((SELECT sl.written_piece_id FROM eval_slots sl WHERE sl.id=p.slot_id),0),
+	coalesce(p.group_id,0), coalesce((SELECT g.name FROM learner_groups g WHERE g.id=p.group_id),''), coalesce(p.part_of,0),
 	` + anonymousExpr
 
 // anonymousExpr says whether a piece is under anonymous marking: its cohort
@@ -36,13 +37,17 @@ func scanPiece(row interface{ Scan(...any) error }) (Piece, error) {
 	var saved, created string
 	var deposited sql.NullString
 	err := row.Scan(&p.ID, &p.LearnerID, &p.LearnerName, &p.CohortID, &p.KindID, &p.Title, &p.Draft, &saved, &p.Pseudonym,
-		&p.DoubleMarking, &p.Status, &p.LatestVersionID, &deposited, &created, &p.Versions, &p.SlotID, &p.WrittenPieceID, &p.Anonymous)
+		&p.DoubleMarking, &p.Status, &p.LatestVersionID, &deposited, &created, &p.Versions, &p.SlotID, &p.WrittenPieceID,
+		&p.GroupID, &p.GroupName, &p.PartOf, &p.Anonymous)
 	if errors.Is(err, sql.ErrNoRows) {
 		return p, errNoPiece
 	}
 	p.DraftSavedAt = parseStamp(sql.NullString{String: saved, Valid: true})
 	p.CreatedAt = parseStamp(sql.NullString{String: created, Valid: true})
 	p.DepositedAt = parseStamp(deposited)
+	if p.GroupID != 0 {
+		p.LearnerName = "Groupe « " + p.GroupName + " »"
+	}
 	return p, err
 }
 
@@ -110,6 +115,17 @@ func (s *Service) Piece(ctx context.Context, viewer account.User, id int64) (Pie
 	if err != nil {
 		return Piece{}, err
 	}
+	if p.GroupID != 0 && viewer.Role == account.Learner {
+		// A collective part is its group's current members' (its first
+		// author's too only while they stay).
+		if p.Writer, err = isCurrentMember(ctx, s.db.Read, p.GroupID, viewer.ID); err != nil {
+			return Piece{}, err
+		}
+		if !p.Writer {
+			return Piece{}, forbidden()
+		}
+		return p, nil
+	}
 	a, err := s.accessTo(ctx, viewer, p.LearnerID, p.CohortID)
 	if err != nil {
 		return Piece{}, err
@@ -117,6 +133,7 @@ func (s *Service) Piece(ctx context.Context, viewer account.User, id int64) (Pie
 	if a == noAccess {
 		return Piece{}, forbidden()
 	}
+	p.Writer = a == ownerAccess
 	return p, nil
 }
 
@@ -126,18 +143,24 @@ func (s *Service) ownPiece(ctx context.Context, learner account.User, id int64) 
 	if err != nil {
 		return p, err
 	}
-	if p.LearnerID != learner.ID {
+	if !p.Writer || learner.Role != account.Learner {
 		return Piece{}, apperr.New(apperr.Forbidden, "Seul l'auteur d'une pièce peut la modifier.")
 	}
 	return p, nil
 }
 
-// LearnerPieces lists a learner's pieces, newest first.
+// LearnerPieces lists a learner's pieces, newest first: their own, and
+// the collective parts of the groups they belong to now.
 func (s *Service) LearnerPieces(ctx context.Context, learnerID int64) ([]Piece, error) {
 	return db.Collect(ctx, s.db.Read, func(r db.Row) (Piece, error) { return scanPiece(r) },
 		`SELECT `+pieceCols+` FROM pieces p JOIN users u ON u.id=p.learner_id
-		WHERE p.learner_id=? ORDER BY p.created_at DESC, p.id DESC`, learnerID)
+		WHERE `+learnerPiecesWhere+` ORDER BY p.created_at DESC, p.id DESC`, learnerID)
 }
+
+// learnerPiecesWhere selects (on pieces p) the pieces that count for the
+// learner ?1.
+const learnerPiecesWhere = `((p.learner_id=?1 AND p.group_id IS NULL)
+	OR p.group_id IN (SELECT group_id FROM group_members WHERE learner_id=?1 AND left_at IS NULL))`
 
 // Editable tells whether the learner may change the draft.
 func (p Piece) Editable() bool { return p.SlotID == 0 && (p.Status == Draft || p.Status == Rework) }
@@ -166,9 +189,19 @@ func (s *Service) SaveDraft(ctx context.Context, learner account.User, id int64,
 	if len([]rune(title)) > 200 {
 		return apperr.Fields(map[string]string{"title": "Le titre tient en 200 caractères au plus."})
 	}
-	_, err = s.db.Write.ExecContext(ctx, `UPDATE pieces SET title=?, draft=?, draft_saved_at=? WHERE id=? AND learner_id=?`,
-		title, draft, stamp(s.now()), id, learner.ID)
-	return err
+	now := stamp(s.now())
+	return s.db.Tx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `UPDATE pieces SET title=?, draft=?, draft_saved_at=? WHERE id=?`, title, draft, now, id); err != nil {
+			return err
+		}
+		if p.GroupID == 0 {
+			return nil
+		}
+		// A collective part counts each member's saves: who wrote what shows.
+		_, err := tx.ExecContext(ctx, `INSERT INTO piece_authors(piece_id, user_id, saves, first_at, last_at) VALUES (?,?,1,?,?)
+			ON CONFLICT(piece_id, user_id) DO UPDATE SET saves=saves+1, last_at=excluded.last_at`, id, learner.ID, now, now)
+		return err
+	})
 }
 
 // Links returns the capacities a piece is linked to: those its kind

@@ -80,6 +80,9 @@ type Evidence struct {
 	Parts          []Evidence
 	Awaiting       string
 	Live           bool // the result of a live evaluation (a jury's)
+	GroupID        int64
+	PartOf         int64
+	Collective     bool // a collective part and a member's individual part, together
 	// Masked: the piece is under anonymous marking for the viewer; only the
 	// fact that a result exists is shown (see Progress.For).
 	Masked bool
@@ -176,13 +179,13 @@ func (s *Service) ProgressIn(ctx context.Context, learnerID int64, cohorts []int
 	if err != nil {
 		return Progress{}, err
 	}
-	results, err := s.resultsWhere(ctx, `p.learner_id=?`, learnerID, true)
+	results, err := s.resultsWhere(ctx, learnerPiecesWhere, learnerID, true)
 	if err != nil {
 		return Progress{}, err
 	}
 	// Which pieces claim which capacity: the latest deposited version's
 	// links, or the draft's links for pieces never deposited (read at once).
-	drafts, err := s.justifications(ctx, `piece_id IN (SELECT id FROM pieces WHERE learner_id=?)`, learnerID)
+	drafts, err := s.justifications(ctx, `piece_id IN (SELECT p.id FROM pieces p WHERE `+learnerPiecesWhere+`)`, learnerID)
 	if err != nil {
 		return Progress{}, err
 	}
@@ -221,7 +224,7 @@ func (s *Service) buildProgress(pieces []Piece, cohortID int64, st Settings, res
 				evidence[l.CapacityID] = append(evidence[l.CapacityID], Evidence{PieceID: p.ID, Title: p.Title, KindID: p.KindID,
 					Version: r.version.Number, VersionID: r.version.ID, SHA256: r.version.SHA256, DepositedAt: r.version.DepositedAt,
 					Levels: r.result.Levels, Released: r.result.ReleasedAt, Decision: r.result.Decision, From: r.result.From,
-					WrittenPieceID: p.WrittenPieceID, Live: p.Live()})
+					WrittenPieceID: p.WrittenPieceID, Live: p.Live(), GroupID: p.GroupID, PartOf: p.PartOf})
 			}
 		}
 		if r.result != nil {

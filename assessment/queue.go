@@ -146,7 +146,8 @@ func (s *Service) Queue(ctx context.Context, assessor account.User, f QueueFilte
 	listArgs = append(listArgs, QueuePageSize, (q.Page-1)*QueuePageSize, assessor.ID)
 	// The page's ids are chosen first (index scan and a sort on narrow
 	// rows); the joins and per-piece subqueries then run for those 50 only.
-	rows, err = s.db.Read.QueryContext(ctx, `SELECT p.id, p.title, p.kind_id, p.cohort_id, c.name, u.display_name, p.pseudonym, c.anonymous_marking,
+	rows, err = s.db.Read.QueryContext(ctx, `SELECT p.id, p.title, p.kind_id, p.cohort_id, c.name,
+		CASE WHEN p.group_id IS NULL THEN u.display_name ELSE 'Groupe « ' || (SELECT g.name FROM learner_groups g WHERE g.id=p.group_id) || ' »' END, p.pseudonym, c.anonymous_marking,
 		p.status, v.number, p.deposited_at, d.due_on, p.double_marking,
 		coalesce(g.id,0), coalesce(g.state,''), coalesce(g.role,''),
 		(SELECT count(*) FROM gradings o WHERE o.version_id=p.latest_version_id AND o.assessor_id<>? AND o.state<>'clos'

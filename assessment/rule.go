@@ -52,7 +52,8 @@ func (LatestValidatedRule) Acquired(capCriteria []string, pass int, evidence []E
 func (LatestValidatedRule) Text(passLabel string) string {
 	return "Une capacité est acquise quand le dernier résultat publié d'au moins une pièce ou épreuve qui lui est reliée est « Validé » et place chacun de ses critères au niveau « " +
 		passLabel + " » ou au-dessus. Un résultat « À retravailler » ou « Non validé » ne la rend pas acquise ; une absence n'est pas un échec. " +
-		"Quand la modalité associe un écrit et son oral (« rapport … et soutenance »), les deux forment une seule épreuve : chaque critère retient le plus bas des deux niveaux, et les deux doivent être validés."
+		"Un écrit et son oral que la modalité associe (« rapport … et soutenance ») forment une seule épreuve, comme une partie collective et la partie individuelle d'un membre : " +
+		"chaque critère y retient le plus bas des deux niveaux, et les deux doivent être validées."
 }
 
 // CurrentRule is the rule in force.
@@ -128,6 +129,7 @@ func jointFor(fw *referentiel.Framework, kindID, capacityID string) (jointKey, b
 // criterion is the lower of the two and whose decision is « Validé » only
 // when both are. Either half alone is kept, marked as awaiting the other.
 func joint(fw *referentiel.Framework, capacityID string, evidence []Evidence) []Evidence {
+	evidence = collective(evidence)
 	type half struct {
 		key jointKey
 		i   int
@@ -182,6 +184,49 @@ func joint(fw *referentiel.Framework, capacityID string, evidence []Evidence) []
 	return out
 }
 
+// collective combines, for a member, the group's collective part and the
+// member's individual part of it: one evidence, made as combine makes a
+// written piece and its oral (the lower level per criterion, « Validé »
+// only when both are). Either alone awaits the other.
+func collective(evidence []Evidence) []Evidence {
+	groupPart := map[int64]int{}
+	parts := false
+	for i, e := range evidence {
+		if e.GroupID != 0 {
+			groupPart[e.PieceID] = i
+		}
+		parts = parts || e.PartOf != 0
+	}
+	if len(groupPart) == 0 && !parts {
+		return evidence
+	}
+	used := map[int]bool{}
+	out := make([]Evidence, 0, len(evidence))
+	for _, e := range evidence {
+		switch {
+		case e.GroupID != 0:
+			continue
+		case e.PartOf != 0:
+			if i, ok := groupPart[e.PartOf]; ok {
+				used[i] = true
+				c := combine(evidence[i], e)
+				c.Collective = true
+				out = append(out, c)
+				continue
+			}
+			e.Awaiting = "la partie collective du groupe"
+		}
+		out = append(out, e)
+	}
+	for i, e := range evidence {
+		if e.GroupID != 0 && !used[i] {
+			e.Awaiting = "la partie individuelle du membre"
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
 // combine makes one evidence of a written piece and its oral.
 func combine(w, l Evidence) Evidence {
 	e := l
@@ -209,8 +254,15 @@ func combine(w, l Evidence) Evidence {
 // plain result: half of a written piece and its oral, or both together.
 func (e Evidence) Note() string {
 	switch {
+	case e.Awaiting == "la partie individuelle du membre":
+		return "Partie collective du groupe, en attente de la partie individuelle du membre : un travail collectif compte quand les deux parties sont évaluées."
+	case e.Awaiting == "la partie collective du groupe":
+		return "Partie individuelle, en attente de la partie collective du groupe (évaluée, et le membre toujours dans le groupe) : un travail collectif compte quand les deux parties sont évaluées."
 	case e.Awaiting != "":
 		return "En attente de " + e.Awaiting + " : l'écrit et l'oral forment une seule épreuve, cette moitié ne compte pas seule."
+	case len(e.Parts) == 2 && e.Collective:
+		return "Avec la partie collective « " + e.Parts[0].Title + " » (" + e.Parts[0].Decision.Label() +
+			") : partie collective et partie individuelle forment un seul résultat, chaque critère au plus bas des deux niveaux."
 	case len(e.Parts) == 2:
 		return "Avec l'écrit « " + e.Parts[0].Title + " » (version " + strconv.Itoa(e.Parts[0].Version) + ", " + e.Parts[0].Decision.Label() +
 			") : une seule épreuve, chaque critère au plus bas des deux niveaux."

@@ -268,3 +268,45 @@ func TestParseExamCSV(t *testing.T) {
 		t.Error("fichier vide accepté")
 	}
 }
+
+// Hand-worked: a collective enquiry report (3.4): the group's collective
+// part and a member's individual part make one result; each alone awaits
+// the other; a member who left has only their individual part.
+func TestJointCollective(t *testing.T) {
+	cat, err := referentiel.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	fw := cat.Default()
+	const capa = "3.4/cap/1"
+	crit := []string{"3.4/crit/1"}
+	rule := LatestValidatedRule{}
+	group := Evidence{PieceID: 30, KindID: "rapport-enquete", GroupID: 7, Title: "Enquête collective", Decision: Validated, Levels: map[string]int{"3.4/crit/1": 3}}
+	mine := Evidence{PieceID: 31, KindID: "rapport-enquete", PartOf: 30, Decision: Validated, Levels: map[string]int{"3.4/crit/1": 2}}
+	ev := joint(fw, capa, []Evidence{group, mine})
+	if len(ev) != 1 || !ev[0].Collective || ev[0].Levels["3.4/crit/1"] != 2 || !rule.Acquired(crit, 2, ev) || !strings.Contains(ev[0].Note(), "partie collective") {
+		t.Fatalf("les deux parties validées : %+v", ev)
+	}
+	weak := mine
+	weak.Levels = map[string]int{"3.4/crit/1": 1}
+	if ev := joint(fw, capa, []Evidence{group, weak}); rule.Acquired(crit, 2, ev) || ev[0].Levels["3.4/crit/1"] != 1 {
+		t.Fatalf("partie individuelle insuffisante : %+v", ev)
+	}
+	rework := group
+	rework.Decision = ToRework
+	if ev := joint(fw, capa, []Evidence{rework, mine}); rule.Acquired(crit, 2, ev) || ev[0].Decision != ToRework {
+		t.Fatalf("partie collective à retravailler : %+v", ev)
+	}
+	if ev := joint(fw, capa, []Evidence{group}); rule.Acquired(crit, 2, ev) || ev[0].Awaiting == "" {
+		t.Fatalf("partie collective seule : %+v", ev)
+	}
+	// A member who left: their individual part is theirs, alone.
+	if ev := joint(fw, capa, []Evidence{mine}); len(ev) != 1 || rule.Acquired(crit, 2, ev) || !strings.Contains(ev[0].Note(), "en attente de la partie collective") {
+		t.Fatalf("membre parti : %+v", ev)
+	}
+	// An individual report of the same kind, outside any group, stands alone.
+	alone := Evidence{PieceID: 40, KindID: "rapport-enquete", Decision: Validated, Levels: map[string]int{"3.4/crit/1": 2}}
+	if ev := joint(fw, capa, []Evidence{alone}); !rule.Acquired(crit, 2, ev) {
+		t.Fatalf("rapport individuel : %+v", ev)
+	}
+}

@@ -124,13 +124,17 @@ type Block struct {
 // DeliverableKind is a type de production: what a learner hands in, and what
 // in the framework it evidences.
 type DeliverableKind struct {
-	ID          string     `yaml:"id" json:"id" validate:"required"`
-	Label       string     `yaml:"label" json:"label" validate:"required"`
-	Description string     `yaml:"description" json:"description" validate:"required"`
-	Editor      string     `yaml:"editor" json:"editor" validate:"required,oneof=rapport guide cartographie"`
-	MinPages    int        `yaml:"min_pages,omitempty" json:"minPages,omitempty" validate:"gte=0"`
-	MaxPages    int        `yaml:"max_pages,omitempty" json:"maxPages,omitempty" validate:"gte=0"`
-	Evidences   []Evidence `yaml:"evidences" json:"evidences" validate:"min=1,dive"`
+	ID          string `yaml:"id" json:"id" validate:"required"`
+	Label       string `yaml:"label" json:"label" validate:"required"`
+	Description string `yaml:"description" json:"description" validate:"required"`
+	Editor      string `yaml:"editor" json:"editor" validate:"required,oneof=rapport guide cartographie"`
+	MinPages    int    `yaml:"min_pages,omitempty" json:"minPages,omitempty" validate:"gte=0"`
+	MaxPages    int    `yaml:"max_pages,omitempty" json:"maxPages,omitempty" validate:"gte=0"`
+	// Collective: the modality has it written by a group, with collective
+	// and individual parts (CollectiveQuote, its words, is checked).
+	Collective      bool       `yaml:"collective,omitempty" json:"collective,omitempty"`
+	CollectiveQuote string     `yaml:"collective_quote,omitempty" json:"collectiveQuote,omitempty"`
+	Evidences       []Evidence `yaml:"evidences" json:"evidences" validate:"min=1,dive"`
 }
 
 // Live reports a kind of live evaluation (see LiveKind.AsKind): no

@@ -61,6 +61,8 @@ func TestValidationNamesTheBadEntry(t *testing.T) {
 		{"citation absente", `quote: "Elaboration d'un guide d'entretien"`, `quote: "Guide inventé"`, "Guide inventé"},
 		{"citation d'épreuve absente", `quote: "Mises en situation de préparation et conduite de différents types d'entretiens"`, `quote: "Soutenance inventée"`,
 			`épreuve mise-en-situation-entretien : la citation "Soutenance inventée"`},
+		{"travail collectif sans citation", `collective_quote: "Travaux en binômes ou petits groupes"`, `collective_quote: "Travail de groupe inventé"`,
+			"type de production production-collective : travail collectif sans citation"},
 		{"forme d'épreuve inconnue", `form: jeu-de-role`, `form: theatre`, "Form"},
 		{"écrit inconnu", `written: diagnostic-territorial`, `written: memoire`, `écrit "memoire" inconnu`},
 		{"écrit sans modalité commune", `written: diagnostic-territorial`, `written: guide-entretien`, "aucune modalité commune avec l'écrit guide-entretien"},

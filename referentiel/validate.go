@@ -145,6 +145,16 @@ func (fw *Framework) validate() error {
 		if err := checkEvidences("type de production "+k.ID, k.Evidences, tasks); err != nil {
 			return err
 		}
+		if k.Collective {
+			quoted := false
+			for _, ev := range k.Evidences {
+				m := tasks[ev.Task].Method(ev.Method)
+				quoted = quoted || (k.CollectiveQuote != "" && strings.Contains(m.Text, k.CollectiveQuote))
+			}
+			if !quoted {
+				return fmt.Errorf("type de production %s : travail collectif sans citation d'une de ses modalités (collective_quote)", k.ID)
+			}
+		}
 	}
 	for _, k := range fw.LiveKinds {
 		if err := claim("production/"+k.ID, "épreuve "+k.ID); err != nil {

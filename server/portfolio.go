@@ -207,9 +207,9 @@ func (s *Server) piecePageData(c *fiber.Ctx, piece assessment.Piece) (*views.Pag
 	ctx := c.UserContext()
 	u := currentUser(c)
 	kind, _ := s.fw.Kind(piece.KindID)
-	d := pieceData{Piece: piece, Kind: kind, Owner: u.ID == piece.LearnerID,
+	d := pieceData{Piece: piece, Kind: kind, Owner: piece.Writer,
 		MaxFile: "10 Mio", Quota: "50 Mio", Options: newEditorOptions()}
-	if u.ID != piece.LearnerID {
+	if !piece.Writer {
 		s.auditRead(c, piece.LearnerID, "pièce "+strconv.FormatInt(piece.ID, 10))
 	}
 	links, err := s.assess.Links(ctx, piece)
@@ -725,7 +725,7 @@ func (s *Server) loadVersion(c *fiber.Ctx) (*versionData, error) {
 		}
 		vr.Version.Attachments = piece.MaskAttachments(*u, vr.Version.Attachments)
 		d := &versionData{Piece: piece, Kind: kind, Version: vr.Version, Result: vr.Result, Moderation: vr.Moderation,
-			Latest: i == 0, Owner: u.ID == piece.LearnerID}
+			Latest: i == 0, Owner: piece.Writer}
 		// A released result is never edited: an assessor of the cohort may
 		// open a rectification, itself graded, released and audited.
 		d.CanRectify = u.Role == account.Assessor && d.Latest && vr.Result != nil
