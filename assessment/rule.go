@@ -50,8 +50,8 @@ func (LatestValidatedRule) Acquired(capCriteria []string, pass int, evidence []E
 
 // Text states the rule for the UI.
 func (LatestValidatedRule) Text(passLabel string) string {
-	return "Une capacité est acquise quand le dernier résultat publié d'une pièce ou épreuve qui lui est reliée est « Validé » et place chacun de ses critères au niveau « " +
-		passLabel + " » ou au-dessus. Un résultat « À retravailler » ou « Non validé » ne la rend pas acquise ; une absence n'est pas un échec. " +
+	return "Une capacité est acquise quand le dernier résultat publié d'une pièce ou épreuve reliée est « Validé » et met chacun de ses critères au niveau « " +
+		passLabel + " » ou au-dessus ; « À retravailler » ou « Non validé » ne suffit pas, une absence n'est pas un échec. " +
 		"Un écrit et son oral associés par la modalité (rapport et soutenance) forment une seule épreuve, comme la partie collective et la partie individuelle d'un membre : " +
 		"chaque critère y retient le plus bas des deux niveaux, et les deux doivent être validées."
 }
