@@ -107,6 +107,7 @@ type gradingData struct {
 	Decision string
 	Feedback string
 	Summary  *publishedSummary // the assessor's own released grading
+	Authors  []assessment.Author // who wrote a collective part
 }
 
 // publishedSummary is what a released grading amounts to, shown to its
@@ -170,6 +171,11 @@ func (s *Server) renderGrading(c *fiber.Ctx, gv assessment.GradingView, in *asse
 	}
 	pd := pieceData{Kind: kind}
 	s.fillEditor(&pd, gv.Version.Body)
+	authors, err := s.assess.Authors(c.UserContext(), gv.Piece)
+	if err != nil {
+		return err
+	}
+	d.Authors = authors
 	d.Report, d.Guide, d.Map, d.MapSVG = pd.Report, pd.Guide, pd.Map, pd.MapSVG
 	disagree := map[string]bool{}
 	for _, c := range gv.Disagree {

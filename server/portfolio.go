@@ -37,10 +37,12 @@ func pathID(c *fiber.Ctx, name string) (int64, error) {
 }
 
 type portfolioData struct {
-	Pieces   []assessment.Piece
-	Progress assessment.Progress
-	Kinds    []*referentiel.DeliverableKind
-	FW       *referentiel.Framework
+	Pieces     []assessment.Piece
+	Progress   assessment.Progress
+	Kinds      []*referentiel.DeliverableKind
+	FW         *referentiel.Framework
+	Groups     []assessment.Group
+	Collective []*referentiel.DeliverableKind
 }
 
 // portfolio lists the learner's pieces with a summary of their progress.
@@ -51,7 +53,11 @@ func (s *Server) portfolio(c *fiber.Ctx) error {
 		return err
 	}
 	p := s.page(c, "Mon portfolio", views.Link{Label: "Mon portfolio"})
-	p.Data = portfolioData{Pieces: prog.Pieces, Progress: prog, Kinds: s.fw.DeliverableKinds, FW: s.fw}
+	groups, err := s.assess.LearnerGroups(c.UserContext(), u.ID)
+	if err != nil {
+		return err
+	}
+	p.Data = portfolioData{Pieces: prog.Pieces, Progress: prog, Kinds: s.fw.DeliverableKinds, FW: s.fw, Groups: groups, Collective: s.collectiveKinds()}
 	return s.render(c, "portfolio", p)
 }
 
@@ -128,6 +134,8 @@ func pieceURL(id int64) string { return "/portfolio/" + strconv.FormatInt(id, 10
 // pieceData is everything the piece page shows.
 type pieceData struct {
 	Piece       assessment.Piece
+	Authors     []assessment.Author // of a collective part
+	Collective  *assessment.Piece   // the collective part an individual part belongs to
 	Kind        *referentiel.DeliverableKind
 	Links       []linkView
 	Extra       []capacityOption
@@ -211,6 +219,15 @@ func (s *Server) piecePageData(c *fiber.Ctx, piece assessment.Piece) (*views.Pag
 		MaxFile: "10 Mio", Quota: "50 Mio", Options: newEditorOptions()}
 	if !piece.Writer {
 		s.auditRead(c, piece.LearnerID, "pièce "+strconv.FormatInt(piece.ID, 10))
+	}
+	var err error
+	if d.Authors, err = s.assess.Authors(ctx, piece); err != nil {
+		return nil, err
+	}
+	if piece.PartOf != 0 {
+		if g, err := s.assess.Piece(ctx, *u, piece.PartOf); err == nil {
+			d.Collective = &g
+		}
 	}
 	links, err := s.assess.Links(ctx, piece)
 	if err != nil {

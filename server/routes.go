@@ -49,10 +49,16 @@ func (s *Server) routes() {
 	a.Get("/promotions/:id/import/:token", s.require(account.Admin, account.Manager), s.importPreview)
 	a.Post("/promotions/:id/import/:token", s.require(account.Admin, account.Manager), s.importConfirm)
 
+	a.Get("/promotions/:id/groupes", s.require(staff...), s.groupsPage)
+	a.Post("/promotions/:id/groupes", s.require(account.Admin, account.Manager), s.groupSave)
+	a.Post("/promotions/:id/groupes/:gid", s.require(account.Admin, account.Manager), s.groupSave)
+
 	learner := s.require(account.Learner)
 	a.Get("/portfolio", learner, s.portfolio)
 	a.Get("/portfolio/nouvelle", learner, s.pieceForm)
 	a.Post("/portfolio", learner, s.pieceCreate)
+	a.Post("/portfolio/collectif", learner, s.collectiveCreate)
+	a.Post("/portfolio/:id/partie", learner, s.individualPart)
 	a.Get("/portfolio/:id", s.require(anyone...), s.piecePage)
 	a.Post("/portfolio/:id", learner, s.pieceSave)
 	a.Post("/portfolio/:id/apercu", learner, s.preview)

@@ -184,7 +184,17 @@ func seedLive(ctx context.Context, as *assessment.Service, cohortID int64, manag
 			}
 		}
 	}
-	// 5. The knowledge examination of two weeks ago: marks entered, one
+	// 5. A collective enquiry: a group of three writes the collective part
+	// (two of them wrote it), each an individual part; the collective part
+	// and one individual part are graded; the third member left the group
+	// and keeps their individual part.
+	if len(learners) >= 11 {
+		if err := seedGroup(ctx, as, cohortID, manager, learners[8:11], jury[1], at); err != nil {
+			return fmt.Errorf("travail collectif de démonstration : %w", err)
+		}
+	}
+
+	// 6. The knowledge examination of two weeks ago: marks entered, one
 	// candidate absent, published.
 	if len(learners) >= 6 {
 		group := learners[:6]
@@ -215,6 +225,89 @@ func seedLive(ctx context.Context, as *assessment.Service, cohortID int64, manag
 			return fmt.Errorf("notes de l'examen : %w", err)
 		}
 		if _, err := as.PublishExamMarks(ctx, jury[0], sid, ""); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func seedGroup(ctx context.Context, as *assessment.Service, cohortID int64, manager account.User, members []account.User, assessor account.User,
+	at func(d, h, m int) func() time.Time) error {
+	as.SetClock(at(-50, 9, 0))
+	gid, err := as.SaveGroup(ctx, manager, cohortID, 0, "Enquête collective — groupe A", []int64{members[0].ID, members[1].ID, members[2].ID}, "")
+	if err != nil {
+		return err
+	}
+	as.SetClock(at(-48, 14, 0))
+	collective, err := as.NewCollectivePiece(ctx, members[0], gid, "rapport-enquete", "Le non-recours aux droits dans le quartier des Dervallières")
+	if err != nil {
+		return err
+	}
+	drafts := []string{
+		"# Problématique\n\nPourquoi des habitants éligibles ne demandent-ils pas la prime d'activité ou la complémentaire santé solidaire ?\n",
+		"# Problématique\n\nPourquoi des habitants éligibles ne demandent-ils pas la prime d'activité ou la complémentaire santé solidaire ?\n\n# Méthodologie\n\nVingt entretiens semi-directifs auprès d'habitants, de deux conseillères du CCAS et d'une assistante sociale de secteur ; observation de la permanence numérique.\n",
+		"# Problématique\n\nPourquoi des habitants éligibles ne demandent-ils pas la prime d'activité ou la complémentaire santé solidaire ?\n\n# Méthodologie\n\nVingt entretiens semi-directifs auprès d'habitants, de deux conseillères du CCAS et d'une assistante sociale de secteur ; observation de la permanence numérique.\n\n# Résultats\n\nLa méconnaissance des droits domine, devant la complexité des démarches en ligne et la crainte d'un indu.\n\n# Limites et bilan\n\nL'échantillon ne compte que des personnes déjà en contact avec une structure.\n",
+	}
+	for i, body := range drafts {
+		if err := as.SaveDraft(ctx, members[i%2], collective.ID, "", body); err != nil {
+			return err
+		}
+	}
+	parts := map[int64]int64{}
+	for _, m := range members {
+		ps, err := as.LearnerPieces(ctx, m.ID)
+		if err != nil {
+			return err
+		}
+		for _, p := range ps {
+			if p.PartOf == collective.ID {
+				parts[m.ID] = p.ID
+			}
+		}
+	}
+	individual := []string{
+		"# Ma partie : les entretiens avec les professionnelles du CCAS\n\nLes conseillères décrivent un non-recours « par lassitude » après un premier refus.\n",
+		"# Ma partie : l'observation de la permanence numérique\n\nSur douze passages observés, sept demandes concernaient la création d'un compte en ligne.\n",
+		"# Ma partie : les entretiens avec les habitants\n\nPremières notes d'entretien.\n",
+	}
+	for i, m := range members {
+		if err := as.SaveDraft(ctx, m, parts[m.ID], "", individual[i]); err != nil {
+			return err
+		}
+	}
+	as.SetClock(at(-30, 10, 0))
+	for _, id := range []struct {
+		who   account.User
+		piece int64
+	}{{members[0], collective.ID}, {members[0], parts[members[0].ID]}, {members[1], parts[members[1].ID]}} {
+		if _, err := as.Deposit(ctx, id.who, id.piece); err != nil {
+			return err
+		}
+	}
+	// The third member leaves: their individual part stays theirs.
+	as.SetClock(at(-25, 10, 0))
+	if _, err := as.SaveGroup(ctx, manager, cohortID, gid, "Enquête collective — groupe A", []int64{members[0].ID, members[1].ID}, ""); err != nil {
+		return err
+	}
+	as.SetClock(at(-20, 10, 0))
+	for _, pid := range []int64{collective.ID, parts[members[0].ID]} {
+		g, err := as.StartGrading(ctx, assessor, pid, "")
+		if err != nil {
+			return err
+		}
+		gv, err := as.GradingView(ctx, assessor, g.ID)
+		if err != nil {
+			return err
+		}
+		in := assessment.GradingInput{Levels: map[string]int{}, Comments: map[string]string{}, Decision: assessment.Validated,
+			Feedback: "Enquête bien problématisée ; la méthodologie est explicitée et ses limites reconnues."}
+		for i, c := range gv.Version.Criteria {
+			in.Levels[c] = 2 + i%2
+		}
+		if _, err := as.SaveGrading(ctx, assessor, g.ID, in, true, ""); err != nil {
+			return err
+		}
+		if err := as.Release(ctx, assessor, g.ID, ""); err != nil {
 			return err
 		}
 	}
