@@ -271,3 +271,37 @@ func waitFor(t testing.TB, ctx context.Context, cond string, d time.Duration) bo
 	}
 	return false
 }
+
+// The other new pages, as their users reach them, pass axe: the cohort's
+// groups (manager), an examination's marks (marker), a learner's groups
+// and collective part (member).
+func TestBrowserGroupsAndExamPages(t *testing.T) {
+	browserTest(t)
+	j := newJourney(t)
+	mgr := j.as("responsable")
+	navigate(t, mgr, "/promotions/1")
+	f := submitForm(t, mgr, `a[href="/promotions/1/groupes"]`)
+	wantText(t, f, "Enquête collective — groupe A", "a quitté le groupe", "Créer un groupe")
+	clickOn(t, mgr, `#groupe-1 summary`)
+	runAxe(t, mgr, "/promotions/1/groupes (formulaire ouvert)")
+
+	ev := j.as("evaluateur1")
+	navigate(t, ev, "/epreuves")
+	audit(t, ev)
+	link := eval[string](t, ev, `[...document.querySelectorAll('a[href^="/epreuves/"]')].find(a => a.textContent.includes('Examen')).getAttribute('href')`)
+	navigate(t, ev, link)
+	audit(t, ev)
+	f = submitForm(t, ev, `a[href$="/notes"]`)
+	wantText(t, f, "Conversion", "publiée", "Importer un fichier de notes")
+
+	member := j.as("apprenant09")
+	navigate(t, member, "/portfolio")
+	f = audit(t, member)
+	wantText(t, f, "Mes groupes", "partie collective du groupe")
+	clickAndWait(t, member, `table a[href^="/portfolio/"]`)
+	audit(t, member)
+	navigate(t, member, "/portfolio")
+	href := eval[string](t, member, `[...document.querySelectorAll('table th a')].find(a => a.parentElement.textContent.includes('partie collective')).getAttribute('href')`)
+	navigate(t, member, href)
+	wantText(t, audit(t, member), "Partie collective", "Rédigée par")
+}
