@@ -82,7 +82,6 @@ type Session struct {
 	EndsAt      time.Time // when the last passage ends
 }
 
-
 // Sent says whether the convocations were sent.
 func (s Session) Sent() bool { return !s.SentAt.IsZero() }
 
@@ -851,4 +850,41 @@ func (s *Service) ConvocationFor(ctx context.Context, viewer account.User, slotI
 		}
 	}
 	return Convocation{}, apperr.New(apperr.NotFound, "Convocation introuvable.")
+}
+
+// AddExternalJury puts an external professional's account on a session's
+// jury (last in the order). The account must be an assessor's with no
+// cohort of its own: it reaches only the sessions it sits on (their
+// passages, sheets and the candidates' written pieces), nothing else.
+func (s *Service) AddExternalJury(ctx context.Context, actor account.User, sessionID, userID int64, address string) error {
+	return s.db.Tx(ctx, func(tx *sql.Tx) error {
+		var cohortID int64
+		if err := tx.QueryRowContext(ctx, `SELECT cohort_id FROM eval_sessions WHERE id=?`, sessionID).Scan(&cohortID); err != nil {
+			if errors.Is(err, sql.ErrNoRows) {
+				return errNoSession
+			}
+			return err
+		}
+		if err := s.sessionAdmin(ctx, tx, actor, cohortID); err != nil {
+			return err
+		}
+		var ok int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM users u WHERE u.id=? AND u.role='assessor' AND u.disabled=0
+			AND NOT EXISTS (SELECT 1 FROM cohort_members m WHERE m.user_id=u.id)`, userID).Scan(&ok); err != nil {
+			return err
+		}
+		if ok == 0 {
+			return apperr.New(apperr.Forbidden, "Seul un compte de professionnel extérieur, sans promotion, rejoint un jury par ce formulaire.")
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO eval_jury(session_id, user_id, position)
+			VALUES (?, ?, coalesce((SELECT max(position) FROM eval_jury WHERE session_id=?),0)+1) ON CONFLICT DO NOTHING`, sessionID, userID, sessionID); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE eval_sessions SET changed_at=CASE WHEN sent_at IS NOT NULL THEN ? ELSE changed_at END WHERE id=?`, stamp(s.now()), sessionID); err != nil {
+			return err
+		}
+		return account.AuditTx(ctx, tx, account.Entry{At: s.now(), ActorID: actor.ID, ActorLogin: actor.Login, Action: account.ActionLiveSession,
+			Target: fmt.Sprintf("session d'épreuve %d (promotion %d)", sessionID, cohortID), Address: address,
+			Detail: fmt.Sprintf("membre extérieur ajouté au jury (compte %d)", userID)})
+	})
 }

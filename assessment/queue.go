@@ -84,7 +84,7 @@ type Queue struct {
 // arbitration. Two statements, whatever the number of learners.
 func (s *Service) Queue(ctx context.Context, assessor account.User, f QueueFilter) (Queue, error) {
 	where := []string{`p.status IN ('depose','en_evaluation','moderation')`, `p.slot_id IS NULL`} // épreuves: graded from their session
-	var args []any // the filters' values
+	var args []any                                                                                // the filters' values
 	if f.KindID != "" {
 		where = append(where, `p.kind_id=?`)
 		args = append(args, f.KindID)

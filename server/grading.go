@@ -106,7 +106,7 @@ type gradingData struct {
 	Levels   []levelOption
 	Decision string
 	Feedback string
-	Summary  *publishedSummary // the assessor's own released grading
+	Summary  *publishedSummary   // the assessor's own released grading
 	Authors  []assessment.Author // who wrote a collective part
 }
 

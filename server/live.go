@@ -2,6 +2,7 @@ package server
 
 import (
 	"fmt"
+	"regexp"
 	"slices"
 	"sort"
 	"strconv"
@@ -340,6 +341,8 @@ type sessionPageData struct {
 	Now       time.Time
 	// Attendances are the choices of the presence form.
 	Attendances []assessment.Attendance
+	// External: the account of an external jury member just created.
+	External *externalCreated
 }
 
 // sessionPage shows a session: details, jury, passing order with each
@@ -349,7 +352,11 @@ func (s *Server) sessionPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	d := sessionPageData{S: se, CanManage: acc == assessment.SessionManage, IsJury: se.IsJury(currentUser(c).ID), Now: time.Now(),
+	return s.renderSessionPage(c, se, acc, nil, nil, nil)
+}
+
+func (s *Server) renderSessionPage(c *fiber.Ctx, se assessment.Session, acc assessment.SessionAccess, errs, form map[string]string, ext *externalCreated) error {
+	d := sessionPageData{External: ext, S: se, CanManage: acc == assessment.SessionManage, IsJury: se.IsJury(currentUser(c).ID), Now: time.Now(),
 		Attendances: assessment.Attendances}
 	for _, sl := range se.Slots {
 		if sl.Sent == nil {
@@ -365,8 +372,8 @@ func (s *Server) sessionPage(c *fiber.Ctx) error {
 		crumbs = []views.Link{cohortsCrumb, {Href: cohortURL(se.CohortID), Label: se.CohortName}, {Href: cohortURL(se.CohortID) + "/epreuves", Label: "Épreuves"}, {Label: se.Title}}
 	}
 	p := s.page(c, se.Title+" — "+french.Date(se.StartsAt), crumbs...)
-	p.Data = d
-	return s.render(c, "epreuve-session", p)
+	p.Data, p.Errors, p.Form = d, errs, form
+	return s.renderForm(c, "epreuve-session", p)
 }
 
 // sessionSend sends the convocations, after a confirmation that says to whom.
@@ -434,4 +441,81 @@ func (s *Server) slotAttendance(c *fiber.Ctx) error {
 		return err
 	}
 	return s.redirectWithText(c, to, "Présence enregistrée : "+assessment.Attendance(c.FormValue("presence")).Label()+".")
+}
+
+var loginPart = regexp.MustCompile(`[^a-z0-9._-]+`)
+
+// externalJury creates the account of an external professional and puts
+// it on the session's jury; its provisional password is shown once.
+func (s *Server) externalJury(c *fiber.Ctx) error {
+	se, acc, err := s.sessionFor(c)
+	if err != nil {
+		return err
+	}
+	if acc != assessment.SessionManage {
+		return s.forbid(c, "jury extérieur de la session d'épreuve "+c.Params("sid"))
+	}
+	ctx, me := c.UserContext(), currentUser(c)
+	name, email := strings.TrimSpace(c.FormValue("nom")), strings.TrimSpace(c.FormValue("email"))
+	errs := map[string]string{}
+	if name == "" {
+		errs["nom"] = "Indiquez le nom du professionnel."
+	}
+	local, _, found := strings.Cut(strings.ToLower(email), "@")
+	if !found || local == "" {
+		errs["email"] = "Indiquez son adresse électronique (prenom.nom@exemple.fr)."
+	}
+	if len(errs) > 0 {
+		return s.renderSessionPage(c, se, acc, errs, map[string]string{"nom": name, "email": email}, nil)
+	}
+	temp, err := account.TempPassword()
+	if err != nil {
+		return err
+	}
+	base := "jury." + strings.Trim(loginPart.ReplaceAllString(french.Fold(local), "-"), "-._")
+	if len(base) > 34 {
+		base = base[:34]
+	}
+	var u account.User
+	for i := 0; i < 20; i++ {
+		login := base
+		if i > 0 {
+			login += strconv.Itoa(i + 1)
+		}
+		u, err = s.accounts.CreateBy(ctx, *me, account.NewUser{Login: login, DisplayName: name, Email: email, Role: account.Assessor,
+			Password: temp, Provisional: true}, s.clientIP(c))
+		if e, ok := apperr.As(err); ok && e.Fields != nil && e.Fields["login"] != "" {
+			continue // taken: the next number
+		}
+		break
+	}
+	if e, ok := apperr.As(err); ok && e.Fields != nil {
+		return s.renderSessionPage(c, se, acc, map[string]string{"email": firstMessage(e.Fields)}, map[string]string{"nom": name, "email": email}, nil)
+	}
+	if err != nil {
+		return err
+	}
+	if err := s.assess.AddExternalJury(ctx, *me, se.ID, u.ID, s.clientIP(c)); err != nil {
+		return err
+	}
+	se, acc, err = s.assess.SessionFor(ctx, *me, se.ID)
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return s.renderSessionPage(c, se, acc, nil, nil, &externalCreated{Name: u.DisplayName, Login: u.Login, Password: temp})
+}
+
+type externalCreated struct{ Name, Login, Password string }
+
+func firstMessage(m map[string]string) string {
+	for _, k := range []string{"login", "email", "display_name"} {
+		if v := m[k]; v != "" {
+			return v
+		}
+	}
+	for _, v := range m {
+		return v
+	}
+	return ""
 }

@@ -267,3 +267,54 @@ func TestLiveSheetAccess(t *testing.T) {
 		t.Error("l'ouverture de la grille n'est pas journalisée")
 	}
 }
+
+// An external professional's account, created from the session page, sits
+// on its jury and reaches that session only: its sheets and the
+// candidates' written pieces, not the cohort nor another session.
+func TestExternalJury(t *testing.T) {
+	t.Parallel()
+	env := testenv.Start(t, true)
+	m := env.NewClient()
+	m.Login("responsable", "demo")
+	list := m.Get("/promotions/1/epreuves")
+	sessions := ids(`href="/epreuves/(\d+)"`, list.Body)
+	var upcoming, other string
+	for _, s := range sessions {
+		if strings.Contains(m.Get("/epreuves/"+s).Body, "session 2") {
+			upcoming = s
+		} else if other == "" {
+			other = s
+		}
+	}
+	page := "/epreuves/" + upcoming
+	r := m.Submit(page, page+"/jury-exterieur", url.Values{"nom": {""}, "email": {"pas-une-adresse"}})
+	if r.Status != http.StatusUnprocessableEntity || !strings.Contains(testenv.Text(r.Body), "Indiquez le nom") || !strings.Contains(r.Body, `value="pas-une-adresse"`) {
+		t.Fatalf("saisie invalide : %d", r.Status)
+	}
+	r = m.Submit(page, page+"/jury-exterieur", url.Values{"nom": {"Claire Vasseur"}, "email": {"claire.vasseur@mission-locale.example"}})
+	pw := regexp.MustCompile(`mot de passe provisoire : <code>([^<]+)</code>`).FindStringSubmatch(r.Body)
+	if r.Status != http.StatusOK || pw == nil || !strings.Contains(r.Body, "<code>jury.claire.vasseur</code>") {
+		t.Fatalf("création : %d %s", r.Status, testenv.Text(r.Body))
+	}
+	if !strings.Contains(r.Header.Get("Cache-Control"), "no-store") {
+		t.Error("la page qui montre le mot de passe peut être gardée en cache")
+	}
+	ext := env.NewClient()
+	ext.Login("jury.claire.vasseur", pw[1])
+	if r := ext.Submit("/compte/mot-de-passe", "/compte/mot-de-passe", url.Values{"current": {pw[1]}, "new": {"une phrase de passe solide"},
+		"confirm": {"une phrase de passe solide"}}); r.Status != http.StatusSeeOther {
+		t.Fatalf("changement du mot de passe : %d %s", r.Status, testenv.Text(r.Body))
+	}
+	if r := ext.Get(page); r.Status != http.StatusOK || !strings.Contains(testenv.Text(r.Body), "Claire Vasseur (professionnel extérieur)") {
+		t.Fatalf("session du membre extérieur : %d %s", r.Status, testenv.Text(r.Body))
+	}
+	slot := ids(`href="/epreuves/passages/(\d+)"`, ext.Get(page).Body)[0]
+	if r := ext.Get("/epreuves/passages/" + slot); r.Status != http.StatusOK {
+		t.Fatalf("feuille : %d", r.Status)
+	}
+	for _, p := range []string{"/epreuves/" + other, "/promotions/1", "/promotions/1/couverture", "/promotions/1/epreuves"} {
+		if r := ext.Get(p); r.Status != http.StatusForbidden {
+			t.Errorf("membre extérieur sur %s : %d", p, r.Status)
+		}
+	}
+}

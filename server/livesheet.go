@@ -318,4 +318,3 @@ func (s *Server) liveWritten(c *fiber.Ctx) error {
 	p.Data = d
 	return s.render(c, "epreuve-ecrit", p)
 }
-

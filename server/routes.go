@@ -114,6 +114,7 @@ func (s *Server) routes() {
 	a.Get("/epreuves/:sid/modifier", s.require(account.Admin, account.Manager), s.sessionEditForm)
 	a.Post("/epreuves/:sid/modifier", s.require(account.Admin, account.Manager), s.sessionUpdate)
 	a.Post("/epreuves/:sid/convocations", s.require(account.Admin, account.Manager), s.sessionSend)
+	a.Post("/epreuves/:sid/jury-exterieur", s.require(account.Admin, account.Manager), s.externalJury)
 	a.Get("/epreuves/:sid/notes", s.require(staff...), s.examPage)
 	a.Post("/epreuves/:sid/notes", s.require(staff...), s.examSave)
 	a.Post("/epreuves/:sid/notes/import", s.require(staff...), s.examImport)
