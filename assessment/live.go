@@ -173,6 +173,26 @@ type SessionInput struct {
 	WrittenDue string // 2026-12-07, for a kind with a written part
 	Jury       []int64
 	Learners   []int64 // in passing order
+	// Positions: each learner's passage number (nil: 1, 2, 3…). Learners
+	// with the same number pass together (a group, a jeu de rôle).
+	Positions []int
+}
+
+// position is the passage number of the i-th learner.
+func (in SessionInput) position(i int) int {
+	if i < len(in.Positions) {
+		return in.Positions[i]
+	}
+	return i + 1
+}
+
+// passages is the number of passages (the highest position).
+func (in SessionInput) passages() int {
+	n := 0
+	for i := range in.Learners {
+		n = max(n, in.position(i))
+	}
+	return n
 }
 
 // sessionAdmin checks that actor manages the cohort (or is an admin).
@@ -266,6 +286,11 @@ func (s *Service) checkSession(in SessionInput) (checked, map[string]string) {
 	if len(in.Learners) == 0 {
 		f["learners"] = "Choisissez au moins un candidat."
 	}
+	for i := range in.Learners {
+		if in.position(i) < 1 {
+			f["learners"] = "L'ordre de passage commence à 1."
+		}
+	}
 	seen := map[int64]bool{}
 	for _, id := range in.Learners {
 		if seen[id] {
@@ -341,10 +366,10 @@ func (s *Service) conflicts(ctx context.Context, q db.Querier, cohortID, self in
 	if len(f) > 0 {
 		return f, nil
 	}
-	end := c.start.Add(time.Duration(len(c.in.Learners)*c.in.Minutes) * time.Minute)
+	end := c.start.Add(time.Duration(c.in.passages()*c.in.Minutes) * time.Minute)
 	// Jury members busy elsewhere during the session.
 	jin := placeholders(c.in.Jury)
-	rows, err = q.QueryContext(ctx, `SELECT u.display_name, s.title, s.starts_at, s.slot_minutes * (SELECT count(*) FROM eval_slots x WHERE x.session_id=s.id)
+	rows, err = q.QueryContext(ctx, `SELECT u.display_name, s.title, s.starts_at, s.slot_minutes * (SELECT coalesce(max(x.position),0) FROM eval_slots x WHERE x.session_id=s.id)
 		FROM eval_jury j JOIN eval_sessions s ON s.id=j.session_id JOIN users u ON u.id=j.user_id
 		WHERE j.user_id IN (`+jin+`) AND s.id<>?`, self)
 	if err != nil {
@@ -386,7 +411,7 @@ func (s *Service) conflicts(ctx context.Context, q db.Querier, cohortID, self in
 		}
 		st := parseStamp(sql.NullString{String: at, Valid: true}).Add(time.Duration((pos-1)*minutes) * time.Minute)
 		en := st.Add(time.Duration(minutes) * time.Minute)
-		mine := c.start.Add(time.Duration(slices.Index(c.in.Learners, lid)*c.in.Minutes) * time.Minute)
+		mine := c.start.Add(time.Duration((c.in.position(slices.Index(c.in.Learners, lid))-1)*c.in.Minutes) * time.Minute)
 		if st.Before(mine.Add(time.Duration(c.in.Minutes)*time.Minute)) && mine.Before(en) && f["learners"] == "" {
 			f["learners"] = fmt.Sprintf("%s passe déjà « %s » le %s de %s à %s : changez l'ordre de passage, l'horaire ou la date.",
 				name, title, french.Date(st), french.Time(st), french.Time(en))
@@ -570,7 +595,7 @@ func (s *Service) saveSession(ctx context.Context, actor account.User, cohortID,
 		for i, lid := range c.in.Learners {
 			if _, err := tx.ExecContext(ctx, `INSERT INTO eval_slots(session_id, learner_id, position, written_piece_id) VALUES (?,?,?,?)
 				ON CONFLICT(session_id, learner_id) DO UPDATE SET position=excluded.position,
-				written_piece_id=coalesce(excluded.written_piece_id, eval_slots.written_piece_id)`, id, lid, i+1, nullable(written[lid])); err != nil {
+				written_piece_id=coalesce(excluded.written_piece_id, eval_slots.written_piece_id)`, id, lid, c.in.position(i), nullable(written[lid])); err != nil {
 				return err
 			}
 		}
@@ -611,6 +636,7 @@ func (s *Service) SendConvocations(ctx context.Context, actor account.User, sess
 		}
 		for _, sl := range se.Slots {
 			in.Learners = append(in.Learners, sl.LearnerID)
+			in.Positions = append(in.Positions, sl.Position)
 		}
 		if len(in.Learners) == 0 {
 			return apperr.New(apperr.Invalid, "Ajoutez des candidats avant d'envoyer les convocations.")
@@ -719,10 +745,12 @@ func (s *Service) loadSessions(ctx context.Context, q db.Querier, where string, 
 			}
 		}
 		se := &out[index[sl.SessionID]]
-		sl.StartsAt = se.StartsAt.Add(time.Duration(len(se.Slots)*se.SlotMinutes) * time.Minute)
+		sl.StartsAt = se.StartsAt.Add(time.Duration((sl.Position-1)*se.SlotMinutes) * time.Minute)
 		sl.EndsAt = sl.StartsAt.Add(time.Duration(se.SlotMinutes) * time.Minute)
 		se.Slots = append(se.Slots, sl)
-		se.EndsAt = sl.EndsAt
+		if sl.EndsAt.After(se.EndsAt) {
+			se.EndsAt = sl.EndsAt
+		}
 	}
 	return out, rows.Err()
 }

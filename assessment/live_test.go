@@ -193,3 +193,39 @@ func TestLiveSoutenance(t *testing.T) {
 		t.Fatalf("absent excusé : %s, attendu « à couvrir »", s)
 	}
 }
+
+// A jeu de rôle: the members of a group pass together (same number), the
+// next group after them; the session lasts two passages, not three.
+func TestLiveGroupPassage(t *testing.T) {
+	f, svc := newFixture(t)
+	ctx := context.Background()
+	svc.SetClock(func() time.Time { return time.Date(2026, 12, 10, 10, 0, 0, 0, time.UTC) })
+	mgr := account.User{ID: f.user("Maud Leroy", "manager", "manager"), Role: account.Manager}
+	ev := f.user("Alice Martin", "assessor", "assessor")
+	a, b, c := f.user("Léa Durand", "learner", "learner"), f.user("Noé Bernard", "learner", "learner"), f.user("Inès Robert", "learner", "learner")
+	in := assessment.SessionInput{Kind: "jeu-de-role-negociation", Date: "2026-12-15", Time: "09:00", Minutes: 45, Place: "Salle 3",
+		Jury: []int64{ev}, Learners: []int64{a, b, c}, Positions: []int{1, 1, 2}}
+	id, err := svc.PlanSession(ctx, mgr, f.cohort, in, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	se, _, err := svc.SessionFor(ctx, mgr, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !se.Slots[0].StartsAt.Equal(se.Slots[1].StartsAt) || se.Slots[2].StartsAt.Sub(se.Slots[0].StartsAt) != 45*time.Minute ||
+		se.EndsAt.Sub(se.StartsAt) != 90*time.Minute {
+		t.Fatalf("horaires : %v %v %v, fin %v", se.Slots[0].StartsAt, se.Slots[1].StartsAt, se.Slots[2].StartsAt, se.EndsAt)
+	}
+	// Inès passes at 9 h 45: a mise en situation for her at 9 h 00 fits,
+	// one at 9 h 30 does not.
+	mes := assessment.SessionInput{Kind: "mise-en-situation-entretien", Date: "2026-12-15", Time: "09:00", Minutes: 30, Place: "Salle 4",
+		Jury: []int64{f.user("Bruno Petit", "assessor", "assessor")}, Learners: []int64{c}}
+	if _, err := svc.PlanSession(ctx, mgr, f.cohort, mes, ""); err != nil {
+		t.Fatalf("avant son passage : %v", err)
+	}
+	mes.Time, mes.Date = "09:30", "2026-12-15"
+	mes.Jury = []int64{f.user("Chloé Roy", "assessor", "assessor")}
+	_, err = svc.PlanSession(ctx, mgr, f.cohort, mes, "")
+	fieldErr(t, err, "learners", "Inès Robert passe déjà")
+}

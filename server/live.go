@@ -213,8 +213,16 @@ func (s *Server) readSessionForm(c *fiber.Ctx, learners []account.User) (assessm
 		}
 		return french.Compare(order[i].name, order[j].name) < 0
 	})
+	// Consecutive passage numbers, in order; the same number typed for
+	// several learners keeps them together (a group passes at once).
+	pos, last := 0, -1
 	for _, o := range order {
+		if o.rank != last {
+			pos++
+			last = o.rank
+		}
 		in.Learners = append(in.Learners, o.id)
+		in.Positions = append(in.Positions, pos)
 	}
 	return in, form, errs
 }

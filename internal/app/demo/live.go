@@ -156,8 +156,12 @@ func seedLive(ctx context.Context, as *assessment.Service, cohortID int64, manag
 			continue
 		}
 		group := learners[k.from : k.from+4]
-		sid, err := plan(at(k.d-20, 11, 0), assessment.SessionInput{Kind: k.kind, Title: k.title, Date: day(k.d).Format("2006-01-02"), Time: "09:30",
-			Minutes: 30, Place: "Cnam Pays de la Loire, Nantes — salle de mise en situation", Jury: []int64{k.jury.ID}, Learners: ids(group)})
+		in := assessment.SessionInput{Kind: k.kind, Title: k.title, Date: day(k.d).Format("2006-01-02"), Time: "09:30",
+			Minutes: 30, Place: "Cnam Pays de la Loire, Nantes — salle de mise en situation", Jury: []int64{k.jury.ID}, Learners: ids(group)}
+		if k.kind == "jeu-de-role-negociation" {
+			in.Positions, in.Minutes = []int{1, 1, 2, 2}, 45 // two groups of two negotiate in turn
+		}
+		sid, err := plan(at(k.d-20, 11, 0), in)
 		if err != nil {
 			return err
 		}
