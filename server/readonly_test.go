@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -130,6 +131,13 @@ func TestReadsWriteNothing(t *testing.T) {
 		total += len(pages)
 		if len(pages) < 5 {
 			t.Errorf("%s : %d pages lues seulement (%q)", who, len(pages), pages)
+		}
+		// The live evaluations' pages are among those read.
+		want := map[string][]string{"responsable": {"/epreuves/", "/groupes"}, "evaluateur1": {"/epreuves/passages/"}, "apprenant01": {"/convocation"}}[who]
+		for _, w := range want {
+			if !slices.ContainsFunc(pages, func(p string) bool { return strings.Contains(p, w) }) {
+				t.Errorf("%s : aucune page %q lue", who, w)
+			}
 		}
 	}
 	if after := dataVersion(t, conn); after != before {
