@@ -62,7 +62,8 @@ func TestBrowserLiveSoutenance(t *testing.T) {
 	navigate(t, mgr, "/promotions/1/epreuves")
 	f := audit(t, mgr)
 	wantText(t, f, "Soutenances du rapport d'expérience — session 1", "Épreuves prévues par le référentiel")
-	clickAndWait(t, mgr, `a[href^="/epreuves/"]`) // the oldest session first
+	first := eval[string](t, mgr, `[...document.querySelectorAll('table.sessions a')].find(a => a.textContent.includes('session 1')).getAttribute('href')`)
+	navigate(t, mgr, first)
 	f = audit(t, mgr)
 	wantText(t, f, "À reprogrammer", "absent·e excusé·e")
 	candidate := textOf(t, mgr, "#h-absents + p")
@@ -219,7 +220,7 @@ func TestBrowserLiveSoutenance(t *testing.T) {
 	}
 	navigate(t, lctx, "/epreuves")
 	audit(t, lctx)
-	clickAndWait(t, lctx, `a[href$="/convocation"]`)
+	navigate(t, lctx, eval[string](t, lctx, `[...document.querySelectorAll('a[href$="/convocation"]')].pop().getAttribute('href')`)) // the newest
 	wantText(t, audit(t, lctx), "Convocation", "Heure de passage", "Olivier Marchand, Sophie Lambert")
 
 	// The heatmap: the candidate's cell of 3.6/cap/1 is acquired.
