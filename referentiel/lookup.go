@@ -250,6 +250,20 @@ func (fw *Framework) KindsFor(taskID string) []*DeliverableKind {
 	return out
 }
 
+// LiveKindsFor lists the live evaluations that evidence a task.
+func (fw *Framework) LiveKindsFor(taskID string) []*LiveKind {
+	var out []*LiveKind
+	for _, k := range fw.LiveKinds {
+		for _, ev := range k.Evidences {
+			if ev.Task == taskID {
+				out = append(out, k)
+				break
+			}
+		}
+	}
+	return out
+}
+
 // CriterionWordings maps each criterion's id to its wording as shown
 // (Display), for every task of the framework.
 func (fw *Framework) CriterionWordings() map[string]string {

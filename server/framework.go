@@ -88,6 +88,7 @@ type taskData struct {
 	FW    *referentiel.Framework
 	Task  *referentiel.Task
 	Kinds []*referentiel.DeliverableKind
+	Live  []*referentiel.LiveKind
 	Prev  *referentiel.Task
 	Next  *referentiel.Task
 }
@@ -97,7 +98,7 @@ func (s *Server) frameworkTask(c *fiber.Ctx) error {
 	if !ok {
 		return apperr.New(apperr.NotFound, "Cette tâche n'existe pas dans le référentiel.")
 	}
-	d := taskData{FW: s.fw, Task: t, Kinds: s.fw.KindsFor(t.ID)}
+	d := taskData{FW: s.fw, Task: t, Kinds: s.fw.KindsFor(t.ID), Live: s.fw.LiveKindsFor(t.ID)}
 	tasks := s.fw.Tasks()
 	for i, x := range tasks {
 		if x == t {
