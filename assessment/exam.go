@@ -256,9 +256,23 @@ func (s *Service) PublishExamMarks(ctx context.Context, actor account.User, sess
 	n := 0
 	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
 		now := s.now()
-		for _, sl := range ex.Session.Slots {
+		// Read again in the writing transaction: two publications at once
+		// publish once.
+		fresh, err := s.loadSession(ctx, tx, sessionID)
+		if err != nil {
+			return err
+		}
+		for _, sl := range fresh.Slots {
 			m, ok := ex.Marks[sl.ID]
-			if !ok || m.Published {
+			if !ok {
+				continue
+			}
+			var published bool
+			if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM pieces p JOIN gradings g ON g.version_id=p.latest_version_id
+				WHERE p.slot_id=? AND g.state='publie')`, sl.ID).Scan(&published); err != nil {
+				return err
+			}
+			if published {
 				continue
 			}
 			pieceID, versionID, err := s.ensureSlotPiece(ctx, tx, ex.Session, sl, now)
