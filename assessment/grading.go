@@ -222,25 +222,9 @@ func (s *Service) SaveGrading(ctx context.Context, assessor account.User, id int
 	if ready {
 		state, detail = Ready, "prête à publier"
 	}
-	var scores strings.Builder
-	args := make([]any, 0, 4*len(v.Criteria))
-	for i, c := range v.Criteria {
-		if i > 0 {
-			scores.WriteString(",")
-		}
-		scores.WriteString("(?,?,?,?)")
-		var level any
-		if l, ok := in.Levels[c]; ok && l >= 0 {
-			level = l
-		}
-		args = append(args, id, c, level, strings.TrimSpace(in.Comments[c]))
-	}
 	return GradingView{}, s.db.Tx(ctx, func(tx *sql.Tx) error {
-		if len(v.Criteria) > 0 {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO grading_scores(grading_id, criterion_id, level, comment) VALUES `+scores.String()+`
-				ON CONFLICT(grading_id, criterion_id) DO UPDATE SET level=excluded.level, comment=excluded.comment`, args...); err != nil {
-				return err
-			}
+		if err := writeScores(ctx, tx, id, v.Criteria, in); err != nil {
+			return err
 		}
 		res, err := tx.ExecContext(ctx, `UPDATE gradings SET decision=?, feedback=?, state=?, updated_at=? WHERE id=? AND assessor_id=? AND state IN ('en_cours','pret')`,
 			string(in.Decision), in.Feedback, string(state), stamp(s.now()), id, assessor.ID)

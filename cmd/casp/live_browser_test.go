@@ -10,8 +10,8 @@ package main
 import (
 	"context"
 	"os"
-	"strconv"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
