@@ -63,7 +63,18 @@ type Structure struct {
 	Network       string             `yaml:"reseau_porteur"`
 	Description   string             `yaml:"description" validate:"required"`
 	UpdatedOn     string             `yaml:"mis_a_jour" validate:"required,datetime=2006-01-02"`
-	Services      []DirectoryService `yaml:"services" validate:"min=1,dive"`
+	// Opening is when the structure answers the phone and opens its desk,
+	// as the sandbox's clock reads it (« lun-ven 09:00-12:00 »).
+	Opening  Opening            `yaml:"ouverture"`
+	Services []DirectoryService `yaml:"services" validate:"min=1,dive"`
+}
+
+// Opening lists a structure's opening slots: desk (accueil) and phone
+// (telephone). Each slot reads « jours HH:MM-HH:MM », days being lun mar
+// mer jeu ven sam dim, a range (lun-ven) or a list (lun,mer,ven).
+type Opening struct {
+	Desk  []string `yaml:"accueil" validate:"dive,required"`
+	Phone []string `yaml:"telephone" validate:"dive,required"`
 }
 
 // DirectoryService is what a structure of the territory offers (data·inclusion
@@ -97,7 +108,26 @@ type Fiche struct {
 	Publics    []string `yaml:"publics" validate:"dive,required"`
 	Summary    string   `yaml:"resume" validate:"required"`
 	Structures []string `yaml:"structures" validate:"dive,required"`
-	Body       string   `yaml:"-"`
+	// Sources are the official texts the fiche was checked against.
+	Sources []Source `yaml:"sources" validate:"dive"`
+	// Amounts are the figures a trainee needs, each dated.
+	Amounts []Amount `yaml:"montants" validate:"dive"`
+	Body    string   `yaml:"-"`
+}
+
+// Source is an official source of a fiche: its name, address and the day it
+// was consulted.
+type Source struct {
+	Name      string `yaml:"nom" validate:"required"`
+	URL       string `yaml:"adresse" validate:"required,url"`
+	Consulted string `yaml:"consulte_le" validate:"required,datetime=2006-01-02"`
+}
+
+// Amount is a figure of a fiche, « montant au » a date.
+type Amount struct {
+	Label  string `yaml:"libelle" validate:"required"`
+	Amount string `yaml:"montant" validate:"required"`
+	AsOf   string `yaml:"au" validate:"required,datetime=2006-01-02"`
 }
 
 // Scenario is a simulated person arriving at a structure of the territory.

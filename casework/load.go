@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
+	"reflect"
 	"regexp"
 	"sort"
 	"strings"
@@ -42,7 +43,7 @@ var (
 	Typologies = []string{"ML", "FT", "CAP_EMPLOI", "MDE", "PLIE", "CCAS", "CIAS", "CD", "CAF", "CPAM", "MSA", "CS", "CHRS", "CHU",
 		"CADA", "HUDA", "RS_FJT", "PIJ_BIJ", "CITMET", "OF", "E2C", "EPIDE", "ACI", "AI", "EI", "ETTI", "EITI", "GEIQ", "EA", "CSAPA",
 		"CAARUD", "CMP", "PMI", "MDPH", "SPIP", "PJJ", "CIDFF", "UDAF", "PIMMS", "FS", "ASSO", "SIAO", "PCB", "REGIE", "VAE", "RESTOS",
-		"CROIX_ROUGE", "SECOURS_POP"}
+		"CROIX_ROUGE", "SECOURS_POP", "CFA", "ADIL", "POINT_JUSTICE", "CH"}
 	Themes = []string{"choisir-un-metier", "creer-une-entreprise", "difficultes-administratives-ou-juridiques", "difficultes-financieres",
 		"equipement-et-alimentation", "famille", "lecture-ecriture-calcul", "logement-hebergement", "mobilite", "numerique",
 		"preparer-sa-candidature", "remobilisation", "sante", "se-former", "souvrir-a-linternational", "trouver-un-emploi"}
@@ -75,12 +76,75 @@ func themeKnown(t string) bool {
 	return in(Themes, theme)
 }
 
-var structValidator = validator.New(validator.WithRequiredStructEnabled())
+var structValidator = func() *validator.Validate {
+	v := validator.New(validator.WithRequiredStructEnabled())
+	// Messages name fields as the content files spell them (yaml keys),
+	// never as Go types.
+	v.RegisterTagNameFunc(func(f reflect.StructField) string {
+		name, _, _ := strings.Cut(f.Tag.Get("yaml"), ",")
+		if name == "-" {
+			return ""
+		}
+		return name
+	})
+	return v
+}()
 
 func decodeStrict(raw []byte, v any) error {
 	dec := yaml.NewDecoder(bytes.NewReader(raw))
 	dec.KnownFields(true)
-	return dec.Decode(v)
+	return yamlFrench(dec.Decode(v))
+}
+
+var (
+	yamlUnknownField = regexp.MustCompile(`line (\d+): field (\S+) not found in type \S+`)
+	yamlCannotDecode = regexp.MustCompile(`line (\d+): cannot unmarshal !!(\w+) ` + "`" + `([^` + "`" + `]*)` + "`" + ` into (\S+)`)
+	yamlLine         = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+)
+
+// yamlFrench rewrites the YAML decoder's errors in French, without Go type
+// names: « ligne 12 : champ « niveau » inconnu ».
+func yamlFrench(err error) error {
+	if err == nil {
+		return nil
+	}
+	var te *yaml.TypeError
+	if errors.As(err, &te) {
+		var out []string
+		for _, m := range te.Errors {
+			switch {
+			case yamlUnknownField.MatchString(m):
+				g := yamlUnknownField.FindStringSubmatch(m)
+				out = append(out, fmt.Sprintf("ligne %s : champ « %s » inconnu", g[1], g[2]))
+			case yamlCannotDecode.MatchString(m):
+				g := yamlCannotDecode.FindStringSubmatch(m)
+				out = append(out, fmt.Sprintf("ligne %s : valeur « %s » du mauvais type (%s attendu)", g[1], g[3], kindFrench(g[4])))
+			default:
+				out = append(out, m)
+			}
+		}
+		return errors.New(strings.Join(out, " ; "))
+	}
+	if g := yamlLine.FindStringSubmatch(err.Error()); g != nil {
+		return fmt.Errorf("ligne %s : syntaxe YAML invalide (%s)", g[1], g[2])
+	}
+	return fmt.Errorf("syntaxe YAML invalide (%v)", err)
+}
+
+func kindFrench(goType string) string {
+	switch {
+	case strings.HasPrefix(goType, "[]"):
+		return "une liste"
+	case strings.HasPrefix(goType, "map["):
+		return "une table de clés"
+	case goType == "int", goType == "float64":
+		return "un nombre"
+	case goType == "bool":
+		return "vrai ou faux (true/false)"
+	case goType == "string":
+		return "un texte"
+	}
+	return "un bloc de champs"
 }
 
 func checkStruct(where string, v any) error {
@@ -88,18 +152,48 @@ func checkStruct(where string, v any) error {
 		var verrs validator.ValidationErrors
 		if errors.As(err, &verrs) && len(verrs) > 0 {
 			e := verrs[0]
-			return fmt.Errorf("%s : champ %s invalide (règle %q%s)", where, e.Namespace(), e.Tag(), paramOf(e))
+			field := e.Namespace()
+			if _, rest, ok := strings.Cut(field, "."); ok {
+				field = rest // drop the Go type at the root
+			}
+			return fmt.Errorf("%s : champ « %s » : %s", where, field, ruleFrench(e))
 		}
 		return fmt.Errorf("%s : %w", where, err)
 	}
 	return nil
 }
 
-func paramOf(e validator.FieldError) string {
-	if e.Param() == "" {
-		return ""
+// ruleFrench says in French what a failed validation rule expects.
+func ruleFrench(e validator.FieldError) string {
+	p := e.Param()
+	switch e.Tag() {
+	case "required", "required_with", "required_if":
+		return "valeur obligatoire manquante"
+	case "min":
+		if e.Kind() == reflect.Slice || e.Kind() == reflect.Map {
+			return fmt.Sprintf("au moins %s élément(s) attendu(s)", p)
+		}
+		return fmt.Sprintf("au moins %s caractère(s) attendu(s)", p)
+	case "len":
+		return fmt.Sprintf("exactement %s caractères attendus", p)
+	case "gt":
+		return fmt.Sprintf("nombre supérieur à %s attendu", p)
+	case "gte":
+		return fmt.Sprintf("nombre supérieur ou égal à %s attendu", p)
+	case "lte":
+		return fmt.Sprintf("nombre inférieur ou égal à %s attendu", p)
+	case "oneof":
+		return fmt.Sprintf("valeur %q inconnue (valeurs possibles : %s)", fmt.Sprint(e.Value()), strings.Join(strings.Fields(p), ", "))
+	case "datetime":
+		return fmt.Sprintf("date %q invalide (format attendu AAAA-MM-JJ)", fmt.Sprint(e.Value()))
+	case "email":
+		return fmt.Sprintf("adresse courriel %q invalide", fmt.Sprint(e.Value()))
+	case "url":
+		return fmt.Sprintf("adresse web %q invalide (https://…)", fmt.Sprint(e.Value()))
+	case "numeric":
+		return "chiffres uniquement"
 	}
-	return " " + e.Param()
+	return "valeur invalide"
 }
 
 // Fictional data only: phone numbers from the ranges reserved for fiction,

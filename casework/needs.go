@@ -67,3 +67,32 @@ var NeedLabels = map[string]string{
 	"trouver-un-emploi--maintien-dans-lemploi":                                      "se maintenir dans l'emploi",
 	"trouver-un-emploi--repondre-a-des-offres-demploi":                              "répondre à des offres d'emploi",
 }
+
+// TypologyLabels name the structure typologies in French (data·inclusion
+// codes never reach a page raw).
+var TypologyLabels = map[string]string{
+	"ML": "Mission locale", "FT": "France Travail", "CAP_EMPLOI": "Cap emploi", "MDE": "Maison de l'emploi", "PLIE": "PLIE",
+	"CCAS": "Centre communal d'action sociale (CCAS)", "CIAS": "Centre intercommunal d'action sociale (CIAS)",
+	"CD": "Département (maison des solidarités)", "CAF": "Caisse d'allocations familiales (CAF)", "CPAM": "Assurance maladie (CPAM)",
+	"MSA": "Mutualité sociale agricole (MSA)", "CS": "Centre social", "CHRS": "Centre d'hébergement et de réinsertion sociale (CHRS)",
+	"CHU": "Centre d'hébergement d'urgence", "CADA": "Centre d'accueil de demandeurs d'asile (CADA)", "HUDA": "Hébergement d'urgence pour demandeurs d'asile (HUDA)",
+	"RS_FJT": "Résidence sociale, foyer de jeunes travailleurs", "PIJ_BIJ": "Point information jeunesse", "CITMET": "Cité des métiers",
+	"OF": "Organisme de formation", "E2C": "École de la deuxième chance", "EPIDE": "EPIDE", "ACI": "Atelier et chantier d'insertion",
+	"AI": "Association intermédiaire", "EI": "Entreprise d'insertion", "ETTI": "Entreprise de travail temporaire d'insertion",
+	"EITI": "Entreprise d'insertion par le travail indépendant", "GEIQ": "GEIQ", "EA": "Entreprise adaptée", "CSAPA": "CSAPA (addictologie)",
+	"CAARUD": "CAARUD (réduction des risques)", "CMP": "Centre médico-psychologique (CMP)", "PMI": "Protection maternelle et infantile (PMI)",
+	"MDPH": "Maison départementale des personnes handicapées (MDPH)", "SPIP": "Service pénitentiaire d'insertion et de probation (SPIP)",
+	"PJJ": "Protection judiciaire de la jeunesse", "CIDFF": "CIDFF (droits des femmes et des familles)", "UDAF": "UDAF",
+	"PIMMS": "Point d'information médiation multi-services (PIMMS)", "FS": "France services", "ASSO": "Association",
+	"SIAO": "Service intégré d'accueil et d'orientation (SIAO, 115)", "PCB": "Point conseil budget", "REGIE": "Régie de quartier",
+	"VAE": "Point relais conseil VAE", "RESTOS": "Restos du cœur", "CROIX_ROUGE": "Croix-Rouge française", "SECOURS_POP": "Secours populaire",
+	"CFA": "Centre de formation d'apprentis (CFA)", "ADIL": "Agence départementale d'information sur le logement (ADIL)",
+	"POINT_JUSTICE": "Point-justice (accès au droit)", "CH": "Centre hospitalier",
+}
+
+// MobilisationLabels name how a service is mobilised.
+var MobilisationLabels = map[string]string{
+	"se-presenter": "se présenter sur place", "telephoner": "téléphoner", "envoyer-un-courriel": "envoyer un courriel",
+	"fiche-de-prescription": "fiche de prescription", "usagers": "par la personne elle-même", "professionnels": "par un professionnel",
+	"en-presentiel": "sur place", "a-distance": "à distance",
+}
