@@ -46,23 +46,23 @@ type Landmark struct {
 // Structure is a place of the territory directory (modelled on the
 // data·inclusion schema).
 type Structure struct {
-	ID            string             `yaml:"id" validate:"required"`
-	Name          string             `yaml:"nom" validate:"required"`
-	Typology      string             `yaml:"typologie" validate:"required"`
-	Address       string             `yaml:"adresse" validate:"required"`
-	Postcode      string             `yaml:"code_postal" validate:"required,len=5,numeric"`
-	Commune       string             `yaml:"commune" validate:"required"`
-	District      string             `yaml:"quartier"`
-	X             float64            `yaml:"x" validate:"gte=0"`
-	Y             float64            `yaml:"y" validate:"gte=0"`
-	Phone         string             `yaml:"telephone" validate:"required"`
-	Email         string             `yaml:"courriel" validate:"required,email"`
-	Website       string             `yaml:"site_web"`
-	Hours         string             `yaml:"horaires" validate:"required"`
-	Accessibility string             `yaml:"accessibilite" validate:"required"`
-	Network       string             `yaml:"reseau_porteur"`
-	Description   string             `yaml:"description" validate:"required"`
-	UpdatedOn     string             `yaml:"mis_a_jour" validate:"required,datetime=2006-01-02"`
+	ID            string  `yaml:"id" validate:"required"`
+	Name          string  `yaml:"nom" validate:"required"`
+	Typology      string  `yaml:"typologie" validate:"required"`
+	Address       string  `yaml:"adresse" validate:"required"`
+	Postcode      string  `yaml:"code_postal" validate:"required,len=5,numeric"`
+	Commune       string  `yaml:"commune" validate:"required"`
+	District      string  `yaml:"quartier"`
+	X             float64 `yaml:"x" validate:"gte=0"`
+	Y             float64 `yaml:"y" validate:"gte=0"`
+	Phone         string  `yaml:"telephone" validate:"required"`
+	Email         string  `yaml:"courriel" validate:"required,email"`
+	Website       string  `yaml:"site_web"`
+	Hours         string  `yaml:"horaires" validate:"required"`
+	Accessibility string  `yaml:"accessibilite" validate:"required"`
+	Network       string  `yaml:"reseau_porteur"`
+	Description   string  `yaml:"description" validate:"required"`
+	UpdatedOn     string  `yaml:"mis_a_jour" validate:"required,datetime=2006-01-02"`
 	// Opening is when the structure answers the phone and opens its desk,
 	// as the sandbox's clock reads it (« lun-ven 09:00-12:00 »).
 	Opening  Opening            `yaml:"ouverture"`
