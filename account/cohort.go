@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"strings"
 	"time"
 
@@ -23,8 +24,10 @@ type Cohort struct {
 	StartsOn         time.Time
 	EndsOn           time.Time
 	AnonymousMarking bool
-	Learners         int
-	Assessors        int
+	// SandboxTrust shows learners the sandbox's trust gauge.
+	SandboxTrust bool
+	Learners     int
+	Assessors    int
 }
 
 // Audit actions on cohorts.
@@ -308,14 +311,14 @@ func (s *Service) Enrol(ctx context.Context, actor User, co Cohort, userID int64
 
 // The numbers of learners and assessors are kept by triggers
 // (migrations/006_cohort_counts.sql): one row read, whatever the size.
-const cohortCols = `c.id, c.name, c.site, c.framework_id, c.starts_on, c.ends_on, c.anonymous_marking,
+const cohortCols = `c.id, c.name, c.site, c.framework_id, c.starts_on, c.ends_on, c.anonymous_marking, c.sandbox_trust_visible,
 	coalesce((SELECT learners FROM cohort_counts n WHERE n.cohort_id=c.id), 0),
 	coalesce((SELECT assessors FROM cohort_counts n WHERE n.cohort_id=c.id), 0)`
 
 func scanCohort(row interface{ Scan(...any) error }) (Cohort, error) {
 	var c Cohort
 	var start, end string
-	if err := row.Scan(&c.ID, &c.Name, &c.Site, &c.FrameworkID, &start, &end, &c.AnonymousMarking, &c.Learners, &c.Assessors); err != nil {
+	if err := row.Scan(&c.ID, &c.Name, &c.Site, &c.FrameworkID, &start, &end, &c.AnonymousMarking, &c.SandboxTrust, &c.Learners, &c.Assessors); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
 			return Cohort{}, apperr.New(apperr.NotFound, "Promotion introuvable.")
 		}
@@ -446,4 +449,27 @@ func (s *Service) SetAnonymousMarking(ctx context.Context, cohortID int64, on bo
 func SetAnonymousMarkingIn(ctx context.Context, x db.Querier, cohortID int64, on bool) error {
 	_, err := x.ExecContext(ctx, `UPDATE cohorts SET anonymous_marking=? WHERE id=?`, on, cohortID)
 	return err
+}
+
+// ActionSandboxTrust is the audit action of the sandbox setting.
+const ActionSandboxTrust = "réglage du bac à sable"
+
+// SetSandboxTrust shows or hides the sandbox's trust gauge to the cohort's
+// learners.
+func (s *Service) SetSandboxTrust(ctx context.Context, actor User, cohortID int64, on bool, address string) error {
+	return s.db.Tx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE cohorts SET sandbox_trust_visible=? WHERE id=?`, on, cohortID)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return apperr.New(apperr.NotFound, "Promotion introuvable.")
+		}
+		detail := "jauge de confiance masquée aux apprenants"
+		if on {
+			detail = "jauge de confiance montrée aux apprenants"
+		}
+		return AuditTx(ctx, tx, Entry{ActorID: actor.ID, ActorLogin: actor.Login, Action: ActionSandboxTrust,
+			Target: fmt.Sprintf("promotion %d", cohortID), Address: address, Detail: detail})
+	})
 }

@@ -100,6 +100,8 @@ type Case struct {
 	Transmission    string
 	CreatedAt       time.Time
 	ClosedAt        time.Time
+	// Clock is the time of the simulated day, in minutes since midnight.
+	Clock int
 }
 
 // Closed tells whether the case is closed (read-only).
@@ -124,14 +126,14 @@ func (s *Store) Library() *Library { return s.lib }
 func stamp(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
 
 const caseCols = `c.id, c.learner_id, u.display_name, c.scenario_id, c.state, c.sim_day, c.trust, c.minutes, c.urgency, c.urgency_why,
-	coalesce(c.urgency_day,-1), c.first_diagnostic, c.full_diagnostic, c.review, c.transmission, c.created_at, c.closed_at`
+	coalesce(c.urgency_day,-1), c.first_diagnostic, c.full_diagnostic, c.review, c.transmission, c.created_at, c.closed_at, c.clock`
 
 func (s *Store) scanCase(row interface{ Scan(...any) error }) (Case, error) {
 	var c Case
 	var created string
 	var closed sql.NullString
 	err := row.Scan(&c.ID, &c.LearnerID, &c.LearnerName, &c.ScenarioID, &c.State, &c.Day, &c.Trust, &c.Minutes, &c.Urgency, &c.UrgencyWhy,
-		&c.UrgencyDay, &c.FirstDiagnostic, &c.FullDiagnostic, &c.Review, &c.Transmission, &created, &closed)
+		&c.UrgencyDay, &c.FirstDiagnostic, &c.FullDiagnostic, &c.Review, &c.Transmission, &created, &closed, &c.Clock)
 	if errors.Is(err, sql.ErrNoRows) {
 		return c, apperr.New(apperr.NotFound, "Dossier introuvable.")
 	}
@@ -180,8 +182,8 @@ func (s *Store) Open(ctx context.Context, learner account.User, scenarioID strin
 		if all >= MaxCasesPerScenario {
 			return apperr.New(apperr.Conflict, "Vous avez déjà traité ce cas %d fois : choisissez-en un autre, ou relisez vos dossiers et leurs débriefings.", all)
 		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO cases(learner_id, scenario_id, trust, created_at) VALUES (?,?,?,?)`,
-			learner.ID, sc.ID, sc.StartTrust, stamp(s.now()))
+		res, err := tx.ExecContext(ctx, `INSERT INTO cases(learner_id, scenario_id, trust, created_at, clock) VALUES (?,?,?,?,?)`,
+			learner.ID, sc.ID, sc.StartTrust, stamp(s.now()), sc.ArrivalMinute())
 		if err != nil {
 			return err
 		}
@@ -290,4 +292,13 @@ func (s *Store) Journal(ctx context.Context, c Case) ([]JournalEntry, error) {
 func trimmed(s string, max int) (string, bool) {
 	s = strings.TrimSpace(s)
 	return s, len([]rune(s)) <= max
+}
+
+// TrustVisible tells whether the case's learner belongs to a cohort whose
+// trainers chose to show the trust gauge and confidentiality status.
+func (s *Store) TrustVisible(ctx context.Context, c Case) bool {
+	var on bool
+	err := s.db.Read.QueryRowContext(ctx, `SELECT EXISTS(SELECT 1 FROM cohort_members m JOIN cohorts co ON co.id=m.cohort_id
+		WHERE m.user_id=? AND m.member_role='learner' AND co.sandbox_trust_visible=1)`, c.LearnerID).Scan(&on)
+	return err == nil && on
 }

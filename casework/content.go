@@ -3,6 +3,8 @@
 // dispositifs, the scenarios, and the case files learners work in.
 package casework
 
+import "gopkg.in/yaml.v3"
+
 // Territory is the fictional agglomeration every scenario happens in.
 // Coordinates are kilometres on a local grid (x to the east, y to the
 // south), so the SVG map needs no tiles and no real geography.
@@ -95,7 +97,9 @@ type DirectoryService struct {
 	Contact      string   `yaml:"contact" validate:"required"`
 	// How the partner answers a fiche de liaison in simulated time, unless a
 	// scenario says otherwise.
-	AnswerDays int    `yaml:"delai_reponse_jours" validate:"gte=0,lte=30"`
+	// How many days the partner takes to answer (0: the same day; absent:
+	// five days).
+	AnswerDays *int   `yaml:"delai_reponse_jours" validate:"omitempty,gte=0,lte=30"`
 	Answer     string `yaml:"reponse_habituelle" validate:"omitempty,oneof=acceptee refusee silence"`
 }
 
@@ -134,7 +138,13 @@ type Amount struct {
 type Scenario struct {
 	ID           string          `yaml:"id" validate:"required"`
 	Title        string          `yaml:"titre" validate:"required"`
-	Summary      string          `yaml:"resume" validate:"required"`
+	// Summary is public (the catalogue): it says nothing of what the person
+	// hides. TrainerSummary, for trainers only, holds the whole story.
+	Summary        string `yaml:"resume" validate:"required"`
+	TrainerSummary string `yaml:"resume_formateur"`
+	// The clock: the weekday of day 0 and the arrival time (HH:MM).
+	Weekday     string `yaml:"jour_semaine" validate:"omitempty,oneof=lundi mardi mercredi jeudi vendredi samedi dimanche"`
+	ArrivalTime string `yaml:"heure_arrivee" validate:"omitempty,datetime=15:04"`
 	Structure    string          `yaml:"structure" validate:"required"`
 	Arrival      string          `yaml:"accueil" validate:"required,oneof=physique telephonique"`
 	Difficulty   int             `yaml:"difficulte" validate:"gte=1,lte=3"`
@@ -198,13 +208,29 @@ type Question struct {
 	Guarded  string `yaml:"reponse_reservee" validate:"required_with=MinTrust"`
 	Trust    int    `yaml:"effet_confiance" validate:"gte=-2,lte=2"`
 	Minutes  int    `yaml:"duree_minutes" validate:"gte=0,lte=15"`
+	// Style is the question's form (ouverte by default); authored
+	// distractors are fermee, orientee, jugeante or multiple.
+	Style string `yaml:"style" validate:"omitempty,oneof=ouverte fermee orientee jugeante multiple"`
+	// Requires are conditions (moves made, questions asked…) without which
+	// the person answers guardedly, whatever the trust.
+	Requires []string `yaml:"requiert" validate:"dive,required"`
+	// Withholds are facts the person will no longer tell once asked this.
+	Withholds []string `yaml:"retient" validate:"dive,required"`
+	// Keywords help the matcher recognise the question typed in other words.
+	Keywords []string `yaml:"mots_cles" validate:"dive,required"`
+
+	requires []clause
 }
 
 // Move is a professional move's effect in this scenario.
 type Move struct {
-	Answer  string   `yaml:"reponse" validate:"required"`
-	Trust   int      `yaml:"effet_confiance" validate:"gte=-2,lte=2"`
-	Reveals []string `yaml:"revele" validate:"dive,required"`
+	// Text is what the professional says (shown to the trainee instead of
+	// the move's name, which the debrief reveals).
+	Text      string   `yaml:"texte"`
+	Answer    string   `yaml:"reponse" validate:"required"`
+	Trust     int      `yaml:"effet_confiance" validate:"gte=-2,lte=2"`
+	Reveals   []string `yaml:"revele" validate:"dive,required"`
+	Withholds []string `yaml:"retient" validate:"dive,required"`
 }
 
 // Fact is something the interview can bring to light.
@@ -214,15 +240,71 @@ type Fact struct {
 	Situation string `yaml:"situation" validate:"required"`
 	Detail    string `yaml:"detail" validate:"required"`
 	Urgent    bool   `yaml:"urgent"`
+	// Sensitive facts (health, debts, justice, violence) call for a
+	// confidentiality reminder before they are asked about.
+	Sensitive bool `yaml:"sensible"`
+	// Fiche and Criterion link the fact to what the trainee should read and
+	// to the framework (criterion id such as « 1.5/crit/1 »).
+	Fiche     string `yaml:"fiche"`
+	Criterion string `yaml:"critere"`
 }
 
 // ExpertKey is what an experienced professional would find and do.
 type ExpertKey struct {
 	Situations   []string           `yaml:"situations" validate:"min=1,dive,required"` // fact ids
-	Urgency      string             `yaml:"urgence" validate:"required,oneof=immediate urgente prioritaire non-urgente"`
-	UrgencyWhy   string             `yaml:"justification_urgence" validate:"required"`
+	// Urgency is the level for the whole situation; Urgencies, when given,
+	// one level per domain (food immediate, housing urgent…).
+	Urgency      string             `yaml:"urgence" validate:"omitempty,oneof=immediate urgente prioritaire non-urgente"`
+	UrgencyWhy   string             `yaml:"justification_urgence"`
+	Urgencies    []DomainUrgency    `yaml:"urgences" validate:"dive"`
 	Orientations []ExpectedReferral `yaml:"orientations" validate:"min=1,dive"`
-	Pitfalls     []string           `yaml:"pieges" validate:"min=1,dive,required"`
+	Avoid        []AvoidReferral    `yaml:"orientations_a_eviter" validate:"dive"`
+	Pitfalls     []Pitfall          `yaml:"pieges" validate:"min=1,dive"`
+}
+
+// DomainUrgency is the expected urgency of one domain; Tolerated levels
+// are judged acceptable too.
+type DomainUrgency struct {
+	Domain    string   `yaml:"domaine"`
+	Level     string   `yaml:"niveau" validate:"required,oneof=immediate urgente prioritaire non-urgente"`
+	Tolerated []string `yaml:"tolerees" validate:"dive,oneof=immediate urgente prioritaire non-urgente"`
+	Why       string   `yaml:"justification" validate:"required"`
+}
+
+// AvoidReferral is an orientation the expert would not make, and why. A
+// partner receiving it refuses with Refusal when given.
+type AvoidReferral struct {
+	Typology  string `yaml:"typologie"`
+	Structure string `yaml:"structure"`
+	Service   string `yaml:"service"`
+	Reason    string `yaml:"motif" validate:"required"`
+	Refusal   string `yaml:"refus"`
+	Fiche     string `yaml:"fiche"`
+}
+
+// Pitfall is a trap of the case. With a condition (Si), the debrief detects
+// from what the trainee did whether they fell into it.
+type Pitfall struct {
+	Text string `yaml:"texte" validate:"required"`
+	If   string `yaml:"si"`
+	Why  string `yaml:"pourquoi"`
+
+	cond []clause
+}
+
+// UnmarshalYAML accepts a plain string (an undetected pitfall) or a block.
+func (p *Pitfall) UnmarshalYAML(n *yaml.Node) error {
+	if n.Kind == yaml.ScalarNode {
+		p.Text = n.Value
+		return nil
+	}
+	type plain Pitfall
+	var q plain
+	if err := n.Decode(&q); err != nil {
+		return err
+	}
+	*p = Pitfall(q)
+	return nil
 }
 
 // ExpectedReferral is an orientation the expert expects: to a typology of
@@ -233,19 +315,32 @@ type ExpectedReferral struct {
 	Structure string `yaml:"structure"`
 	Reason    string `yaml:"motif" validate:"required"`
 	MaxDays   int    `yaml:"delai_max_jours" validate:"gte=0"`
+	// SameDay: the referral is expected on the day the person arrives.
+	SameDay bool `yaml:"le_jour_meme"`
+	// Alternatives are other structures that answer the same need.
+	Alternatives []AlternativeReferral `yaml:"alternatives" validate:"dive"`
+	Fiche        string                `yaml:"fiche"`
+	Task         string                `yaml:"tache"`
+	Criterion    string                `yaml:"critere"`
+}
+
+// AlternativeReferral is another way to meet an expected orientation.
+type AlternativeReferral struct {
+	Typology  string `yaml:"typologie" validate:"required"`
+	Structure string `yaml:"structure"`
+	Theme     string `yaml:"thematique"`
 }
 
 // Event happens on a simulated day, if its condition holds.
 type Event struct {
 	Day         int    `yaml:"jour" validate:"gte=0,lte=365"`
-	Kind        string `yaml:"type" validate:"required,oneof=rdv-manque suspension-caf avis-expulsion refus-partenaire silence-partenaire offre-emploi rechute-sante crise-accueil expiration-justificatif nouvelle-information autre"`
+	Kind        string `yaml:"type" validate:"required,oneof=rdv-manque suspension-caf avis-expulsion refus-partenaire silence-partenaire reponse-partenaire offre-emploi rechute-sante crise-accueil expiration-justificatif nouvelle-information autre"`
 	Title       string `yaml:"titre" validate:"required"`
 	Description string `yaml:"description" validate:"required"`
-	// When: toujours; sans-orientation:<typologie> (fires only if no
-	// referral to that typology was sent before the day);
-	// urgence-non-traitee (fires only if the urgency was not assessed at
-	// the scenario's level by then).
+	// When is a condition (see conditions.go): clauses joined by « et ».
 	When string `yaml:"condition" validate:"required"`
+
+	cond []clause
 }
 
 // PartnerAnswer overrides how a service answers referrals in this scenario.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"unicode"
 
 	"github.com/casp-cnam/casp/account"
 	"github.com/casp-cnam/casp/internal/apperr"
@@ -28,15 +29,17 @@ type Situation struct {
 	NotedDay int
 	EndedDay int
 	Note     string
+	// Source is the answer (question or move) the situation rests on.
+	Source string
 }
 
 // Situations lists the case's situations, open ones first.
 func (s *Store) Situations(ctx context.Context, c Case) ([]Situation, error) {
 	return db.Collect(ctx, s.db.Read, func(r db.Row) (Situation, error) {
 		var x Situation
-		err := r.Scan(&x.ID, &x.Domain, &x.Label, &x.FactID, &x.Status, &x.NotedDay, &x.EndedDay, &x.Note)
+		err := r.Scan(&x.ID, &x.Domain, &x.Label, &x.FactID, &x.Status, &x.NotedDay, &x.EndedDay, &x.Note, &x.Source)
 		return x, err
-	}, `SELECT id, domain, label, fact_id, status, noted_day, coalesce(ended_day,-1), note
+	}, `SELECT id, domain, label, fact_id, status, noted_day, coalesce(ended_day,-1), note, source
 		FROM case_situations WHERE case_id=? ORDER BY status='levee', id`, c.ID)
 }
 
@@ -61,7 +64,7 @@ func (s *Store) NoteSituation(ctx context.Context, learner account.User, caseID 
 		fields["domaine"] = "Choisissez un domaine du diagnostic."
 	}
 	label, ok := trimmed(in.Label, 200)
-	if label == "" {
+	if !meaningful(label) {
 		fields["situation"] = "Décrivez la situation en quelques mots, par exemple « Hébergé chez un tiers »."
 	} else if !ok {
 		fields["situation"] = "La situation tient en 200 caractères au plus."
@@ -73,27 +76,38 @@ func (s *Store) NoteSituation(ctx context.Context, learner account.User, caseID 
 	if len(fields) > 0 {
 		return apperr.Fields(fields)
 	}
-	fact := ""
+	// The situation rests on an answer: it is tied to a fact that answer
+	// revealed in the chosen domain (one not yet tied, if several). The
+	// debrief credits only situations tied to a revealed fact.
+	fact, source := "", ""
 	if in.Source != "" {
 		iv, err := s.InterviewState(ctx, c)
 		if err != nil {
 			return err
 		}
-		for _, tp := range c.Scenario.Topics {
-			for _, q := range tp.Questions {
-				if q.ID == in.Source && iv.Asked[q.ID] {
-					for _, f := range q.Reveals {
-						if factDomain(c.Scenario, f) == in.Domain {
-							fact = f
-						}
-					}
-				}
+		var reveals []string
+		if q := c.Scenario.question(in.Source); q != nil && iv.Asked[q.ID] {
+			reveals, source = q.Reveals, q.ID
+		} else if _, isMove := MoveLabels[in.Source]; isMove && iv.Moves[in.Source] > 0 {
+			reveals, source = c.Scenario.MoveOf(in.Source).Reveals, in.Source
+		}
+		sits, err := s.Situations(ctx, c)
+		if err != nil {
+			return err
+		}
+		tied := map[string]bool{}
+		for _, x := range sits {
+			tied[x.FactID] = true
+		}
+		for _, f := range reveals {
+			if factDomain(c.Scenario, f) == in.Domain && iv.Revealed[f] && (fact == "" || tied[fact]) {
+				fact = f
 			}
 		}
 	}
 	return s.db.Tx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO case_situations(case_id, domain, label, fact_id, status, noted_day, note) VALUES (?,?,?,?,?,?,?)`,
-			c.ID, in.Domain, label, fact, "reperee", c.Day, note); err != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO case_situations(case_id, domain, label, fact_id, status, noted_day, note, source) VALUES (?,?,?,?,?,?,?,?)`,
+			c.ID, in.Domain, label, fact, "reperee", c.Day, note, source); err != nil {
 			return err
 		}
 		if err := advanceState(ctx, tx, c, StateDiagnostic); err != nil {
@@ -133,8 +147,9 @@ func (s *Store) LiftSituation(ctx context.Context, learner account.User, caseID,
 	})
 }
 
-// SetUrgency records the urgency level and its justification.
-func (s *Store) SetUrgency(ctx context.Context, learner account.User, caseID int64, level, why string) error {
+// SetUrgency records the urgency level of a domain ("" for the whole
+// situation) and its justification.
+func (s *Store) SetUrgency(ctx context.Context, learner account.User, caseID int64, domain, level, why string) error {
 	c, err := s.own(ctx, learner, caseID)
 	if err != nil {
 		return err
@@ -142,6 +157,9 @@ func (s *Store) SetUrgency(ctx context.Context, learner account.User, caseID int
 	fields := map[string]string{}
 	if UrgencyLabel(level) == "Non évaluée" {
 		fields["urgence"] = "Choisissez un niveau d'urgence."
+	}
+	if _, ok := DomainLabels[domain]; domain != "" && !ok {
+		fields["urgence_domaine"] = "Choisissez un domaine du diagnostic, ou toute la situation."
 	}
 	why, ok := trimmed(why, 2000)
 	if why == "" {
@@ -152,15 +170,56 @@ func (s *Store) SetUrgency(ctx context.Context, learner account.User, caseID int
 	if len(fields) > 0 {
 		return apperr.Fields(fields)
 	}
+	what := "toute la situation"
+	if domain != "" {
+		what = DomainLabels[domain]
+	}
 	return s.db.Tx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `UPDATE cases SET urgency=?, urgency_why=?, urgency_day=? WHERE id=?`, level, why, c.Day, c.ID); err != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO case_urgencies(case_id, domain, level, why, sim_day) VALUES (?,?,?,?,?)
+			ON CONFLICT(case_id, domain) DO UPDATE SET level=excluded.level, why=excluded.why, sim_day=excluded.sim_day`, c.ID, domain, level, why, c.Day); err != nil {
+			return err
+		}
+		// The case keeps its most urgent level for lists and exports.
+		if _, err := tx.ExecContext(ctx, `UPDATE cases SET urgency=?, urgency_why=?, urgency_day=? WHERE id=? AND (? OR urgency='' OR ?>=
+			CASE urgency WHEN 'immediate' THEN 4 WHEN 'urgente' THEN 3 WHEN 'prioritaire' THEN 2 ELSE 1 END)`,
+			level, why, c.Day, c.ID, domain == "", urgencyRank(level)); err != nil {
 			return err
 		}
 		if err := advanceState(ctx, tx, c, StateDiagnostic); err != nil {
 			return err
 		}
-		return s.journal(ctx, tx, c.ID, c.Day, learner.ID, "diagnostic", "Niveau d'urgence : "+UrgencyLabel(level))
+		return s.journal(ctx, tx, c.ID, c.Day, learner.ID, "diagnostic", fmt.Sprintf("Niveau d'urgence (%s) : %s", what, UrgencyLabel(level)))
 	})
+}
+
+// Urgencies returns the case's urgency ratings by domain.
+func (s *Store) Urgencies(ctx context.Context, c Case) (map[string]RatedUrgency, error) {
+	out := map[string]RatedUrgency{}
+	rows, err := s.db.Read.QueryContext(ctx, `SELECT domain, level, why, sim_day FROM case_urgencies WHERE case_id=?`, c.ID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var d string
+		var r RatedUrgency
+		if err := rows.Scan(&d, &r.Level, &r.Why, &r.Day); err != nil {
+			return nil, err
+		}
+		out[d] = r
+	}
+	return out, rows.Err()
+}
+
+// meaningful refuses labels such as « ? » or « x »: at least three letters.
+func meaningful(s string) bool {
+	n := 0
+	for _, r := range s {
+		if unicode.IsLetter(r) {
+			n++
+		}
+	}
+	return n >= 3
 }
 
 // SaveDiagnostic stores the first diagnostic (task 1.5) or the elaborated

@@ -27,6 +27,7 @@ type Library struct {
 	structures map[string]*Structure
 	fiches     map[string]*Fiche
 	scenarios  map[string]*Scenario
+	hours      map[string]Hours
 }
 
 // Structure returns a structure by id.
@@ -52,7 +53,14 @@ var (
 		"sans-domicile-fixe", "residents-qpv", "salaries"}
 	Domains = []string{"emploi", "formation", "logement", "mobilite", "sante", "famille", "finances", "administratif", "langue",
 		"savoirs-de-base", "numerique", "isolement", "justice"}
-	Moves = []string{"reformuler", "rassurer", "rappeler-confidentialite", "recadrer", "valoriser", "expliquer-le-cadre", "ecoute-silencieuse"}
+	Moves = []string{"reformuler", "rassurer", "rappeler-confidentialite", "recadrer", "valoriser", "expliquer-le-cadre", "ecoute-silencieuse",
+		"juger", "conseiller-trop-tot", "promettre"}
+	// Styles are the forms of a question, judged by its wording.
+	Styles = []string{"ouverte", "fermee", "orientee", "jugeante", "multiple"}
+	// EventKinds that presuppose an action of the trainee, and the clause
+	// their condition must carry.
+	eventGuards = map[string]string{"rdv-manque": "rdv", "refus-partenaire": "orientation", "silence-partenaire": "orientation",
+		"reponse-partenaire": "orientation"}
 )
 
 func in(list []string, v string) bool {
@@ -226,7 +234,7 @@ func CheckFiction(where, text string) error {
 // Load reads and checks every content file of the sandbox. fw is the
 // framework scenarios refer to (task ids).
 func Load(fsys fs.FS, fw *referentiel.Framework) (*Library, error) {
-	l := &Library{structures: map[string]*Structure{}, fiches: map[string]*Fiche{}, scenarios: map[string]*Scenario{}}
+	l := &Library{structures: map[string]*Structure{}, fiches: map[string]*Fiche{}, scenarios: map[string]*Scenario{}, hours: map[string]Hours{}}
 	raw, err := fs.ReadFile(fsys, "territoire/territoire.yaml")
 	if err != nil {
 		return nil, err
@@ -325,6 +333,15 @@ func (l *Library) loadStructures(fsys fs.FS, communes map[string]map[string]bool
 		if err := CheckFiction(where, string(raw)); err != nil {
 			return err
 		}
+		desk, err := parseSlots(s.Opening.Desk)
+		if err != nil {
+			return fmt.Errorf("%s : ouverture, accueil : %v", where, err)
+		}
+		phone, err := parseSlots(s.Opening.Phone)
+		if err != nil {
+			return fmt.Errorf("%s : ouverture, téléphone : %v", where, err)
+		}
+		l.hours[s.ID] = Hours{desk: desk, phone: phone}
 		l.structures[s.ID] = &s
 		l.Structures = append(l.Structures, &s)
 	}
@@ -388,8 +405,6 @@ func splitFrontMatter(s string) (front, body string, ok bool) {
 	}
 	return rest[:i], strings.TrimLeft(rest[i+5:], "\n"), true
 }
-
-var conditionRe = regexp.MustCompile(`^(toujours|urgence-non-traitee|sans-orientation:[A-Z_]+)$`)
 
 func (l *Library) loadScenarios(fsys fs.FS, fw *referentiel.Framework) error {
 	names, err := sortedGlob(fsys, "scenarios/*.yaml")
@@ -478,12 +493,78 @@ func (l *Library) checkScenario(where string, sc *Scenario, fw *referentiel.Fram
 			revealed[f] = true
 		}
 	}
+	for _, tp := range sc.Topics {
+		for i := range tp.Questions {
+			q := &tp.Questions[i]
+			if q.Style == "" {
+				q.Style = "ouverte"
+			}
+			for _, f := range q.Withholds {
+				if !facts[f] {
+					return fmt.Errorf("%s : question %s : retient le fait %q inconnu", where, q.ID, f)
+				}
+			}
+			for _, r := range q.Requires {
+				cs, err := l.parseCondition(sc, r)
+				if err != nil {
+					return fmt.Errorf("%s : question %s : requiert : %v", where, q.ID, err)
+				}
+				q.requires = append(q.requires, cs...)
+			}
+			if len(q.Requires) > 0 && q.Guarded == "" {
+				return fmt.Errorf("%s : question %s : réponse réservée attendue (requiert)", where, q.ID)
+			}
+		}
+	}
+	for name, m := range sc.Moves {
+		for _, f := range m.Withholds {
+			if !facts[f] {
+				return fmt.Errorf("%s : geste %s : retient le fait %q inconnu", where, name, f)
+			}
+		}
+	}
+	for _, f := range sc.Facts {
+		if f.Fiche != "" {
+			if _, ok := l.fiches[f.Fiche]; !ok {
+				return fmt.Errorf("%s : fait %s : fiche %q inconnue", where, f.ID, f.Fiche)
+			}
+		}
+		if f.Criterion != "" {
+			if _, ok := fw.Criterion(f.Criterion); !ok {
+				return fmt.Errorf("%s : fait %s : critère %q inconnu du référentiel", where, f.ID, f.Criterion)
+			}
+		}
+	}
 	for _, f := range sc.Key.Situations {
 		if !facts[f] {
 			return fmt.Errorf("%s : clé experte : fait %q inconnu", where, f)
 		}
 		if !revealed[f] {
 			return fmt.Errorf("%s : clé experte : le fait %q n'est révélé par aucune question ni aucun geste", where, f)
+		}
+	}
+	key := &sc.Key
+	switch {
+	case key.Urgency == "" && len(key.Urgencies) == 0:
+		return fmt.Errorf("%s : clé experte : donnez « urgence » (toute la situation) ou « urgences » (par domaine)", where)
+	case len(key.Urgencies) == 0:
+		if key.UrgencyWhy == "" {
+			return fmt.Errorf("%s : clé experte : « justification_urgence » manquante", where)
+		}
+		key.Urgencies = []DomainUrgency{{Level: key.Urgency, Why: key.UrgencyWhy}}
+	default:
+		seen := map[string]bool{}
+		for _, u := range key.Urgencies {
+			if u.Domain != "" && !in(Domains, u.Domain) {
+				return fmt.Errorf("%s : clé experte : urgence du domaine %q inconnu", where, u.Domain)
+			}
+			if seen[u.Domain] {
+				return fmt.Errorf("%s : clé experte : deux urgences pour le domaine %q", where, u.Domain)
+			}
+			seen[u.Domain] = true
+			if urgencyRank(u.Level) > urgencyRank(key.Urgency) {
+				key.Urgency, key.UrgencyWhy = u.Level, u.Why
+			}
 		}
 	}
 	for _, o := range sc.Key.Orientations {
@@ -498,14 +579,77 @@ func (l *Library) checkScenario(where string, sc *Scenario, fw *referentiel.Fram
 				return fmt.Errorf("%s : orientation attendue : structure inconnue %q", where, o.Structure)
 			}
 		}
+		for _, a := range o.Alternatives {
+			if !in(Typologies, a.Typology) {
+				return fmt.Errorf("%s : orientation attendue : alternative de typologie inconnue %q", where, a.Typology)
+			}
+			if a.Structure != "" {
+				if _, ok := l.structures[a.Structure]; !ok {
+					return fmt.Errorf("%s : orientation attendue : alternative : structure inconnue %q", where, a.Structure)
+				}
+			}
+			if a.Theme != "" && !themeKnown(a.Theme) {
+				return fmt.Errorf("%s : orientation attendue : alternative : thématique inconnue %q", where, a.Theme)
+			}
+		}
+		if o.Fiche != "" {
+			if _, ok := l.fiches[o.Fiche]; !ok {
+				return fmt.Errorf("%s : orientation attendue : fiche %q inconnue", where, o.Fiche)
+			}
+		}
+		if o.Task != "" {
+			if _, ok := fw.Task(o.Task); !ok {
+				return fmt.Errorf("%s : orientation attendue : tâche %q inconnue du référentiel", where, o.Task)
+			}
+		}
+		if o.Criterion != "" {
+			if _, ok := fw.Criterion(o.Criterion); !ok {
+				return fmt.Errorf("%s : orientation attendue : critère %q inconnu du référentiel", where, o.Criterion)
+			}
+		}
 	}
-	for _, e := range sc.Timeline {
-		if !conditionRe.MatchString(e.When) {
-			return fmt.Errorf("%s : événement du jour %d : condition %q invalide (toujours, urgence-non-traitee ou sans-orientation:TYPOLOGIE)", where, e.Day, e.When)
+	for _, a := range sc.Key.Avoid {
+		target := a.Typology
+		if a.Structure != "" {
+			target = a.Structure
+			if a.Service != "" {
+				target += "/" + a.Service
+			}
 		}
-		if typ, ok := strings.CutPrefix(e.When, "sans-orientation:"); ok && !in(Typologies, typ) {
-			return fmt.Errorf("%s : événement du jour %d : typologie inconnue %q", where, e.Day, typ)
+		if target == "" || !l.knownTarget(target) {
+			return fmt.Errorf("%s : orientation à éviter : cible %q inconnue (typologie, ou structure et service)", where, target)
 		}
+		if a.Fiche != "" {
+			if _, ok := l.fiches[a.Fiche]; !ok {
+				return fmt.Errorf("%s : orientation à éviter : fiche %q inconnue", where, a.Fiche)
+			}
+		}
+	}
+	for i := range sc.Key.Pitfalls {
+		p := &sc.Key.Pitfalls[i]
+		if p.If == "" {
+			continue
+		}
+		cs, err := l.parseCondition(sc, p.If)
+		if err != nil {
+			return fmt.Errorf("%s : piège « %s » : %v", where, p.Text, err)
+		}
+		if p.Why == "" {
+			return fmt.Errorf("%s : piège « %s » : « pourquoi » attendu (ce que le piège fait manquer)", where, p.Text)
+		}
+		p.cond = cs
+	}
+	for i := range sc.Timeline {
+		e := &sc.Timeline[i]
+		cs, err := l.parseCondition(sc, e.When)
+		if err != nil {
+			return fmt.Errorf("%s : événement du jour %d (« %s ») : %v", where, e.Day, e.Title, err)
+		}
+		if guard, ok := eventGuards[e.Kind]; ok && !hasClause(cs, guard, false) {
+			return fmt.Errorf("%s : événement du jour %d (« %s », type %s) : il suppose une action du stagiaire ; sa condition doit contenir « %s… »",
+				where, e.Day, e.Title, e.Kind, guard)
+		}
+		e.cond = cs
 	}
 	for _, pa := range sc.Partners {
 		s, ok := l.structures[pa.Structure]

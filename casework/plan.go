@@ -19,7 +19,14 @@ var (
 	}
 	ContractTypes = []struct{ Value, Label string }{
 		{"contrat-engagement", "Contrat d'engagement (RSA, depuis 2025)"}, {"cej", "Contrat d'engagement jeune (CEJ)"},
-		{"pacea", "PACEA"}, {"cer", "Contrat d'engagement réciproque (CER)"}, {"ppae", "PPAE"}, {"aucun", "Aucun contrat"},
+		{"pacea", "PACEA"}, {"accompagnement-social", "Contrat d'accompagnement social (CCAS ou Département)"},
+		{"asll", "Accompagnement social lié au logement (ASLL, FSL)"}, {"masp", "Mesure d'accompagnement social personnalisé (MASP, Département)"},
+		{"aucun", "Aucun contrat"},
+	}
+	// retiredContractTypes stay readable on old cases: CER and PPAE were
+	// replaced by the contrat d'engagement on 1 January 2025.
+	retiredContractTypes = []struct{ Value, Label string }{
+		{"cer", "Contrat d'engagement réciproque (CER, remplacé en 2025)"}, {"ppae", "PPAE (remplacé en 2025)"},
 	}
 	AppointmentStatuses = map[string]string{"prevu": "Prévu", "honore": "Honoré", "excuse": "Excusé", "absent": "Absent", "annule": "Annulé"}
 )
@@ -235,12 +242,22 @@ type Contract struct {
 
 // ContractTypeLabel names a contract type.
 func ContractTypeLabel(v string) string {
-	for _, t := range ContractTypes {
+	for _, t := range append(ContractTypes, retiredContractTypes...) {
 		if t.Value == v {
 			return t.Label
 		}
 	}
 	return v
+}
+
+// contractTypeOffered tells whether a type can be chosen for a new contract.
+func contractTypeOffered(v string) bool {
+	for _, t := range ContractTypes {
+		if t.Value == v {
+			return true
+		}
+	}
+	return false
 }
 
 // Contract returns the case's contract, if any.
@@ -264,7 +281,7 @@ func (s *Store) SaveContract(ctx context.Context, learner account.User, caseID i
 		return err
 	}
 	fields := map[string]string{}
-	if ContractTypeLabel(k.Type) == k.Type {
+	if !contractTypeOffered(k.Type) {
 		fields["type"] = "Choisissez un type de contrat."
 	}
 	for key, v := range map[string]*string{"engagements_personne": &k.PersonCommitments, "engagements_structure": &k.StructureCommitments,
@@ -328,11 +345,15 @@ type Appointment struct {
 	Day     int
 	Purpose string
 	Status  string
+	Mode    string // presentiel, telephone
 }
+
+// AppointmentModes are the ways to meet.
+var AppointmentModes = []struct{ Value, Label string }{{"presentiel", "En face à face, à la structure"}, {"telephone", "Par téléphone"}}
 
 // Appointments lists the agenda.
 func (s *Store) Appointments(ctx context.Context, c Case) ([]Appointment, error) {
-	rows, err := s.db.Read.QueryContext(ctx, `SELECT id, day, purpose, status FROM appointments WHERE case_id=? ORDER BY day, id`, c.ID)
+	rows, err := s.db.Read.QueryContext(ctx, `SELECT id, day, purpose, status, mode FROM appointments WHERE case_id=? ORDER BY day, id`, c.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -340,7 +361,7 @@ func (s *Store) Appointments(ctx context.Context, c Case) ([]Appointment, error)
 	var out []Appointment
 	for rows.Next() {
 		var a Appointment
-		if err := rows.Scan(&a.ID, &a.Day, &a.Purpose, &a.Status); err != nil {
+		if err := rows.Scan(&a.ID, &a.Day, &a.Purpose, &a.Status, &a.Mode); err != nil {
 			return nil, err
 		}
 		out = append(out, a)
@@ -349,7 +370,7 @@ func (s *Store) Appointments(ctx context.Context, c Case) ([]Appointment, error)
 }
 
 // AddAppointment plans a meeting on a future simulated day.
-func (s *Store) AddAppointment(ctx context.Context, learner account.User, caseID int64, day int, purpose string) error {
+func (s *Store) AddAppointment(ctx context.Context, learner account.User, caseID int64, day int, purpose, mode string) error {
 	c, err := s.own(ctx, learner, caseID)
 	if err != nil {
 		return err
@@ -362,14 +383,38 @@ func (s *Store) AddAppointment(ctx context.Context, learner account.User, caseID
 	if purpose == "" || !ok {
 		fields["objet"] = "Indiquez l'objet du rendez-vous (300 caractères au plus)."
 	}
+	if mode == "" {
+		mode = "presentiel"
+	}
+	modeLabel := "en face à face"
+	switch mode {
+	case "presentiel":
+	case "telephone":
+		modeLabel = "par téléphone"
+	default:
+		fields["mode"] = "Choisissez : en face à face ou par téléphone."
+	}
+	if _, bad := fields["jour"]; !bad {
+		h := s.lib.HoursOf(c.Scenario.Structure)
+		wd := c.Scenario.WeekdayOf(day)
+		slots := h.desk
+		if mode == "telephone" {
+			slots = h.phone
+		}
+		if !openOnDay(slots, wd) {
+			st, _ := s.lib.Structure(c.Scenario.Structure)
+			fields["jour"] = fmt.Sprintf("Le jour %d est un %s : %s n'est pas ouvert ce jour-là (%s).", day, Weekdays[wd], st.Name,
+				describe(map[bool][]string{true: st.Opening.Phone, false: st.Opening.Desk}[mode == "telephone"]))
+		}
+	}
 	if len(fields) > 0 {
 		return apperr.Fields(fields)
 	}
 	return s.db.Tx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO appointments(case_id, day, purpose, status) VALUES (?,?,?,?)`, c.ID, day, purpose, "prevu"); err != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO appointments(case_id, day, purpose, status, mode) VALUES (?,?,?,?,?)`, c.ID, day, purpose, "prevu", mode); err != nil {
 			return err
 		}
-		return s.journal(ctx, tx, c.ID, c.Day, learner.ID, "agenda", fmt.Sprintf("Rendez-vous fixé au jour %d : %s", day, purpose))
+		return s.journal(ctx, tx, c.ID, c.Day, learner.ID, "agenda", fmt.Sprintf("Rendez-vous fixé au jour %d (%s, %s) : %s", day, Weekdays[c.Scenario.WeekdayOf(day)], modeLabel, purpose))
 	})
 }
 

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"strings"
 
 	"github.com/casp-cnam/casp/account"
 	"github.com/casp-cnam/casp/internal/apperr"
@@ -26,10 +25,15 @@ func (s *Store) Advance(ctx context.Context, learner account.User, caseID int64,
 	if days < 1 || days > MaxAdvance {
 		return apperr.Fields(map[string]string{"jours": fmt.Sprintf("Avancez de 1 à %d jours.", MaxAdvance)})
 	}
-	refs, err := s.Referrals(ctx, c)
+	iv, err := s.InterviewState(ctx, c)
 	if err != nil {
 		return err
 	}
+	snap, err := s.snapshot(ctx, c, iv)
+	if err != nil {
+		return err
+	}
+	refs := snap.Referrals
 	fired := map[int]bool{}
 	rows, err := s.db.Read.QueryContext(ctx, `SELECT event_index FROM case_events WHERE case_id=?`, c.ID)
 	if err != nil {
@@ -44,10 +48,6 @@ func (s *Store) Advance(ctx context.Context, learner account.User, caseID int64,
 		fired[i] = true
 	}
 	rows.Close()
-	contract, err := s.Contract(ctx, c)
-	if err != nil {
-		return err
-	}
 	return s.db.Tx(ctx, func(tx *sql.Tx) error {
 		for day := c.Day + 1; day <= c.Day+days; day++ {
 			for i := range refs {
@@ -56,21 +56,38 @@ func (s *Store) Advance(ctx context.Context, learner account.User, caseID int64,
 				}
 			}
 			for i, e := range c.Scenario.Timeline {
-				if fired[i] || e.Day != day {
+				if fired[i] || day < e.Day {
+					continue
+				}
+				if e.Kind == "rdv-manque" {
+					// A missed appointment is the first one still planned
+					// on or after the event's day; it waits for it.
+					a := missedAppointment(snap.Appts, e, day)
+					if a == nil || !snap.holds(c.Scenario, e.cond, day) {
+						continue
+					}
+					fired[i] = true
+					a.Status = "absent"
+					if _, err := tx.ExecContext(ctx, `UPDATE appointments SET status='absent' WHERE id=?`, a.ID); err != nil {
+						return err
+					}
+					if _, err := tx.ExecContext(ctx, `INSERT INTO case_events(case_id, event_index, fired_day, appointment_id) VALUES (?,?,?,?)`, c.ID, i, day, a.ID); err != nil {
+						return err
+					}
+					if err := s.journal(ctx, tx, c.ID, day, 0, "evenement", fmt.Sprintf("%s — rendez-vous du jour %d (« %s ») : %s", e.Title, a.Day, a.Purpose, e.Description)); err != nil {
+						return err
+					}
+					continue
+				}
+				if e.Day != day {
 					continue
 				}
 				fired[i] = true
-				if !s.eventHolds(c, e, refs) {
+				if !snap.holds(c.Scenario, e.cond, day) {
 					continue
 				}
 				if _, err := tx.ExecContext(ctx, `INSERT INTO case_events(case_id, event_index, fired_day) VALUES (?,?,?)`, c.ID, i, day); err != nil {
 					return err
-				}
-				if e.Kind == "rdv-manque" {
-					if _, err := tx.ExecContext(ctx, `UPDATE appointments SET status='absent' WHERE id=(SELECT id FROM appointments
-						WHERE case_id=? AND status='prevu' AND day<=? ORDER BY day DESC LIMIT 1)`, c.ID, day); err != nil {
-						return err
-					}
 				}
 				if err := s.journal(ctx, tx, c.ID, day, 0, "evenement", e.Title+" — "+e.Description); err != nil {
 					return err
@@ -78,16 +95,35 @@ func (s *Store) Advance(ctx context.Context, learner account.User, caseID int64,
 			}
 		}
 		next := c.Day + days
-		if _, err := tx.ExecContext(ctx, `UPDATE cases SET sim_day=? WHERE id=?`, next, c.ID); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE cases SET sim_day=?, clock=? WHERE id=?`, next, DayStart, c.ID); err != nil {
 			return err
 		}
-		if contract.SignedDay >= 0 {
+		if snap.Signed >= 0 {
 			if err := advanceState(ctx, tx, c, StateFollowUp); err != nil {
 				return err
 			}
 		}
-		return s.journal(ctx, tx, c.ID, next, learner.ID, "temps", fmt.Sprintf("Le temps avance de %d jour%s : jour %d.", days, plural(days), next))
+		return s.journal(ctx, tx, c.ID, next, learner.ID, "temps", fmt.Sprintf("Le temps avance de %d jour%s : jour %d (%s).", days, plural(days), next, Weekdays[c.Scenario.WeekdayOf(next)]))
 	})
+}
+
+// missedAppointment is the appointment a rdv-manque event hits on day: one
+// still planned that day, on or after the event's day, of the mode its
+// condition names.
+func missedAppointment(appts []Appointment, e Event, day int) *Appointment {
+	mode := ""
+	for _, c := range e.cond {
+		if c.kind == "rdv" && !c.neg {
+			mode = c.arg
+		}
+	}
+	for i := range appts {
+		a := &appts[i]
+		if a.Day == day && a.Day >= e.Day && a.Status == "prevu" && (mode == "" || a.Mode == mode) {
+			return a
+		}
+	}
+	return nil
 }
 
 func plural(n int) string {
@@ -97,23 +133,28 @@ func plural(n int) string {
 	return ""
 }
 
-// eventHolds evaluates an event's condition on the given day.
-func (s *Store) eventHolds(c Case, e Event, refs []Referral) bool {
-	switch {
-	case e.When == "toujours":
-		return true
-	case e.When == "urgence-non-traitee":
-		return !(c.Urgency == c.Scenario.Key.Urgency && c.UrgencyDay >= 0 && c.UrgencyDay <= e.Day)
-	case strings.HasPrefix(e.When, "sans-orientation:"):
-		typ := strings.TrimPrefix(e.When, "sans-orientation:")
-		for _, r := range refs {
-			if r.Structure != nil && r.Structure.Typology == typ && r.SentDay <= e.Day {
-				return false
-			}
-		}
-		return true
+// snapshot gathers what conditions read.
+func (s *Store) snapshot(ctx context.Context, c Case, iv Interview) (Snapshot, error) {
+	snap := Snapshot{Day: c.Day, Revealed: iv.Revealed, Asked: iv.Asked, Moves: iv.Moves, Styles: iv.Styles, Signed: -1}
+	var err error
+	if snap.Referrals, err = s.Referrals(ctx, c); err != nil {
+		return snap, err
 	}
-	return false
+	if snap.Appts, err = s.Appointments(ctx, c); err != nil {
+		return snap, err
+	}
+	if snap.Goals, err = s.Plan(ctx, c); err != nil {
+		return snap, err
+	}
+	k, err := s.Contract(ctx, c)
+	if err != nil {
+		return snap, err
+	}
+	snap.Signed = k.SignedDay
+	if snap.Urgencies, err = s.Urgencies(ctx, c); err != nil {
+		return snap, err
+	}
+	return snap, nil
 }
 
 // partnerStep moves one referral along on one day.

@@ -282,3 +282,14 @@ func TaskOf(id string) string {
 	}
 	return id
 }
+
+// Criterion returns a criterion of the framework by its stable id
+// (« 1.4/crit/2 »).
+func (fw *Framework) Criterion(id string) (*Criterion, bool) {
+	t, ok := fw.Task(TaskOf(id))
+	if !ok {
+		return nil, false
+	}
+	c := t.Criterion(id)
+	return c, c != nil
+}

@@ -3,9 +3,13 @@ package server
 import (
 	"fmt"
 	"html/template"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
+	"time"
+
+	"github.com/casp-cnam/casp/internal/french"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -213,7 +217,28 @@ type caseData struct {
 	Contracts    []option
 	Search       []*casework.Structure
 	Query        string
+	// The clock, the typed question's reading, the trainee's urgency
+	// ratings, and whether trust and confidentiality are shown.
+	Clock      casework.Clock
+	Typed      string
+	Match      casework.Match
+	TypedStyle string
+	Ratings    []urgencyRating
+	ShowTrust  bool
+	Modes      []option
+	ApptModes  []option
 }
+
+// urgencyRating is one urgency the trainee rated.
+type urgencyRating struct {
+	Domain, Level, Why string
+	Day                int
+}
+
+// moveOrder mixes helpful and harmful moves: the interview offers what the
+// professional could say, never the name of the move.
+var moveOrder = []string{"reformuler", "juger", "rassurer", "promettre", "rappeler-confidentialite", "conseiller-trop-tot", "recadrer",
+	"valoriser", "expliquer-le-cadre", "ecoute-silencieuse"}
 
 func (s *Server) casePage(c *fiber.Ctx) error {
 	k, err := s.loadCase(c)
@@ -268,15 +293,39 @@ func (s *Server) casePageData(c *fiber.Ctx, k casework.Case) (*views.Page, error
 		d.Urgencies = append(d.Urgencies, option{u.Value, u.Label + " (" + u.Hint + ")"})
 	}
 	d.Themes = themeOptions()
-	for _, m := range casework.Moves {
-		d.Moves = append(d.Moves, option{m, casework.MoveLabels[m]})
+	for _, m := range moveOrder {
+		d.Moves = append(d.Moves, option{m, k.Scenario.MoveOf(m).Text})
 	}
+	seen := map[string]bool{}
 	for _, l := range d.Lines {
-		if l.Speaker == "personne" && l.Ref != "" {
-			if _, isMove := casework.MoveLabels[l.Ref]; !isMove {
-				d.Answers = append(d.Answers, option{l.Ref, truncate(l.Text, 90)})
-			}
+		if l.Speaker == "personne" && l.Ref != "" && !l.Guarded && !seen[l.Ref] {
+			seen[l.Ref] = true
+			d.Answers = append(d.Answers, option{l.Ref, truncate(l.Text, 90)})
 		}
+	}
+	d.Clock = s.cases.ClockOf(k)
+	ratings, err := s.cases.Urgencies(ctx, k)
+	if err != nil {
+		return nil, err
+	}
+	for dom, r := range ratings {
+		label := "Toute la situation"
+		if dom != "" {
+			label = casework.DomainLabels[dom]
+		}
+		d.Ratings = append(d.Ratings, urgencyRating{Domain: label, Level: casework.UrgencyLabel(r.Level), Why: r.Why, Day: r.Day})
+	}
+	sort.Slice(d.Ratings, func(i, j int) bool { return d.Ratings[i].Domain < d.Ratings[j].Domain })
+	if d.Typed = strings.TrimSpace(c.Query("tapee")); d.Typed != "" && len(d.Typed) <= 2000 {
+		d.Match = casework.NewMatcher(k.Scenario).Match(d.Typed)
+		d.TypedStyle = casework.ClassifyStyle(d.Typed)
+	}
+	d.ShowTrust = d.Staff || s.cases.TrustVisible(ctx, k)
+	for _, m := range casework.ReferralModes {
+		d.Modes = append(d.Modes, option{m.Value, m.Label})
+	}
+	for _, m := range casework.AppointmentModes {
+		d.ApptModes = append(d.ApptModes, option{m.Value, m.Label})
 	}
 	results := lib.Structures
 	if d.Query != "" {
@@ -355,7 +404,13 @@ func (s *Server) onCase(step caseStep) fiber.Handler {
 
 func caseAsk(s *Server, c *fiber.Ctx, k casework.Case) (caseDone, error) {
 	ctx, u := c.UserContext(), *currentUser(c)
-	err := s.cases.Ask(ctx, u, k.ID, c.FormValue("question"))
+	err := s.cases.Ask(ctx, u, k.ID, c.FormValue("question"), c.FormValue("question_libre"))
+	return caseDone{anchor: "#entretien"}, err
+}
+
+func caseAskFree(s *Server, c *fiber.Ctx, k casework.Case) (caseDone, error) {
+	ctx, u := c.UserContext(), *currentUser(c)
+	err := s.cases.AskFree(ctx, u, k.ID, c.FormValue("question_libre"))
 	return caseDone{anchor: "#entretien"}, err
 }
 
@@ -381,7 +436,7 @@ func caseLiftSituation(s *Server, c *fiber.Ctx, k casework.Case) (caseDone, erro
 
 func caseSetUrgency(s *Server, c *fiber.Ctx, k casework.Case) (caseDone, error) {
 	ctx, u := c.UserContext(), *currentUser(c)
-	err := s.cases.SetUrgency(ctx, u, k.ID, c.FormValue("urgence"), c.FormValue("justification"))
+	err := s.cases.SetUrgency(ctx, u, k.ID, c.FormValue("urgence_domaine"), c.FormValue("urgence"), c.FormValue("justification"))
 	return caseDone{anchor: "#diagnostic"}, err
 }
 
@@ -395,7 +450,7 @@ func caseSaveDiagnostic(s *Server, c *fiber.Ctx, k casework.Case) (caseDone, err
 func caseRefer(s *Server, c *fiber.Ctx, k casework.Case) (caseDone, error) {
 	ctx, u := c.UserContext(), *currentUser(c)
 	err := s.cases.Refer(ctx, u, k.ID, casework.ReferralInput{Target: c.FormValue("service"), Reason: c.FormValue("motif"),
-		Criteria: c.FormValue("criteres"), Consent: c.FormValue("consentement") == "1", Contact: c.FormValue("contact")})
+		Criteria: c.FormValue("criteres"), Consent: c.FormValue("consentement") == "1", Contact: c.FormValue("contact"), Mode: c.FormValue("mode")})
 	return caseDone{anchor: "#orientation"}, err
 }
 
@@ -447,7 +502,7 @@ func caseSaveContract(s *Server, c *fiber.Ctx, k casework.Case) (caseDone, error
 func caseAddAppointment(s *Server, c *fiber.Ctx, k casework.Case) (caseDone, error) {
 	ctx, u := c.UserContext(), *currentUser(c)
 	day, _ := strconv.Atoi(c.FormValue("jour"))
-	err := s.cases.AddAppointment(ctx, u, k.ID, day, c.FormValue("objet"))
+	err := s.cases.AddAppointment(ctx, u, k.ID, day, c.FormValue("objet"), c.FormValue("mode_rdv"))
 	return caseDone{anchor: "#agenda"}, err
 }
 
@@ -566,10 +621,32 @@ func renderer(cases *casework.Store) (*views.Renderer, error) {
 // labelFuncs are the template functions naming the sandbox's codes.
 func labelFuncs(lib *casework.Library) template.FuncMap {
 	return template.FuncMap{
-		"themeLabel":          casework.ThemeLabel,
-		"publicLabel":         func(p string) string { return or(casework.PublicLabels[p], p) },
-		"domainLabel":         func(d string) string { return or(casework.DomainLabels[d], d) },
-		"urgencyLabel":        casework.UrgencyLabel,
+		"themeLabel":   casework.ThemeLabel,
+		"publicLabel":  func(p string) string { return or(casework.PublicLabels[p], p) },
+		"domainLabel":  func(d string) string { return or(casework.DomainLabels[d], d) },
+		"urgencyLabel": casework.UrgencyLabel,
+		"styleLabel":   func(s string) string { return casework.StyleLabels[s] },
+		"typologyLabel": func(s string) string {
+			if l, ok := casework.TypologyLabels[s]; ok {
+				return l
+			}
+			return s
+		},
+		"mobilisationLabel": func(s string) string {
+			if l, ok := casework.MobilisationLabels[s]; ok {
+				return l
+			}
+			return s
+		},
+		"moveLabel": func(s string) string { return casework.MoveLabels[s] },
+		"slotLabel": casework.SlotLabel,
+		"serviceType": func(s string) string {
+			if l, ok := serviceTypes[s]; ok {
+				return l
+			}
+			return s
+		},
+		"dateISO":             dateISO,
 		"referralStatus":      casework.ReferralStatusLabel,
 		"goalStatus":          func(s string) string { return or(casework.GoalStatuses[s], s) },
 		"actionStatus":        casework.ActionStatusLabel,
@@ -617,4 +694,28 @@ func (s *Server) contractPrint(c *fiber.Ctx) error {
 		TypeLabel string
 	}{k, ct, st, casework.ContractTypeLabel(ct.Type)}
 	return s.render(c, "contrat", p)
+}
+
+// sandboxSetting shows or hides the trust gauge to the cohort's learners.
+func (s *Server) sandboxSetting(c *fiber.Ctx) error {
+	co, err := s.cohortFor(c, true)
+	if err != nil {
+		return err
+	}
+	if err := s.accounts.SetSandboxTrust(c.UserContext(), *currentUser(c), co.ID, c.FormValue("confiance_visible") == "1", s.clientIP(c)); err != nil {
+		return err
+	}
+	return s.redirectWithNotice(c, "/promotions/"+strconv.FormatInt(co.ID, 10), "bac-a-sable")
+}
+
+var serviceTypes = map[string]string{"ACCOMPAGNEMENT": "Accompagnement", "AIDE_FINANCIERE": "Aide financière", "AIDE_MATERIELLE": "Aide matérielle",
+	"ATELIER": "Atelier", "FORMATION": "Formation", "INFORMATION": "Information"}
+
+// dateISO writes a content date (2026-02-25) the French way.
+func dateISO(s string) string {
+	t, err := time.Parse("2006-01-02", s)
+	if err != nil {
+		return s
+	}
+	return french.Date(t)
 }

@@ -96,6 +96,7 @@ func (s *Server) routes() {
 	a.Get("/promotions/:id/evaluateurs.:format", s.require(staff...), s.assessorsExport)
 	a.Get("/promotions/:id/evaluation", s.require(account.Admin, account.Manager), s.markingPage)
 	a.Post("/promotions/:id/evaluation", s.require(account.Admin, account.Manager), s.markingSave)
+	a.Post("/promotions/:id/bac-a-sable", s.require(account.Admin, account.Manager), s.sandboxSetting)
 
 	// Live evaluations (server/live.go, server/livesheet.go): sessions,
 	// convocations, the jury's sheets.
@@ -135,6 +136,7 @@ func (s *Server) routes() {
 	// One route per action on a case file (server/casework.go).
 	anyoneIn := s.require(anyone...)
 	a.Post("/dossiers/:id/question", anyoneIn, s.onCase(caseAsk))
+	a.Post("/dossiers/:id/question-libre", anyoneIn, s.onCase(caseAskFree))
 	a.Post("/dossiers/:id/geste", anyoneIn, s.onCase(caseMove))
 	a.Post("/dossiers/:id/situation", anyoneIn, s.onCase(caseNoteSituation))
 	a.Post("/dossiers/:id/lever", anyoneIn, s.onCase(caseLiftSituation))

@@ -43,7 +43,7 @@ func playCase(ctx context.Context, cs *casework.Store, learner account.User, sc 
 			if j >= 2 || (stage == 1 && asked >= 4) {
 				break
 			}
-			if err := cs.Ask(ctx, learner, k.ID, q.ID); err != nil {
+			if err := cs.Ask(ctx, learner, k.ID, q.ID, ""); err != nil {
 				return err
 			}
 			asked++
@@ -66,13 +66,23 @@ func playCase(ctx context.Context, cs *casework.Store, learner account.User, sc 
 	noted := 0
 	for _, f := range sc.Facts {
 		if iv.Revealed[f.ID] && noted < 4 {
-			if err := cs.NoteSituation(ctx, learner, k.ID, casework.SituationInput{Domain: f.Domain, Label: f.Situation}); err != nil {
+			source := ""
+			for _, tp := range sc.Topics {
+				for _, q := range tp.Questions {
+					for _, r := range q.Reveals {
+						if r == f.ID && iv.Asked[q.ID] {
+							source = q.ID
+						}
+					}
+				}
+			}
+			if err := cs.NoteSituation(ctx, learner, k.ID, casework.SituationInput{Domain: f.Domain, Label: f.Situation, Source: source}); err != nil {
 				return err
 			}
 			noted++
 		}
 	}
-	if err := cs.SetUrgency(ctx, learner, k.ID, sc.Key.Urgency, "Au vu de ce que la personne a exprimé pendant l'entretien."); err != nil {
+	if err := cs.SetUrgency(ctx, learner, k.ID, "", sc.Key.Urgency, "Au vu de ce que la personne a exprimé pendant l'entretien."); err != nil {
 		return err
 	}
 	if err := cs.SaveDiagnostic(ctx, learner, k.ID, "premier_diagnostic", "Premier diagnostic rédigé à l'issue de l'entretien d'accueil : "+sc.Summary); err != nil {
@@ -101,7 +111,7 @@ func playCase(ctx context.Context, cs *casework.Store, learner account.User, sc 
 		Steps: "Diagnostic partagé, orientation, premier bilan à trois mois.", FollowUp: "Entretien tous les quinze jours."}, true); err != nil {
 		return err
 	}
-	if err := cs.AddAppointment(ctx, learner, k.ID, 7, "Point d'étape"); err != nil {
+	if err := cs.AddAppointment(ctx, learner, k.ID, 7, "Point d'étape", "presentiel"); err != nil {
 		return err
 	}
 	if err := cs.Advance(ctx, learner, k.ID, 14); err != nil {
