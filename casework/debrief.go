@@ -442,13 +442,14 @@ func (s *Store) detectPitfalls(d *Debrief, c Case, snap Snapshot, iv Interview) 
 				Why: StyleWhy[st], Link: questions})
 		}
 	}
+	badMoveName := map[string]string{"juger": "le jugement", "conseiller-trop-tot": "le conseil prématuré", "promettre": "la promesse"}
 	badMoveWhy := map[string]string{
 		"juger":               "le jugement place la personne en faute : elle se justifie au lieu de dire, et la confiance se perd plus vite qu'elle ne se gagne.",
 		"conseiller-trop-tot": "un conseil donné avant d'avoir compris répond à votre hypothèse, pas à sa situation ; la personne acquiesce et ne revient pas.",
 		"promettre":           "vous promettez ce que d'autres décident (un bailleur, une commission, un partenaire) : quand la promesse tombe, c'est votre crédit qui tombe avec elle.",
 	}
 	for _, m := range ic.BadMoves {
-		fall(PitfallCheck{Text: strings.ToLower(MoveLabels[m.Move][:1]) + MoveLabels[m.Move][1:], What: "« " + m.Said + " »", Why: badMoveWhy[m.Move], Link: posture})
+		fall(PitfallCheck{Text: badMoveName[m.Move], What: fmt.Sprintf("Échange %d : « %s »", m.N, m.Said), Why: badMoveWhy[m.Move], Link: posture})
 	}
 	if ic.SensitiveAt > 0 && (ic.Reminded == 0 || ic.Reminded > ic.SensitiveAt) {
 		fall(PitfallCheck{Text: "l'intime sans cadre", What: fmt.Sprintf("Vous avez abordé « %s » à l'échange %d sans avoir rappelé la confidentialité avant.", ic.Sensitive, ic.SensitiveAt),
@@ -498,9 +499,9 @@ func (s *Store) detectPitfalls(d *Debrief, c Case, snap Snapshot, iv Interview) 
 		case p.cond == nil:
 			d.OtherTraps = append(d.OtherTraps, p.Text)
 		case snap.holds(sc, p.cond, c.Day):
-			fall(PitfallCheck{Text: p.Text, Why: p.Why, What: "Ce que vous avez fait (ou pas fait) dans ce dossier correspond à ce piège.", Link: posture})
+			fall(PitfallCheck{Text: "ce piège du cas : « " + strings.TrimSuffix(p.Text, ".") + " »", Why: p.Why, What: "Ce que vous avez fait, ou pas fait, dans ce dossier y correspond.", Link: posture})
 		default:
-			avoid(PitfallCheck{Text: p.Text, Why: p.Why})
+			avoid(PitfallCheck{Text: p.Text})
 		}
 	}
 }

@@ -195,7 +195,7 @@ func (s *Store) Refer(ctx context.Context, learner account.User, caseID int64, i
 			refusal = reason
 			answerLine = fmt.Sprintf("%s refuse l'orientation (motif : %s).", st.Name, reason)
 		} else {
-			answerLine = fmt.Sprintf("%s accepte et propose un premier rendez-vous à la personne.", st.Name)
+			answerLine = fmt.Sprintf("%s accepte l'orientation et propose un premier rendez-vous à la personne.", st.Name)
 		}
 	}
 	return s.db.Tx(ctx, func(tx *sql.Tx) error {

@@ -638,8 +638,9 @@ func labelFuncs(lib *casework.Library) template.FuncMap {
 			}
 			return s
 		},
-		"moveLabel": func(s string) string { return casework.MoveLabels[s] },
-		"slotLabel": casework.SlotLabel,
+		"moveLabel":  func(s string) string { return casework.MoveLabels[s] },
+		"slotLabel":  casework.SlotLabel,
+		"styleOrder": func() []string { return casework.Styles },
 		"serviceType": func(s string) string {
 			if l, ok := serviceTypes[s]; ok {
 				return l

@@ -41,8 +41,11 @@ func TestCaseJourneyToDebrief(t *testing.T) {
 	c.Login("apprenant06", "demo")
 	kase := openCase(t, c, "jeune-mission-locale")
 	page := testenv.Text(c.Get(kase).Body)
-	if !strings.Contains(page, "Dossier de Yanis") || !strings.Contains(page, "Confiance") {
-		t.Fatal("le dossier ne présente pas la personne")
+	if !strings.Contains(page, "Dossier de Yanis") || !strings.Contains(page, "Heure") {
+		t.Fatal("le dossier ne présente pas la personne et l'heure")
+	}
+	if strings.Contains(page, "Confiance") || strings.Contains(page, "Confidentialité") {
+		t.Fatal("la jauge de confiance est montrée à l'apprenant sans réglage du formateur")
 	}
 	// Interview: open questions, moves; a sensitive question asked too early gets a guarded answer.
 	for _, q := range []string{"q-motif-venue", "q-parcours-scolaire", "q-pourquoi-arret"} {
@@ -57,7 +60,7 @@ func TestCaseJourneyToDebrief(t *testing.T) {
 	if !strings.Contains(testenv.Text(r.Body), "Décrivez la situation en quelques mots") {
 		t.Fatal("message de validation absent")
 	}
-	act(t, c, kase, "situation", url.Values{"domaine": {"formation"}, "situation": {"Sorti du système scolaire sans diplôme"}, "source": {"q-pourquoi-arret"}}, http.StatusSeeOther)
+	act(t, c, kase, "situation", url.Values{"domaine": {"formation"}, "situation": {"Sorti du système scolaire sans diplôme"}, "source": {"q-parcours-scolaire"}}, http.StatusSeeOther)
 	act(t, c, kase, "situation", url.Values{"domaine": {"mobilite"}, "situation": {"Permis non valide"}}, http.StatusSeeOther)
 	act(t, c, kase, "urgence", url.Values{"urgence": {"prioritaire"}, "justification": {"Rupture d'hébergement annoncée, pas de ressources."}}, http.StatusSeeOther)
 	act(t, c, kase, "diagnostic", url.Values{"quel": {"premier_diagnostic"}, "premier_diagnostic": {"Jeune de 20 ans sans diplôme ni ressources."}}, http.StatusSeeOther)
@@ -73,10 +76,10 @@ func TestCaseJourneyToDebrief(t *testing.T) {
 	if r := testenv.Text(c.Get(kase + "/contrat").Body); !strings.Contains(r, "Être présent aux rendez-vous.") || !strings.Contains(r, "Date et signature") {
 		t.Fatal("contrat imprimable incomplet")
 	}
-	act(t, c, kase, "rdv", url.Values{"jour": {"5"}, "objet": {"Point d'étape"}}, http.StatusSeeOther)
+	act(t, c, kase, "rdv", url.Values{"jour": {"6"}, "objet": {"Point d'étape"}}, http.StatusSeeOther)
 	act(t, c, kase, "temps", url.Values{"jours": {"30"}}, http.StatusSeeOther)
 	page = testenv.Text(c.Get(kase).Body)
-	for _, want := range []string{"J30", "accepte l'orientation", "Yanis ne vient pas au deuxième rendez-vous", "Contrat signé"} {
+	for _, want := range []string{"J30", "Mobilisé en interne", "Yanis ne vient pas au deuxième rendez-vous", "Contrat signé"} {
 		if !strings.Contains(page, want) {
 			t.Errorf("après 30 jours simulés, absent du dossier : %q", want)
 		}
@@ -86,7 +89,7 @@ func TestCaseJourneyToDebrief(t *testing.T) {
 	act(t, c, kase, "bilan", url.Values{"bilan": {"Entrée en CEJ réalisée, hébergement à sécuriser."}, "transmission": {"Au conseiller CEJ."}}, http.StatusSeeOther)
 	r = act(t, c, kase, "clore", url.Values{}, http.StatusSeeOther)
 	debrief := testenv.Text(c.Get(r.Location).Body)
-	for _, want := range []string{"Débriefing", "✓ Repérée : Sorti du système scolaire sans diplôme", "Prioritaire", "✓ juste", "Mission locale", "Points de vigilance", "1.5"} {
+	for _, want := range []string{"Débriefing", "✓ Repérée : Sorti du système scolaire sans diplôme", "Prioritaire", "✓ juste", "Mission locale", "Pièges", "1.5"} {
 		if !strings.Contains(debrief, want) {
 			t.Errorf("débriefing : absent %q", want)
 		}
