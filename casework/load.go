@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/go-playground/validator/v10"
 	"gopkg.in/yaml.v3"
@@ -665,4 +666,17 @@ func (l *Library) checkScenario(where string, sc *Scenario, fw *referentiel.Fram
 		}
 	}
 	return nil
+}
+
+// StaleFiches lists the fiches whose review date is more than six months
+// before now: the start-up warns about them.
+func (l *Library) StaleFiches(now time.Time) []*Fiche {
+	var out []*Fiche
+	limit := now.AddDate(0, -6, 0)
+	for _, f := range l.Fiches {
+		if d, err := time.Parse("2006-01-02", f.UpdatedOn); err == nil && d.Before(limit) {
+			out = append(out, f)
+		}
+	}
+	return out
 }

@@ -32,7 +32,8 @@ import (
 const usage = `casp — plateforme de formation et de certification du titre CASP
 
 Utilisation :
-  casp serve [--addr 127.0.0.1:8080] [--db casp.db] [--demo] [--base-url URL] [--secure-cookies] [--trusted-proxy ADRESSES]
+  casp serve [--addr 127.0.0.1:8080] [--db casp.db] [--demo] [--contenus DOSSIER] [--base-url URL] [--secure-cookies] [--trusted-proxy ADRESSES]
+  casp content check DOSSIER
   casp user add --role ROLE --login IDENTIFIANT [--name "Nom Prénom"] [--email ADRESSE] [--cohort "Promotion"] [--db casp.db]
   casp backup FICHIER.zip [--db casp.db]
   casp restore FICHIER.zip [--db casp.db] [--force]
@@ -94,6 +95,11 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 			return errors.New("sous-commande attendue : casp export referentiel … ou casp export couverture …")
 		}
 		return exportFramework(args[2:], stdout)
+	case "content", "contenus":
+		if len(args) < 3 || (args[1] != "check" && args[1] != "verifier") {
+			return errors.New("sous-commande attendue : casp content check DOSSIER")
+		}
+		return contentCheck(args[2], stdout)
 	case "help", "-h", "--help", "aide":
 		fmt.Fprint(stdout, usage)
 		return nil
@@ -111,6 +117,7 @@ func serve(ctx context.Context, args []string, stdout io.Writer) error {
 	withDemo := fs.Bool("demo", false, "données de démonstration sur une base vide")
 	secure := fs.Bool("secure-cookies", false, "cookies réservés à HTTPS (derrière un proxy TLS)")
 	baseURL := fs.String("base-url", "", "adresse publique (par défaut http://ADDR) ; en https://, les cookies sont réservés à HTTPS")
+	contentDir := fs.String("contenus", "", "dossier de contenus (cas, fiches, territoire) lu par-dessus les contenus intégrés")
 	proxies := fs.String("trusted-proxy", "", "mandataires inverses dont l'en-tête X-Forwarded-For donne l'adresse du client (adresses ou réseaux, séparés par des virgules)")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -127,7 +134,7 @@ func serve(ctx context.Context, args []string, stdout io.Writer) error {
 		*baseURL = "http://" + *addr
 	}
 	url := strings.TrimRight(*baseURL, "/")
-	p, err := app.New(ctx, app.Options{DBPath: *path, Demo: *withDemo, Secure: *secure, BaseURL: url, TrustedProxies: *proxies,
+	p, err := app.New(ctx, app.Options{DBPath: *path, Demo: *withDemo, Secure: *secure, BaseURL: url, TrustedProxies: *proxies, ContentDir: *contentDir,
 		Logger: slog.New(slog.NewTextHandler(os.Stderr, nil))})
 	if err != nil {
 		return err
@@ -438,4 +445,18 @@ func exportFramework(args []string, stdout io.Writer) error {
 		return fw.WriteCASE(w, strings.TrimRight(*base, "/"))
 	}
 	return fmt.Errorf("format inconnu %q : json, csv ou case", *format)
+}
+
+// contentCheck validates a folder of sandbox content over the embedded one,
+// with the start-up's French messages.
+func contentCheck(dir string, stdout io.Writer) error {
+	lib, err := app.LoadContent(dir)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "Contenus valides : %d cas, %d fiches, %d structures.\n", len(lib.Scenarios), len(lib.Fiches), len(lib.Structures))
+	for _, f := range lib.StaleFiches(time.Now()) {
+		fmt.Fprintf(stdout, "À relire : la fiche %s (%s) a été revue le %s, il y a plus de six mois.\n", f.ID, f.Title, f.UpdatedOn)
+	}
+	return nil
 }

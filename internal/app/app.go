@@ -63,6 +63,27 @@ type Options struct {
 	// TestHashing: cheap argon2id parameters (account.TestHashParams), for
 	// tests only; production keeps account.HashParams.
 	TestHashing bool
+	// ContentDir is a folder of sandbox content read over the embedded one
+	// (casp serve --contenus DIR).
+	ContentDir string
+}
+
+// LoadContent reads the sandbox content, with dir (if any) over the
+// embedded files, and checks it: the same French messages as at start-up.
+func LoadContent(dir string) (*casework.Library, error) {
+	emb, err := loadEmbedded()
+	if dir == "" || err != nil {
+		return emb.library, err
+	}
+	fsys, err := content.Overlay(dir)
+	if err != nil {
+		return nil, fmt.Errorf("dossier de contenus : %w", err)
+	}
+	lib, err := casework.Load(fsys, emb.catalog.Default())
+	if err != nil {
+		return nil, fmt.Errorf("contenus de %s : %w", dir, err)
+	}
+	return lib, nil
 }
 
 // Platform is a running configuration: database, services and server.
@@ -112,8 +133,17 @@ func New(ctx context.Context, o Options) (*Platform, error) {
 		return nil, err
 	}
 	lib := emb.library
+	if o.ContentDir != "" {
+		if lib, err = LoadContent(o.ContentDir); err != nil {
+			d.Close()
+			return nil, err
+		}
+	}
 	if o.Logger == nil {
 		o.Logger = slog.Default()
+	}
+	for _, f := range lib.StaleFiches(time.Now()) {
+		o.Logger.Warn("fiche dispositif à relire : revue il y a plus de six mois", "fiche", f.ID, "mis_a_jour", f.UpdatedOn)
 	}
 	acc := account.New(d)
 	if o.TestHashing {
