@@ -136,15 +136,15 @@ type Amount struct {
 
 // Scenario is a simulated person arriving at a structure of the territory.
 type Scenario struct {
-	ID           string          `yaml:"id" validate:"required"`
-	Title        string          `yaml:"titre" validate:"required"`
+	ID    string `yaml:"id" validate:"required"`
+	Title string `yaml:"titre" validate:"required"`
 	// Summary is public (the catalogue): it says nothing of what the person
 	// hides. TrainerSummary, for trainers only, holds the whole story.
 	Summary        string `yaml:"resume" validate:"required"`
 	TrainerSummary string `yaml:"resume_formateur"`
 	// The clock: the weekday of day 0 and the arrival time (HH:MM).
-	Weekday     string `yaml:"jour_semaine" validate:"omitempty,oneof=lundi mardi mercredi jeudi vendredi samedi dimanche"`
-	ArrivalTime string `yaml:"heure_arrivee" validate:"omitempty,datetime=15:04"`
+	Weekday      string          `yaml:"jour_semaine" validate:"omitempty,oneof=lundi mardi mercredi jeudi vendredi samedi dimanche"`
+	ArrivalTime  string          `yaml:"heure_arrivee" validate:"omitempty,datetime=15:04"`
 	Structure    string          `yaml:"structure" validate:"required"`
 	Arrival      string          `yaml:"accueil" validate:"required,oneof=physique telephonique"`
 	Difficulty   int             `yaml:"difficulte" validate:"gte=1,lte=3"`
@@ -251,7 +251,7 @@ type Fact struct {
 
 // ExpertKey is what an experienced professional would find and do.
 type ExpertKey struct {
-	Situations   []string           `yaml:"situations" validate:"min=1,dive,required"` // fact ids
+	Situations []string `yaml:"situations" validate:"min=1,dive,required"` // fact ids
 	// Urgency is the level for the whole situation; Urgencies, when given,
 	// one level per domain (food immediate, housing urgent…).
 	Urgency      string             `yaml:"urgence" validate:"omitempty,oneof=immediate urgente prioritaire non-urgente"`

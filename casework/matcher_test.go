@@ -152,15 +152,15 @@ func TestMatcherOnLabelledQuestions(t *testing.T) {
 func TestClassifyStyleExamples(t *testing.T) {
 	t.Parallel()
 	for typed, want := range map[string]string{
-		"Qu'est-ce qui vous amène aujourd'hui ?":                "ouverte",
-		"Comment ça se passe avec votre propriétaire ?":         "ouverte",
-		"Vous avez des dettes ?":                                "fermee",
-		"Est-ce que vous touchez le RSA ?":                      "fermee",
+		"Qu'est-ce qui vous amène aujourd'hui ?":               "ouverte",
+		"Comment ça se passe avec votre propriétaire ?":        "ouverte",
+		"Vous avez des dettes ?":                               "fermee",
+		"Est-ce que vous touchez le RSA ?":                     "fermee",
 		"Vous n'avez pas pensé à demander le RSA, j'imagine ?": "orientee",
-		"Pourquoi vous n'avez pas ouvert vos courriers ?":       "jugeante",
-		"Vous auriez dû venir plus tôt, non ?":                  "jugeante",
-		"Nom, prénom, adresse, revenus ?":                       "multiple",
-		"Vous travaillez ? Et votre mari ?":                     "multiple",
+		"Pourquoi vous n'avez pas ouvert vos courriers ?":      "jugeante",
+		"Vous auriez dû venir plus tôt, non ?":                 "jugeante",
+		"Nom, prénom, adresse, revenus ?":                      "multiple",
+		"Vous travaillez ? Et votre mari ?":                    "multiple",
 	} {
 		if got := ClassifyStyle(typed); got != want {
 			t.Errorf("« %s » : %s, attendu %s", typed, got, want)

@@ -55,7 +55,7 @@ var notices = map[string]string{
 	"evaluation-prete":       "Évaluation complète : elle est prête à publier.",
 	"evaluation-publiee":     "Évaluation publiée.",
 	"regles":                 "Les règles d'évaluation de la promotion ont été enregistrées.",
-	"bac-a-sable": "Le réglage du bac à sable a été enregistré.",
+	"bac-a-sable":            "Le réglage du bac à sable a été enregistré.",
 	"dossier-ouvert":         "Le dossier est ouvert. La personne vient d'arriver : commencez l'entretien.",
 	"dossier-enregistre":     "Enregistré dans le dossier.",
 	"dossier-clos":           "Le dossier est clos. Voici le débriefing.",
