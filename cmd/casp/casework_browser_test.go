@@ -43,6 +43,24 @@ func sandboxSession(t *testing.T, d time.Duration) context.Context {
 	return openTab(t, d)
 }
 
+// pitfallText reads a pitfall, a plain sentence or a block {texte, si, pourquoi}.
+type pitfallText string
+
+func (p *pitfallText) UnmarshalYAML(n *yaml.Node) error {
+	if n.Kind == yaml.ScalarNode {
+		*p = pitfallText(n.Value)
+		return nil
+	}
+	var b struct {
+		Text string `yaml:"texte"`
+	}
+	if err := n.Decode(&b); err != nil {
+		return err
+	}
+	*p = pitfallText(b.Text)
+	return nil
+}
+
 // sandboxScenario is the part of a scenario file the journey checks against.
 type sandboxScenario struct {
 	ID         string   `yaml:"id"`
@@ -73,7 +91,7 @@ type sandboxScenario struct {
 			Theme     string `yaml:"thematique"`
 			Structure string `yaml:"structure"`
 		} `yaml:"orientations"`
-		Pitfalls []string `yaml:"pieges"`
+		Pitfalls []pitfallText `yaml:"pieges"`
 	} `yaml:"cle_expert"`
 	Timeline []struct {
 		Day   int    `yaml:"jour"`
@@ -348,8 +366,13 @@ func TestBrowserSandboxJourney(t *testing.T) {
 		t.Errorf("%s : h1 %q, attendu %q", kase, f.h1(), want)
 	}
 	wantText(t, f, "Le dossier est ouvert. La personne vient d'arriver : commencez l'entretien.")
-	if got := caseStatus(t, ctx, "Confiance"); got != fmt.Sprintf("%d / 5", sc.StartTrust) {
-		t.Errorf("%s : confiance %q, attendu %d / 5", kase, got, sc.StartTrust)
+	// Trust and confidentiality are hidden from the trainee, as a real
+	// person shows neither; the clock is shown.
+	if got := caseStatus(t, ctx, "Confiance"); got != "" {
+		t.Errorf("%s : la confiance %q est montrée à l'apprenant sans réglage du formateur", kase, got)
+	}
+	if got := caseStatus(t, ctx, "Heure"); !strings.Contains(got, " h") {
+		t.Errorf("%s : heure %q, attendu « 9 h 30 » ou semblable", kase, got)
 	}
 	labelsAndIDs(t, ctx, kase)
 
@@ -426,9 +449,6 @@ func TestBrowserSandboxJourney(t *testing.T) {
 	if o := optionOf(t, ctx, "#question", sensitive.ID); o.Text != "◔ "+sensitive.Text || o.Disabled {
 		t.Errorf("après la réponse réservée, l'option %s est %+v, attendu « ◔ %s » et encore sélectionnable", sensitive.ID, o, sensitive.Text)
 	}
-	if got := caseStatus(t, ctx, "Confiance"); got != fmt.Sprintf("%d / 5", sc.StartTrust) {
-		t.Errorf("après la réponse réservée : confiance %q, attendu %d / 5 (inchangée)", got, sc.StartTrust)
-	}
 
 	ask := func(id string) sandboxQuestion {
 		t.Helper()
@@ -441,16 +461,20 @@ func TestBrowserSandboxJourney(t *testing.T) {
 		}
 		return q
 	}
+	// A move offers what the professional says, never the move's name.
+	said := map[string]string{}
 	move := func(value, label string) {
 		t.Helper()
 		sel := `form[action$="/geste"] fieldset button[name=geste][value="` + value + `"]`
-		if got := textOf(t, ctx, sel); got != label {
-			t.Errorf("geste %s : bouton %q, attendu %q", value, got, label)
+		got := textOf(t, ctx, sel)
+		if !strings.HasPrefix(got, "« ") || strings.Contains(got, label) {
+			t.Errorf("geste %s : bouton %q, attendu une parole entre guillemets, pas le nom « %s »", value, got, label)
 		}
+		said[value] = strings.TrimSuffix(strings.TrimPrefix(got, "« "), " »")
 		caseDone(sel, "geste « "+label+" »")
-		lastAnswer("geste "+value, "["+label+"]", sc.Moves[value].Answer)
+		lastAnswer("geste "+value, said[value], sc.Moves[value].Answer)
 	}
-	if got := textOf(t, ctx, `form[action$="/geste"] legend`); got != "Geste professionnel" {
+	if got := textOf(t, ctx, `form[action$="/geste"] legend`); got != "Dire à la personne" {
 		t.Errorf("%s : légende des gestes %q", kase, got)
 	}
 	ask("q-motif-venue")
@@ -459,11 +483,16 @@ func TestBrowserSandboxJourney(t *testing.T) {
 	move("reformuler", "Reformuler")
 	home := ask("q-ambiance-maison")
 	ask("q-parcours-scolaire")
-	ask("q-deplacements")
-	trust := caseStatus(t, ctx, "Confiance")
-	if n := 0; !scanTrust(trust, &n) || n < sensitive.MinTrust {
-		t.Errorf("après les gestes et les questions : confiance %q, attendu au moins %d", trust, sensitive.MinTrust)
+	// A question typed in one's own words: how it is understood is shown
+	// before it is asked, and it can be rephrased.
+	typeText(t, ctx, "#tapee", "Et pour vos déplacements, comment vous faites ?")
+	f = submitForm(t, ctx, `form[method=get] button[type=submit]`)
+	if got := oneLine(textOf(t, ctx, "#lecture")); !strings.Contains(got, "forme : ouverte") || !strings.Contains(got, "Comprise comme : « "+oneLine(sc.question(t, "q-deplacements").Text)+" »") {
+		t.Errorf("question tapée : lecture %q, attendu comprise comme q-deplacements, forme ouverte", got)
 	}
+	q := sc.question(t, "q-deplacements")
+	caseDone(`#lecture form[action$="/question"] button[type=submit]`, "« Poser ma question »")
+	lastAnswer("question tapée", "Et pour vos déplacements, comment vous faites ?", q.Answer)
 	// The sensitive question again, now that trust has grown: the open
 	// answer.
 	chooseOption(t, ctx, "#question", "◔ "+sensitive.Text)
@@ -481,7 +510,7 @@ func TestBrowserSandboxJourney(t *testing.T) {
 	situations := []situation{
 		{"risque-rupture-hebergement", "Risque de perdre l'hébergement chez sa mère à l'été", home.Answer},
 		{"garde-soeur", "S'occupe de sa sœur de 8 ans matin et fin d'après-midi", sensitive.Answer},
-		{"sans-diplome", "Sorti du lycée professionnel sans diplôme", ""},
+		{"sans-diplome", "Sorti du lycée professionnel sans diplôme", sc.question(t, "q-parcours-scolaire").Answer},
 	}
 	for i, s := range situations {
 		domain, _ := sc.fact(t, s.fact)
@@ -596,7 +625,9 @@ func TestBrowserSandboxJourney(t *testing.T) {
 	}
 	f = caseDone(`form[action$="/orientation"] button[type=submit]`, "fiche de liaison avec consentement")
 	refs := texts(t, ctx, "#orientation table tbody tr")
-	if len(refs) != 1 || !strings.Contains(refs[0], ml.Name) || !strings.Contains(refs[0], "Contrat d'engagement jeune") || !strings.Contains(refs[0], "Envoyée") {
+	// The Mission locale is the trainee's own structure: its CEJ is
+	// mobilised internally, at once, without a fiche de liaison to itself.
+	if len(refs) != 1 || !strings.Contains(refs[0], ml.Name) || !strings.Contains(refs[0], "Contrat d'engagement jeune") || !strings.Contains(refs[0], "Acceptée (J0)") {
 		t.Errorf("fiches de liaison après l'envoi : %q", refs)
 	}
 
@@ -693,16 +724,16 @@ func TestBrowserSandboxJourney(t *testing.T) {
 	}
 	chooseOption(t, ctx, "#jours", "7 jours")
 	f = caseDone(`form[action$="/temps"] button[type=submit]`, "« Avancer le temps » de 7 jours")
-	if got := caseStatus(t, ctx, "Jour simulé"); got != "J7" {
+	if got := caseStatus(t, ctx, "Jour simulé"); !strings.HasPrefix(got, "J7, ") {
 		t.Errorf("après 7 jours : jour simulé %q, attendu J7", got)
 	}
 	entries := journal()
-	if partnerDays > 0 && partnerDays <= 7 && !hasEntry(entries, partnerDays, ml.Name+" accepte l'orientation") {
-		t.Errorf("J7 : le journal ne montre pas la réponse de la Mission locale au jour %d (« %s accepte l'orientation ») ; journal :\n%s",
-			partnerDays, ml.Name, strings.Join(entries, "\n"))
+	_ = partnerDays // the host's own service answers at once (internal)
+	if !hasEntry(entries, 0, "Mobilisé en interne : "+ml.Name) {
+		t.Errorf("J7 : le journal ne montre pas la mobilisation interne du CEJ (« Mobilisé en interne : %s ») ; journal :\n%s", ml.Name, strings.Join(entries, "\n"))
 	}
-	if refs := texts(t, ctx, "#orientation table tbody tr"); len(refs) != 1 || !strings.Contains(refs[0], fmt.Sprintf("Acceptée (J%d)", partnerDays)) {
-		t.Errorf("J7 : fiche de liaison %q, attendu « Acceptée (J%d) »", refs, partnerDays)
+	if refs := texts(t, ctx, "#orientation table tbody tr"); len(refs) != 1 || !strings.Contains(refs[0], "Acceptée (J0)") {
+		t.Errorf("J7 : fiche de liaison %q, attendu « Acceptée (J0) »", refs)
 	}
 	checkEvents(7)
 	if rdvDay == noShow {
@@ -716,11 +747,11 @@ func TestBrowserSandboxJourney(t *testing.T) {
 
 	chooseOption(t, ctx, "#jours", "30 jours")
 	f = caseDone(`form[action$="/temps"] button[type=submit]`, "« Avancer le temps » de 30 jours")
-	if got := caseStatus(t, ctx, "Jour simulé"); got != "J37" {
+	if got := caseStatus(t, ctx, "Jour simulé"); !strings.HasPrefix(got, "J37, ") {
 		t.Errorf("après 7 + 30 jours : jour simulé %q, attendu J37", got)
 	}
 	checkEvents(37)
-	wantText(t, f, "Le temps avance de 30 jours : jour 37.")
+	wantText(t, f, "Le temps avance de 30 jours : jour 37 (")
 
 	// --- Review, transmission, closing. ---
 	const review = "Yanis est entré en CEJ à l'antenne des Tilleuls ; le rendez-vous manqué a révélé la garde de sa sœur, prise en compte dans l'emploi du temps."
@@ -753,7 +784,7 @@ func TestBrowserSandboxJourney(t *testing.T) {
 	verdict := func(fact string) string {
 		_, label := sc.fact(t, fact)
 		for _, r := range sitRows {
-			if len(r) == 3 && strings.HasPrefix(r[1], label) {
+			if len(r) >= 3 && strings.HasPrefix(r[1], label) {
 				return r[2]
 			}
 		}
@@ -766,27 +797,27 @@ func TestBrowserSandboxJourney(t *testing.T) {
 		}
 	}
 	// Said in the interview but not noted; never brought up.
-	if got := verdict("conflit-familial"); got != "✗ Dite pendant l'entretien mais non notée" {
+	if got := verdict("conflit-familial"); got != "✗ Dite pendant l'entretien, mais non notée en s'appuyant sur sa réponse" {
 		t.Errorf("débriefing, conflit-familial (révélé par %s, non noté) : %q", home.ID, got)
 	}
 	if got := verdict("amendes-transport"); got != "✗ Non abordée : aucune question ne l'a fait émerger" {
 		t.Errorf("débriefing, amendes-transport (jamais abordé) : %q", got)
 	}
-	urg := oneLine(textOf(t, ctx, "section[aria-labelledby=h-urg] p"))
-	if want := "Attendu : Prioritaire. Votre évaluation : Prioritaire (au jour 0) — ✓ juste."; urg != want {
-		t.Errorf("débriefing, urgence : %q, attendu %q", urg, want)
+	urg := oneLine(textOf(t, ctx, "section[aria-labelledby=h-urg] li"))
+	if !strings.Contains(urg, "votre évaluation : Prioritaire au jour 0") || !strings.Contains(urg, "✓ juste") {
+		t.Errorf("débriefing, urgence : %q, attendu Prioritaire au jour 0, juste", urg)
 	}
 	oriRows := eval[[]row](t, ctx, `Array.from(document.querySelectorAll('section[aria-labelledby=h-ori] tbody tr'), r => Array.from(r.cells, c => c.innerText.replace(/\s+/g, ' ').trim()))`)
 	if len(oriRows) != len(sc.Key.Orientations) {
 		t.Errorf("débriefing : %d orientations attendues, la clé en a %d : %q", len(oriRows), len(sc.Key.Orientations), oriRows)
 	}
 	for i, o := range sc.Key.Orientations {
-		if i >= len(oriRows) || len(oriRows[i]) != 4 {
+		if i >= len(oriRows) || len(oriRows[i]) != 5 {
 			break
 		}
 		r := oriRows[i]
 		rawNeeds(t, fmt.Sprintf("débriefing, orientation %s (colonne « Pour »)", o.Typology), r[1], []string{o.Theme})
-		if r[0] != o.Typology {
+		if !strings.HasPrefix(r[0], casework.TypologyLabels[o.Typology]) {
 			t.Errorf("débriefing, orientation %d : vers %q, attendu %q", i+1, r[0], o.Typology)
 		}
 		if o.Structure == sc.Structure {
@@ -799,7 +830,7 @@ func TestBrowserSandboxJourney(t *testing.T) {
 	}
 	pitfalls := texts(t, ctx, "section[aria-labelledby=h-pieges] li")
 	for _, p := range sc.Key.Pitfalls {
-		if !slicesContainsSub(pitfalls, oneLine(p)) {
+		if !slicesContainsSub(pitfalls, oneLine(strings.TrimSuffix(string(p), "."))) {
 			t.Errorf("débriefing : point de vigilance absent : %q", p)
 		}
 	}
@@ -808,8 +839,11 @@ func TestBrowserSandboxJourney(t *testing.T) {
 			t.Errorf("débriefing : tâche %s absente des tâches travaillées", id)
 		}
 	}
-	if got := caseStatus(t, ctx, "Questions posées"); !strings.HasPrefix(got, "5 sur ") {
-		t.Errorf("débriefing : questions posées %q, attendu 5 (la question réservée puis reposée compte une fois)", got)
+	if got := caseStatus(t, ctx, "Questions posées"); got != "6, dont 6 ouvertes" {
+		t.Errorf("débriefing : questions posées %q, attendu « 6, dont 6 ouvertes » (la question réservée puis reposée compte deux fois)", got)
+	}
+	if got := caseStatus(t, ctx, "Situations de la clé repérées"); got != fmt.Sprintf("%d sur %d", len(situations), len(sc.Key.Situations)) {
+		t.Errorf("débriefing : situations repérées %q, attendu %d sur %d", got, len(situations), len(sc.Key.Situations))
 	}
 
 	// --- The closed case: read-only; to the portfolio. ---
@@ -840,7 +874,7 @@ func TestBrowserSandboxJourney(t *testing.T) {
 	}
 	wantText(t, f, "La pièce a été créée.")
 	draft := oneLine(fieldValue(t, ctx, "#draft"))
-	for _, want := range []string{"## Déroulé de l'entretien", sensitive.Guarded, sensitive.Answer, home.Answer, "[Valoriser]", "## Premier diagnostic", diagnostic} {
+	for _, want := range []string{"## Déroulé de l'entretien", sensitive.Guarded, sensitive.Answer, home.Answer, said["valoriser"], "## Premier diagnostic", diagnostic} {
 		if !strings.Contains(draft, oneLine(want)) {
 			t.Errorf("%s : le texte de la pièce ne contient pas %q", f.Path, want)
 		}
