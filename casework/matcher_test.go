@@ -124,6 +124,9 @@ func loadLibrary(t *testing.T) *Library {
 // floors below keep them from sliding.
 func TestMatcherOnLabelledQuestions(t *testing.T) {
 	t.Parallel()
+	if _, err := os.Stat("testdata/questions-tapees/test.tsv"); os.IsNotExist(err) {
+		t.Skip("jeu de questions tapées étiquetées pas encore écrit (testdata/questions-tapees)")
+	}
 	lib := loadLibrary(t)
 	for _, set := range []struct {
 		file                          string
