@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/casp-cnam/casp/account"
@@ -149,7 +150,7 @@ func (s *Store) Refer(ctx context.Context, learner account.User, caseID int64, i
 			fields["mode"] = fmt.Sprintf("Il est %s, %s : la ligne de %s est fermée (téléphone : %s). Envoyez une fiche de liaison, ou appelez un jour d'ouverture.",
 				clock.Label, clock.Weekday, st.Name, describe(st.Opening.Phone))
 		}
-		if !in2(sv.Mobilisation, "telephoner") {
+		if !slices.Contains(sv.Mobilisation, "telephoner") {
 			fields["mode"] = fmt.Sprintf("Ce service ne se mobilise pas par téléphone (%s).", mobilisationFrench(sv.Mobilisation))
 		}
 	}
@@ -220,8 +221,6 @@ func (s *Store) Refer(ctx context.Context, learner account.User, caseID int64, i
 		return nil
 	})
 }
-
-func in2(list []string, v string) bool { return in(list, v) }
 
 func mobilisationFrench(list []string) string {
 	var out []string
