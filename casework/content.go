@@ -113,7 +113,7 @@ type Fiche struct {
 	Summary    string   `yaml:"resume" validate:"required"`
 	Structures []string `yaml:"structures" validate:"dive,required"`
 	// Sources are the official texts the fiche was checked against.
-	Sources []Source `yaml:"sources" validate:"dive"`
+	Sources []Source `yaml:"sources" validate:"min=1,dive"`
 	// Amounts are the figures a trainee needs, each dated.
 	Amounts []Amount `yaml:"montants" validate:"dive"`
 	Body    string   `yaml:"-"`
@@ -141,7 +141,7 @@ type Scenario struct {
 	// Summary is public (the catalogue): it says nothing of what the person
 	// hides. TrainerSummary, for trainers only, holds the whole story.
 	Summary        string `yaml:"resume" validate:"required"`
-	TrainerSummary string `yaml:"resume_formateur"`
+	TrainerSummary string `yaml:"resume_formateur" validate:"required"`
 	// The clock: the weekday of day 0 and the arrival time (HH:MM).
 	Weekday      string          `yaml:"jour_semaine" validate:"omitempty,oneof=lundi mardi mercredi jeudi vendredi samedi dimanche"`
 	ArrivalTime  string          `yaml:"heure_arrivee" validate:"omitempty,datetime=15:04"`
