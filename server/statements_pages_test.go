@@ -1,6 +1,7 @@
 package server_test
 
 import (
+	"net/http"
 	"regexp"
 	"sort"
 	"strconv"
@@ -30,7 +31,22 @@ func statementsPerPage(t *testing.T, learners int) map[string]int64 {
 		for n := 0; len(queue) > 0 && n < limit; n++ {
 			p := queue[0]
 			queue = queue[1:]
-			c.Get(p) // the first view may fill a cache
+			// The first view may fill a cache. An archive is warmed with
+			// HEAD: its handler runs (its reads, its access log), but the
+			// archive is not written a second time — 121 PDFs for the
+			// large cohort, 5 s of the test's 9 (the measured view below
+			// writes it whole).
+			if strings.HasSuffix(strings.SplitN(p, "?", 2)[0], ".zip") {
+				req, err := http.NewRequest(http.MethodHead, c.BaseURL()+p, nil)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if r := c.Do(req); r.Status != http.StatusOK {
+					t.Fatalf("HEAD %s : statut %d", p, r.Status)
+				}
+			} else {
+				c.Get(p)
+			}
 			var body string
 			stmts := statementsFor(env, func() {
 				r := c.Get(p)
@@ -72,7 +88,15 @@ func statementsPerPage(t *testing.T, learners int) map[string]int64 {
 // learners as with 10: nothing is read learner by learner.
 func TestCohortPagesStatementsDoNotGrow(t *testing.T) {
 	t.Parallel()
-	small, large := statementsPerPage(t, 10), statementsPerPage(t, 120)
+	// The two cohorts are crawled side by side, each on its own platform.
+	var small, large map[string]int64
+	t.Run("promotions", func(t *testing.T) {
+		t.Run("10", func(t *testing.T) { t.Parallel(); small = statementsPerPage(t, 10) })
+		t.Run("120", func(t *testing.T) { t.Parallel(); large = statementsPerPage(t, 120) })
+	})
+	if small == nil || large == nil {
+		t.FailNow()
+	}
 	var kinds []string
 	for k := range large {
 		kinds = append(kinds, k)

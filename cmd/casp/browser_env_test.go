@@ -321,6 +321,12 @@ func (e *browserEnv) startBrowser(chromium string) error {
 		chromedp.Flag("renderer-process-limit", "1"),
 		chromedp.Flag("disable-gpu-compositing", true),
 		chromedp.Flag("in-process-gpu", true),
+		// V8 without its helper threads (concurrent marking and sweeping,
+		// parallel scavenges, background compilation): the same work on
+		// the page's thread, without the threads' overhead. axe-core
+		// allocates and compiles much; on both cores busy (go test ./...),
+		// the browser tests took 76–78 CPU-s instead of 85–94.
+		chromedp.Flag("js-flags", "--single-threaded"),
 		chromedp.UserDataDir(filepath.Join(e.dir, "profil")),
 		chromedp.WindowSize(1280, 900),
 	)

@@ -57,6 +57,9 @@ func TestBrowserLiveSoutenance(t *testing.T) {
 	browserTest(t)
 	j := newJourney(t)
 	mgr := j.as("responsable")
+	t.Run("groupes et examens", func(t *testing.T) {
+		groupsAndExamPages(t, &journey{t: t, deadline: j.deadline, suffix: j.suffix}, mgr)
+	})
 
 	// The first soutenance: one candidate was excused; plan another passage.
 	navigate(t, mgr, "/promotions/1/epreuves")
@@ -118,11 +121,9 @@ func TestBrowserLiveSoutenance(t *testing.T) {
 		if px := overflow(t, ctx); px > 0 {
 			t.Errorf("feuille à 768 px : déborde de %d px", px)
 		}
-		// The timer runs.
+		// The timer runs: started now, read once the grid is filled (its
+		// first second and the autosave's passes overlap the filling).
 		clickOn(t, ctx, `[data-minuterie-action=start]`)
-		if !waitText(t, ctx, ".timer-time", "39:5", 4*time.Second) {
-			t.Errorf("minuterie : %q", textOf(t, ctx, ".timer-time"))
-		}
 		names := eval[[]string](t, ctx, `[...new Set([...document.querySelectorAll('form.live-sheet .levels input')].map(i => i.name))]`)
 		if len(names) != len(levels) {
 			t.Fatalf("%d critères, %d niveaux prévus", len(names), len(levels))
@@ -146,6 +147,10 @@ func TestBrowserLiveSoutenance(t *testing.T) {
 		}
 		clickOn(t, ctx, "#decision-valide")
 		typeText(t, ctx, "#feedback", "Présentation claire, analyse réflexive.")
+		if !waitText(t, ctx, ".timer-time", "39:5", 4*time.Second) {
+			t.Errorf("minuterie : %q", textOf(t, ctx, ".timer-time"))
+		}
+		// Sent a second after the last keystroke.
 		if !waitText(t, ctx, ".save-status", "Enregistré à", 5*time.Second) {
 			t.Fatalf("enregistrement au fil de la frappe : %q", textOf(t, ctx, ".save-status"))
 		}
@@ -273,13 +278,13 @@ func waitFor(t testing.TB, ctx context.Context, cond string, d time.Duration) bo
 	return false
 }
 
-// The other new pages, as their users reach them, pass axe: the cohort's
-// groups (manager), an examination's marks (marker), a learner's groups
-// and collective part (member).
-func TestBrowserGroupsAndExamPages(t *testing.T) {
-	browserTest(t)
-	j := newJourney(t)
-	mgr := j.as("responsable")
+// groupsAndExamPages: the other new pages, as their users reach them, pass
+// axe: the cohort's groups (manager), an examination's marks (marker), a
+// learner's groups and collective part (member). Run first in
+// TestBrowserLiveSoutenance, on the demo as it is: its server, its browser
+// slot and its manager's session (a test of its own cost one more server
+// and sign-in).
+func groupsAndExamPages(t *testing.T, j *journey, mgr context.Context) {
 	navigate(t, mgr, "/promotions/1")
 	f := submitForm(t, mgr, `a[href="/promotions/1/groupes"]`)
 	wantText(t, f, "Enquête collective — groupe A", "a quitté le groupe", "Créer un groupe")

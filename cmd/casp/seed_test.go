@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/casp-cnam/casp/internal/app"
+	"github.com/casp-cnam/casp/internal/app/testenv"
 )
 
 // seededID reads the new cohort's id: the last word of the last line.
@@ -74,11 +75,15 @@ func TestSeedCommandBesideDemo(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "casp.db")
-	p, err := app.New(ctx, app.Options{DBPath: path, Demo: true})
+	// The demo database, seeded once for the test binary (cheap hashing):
+	// seeding it here again cost 1.7 CPU-s, argon2 included.
+	demo, err := testenv.DemoDatabase()
 	if err != nil {
 		t.Fatal(err)
 	}
-	p.Close()
+	if err := os.WriteFile(path, demo, 0o600); err != nil {
+		t.Fatal(err)
+	}
 	out, err := cliRun(t, "", "seed", "--learners", "20", "--pieces-per-learner", "5", "--db", path)
 	if err != nil {
 		t.Fatal(message(err))
