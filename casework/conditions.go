@@ -178,7 +178,6 @@ func hasClause(cs []clause, kind string, neg bool) bool {
 
 // Snapshot is what conditions read: everything the trainee did in a case.
 type Snapshot struct {
-	Day       int
 	Referrals []Referral
 	Appts     []Appointment
 	Goals     []Goal

@@ -259,7 +259,7 @@ func (s *Store) Ask(ctx context.Context, learner account.User, caseID int64, que
 	if typed = strings.TrimSpace(typed); typed != "" {
 		t, ok := trimmed(typed, 500)
 		if !ok {
-			return apperr.Fields(map[string]string{"question_libre": "Votre question tient en 500 caractères au plus."})
+			return apperr.Fields(map[string]string{"tapee": "Votre question tient en 500 caractères au plus."})
 		}
 		x.proText, x.style, x.entry = t, ClassifyStyle(t), "Question : « "+t+" »"
 	}
@@ -313,7 +313,7 @@ func (s *Store) AskFree(ctx context.Context, learner account.User, caseID int64,
 	}
 	t, ok := trimmed(typed, 500)
 	if t == "" || !ok {
-		return apperr.Fields(map[string]string{"question_libre": "Écrivez votre question (500 caractères au plus)."})
+		return apperr.Fields(map[string]string{"tapee": "Écrivez votre question (500 caractères au plus)."})
 	}
 	if err := s.hostOpen(c); err != nil {
 		return err

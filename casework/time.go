@@ -135,7 +135,7 @@ func plural(n int) string {
 
 // snapshot gathers what conditions read.
 func (s *Store) snapshot(ctx context.Context, c Case, iv Interview) (Snapshot, error) {
-	snap := Snapshot{Day: c.Day, Revealed: iv.Revealed, Asked: iv.Asked, Moves: iv.Moves, Styles: iv.Styles, Signed: -1}
+	snap := Snapshot{Revealed: iv.Revealed, Asked: iv.Asked, Moves: iv.Moves, Styles: iv.Styles, Signed: -1}
 	var err error
 	if snap.Referrals, err = s.Referrals(ctx, c); err != nil {
 		return snap, err

@@ -131,3 +131,17 @@ func ccasFoodService(t *testing.T, env *testenv.Env) string {
 	t.Fatal("pas de service alimentaire au CCAS de Valmont")
 	return ""
 }
+
+// An empty typed question gets its message next to the field it was typed
+// in, and nothing is recorded.
+func TestTypedQuestionErrorByItsField(t *testing.T) {
+	t.Parallel()
+	env := testenv.Start(t, true)
+	c := env.NewClient()
+	c.Login("apprenant10", "demo")
+	kase := openCase(t, c, "jeune-mission-locale")
+	r := act(t, c, kase, "question-libre", url.Values{"question_libre": {"   "}}, http.StatusUnprocessableEntity)
+	if !strings.Contains(r.Body, `id="tapee-error"`) || !strings.Contains(r.Body, `href="#tapee"`) || !strings.Contains(testenv.Text(r.Body), "Écrivez votre question") {
+		t.Fatal("le message d'une question tapée vide n'est pas à côté du champ")
+	}
+}
