@@ -79,7 +79,6 @@ func Render(w io.Writer, d Doc) error {
 		gen = time.Now()
 	}
 	f := fpdf.NewCustom(&fpdf.InitType{OrientationStr: "P", UnitStr: "mm", SizeStr: "A4"})
-	addFonts(f)
 	f.AliasNbPages(pageCountAlias)
 	f.SetMargins(marginL, marginT, marginR)
 	f.SetAutoPageBreak(false, marginB)
@@ -95,6 +94,10 @@ func Render(w io.Writer, d Doc) error {
 	f.SetCatalogSort(true)
 
 	r := &renderer{f: f, outline: -1, generated: french.Date(gen), running: oneLine(d.Running)}
+	// Faces are embedded as the document first uses them (the footer's
+	// regular face at once): each one embedded costs its parsing and its
+	// compressed subset, about a tenth of a short document's time.
+	r.face(0)
 	f.SetFooterFunc(r.footer)
 	r.newPage()
 	r.titleBlock(d, gen)
@@ -116,6 +119,7 @@ type renderer struct {
 	marker    *marker
 	outline   int
 	onPage    func() // draws a table's header again after a page break
+	faces     [mono + 1]bool // the faces added to the document
 	fontKey   string
 	fontSize  float64
 	generated string
@@ -168,7 +172,17 @@ func (r *renderer) space(h float64) {
 func (r *renderer) x0() float64    { return marginL + r.indent }
 func (r *renderer) avail() float64 { return contentW - r.indent }
 
+// face adds a face to the document the first time it is used.
+func (r *renderer) face(st style) {
+	if !r.faces[st] {
+		fc := faces[st]
+		r.f.AddUTF8FontFromBytes(fc.family, fc.style, fc.ttf)
+		r.faces[st] = true
+	}
+}
+
 func (r *renderer) setFont(st style, size float64, underline bool) {
+	r.face(faceOf(st))
 	fc := faces[faceOf(st)]
 	s := fc.style
 	if st&strike != 0 {
