@@ -118,7 +118,7 @@ type renderer struct {
 	bars      []float64
 	marker    *marker
 	outline   int
-	onPage    func() // draws a table's header again after a page break
+	onPage    func()         // draws a table's header again after a page break
 	faces     [mono + 1]bool // the faces added to the document
 	fontKey   string
 	fontSize  float64
