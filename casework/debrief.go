@@ -100,7 +100,7 @@ type InterviewCheck struct {
 	Styles      map[string]int
 	Total       int
 	Open        int
-	BadLines    []Exchange // questions of a harmful style, and the answer
+	BadLines    []Exchange // questions of a harmful style (or closed and costly), and the answer
 	BadMoves    []Exchange
 	Withheld    []Withheld
 	Reminded    int // exchange where confidentiality was recalled (0: never)
@@ -379,7 +379,8 @@ func (s *Store) readInterview(c Case, lines []Line, iv Interview) InterviewCheck
 			}
 			continue
 		}
-		if l.Style == "orientee" || l.Style == "jugeante" || l.Style == "multiple" {
+		// A closed question is no fault in itself; one that cost trust is.
+		if l.Style == "orientee" || l.Style == "jugeante" || l.Style == "multiple" || (l.Style == "fermee" && delta < 0) {
 			ic.BadLines = append(ic.BadLines, x)
 		}
 		if ic.SensitiveAt == 0 {

@@ -143,12 +143,16 @@ func (s *Server) scenarioPage(c *fiber.Ctx) error {
 		}
 	}
 	p := s.page(c, sc.Title, scenariosCrumb, views.Link{Label: sc.Title})
+	u := currentUser(c)
 	p.Data = struct {
 		Sc        *casework.Scenario
 		Structure *casework.Structure
 		Tasks     []taskRef
 		CanOpen   bool
-	}{sc, st, tasks, currentUser(c) != nil && currentUser(c).Role == account.Learner}
+		// Trainer: staff read the whole story (resume_formateur), which
+		// says what the person hides; learners and visitors do not.
+		Trainer bool
+	}{sc, st, tasks, u != nil && u.Role == account.Learner, u != nil && u.Role != account.Learner}
 	return s.render(c, "cas-detail", p)
 }
 
@@ -365,7 +369,10 @@ func truncate(s string, n int) string {
 
 // caseDone is where a case action sends the person: back to the case at
 // an anchor with « Enregistré », or elsewhere with its own notice.
-type caseDone struct{ anchor, to, notice string }
+type caseDone struct {
+	anchor, to, notice string
+	rendered           bool // the step wrote the response (a confirmation page)
+}
 
 // caseStep is one action on a case file (one route each, see routes.go).
 type caseStep func(s *Server, c *fiber.Ctx, k casework.Case) (caseDone, error)
@@ -392,7 +399,7 @@ func (s *Server) onCase(step caseStep) fiber.Handler {
 			p.Errors = e.Fields
 			return s.renderStatus(c, fiber.StatusUnprocessableEntity, "dossier", p)
 		}
-		if err != nil {
+		if err != nil || done.rendered {
 			return err
 		}
 		if done.to != "" {
@@ -526,8 +533,41 @@ func caseSaveReview(s *Server, c *fiber.Ctx, k casework.Case) (caseDone, error) 
 	return caseDone{anchor: "#partie-bilan"}, err
 }
 
+// caseClose closes the case, which then reads only. Sent from the review's
+// form, it saves what was typed there first (nothing lost); it asks for
+// confirmation, saying what it will do.
 func caseClose(s *Server, c *fiber.Ctx, k casework.Case) (caseDone, error) {
-	if err := s.cases.Close(c.UserContext(), *currentUser(c), k.ID); err != nil {
+	ctx, u := c.UserContext(), *currentUser(c)
+	review := k.Review
+	if hasField(c, "bilan") {
+		review = c.FormValue("bilan")
+		if err := s.cases.SaveReview(ctx, u, k.ID, review, c.FormValue("transmission")); err != nil {
+			return caseDone{anchor: "#partie-bilan"}, err
+		}
+	}
+	if strings.TrimSpace(review) == "" {
+		return caseDone{anchor: "#partie-bilan"}, apperr.Fields(map[string]string{"bilan": "Rédigez le bilan avant de clore le dossier."})
+	}
+	if !confirmed(c) {
+		sc := k.Scenario
+		d := confirmation{
+			Heading: "Clore le dossier ?",
+			Object:  "Dossier de " + sc.Person.FirstName + " " + sc.Person.LastName + " — cas « " + sc.Title + " », jour simulé " + strconv.Itoa(k.Day),
+			Effects: []string{
+				"Le bilan et la note de transmission sont enregistrés tels qu'ils sont.",
+				"Le dossier passe en lecture seule : plus de question, d'orientation, de rendez-vous ni de temps simulé.",
+				"Le débriefing s'ouvre : votre travail à côté de la lecture d'un professionnel expérimenté. Vous pourrez ensuite envoyer vos productions au portfolio.",
+			},
+			Action: caseURL(k.ID) + "/clore",
+			Button: "Clore le dossier",
+			Back:   caseURL(k.ID) + "#partie-bilan",
+		}
+		if k.Day == 0 {
+			d.Warnings = append(d.Warnings, "Le temps simulé n'a pas avancé : ni réponse des partenaires, ni suivi, ni événement.")
+		}
+		return caseDone{rendered: true}, s.askConfirmation(c, []views.Link{casesCrumb, {Href: caseURL(k.ID), Label: "Dossier de " + sc.Person.FirstName + " " + sc.Person.LastName}, {Label: "Clore"}}, d)
+	}
+	if err := s.cases.Close(ctx, u, k.ID); err != nil {
 		return caseDone{anchor: "#partie-bilan"}, err
 	}
 	return caseDone{to: caseURL(k.ID) + "/debrief", notice: "dossier-clos"}, nil

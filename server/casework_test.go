@@ -85,9 +85,18 @@ func TestCaseJourneyToDebrief(t *testing.T) {
 		}
 	}
 	// Review, close, debrief.
-	act(t, c, kase, "clore", url.Values{}, http.StatusUnprocessableEntity)
-	act(t, c, kase, "bilan", url.Values{"bilan": {"Entrée en CEJ réalisée, hébergement à sécuriser."}, "transmission": {"Au conseiller CEJ."}}, http.StatusSeeOther)
-	r = act(t, c, kase, "clore", url.Values{}, http.StatusSeeOther)
+	act(t, c, kase, "clore", url.Values{"confirme": {"1"}}, http.StatusUnprocessableEntity)
+	// « Clore » from the review's form saves the review typed, then asks
+	// for confirmation: the case stays open until it is given.
+	const review = "Entrée en CEJ réalisée, hébergement à sécuriser."
+	r = act(t, c, kase, "clore", url.Values{"bilan": {review}, "transmission": {"Au conseiller CEJ."}}, http.StatusOK)
+	if ask := testenv.Text(r.Body); !strings.Contains(ask, "Clore le dossier ?") || !strings.Contains(ask, "lecture seule") {
+		t.Fatalf("« Clore » sans confirmation : pas de page de confirmation : %s", ask[:min(len(ask), 300)])
+	}
+	if page := c.Get(kase).Body; !strings.Contains(page, review) || !strings.Contains(page, `action="/dossiers/`) || strings.Contains(testenv.Text(page), "Dossier clos.") {
+		t.Fatal("avant confirmation : le bilan tapé doit être enregistré et le dossier encore ouvert")
+	}
+	r = act(t, c, kase, "clore", url.Values{"bilan": {review}, "transmission": {"Au conseiller CEJ."}, "confirme": {"1"}}, http.StatusSeeOther)
 	debrief := testenv.Text(c.Get(r.Location).Body)
 	for _, want := range []string{"Débriefing", "✓ Repérée : Sorti du système scolaire sans diplôme", "Prioritaire", "✓ juste", "Mission locale", "Pièges", "1.5"} {
 		if !strings.Contains(debrief, want) {

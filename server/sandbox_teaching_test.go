@@ -145,3 +145,40 @@ func TestTypedQuestionErrorByItsField(t *testing.T) {
 		t.Fatal("le message d'une question tapée vide n'est pas à côté du champ")
 	}
 }
+
+// The trainer summary (resume_formateur) says what the person hides: staff
+// read it on the scenario's page, learners and visitors only the public
+// summary.
+func TestTrainerSummaryForStaffOnly(t *testing.T) {
+	t.Parallel()
+	env := testenv.Start(t, true)
+	lib := env.Platform.Cases.Library()
+	sc, ok := lib.Scenario("jeune-mission-locale")
+	if !ok {
+		t.Fatal("cas jeune-mission-locale absent")
+	}
+	hidden := "Il tait ce qui contraint ses horaires"
+	if !strings.Contains(sc.TrainerSummary, hidden) || strings.Contains(sc.Summary, "amendes") {
+		t.Fatalf("contenu du cas changé : résumé formateur %q", sc.TrainerSummary)
+	}
+	for _, who := range []struct {
+		login string
+		sees  bool
+	}{{"", false}, {"apprenant05", false}, {"evaluateur1", true}, {"responsable", true}, {"admin", true}} {
+		c := env.NewClient()
+		if who.login != "" {
+			c.Login(who.login, "demo")
+		}
+		r := c.Get("/cas/" + sc.ID)
+		if r.Status != http.StatusOK {
+			t.Fatalf("%q : /cas/%s statut %d", who.login, sc.ID, r.Status)
+		}
+		page := testenv.Text(r.Body)
+		if got := strings.Contains(page, hidden); got != who.sees {
+			t.Errorf("%q : résumé formateur affiché = %v, attendu %v", who.login, got, who.sees)
+		}
+		if !strings.Contains(page, sc.Summary[:40]) {
+			t.Errorf("%q : le résumé public manque", who.login)
+		}
+	}
+}

@@ -84,8 +84,11 @@ type sandboxScenario struct {
 		Situation string `yaml:"situation"`
 	} `yaml:"faits"`
 	Key struct {
-		Situations   []string `yaml:"situations"`
-		Urgency      string   `yaml:"urgence"`
+		Situations []string `yaml:"situations"`
+		Urgencies  []struct {
+			Domain string `yaml:"domaine"`
+			Level  string `yaml:"niveau"`
+		} `yaml:"urgences"`
 		Orientations []struct {
 			Typology  string `yaml:"typologie"`
 			Theme     string `yaml:"thematique"`
@@ -126,6 +129,21 @@ func (sc *sandboxScenario) question(t *testing.T, id string) sandboxQuestion {
 	}
 	t.Fatalf("scénario %s : pas de question %s", sc.ID, id)
 	return sandboxQuestion{}
+}
+
+// urgency is the level the key gives every domain of the case (the
+// journey rates the whole situation at once).
+func (sc *sandboxScenario) urgency(t *testing.T) string {
+	t.Helper()
+	if len(sc.Key.Urgencies) == 0 {
+		t.Fatalf("scénario %s : cle_expert.urgences vide", sc.ID)
+	}
+	for _, u := range sc.Key.Urgencies {
+		if u.Level != sc.Key.Urgencies[0].Level {
+			t.Fatalf("scénario %s : urgences de niveaux différents (%s, %s) ; le parcours note toute la situation d'un niveau", sc.ID, u.Level, sc.Key.Urgencies[0].Level)
+		}
+	}
+	return sc.Key.Urgencies[0].Level
 }
 
 func (sc *sandboxScenario) fact(t *testing.T, id string) (domain, situation string) {
@@ -534,10 +552,12 @@ func TestBrowserSandboxJourney(t *testing.T) {
 		}
 	}
 
-	// Urgency: the radio by its label, then the justification.
-	clickOn(t, ctx, `label[for="urgence-`+sc.Key.Urgency+`"]`)
-	if !isChecked(t, ctx, "#urgence-"+sc.Key.Urgency) {
-		t.Errorf("clic sur l'étiquette « %s » : le bouton n'est pas coché", textOf(t, ctx, `label[for="urgence-`+sc.Key.Urgency+`"]`))
+	// Urgency: one level for the whole situation, the level the key gives
+	// every domain; the radio by its label, then the justification.
+	level := sc.urgency(t)
+	clickOn(t, ctx, `label[for="urgence-`+level+`"]`)
+	if !isChecked(t, ctx, "#urgence-"+level) {
+		t.Errorf("clic sur l'étiquette « %s » : le bouton n'est pas coché", textOf(t, ctx, `label[for="urgence-`+level+`"]`))
 	}
 	const why = "Pas de danger immédiat, mais le beau-père a posé un ultimatum pour l'été et Yanis n'a aucune ressource : entrée en CEJ et solution de logement à engager sous quinze jours."
 	typeText(t, ctx, "#justification", why)
@@ -545,7 +565,7 @@ func TestBrowserSandboxJourney(t *testing.T) {
 	if got := caseStatus(t, ctx, "Urgence"); got != "Prioritaire" {
 		t.Errorf("après l'enregistrement : urgence %q, attendu « Prioritaire »", got)
 	}
-	if !isChecked(t, ctx, "#urgence-"+sc.Key.Urgency) || oneLine(fieldValue(t, ctx, "#justification")) != why {
+	if !isChecked(t, ctx, "#urgence-"+level) || oneLine(fieldValue(t, ctx, "#justification")) != why {
 		t.Errorf("après l'enregistrement, l'urgence ou sa justification ne sont plus affichées (justification %q)", fieldValue(t, ctx, "#justification"))
 	}
 
@@ -762,11 +782,11 @@ func TestBrowserSandboxJourney(t *testing.T) {
 	if oneLine(fieldValue(t, ctx, "textarea#bilan")) != review || oneLine(fieldValue(t, ctx, "#transmission")) != transmission {
 		t.Errorf("bilan ou transmission non relus")
 	}
-	closeBtn := `form[action$="/clore"] button[type=submit]`
+	closeBtn := `button[formaction$="/clore"]`
 	if got := textOf(t, ctx, closeBtn); got != "Clore le dossier et voir le débriefing" {
 		t.Errorf("bouton de clôture %q", got)
 	}
-	f = submitForm(t, ctx, closeBtn)
+	f = confirmInDialog(t, ctx, closeBtn, "Clore le dossier ?", "Dossier de "+person, "lecture seule")
 	if f.Path != kase+"/debrief" {
 		t.Fatalf("clôture : arrivé sur %s (h1 %q) ; erreurs : %q", f.URL, f.h1(), textOf(t, ctx, ".error-summary"))
 	}
@@ -803,9 +823,14 @@ func TestBrowserSandboxJourney(t *testing.T) {
 	if got := verdict("amendes-transport"); got != "✗ Non abordée : aucune question ne l'a fait émerger" {
 		t.Errorf("débriefing, amendes-transport (jamais abordé) : %q", got)
 	}
-	urg := oneLine(textOf(t, ctx, "section[aria-labelledby=h-urg] li"))
-	if !strings.Contains(urg, "votre évaluation : Prioritaire au jour 0") || !strings.Contains(urg, "✓ juste") {
-		t.Errorf("débriefing, urgence : %q, attendu Prioritaire au jour 0, juste", urg)
+	urgs := texts(t, ctx, "section[aria-labelledby=h-urg] li")
+	if len(urgs) != len(sc.Key.Urgencies) {
+		t.Errorf("débriefing, urgence : %d lignes, la clé a %d domaines : %q", len(urgs), len(sc.Key.Urgencies), urgs)
+	}
+	for _, urg := range urgs {
+		if !strings.Contains(urg, "votre évaluation : Prioritaire au jour 0") || !strings.Contains(urg, "✓ juste") {
+			t.Errorf("débriefing, urgence : %q, attendu Prioritaire au jour 0, juste", urg)
+		}
 	}
 	oriRows := eval[[]row](t, ctx, `Array.from(document.querySelectorAll('section[aria-labelledby=h-ori] tbody tr'), r => Array.from(r.cells, c => c.innerText.replace(/\s+/g, ' ').trim()))`)
 	if len(oriRows) != len(sc.Key.Orientations) {
@@ -839,6 +864,13 @@ func TestBrowserSandboxJourney(t *testing.T) {
 			t.Errorf("débriefing : tâche %s absente des tâches travaillées", id)
 		}
 	}
+	// What the poor plays (TestBrowserSandboxPoorPlays) do not work.
+	worked := debriefTasks(t, ctx)
+	for _, id := range []string{"1.4", "1.5", "2.2"} {
+		if !worked[id] {
+			t.Errorf("débriefing : tâche %s non comptée travaillée (questions ouvertes, situations appuyées, orientation adaptée)", id)
+		}
+	}
 	if got := caseStatus(t, ctx, "Questions posées"); got != "6, dont 6 ouvertes" {
 		t.Errorf("débriefing : questions posées %q, attendu « 6, dont 6 ouvertes » (la question réservée puis reposée compte deux fois)", got)
 	}
@@ -850,7 +882,7 @@ func TestBrowserSandboxJourney(t *testing.T) {
 	f = checkPage(t, ctx, kase)
 	wantText(t, f, "Dossier clos.")
 	labelsAndIDs(t, ctx, kase+" (clos)")
-	if n := countOf(t, ctx, `form[action$="/question"], form[action$="/geste"], form[action$="/temps"], form[action$="/clore"]`); n != 0 {
+	if n := countOf(t, ctx, `form[action$="/question"], form[action$="/geste"], form[action$="/temps"], button[formaction$="/clore"]`); n != 0 {
 		t.Errorf("dossier clos : %d formulaires de travail encore affichés", n)
 	}
 	if got := caseStatus(t, ctx, "État"); got != "Clos" {

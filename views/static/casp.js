@@ -122,7 +122,7 @@
         b.click();
       };
       b.disabled = true;
-      fetch(form.getAttribute("action") || location.pathname, {
+      fetch(b.getAttribute("formaction") || form.getAttribute("action") || location.pathname, {
         method: "POST", credentials: "same-origin",
         body: multipart ? data : new URLSearchParams(data)
       }).then(function (r) {

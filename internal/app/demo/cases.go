@@ -82,8 +82,10 @@ func playCase(ctx context.Context, cs *casework.Store, learner account.User, sc 
 			noted++
 		}
 	}
-	if err := cs.SetUrgency(ctx, learner, k.ID, "", sc.Key.Urgency, "Au vu de ce que la personne a exprimé pendant l'entretien."); err != nil {
-		return err
+	for _, u := range sc.Key.Urgencies {
+		if err := cs.SetUrgency(ctx, learner, k.ID, u.Domain, u.Level, "Au vu de ce que la personne a exprimé pendant l'entretien."); err != nil {
+			return err
+		}
 	}
 	if err := cs.SaveDiagnostic(ctx, learner, k.ID, "premier_diagnostic", "Premier diagnostic rédigé à l'issue de l'entretien d'accueil : "+sc.Summary); err != nil {
 		return err
