@@ -17,11 +17,12 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-// poorCase opens a case on the journey's scenario and returns its path and
-// a function that submits one of its forms back to it.
-func poorCase(t *testing.T, ctx context.Context, sc *sandboxScenario) (string, func(sel, what string) pageFacts) {
+// poorCase opens a case on the journey's scenario as a learner without a
+// case on it (the demo gives none to apprenant11 and apprenant12), and
+// returns its path and a function that submits one of its forms back to it.
+func poorCase(t *testing.T, ctx context.Context, learner string, sc *sandboxScenario) (string, func(sel, what string) pageFacts) {
 	t.Helper()
-	login(t, ctx, "apprenant12", "demo")
+	login(t, ctx, learner, "demo")
 	checkPage(t, ctx, "/cas/"+sc.ID)
 	f := submitForm(t, ctx, `form[action="/cas/`+sc.ID+`/ouvrir"] button[type=submit]`)
 	if sandboxCaseRe.FindStringSubmatch(f.Path) == nil {
@@ -108,7 +109,7 @@ func TestBrowserSandboxPoorPlays(t *testing.T) {
 
 	t.Run("mal", func(t *testing.T) {
 		ctx := newSession(t)
-		kase, caseDone := poorCase(t, ctx, &sc)
+		kase, caseDone := poorCase(t, ctx, "apprenant12", &sc)
 
 		// A closed question from the list: « dispo », and the sister's
 		// care is never said.
@@ -164,6 +165,13 @@ func TestBrowserSandboxPoorPlays(t *testing.T) {
 		if !slicesContainsSub(texts(t, ctx, "ol.journal > li"), "Dispute violente") {
 			t.Errorf("sans orientation vers une résidence habitat jeunes au jour 19, la dispute du jour 20 aurait dû survenir ; journal : %q", texts(t, ctx, "ol.journal > li"))
 		}
+		// On a phone, the case file and then its debrief fit the screen:
+		// wide tables scroll in their own box.
+		atPhoneWidth(t, ctx)
+		checkPage(t, ctx, kase)
+		if px := overflow(t, ctx); px > 0 {
+			t.Errorf("%s à 390 px : la page déborde de %d px", kase, px)
+		}
 		typeText(t, ctx, "textarea#bilan", "Yanis cherche un emploi ; orienté vers le 115.")
 		f = confirmInDialog(t, ctx, `button[formaction$="/clore"]`, "Clore le dossier ?", "lecture seule")
 		if f.Path != kase+"/debrief" {
@@ -171,6 +179,9 @@ func TestBrowserSandboxPoorPlays(t *testing.T) {
 		}
 		if want := "Débriefing — " + person; f.h1() != want {
 			t.Errorf("débriefing : h1 %q", f.h1())
+		}
+		if px := overflow(t, ctx); px > 0 {
+			t.Errorf("%s à 390 px : la page déborde de %d px", f.Path, px)
 		}
 
 		// The pitfalls fallen into, from what was done.
@@ -215,7 +226,7 @@ func TestBrowserSandboxPoorPlays(t *testing.T) {
 
 	t.Run("sans question", func(t *testing.T) {
 		ctx := newSession(t)
-		kase, caseDone := poorCase(t, ctx, &sc)
+		kase, caseDone := poorCase(t, ctx, "apprenant11", &sc)
 		// « ? » is refused next to the field, the input kept.
 		typeText(t, ctx, "#situation", "?")
 		f := submitForm(t, ctx, `form[action$="/situation"] button[type=submit]`)
