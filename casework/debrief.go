@@ -72,10 +72,15 @@ type UrgencyCheck struct {
 // OrientationCheck is one expected referral: matched or not, in time or not.
 type OrientationCheck struct {
 	Expected ExpectedReferral
-	Matched  *Referral
-	InTime   bool
-	Fiche    *Fiche
-	Link     Link
+	// Alternatives name the other answers to the same need: the structure
+	// when the key gives one (two Missions locales differ by their name),
+	// else the kind of structure, with the need when it differs.
+	Alternatives []string
+	Where        string // the expected structure's name, when the key gives one
+	Matched      *Referral
+	InTime       bool
+	Fiche        *Fiche
+	Link         Link
 }
 
 // ReferralCheck judges one referral the trainee sent.
@@ -239,6 +244,22 @@ func (s *Store) Debrief(ctx context.Context, viewer account.User, caseID int64) 
 			crit = "3.3/crit/2"
 		}
 		oc := OrientationCheck{Expected: o, Fiche: s.fiche(o.Fiche), Link: s.link(crit)}
+		if o.Structure != "" {
+			oc.Where = s.lib.StructureName(o.Structure)
+		}
+		for _, a := range o.Alternatives {
+			label := TypologyLabels[a.Typology]
+			if label == "" {
+				label = a.Typology
+			}
+			if a.Structure != "" {
+				label = s.lib.StructureName(a.Structure)
+			}
+			if a.Theme != "" && a.Theme != o.Theme {
+				label += " (" + ThemeLabel(a.Theme) + ")"
+			}
+			oc.Alternatives = append(oc.Alternatives, label)
+		}
 		targets := append([]AlternativeReferral{{Typology: o.Typology, Structure: o.Structure, Theme: o.Theme}}, o.Alternatives...)
 		for ti, t := range targets {
 			for i := range refs {
