@@ -4,6 +4,7 @@ package main
 // harness itself (see browser_env_test.go).
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/url"
 	"slices"
@@ -389,4 +390,51 @@ func TestBrowserHarnessCatchesDefects(t *testing.T) {
 			t.Errorf("l'audit n'a pas signalé %q ; il a signalé :\n%s", want, all)
 		}
 	}
+
+	// The same defects inside a page already checked, its frame intact:
+	// axe checks only the new parts' subtrees, and still finds them.
+	navigate(t, ctx, "/connexion")
+	if err := chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](`(() => {
+		document.querySelector('main form').insertAdjacentHTML('beforeend',
+			'<div class="essai"><img src="/static/favicon.svg">' +
+			'<input type="text" id="sans-etiquette">' +
+			'<p style="color:#ccc;background:#fff">Texte pâle</p></div>');
+	})()`)); err != nil {
+		t.Fatal(err)
+	}
+	if n := eval[int](t, ctx, axeContextJS+`(new Set(`+jsonOf(t, eval[[]float64](t, ctx, pagePartsJS))+`))`); n != 0 {
+		t.Fatalf("toutes les parties nouvelles : %d sous-arbres au lieu du document entier", n)
+	}
+	inner := &recorder{TB: t}
+	audit(inner, ctx)
+	all = strings.Join(inner.errs, "\n")
+	for _, want := range []string{"axe image-alt", "axe label", "axe color-contrast"} {
+		if !strings.Contains(all, want) {
+			t.Errorf("défaut dans une page déjà vérifiée : l'audit n'a pas signalé %q ; il a signalé :\n%s", want, all)
+		}
+	}
+	if n := eval[int](t, ctx, `window.caspAxeContext ? window.caspAxeContext.include.length : 0`); n != 1 {
+		t.Errorf("défaut dans une page déjà vérifiée : axe a vérifié %d sous-arbres, attendu 1 (le bloc ajouté)", n)
+	}
+	// A new part in the frame (here an empty <title>, in head): the whole
+	// document is checked, with the rules axe runs on <html> only.
+	navigate(t, ctx, "/connexion")
+	if err := chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](`document.querySelector('title').textContent = ''`)); err != nil {
+		t.Fatal(err)
+	}
+	frame := &recorder{TB: t}
+	audit(frame, ctx)
+	if all = strings.Join(frame.errs, "\n"); !strings.Contains(all, "axe document-title") {
+		t.Errorf("<title> vide : axe ne l'a pas signalé (page entière non vérifiée ?) ; l'audit a signalé :\n%s", all)
+	}
+}
+
+// jsonOf writes v as JSON (for a script's argument).
+func jsonOf(t testing.TB, v any) string {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }
