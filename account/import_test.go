@@ -221,7 +221,10 @@ func newStore(t *testing.T) *account.Service {
 	if err := d.Migrate(context.Background(), account.Migrations); err != nil {
 		t.Fatal(err)
 	}
-	return account.New(d)
+	s := account.New(d)
+	// Cheap hashing: the throttle test alone checks ~100 passwords.
+	s.UseHashParams(account.TestHashParams)
+	return s
 }
 
 func mustUser(t *testing.T, s *account.Service, login string, role account.Role) account.User {

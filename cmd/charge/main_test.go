@@ -13,7 +13,7 @@ import (
 func TestChargeMeasuresPages(t *testing.T) {
 	t.Parallel()
 	env := testenv.Start(t, true)
-	rs, err := measure(env.URL, "responsable", "demo", 2, 300*time.Millisecond,
+	rs, err := measure(env.URL, "responsable", "demo", 2, 100*time.Millisecond,
 		[]string{"/healthz", "/promotions/1/couverture?page={page}"})
 	if err != nil {
 		t.Fatal(err)
