@@ -272,5 +272,10 @@ func (s *Store) EraseLearner(ctx context.Context, tx *sql.Tx, learnerID int64) (
 		return "", err
 	}
 	n, _ := res.RowsAffected()
-	return fmt.Sprintf("%d dossier(s) du bac à sable effacé(s)", n), nil
+	res, err = tx.ExecContext(ctx, `DELETE FROM exercise_attempts WHERE learner_id=?`, learnerID)
+	if err != nil {
+		return "", err
+	}
+	m, _ := res.RowsAffected()
+	return fmt.Sprintf("%d dossier(s) et %d exercice(s) du bac à sable effacé(s)", n, m), nil
 }

@@ -12,6 +12,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/casp-cnam/casp/casework/reception"
+
 	"github.com/go-playground/validator/v10"
 	"gopkg.in/yaml.v3"
 
@@ -24,11 +26,20 @@ type Library struct {
 	Structures []*Structure
 	Fiches     []*Fiche
 	Scenarios  []*Scenario
+	// Receptions are the « organiser l'accueil » exercises.
+	Receptions []*reception.Exercise
 
 	structures map[string]*Structure
 	fiches     map[string]*Fiche
 	scenarios  map[string]*Scenario
+	receptions map[string]*reception.Exercise
 	hours      map[string]Hours
+}
+
+// Reception returns an « organiser l'accueil » exercise by id.
+func (l *Library) Reception(id string) (*reception.Exercise, bool) {
+	e, ok := l.receptions[id]
+	return e, ok
 }
 
 // Structure returns a structure by id.
@@ -235,7 +246,7 @@ func CheckFiction(where, text string) error {
 // Load reads and checks every content file of the sandbox. fw is the
 // framework scenarios refer to (task ids).
 func Load(fsys fs.FS, fw *referentiel.Framework) (*Library, error) {
-	l := &Library{structures: map[string]*Structure{}, fiches: map[string]*Fiche{}, scenarios: map[string]*Scenario{}, hours: map[string]Hours{}}
+	l := &Library{structures: map[string]*Structure{}, fiches: map[string]*Fiche{}, scenarios: map[string]*Scenario{}, receptions: map[string]*reception.Exercise{}, hours: map[string]Hours{}}
 	raw, err := fs.ReadFile(fsys, "territoire/territoire.yaml")
 	if err != nil {
 		return nil, err
@@ -268,7 +279,70 @@ func Load(fsys fs.FS, fw *referentiel.Framework) (*Library, error) {
 	if err := l.loadScenarios(fsys, fw); err != nil {
 		return nil, err
 	}
+	if err := l.loadReceptions(fsys, fw); err != nil {
+		return nil, err
+	}
 	return l, nil
+}
+
+// loadReceptions reads exercices/organisation-accueil/*.yaml. An exercise's
+// id is unique across every kind (the catalogue's addresses are /cas/ID).
+func (l *Library) loadReceptions(fsys fs.FS, fw *referentiel.Framework) error {
+	names, err := sortedGlob(fsys, "exercices/"+reception.Kind+"/*.yaml")
+	if err != nil {
+		return err
+	}
+	for _, n := range names {
+		where := path.Base(n)
+		raw, err := fs.ReadFile(fsys, n)
+		if err != nil {
+			return err
+		}
+		var e reception.Exercise
+		if err := decodeStrict(raw, &e); err != nil {
+			return fmt.Errorf("%s : %w", where, err)
+		}
+		if err := checkStruct(where, &e); err != nil {
+			return err
+		}
+		if err := e.Check(); err != nil {
+			return fmt.Errorf("%s : %w", where, err)
+		}
+		for _, c := range e.Judge(e.Key.Plan, 2, true).Checks {
+			if !c.OK {
+				return fmt.Errorf("%s : cle_expert.plan : le plan de l'expert ne tient pas ses propres seuils (%s : %s, borne %s)", where, c.Label, c.Yours, c.Bound)
+			}
+		}
+		if err := CheckFiction(where, string(raw)); err != nil {
+			return err
+		}
+		if _, ok := l.structures[e.Structure]; !ok {
+			return fmt.Errorf("%s : structure : %q n'est pas une structure du territoire", where, e.Structure)
+		}
+		for _, t := range e.Tasks {
+			if fw != nil {
+				if _, ok := fw.Task(t); !ok {
+					return fmt.Errorf("%s : taches : %q n'est pas une tâche du référentiel", where, t)
+				}
+			}
+		}
+		for _, a := range e.Amenities {
+			if fw != nil {
+				if _, ok := fw.Task(a.Task); !ok {
+					return fmt.Errorf("%s : amenagements (%s).tache : %q n'est pas une tâche du référentiel", where, a.ID, a.Task)
+				}
+			}
+		}
+		if _, dup := l.scenarios[e.ID]; dup {
+			return fmt.Errorf("%s : l'identifiant %q est déjà celui d'un cas", where, e.ID)
+		}
+		if _, dup := l.receptions[e.ID]; dup {
+			return fmt.Errorf("%s : exercice %q en double", where, e.ID)
+		}
+		l.receptions[e.ID] = &e
+		l.Receptions = append(l.Receptions, &e)
+	}
+	return nil
 }
 
 func sortedGlob(fsys fs.FS, pattern string) ([]string, error) {

@@ -176,10 +176,15 @@ func (s Services) gatherLearner(ctx context.Context, viewer, learner account.Use
 	if err != nil {
 		return err
 	}
+	attempts, err := s.Cases.ExportAttempts(ctx, viewer, learner.ID)
+	if err != nil {
+		return err
+	}
 	ex.Cases, err = json.MarshalIndent(struct {
-		Note  string                `json:"note"`
-		Cases []casework.CaseExport `json:"dossiers"`
-	}{"Les personnes accompagnées des cas pratiques sont fictives ; le travail sur leurs dossiers est le vôtre.", cases}, "", "  ")
+		Note      string                   `json:"note"`
+		Cases     []casework.CaseExport    `json:"dossiers"`
+		Exercises []casework.AttemptExport `json:"exercices"`
+	}{"Les personnes accompagnées des cas pratiques sont fictives ; le travail sur leurs dossiers et les exercices est le vôtre.", cases, attempts}, "", "  ")
 	return err
 }
 

@@ -1,0 +1,327 @@
+package casework
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/casp-cnam/casp/account"
+	"github.com/casp-cnam/casp/casework/reception"
+	"github.com/casp-cnam/casp/internal/apperr"
+	"github.com/casp-cnam/casp/internal/db"
+)
+
+// Attempt is a learner's work on an exercise other than a case file (here,
+// organising a reception's week): the current plan, the runs made, the
+// analysis written.
+type Attempt struct {
+	ID          int64
+	LearnerID   int64
+	LearnerName string
+	ExerciseID  string
+	Kind        string
+	Reception   *reception.Exercise
+	Finished    bool
+	Plan        reception.Plan
+	Analysis    string
+	Runs        int
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+	ClosedAt    time.Time
+}
+
+// Run is one simulated week of an attempt, with its key figures.
+type Run struct {
+	N       int
+	Plan    reception.Plan
+	Figures RunFigures
+	At      time.Time
+}
+
+// RunFigures are what a run's history shows.
+type RunFigures struct {
+	Arrivals   int     `json:"arrivees"`
+	MeanWait   float64 `json:"attente_moyenne"`
+	WaitMax    int     `json:"attente_max"`
+	GaveUp     int     `json:"lasses_ou_fermeture"`
+	ClosedDoor int     `json:"porte_close"`
+	Urgent     int     `json:"urgences_tardives_ou_manquees"`
+	Unmet      int     `json:"rdv_sans_creneau"`
+	Load       int     `json:"charge_pourcent"`
+}
+
+// MaxAttemptsPerExercise bounds a learner's attempts at one exercise.
+const MaxAttemptsPerExercise = 5
+
+// MaxAnalysis bounds the analysis, in bytes.
+const MaxAnalysis = 20000
+
+const attemptCols = `a.id, a.learner_id, u.display_name, a.exercise_id, a.kind, a.state, a.plan, a.analysis, a.runs, a.created_at, a.updated_at, coalesce(a.closed_at,'')`
+
+func (s *Store) scanAttempt(r db.Row) (Attempt, error) {
+	var a Attempt
+	var state, plan, created, updated, closed string
+	if err := r.Scan(&a.ID, &a.LearnerID, &a.LearnerName, &a.ExerciseID, &a.Kind, &state, &plan, &a.Analysis, &a.Runs, &created, &updated, &closed); err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
+			return a, apperr.New(apperr.NotFound, "Cet exercice n'existe pas.")
+		}
+		return a, err
+	}
+	a.Finished = state == "termine"
+	if err := json.Unmarshal([]byte(plan), &a.Plan); err != nil {
+		return a, err
+	}
+	a.CreatedAt, _ = time.Parse(time.RFC3339Nano, created)
+	a.UpdatedAt, _ = time.Parse(time.RFC3339Nano, updated)
+	if closed != "" {
+		a.ClosedAt, _ = time.Parse(time.RFC3339Nano, closed)
+	}
+	e, ok := s.lib.Reception(a.ExerciseID)
+	if !ok {
+		return a, apperr.New(apperr.NotFound, "L'exercice de cette tentative n'existe plus.")
+	}
+	a.Reception = e
+	return a, nil
+}
+
+// StartReception opens an attempt at an « organiser l'accueil » exercise,
+// or returns the learner's attempt in progress: one at a time per
+// exercise, MaxAttemptsPerExercise in all, checked in the writing
+// transaction. A new attempt starts from a closed week the learner fills.
+func (s *Store) StartReception(ctx context.Context, learner account.User, exerciseID string) (int64, error) {
+	if learner.Role != account.Learner {
+		return 0, apperr.New(apperr.Forbidden, "Seuls les apprenants font les exercices du bac à sable.")
+	}
+	e, ok := s.lib.Reception(exerciseID)
+	if !ok {
+		return 0, apperr.New(apperr.NotFound, "Cet exercice n'existe pas.")
+	}
+	var id int64
+	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
+		var open, all int64
+		if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(CASE WHEN state='en_cours' THEN id END),0), count(*)
+			FROM exercise_attempts WHERE learner_id=? AND exercise_id=?`, learner.ID, e.ID).Scan(&open, &all); err != nil {
+			return err
+		}
+		if open != 0 {
+			id = open
+			return nil
+		}
+		if all >= MaxAttemptsPerExercise {
+			return apperr.New(apperr.Conflict, "Vous avez déjà fait cet exercice %d fois : relisez vos débriefings, ou choisissez-en un autre.", all)
+		}
+		now := stamp(s.now())
+		res, err := tx.ExecContext(ctx, `INSERT INTO exercise_attempts(learner_id, exercise_id, kind, plan, created_at, updated_at) VALUES (?,?,?,?,?,?)`,
+			learner.ID, e.ID, reception.Kind, `{}`, now, now)
+		if err != nil {
+			return err
+		}
+		id, _ = res.LastInsertId()
+		return nil
+	})
+	return id, err
+}
+
+// Attempt returns an attempt to its learner, to an administrator, and to
+// the managers and assessors of a cohort the learner is in; anyone else
+// gets Forbidden.
+func (s *Store) Attempt(ctx context.Context, viewer account.User, id int64) (Attempt, error) {
+	a, err := s.scanAttempt(s.db.Read.QueryRowContext(ctx, `SELECT `+attemptCols+` FROM exercise_attempts a JOIN users u ON u.id=a.learner_id WHERE a.id=?`, id))
+	if err != nil {
+		return a, err
+	}
+	if viewer.ID == a.LearnerID || viewer.Role == account.Admin {
+		return a, nil
+	}
+	if viewer.Role == account.Manager || viewer.Role == account.Assessor {
+		var n int
+		if err := s.db.Read.QueryRowContext(ctx, `SELECT count(*) FROM cohort_members v JOIN cohort_members l ON l.cohort_id=v.cohort_id
+			WHERE v.user_id=? AND v.member_role IN ('manager','assessor') AND l.user_id=? AND l.member_role='learner'`, viewer.ID, a.LearnerID).Scan(&n); err != nil {
+			return a, err
+		}
+		if n > 0 {
+			return a, nil
+		}
+	}
+	return Attempt{}, apperr.New(apperr.Forbidden, "Cet exercice est celui d'un autre apprenant.")
+}
+
+// ownAttempt returns an attempt in progress to its learner, for a change.
+func (s *Store) ownAttempt(ctx context.Context, tx db.Querier, learner account.User, id int64) (Attempt, error) {
+	a, err := s.scanAttempt(tx.QueryRowContext(ctx, `SELECT `+attemptCols+` FROM exercise_attempts a JOIN users u ON u.id=a.learner_id WHERE a.id=?`, id))
+	if err != nil {
+		return a, err
+	}
+	if a.LearnerID != learner.ID {
+		if learner.Role == account.Learner {
+			return Attempt{}, apperr.New(apperr.Forbidden, "Cet exercice est celui d'un autre apprenant.")
+		}
+		return Attempt{}, apperr.New(apperr.Forbidden, "Seul l'apprenant qui fait l'exercice peut le modifier.")
+	}
+	if a.Finished {
+		return Attempt{}, apperr.New(apperr.Conflict, "Cet exercice est terminé : il est en lecture seule.")
+	}
+	return a, nil
+}
+
+// SavePlan checks and saves the plan; with run, it also simulates the
+// week and records the run. A refused plan returns the fields' messages.
+func (s *Store) SavePlan(ctx context.Context, learner account.User, id int64, p reception.Plan, run bool) error {
+	return s.db.Tx(ctx, func(tx *sql.Tx) error {
+		a, err := s.ownAttempt(ctx, tx, learner, id)
+		if err != nil {
+			return err
+		}
+		if errs := a.Reception.ValidatePlan(p); len(errs) > 0 {
+			return apperr.Fields(errs)
+		}
+		raw, err := json.Marshal(p)
+		if err != nil {
+			return err
+		}
+		now := stamp(s.now())
+		if _, err := tx.ExecContext(ctx, `UPDATE exercise_attempts SET plan=?, updated_at=? WHERE id=?`, string(raw), now, a.ID); err != nil {
+			return err
+		}
+		if !run {
+			return nil
+		}
+		r := a.Reception.Simulate(p, a.Reception.Arrivals())
+		fig, err := json.Marshal(FiguresOf(r))
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO exercise_runs(attempt_id, n, plan, figures, at) VALUES (?,?,?,?,?)`, a.ID, a.Runs+1, string(raw), string(fig), now); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE exercise_attempts SET runs=runs+1 WHERE id=?`, a.ID)
+		return err
+	})
+}
+
+// FiguresOf keeps a week's key figures.
+func FiguresOf(r reception.Report) RunFigures {
+	return RunFigures{Arrivals: r.Total.Arrivals, MeanWait: r.Total.MeanWait(), WaitMax: r.Total.WaitMax, GaveUp: r.Total.GaveUp + r.Total.AtClosing,
+		ClosedDoor: r.Total.ClosedDoor, Urgent: r.Total.UrgentLate + r.Total.UrgentMissed, Unmet: r.Unmet, Load: r.LoadPercent}
+}
+
+// SaveAnalysis saves the learner's analysis of their planning (6.7).
+func (s *Store) SaveAnalysis(ctx context.Context, learner account.User, id int64, analysis string) error {
+	analysis, ok := trimmed(analysis, MaxAnalysis)
+	if !ok {
+		return apperr.Fields(map[string]string{"analyse": fmt.Sprintf("L'analyse tient en %d caractères au plus.", MaxAnalysis)})
+	}
+	return s.db.Tx(ctx, func(tx *sql.Tx) error {
+		a, err := s.ownAttempt(ctx, tx, learner, id)
+		if err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE exercise_attempts SET analysis=?, updated_at=? WHERE id=?`, analysis, stamp(s.now()), a.ID)
+		return err
+	})
+}
+
+// Finish ends an attempt, which then reads only: it needs a simulated
+// week and a written analysis.
+func (s *Store) Finish(ctx context.Context, learner account.User, id int64) error {
+	return s.db.Tx(ctx, func(tx *sql.Tx) error {
+		a, err := s.ownAttempt(ctx, tx, learner, id)
+		if err != nil {
+			return err
+		}
+		errs := map[string]string{}
+		if a.Runs == 0 {
+			errs["simuler"] = "Faites tourner la semaine au moins une fois avant de terminer."
+		}
+		if strings.TrimSpace(a.Analysis) == "" {
+			errs["analyse"] = "Écrivez votre analyse avant de terminer."
+		}
+		if len(errs) > 0 {
+			return apperr.Fields(errs)
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE exercise_attempts SET state='termine', closed_at=?, updated_at=? WHERE id=?`, stamp(s.now()), stamp(s.now()), a.ID)
+		return err
+	})
+}
+
+// Runs lists an attempt's simulated weeks, first to last.
+func (s *Store) Runs(ctx context.Context, a Attempt) ([]Run, error) {
+	return db.Collect(ctx, s.db.Read, func(r db.Row) (Run, error) {
+		var x Run
+		var plan, fig, at string
+		if err := r.Scan(&x.N, &plan, &fig, &at); err != nil {
+			return x, err
+		}
+		if err := json.Unmarshal([]byte(plan), &x.Plan); err != nil {
+			return x, err
+		}
+		if err := json.Unmarshal([]byte(fig), &x.Figures); err != nil {
+			return x, err
+		}
+		x.At, _ = time.Parse(time.RFC3339Nano, at)
+		return x, nil
+	}, `SELECT n, plan, figures, at FROM exercise_runs WHERE attempt_id=? ORDER BY n`, a.ID)
+}
+
+// Attempts lists a learner's attempts, most recent first.
+func (s *Store) Attempts(ctx context.Context, learnerID int64) ([]Attempt, error) {
+	return db.Collect(ctx, s.db.Read, func(r db.Row) (Attempt, error) { return s.scanAttempt(r) },
+		`SELECT `+attemptCols+` FROM exercise_attempts a JOIN users u ON u.id=a.learner_id WHERE a.learner_id=? ORDER BY a.id DESC`, learnerID)
+}
+
+// AttemptExport is an attempt as exported (French keys).
+type AttemptExport struct {
+	ID       int64          `json:"id"`
+	Exercise string         `json:"exercice"`
+	Title    string         `json:"titre"`
+	Kind     string         `json:"type"`
+	State    string         `json:"etat"`
+	Plan     reception.Plan `json:"plan"`
+	Analysis string         `json:"analyse"`
+	Runs     []RunExport    `json:"semaines_simulees"`
+	OpenedAt time.Time      `json:"commence_le"`
+	ClosedAt *time.Time     `json:"termine_le,omitempty"`
+}
+
+// RunExport is one simulated week as exported.
+type RunExport struct {
+	N       int            `json:"numero"`
+	Plan    reception.Plan `json:"plan"`
+	Figures RunFigures     `json:"chiffres"`
+	At      time.Time      `json:"le"`
+}
+
+// ExportAttempts gathers a learner's exercise attempts (right of access).
+func (s *Store) ExportAttempts(ctx context.Context, viewer account.User, learnerID int64) ([]AttemptExport, error) {
+	if viewer.Role != account.Admin && viewer.ID != learnerID {
+		return nil, apperr.New(apperr.Forbidden, "Seul un administrateur, ou la personne elle-même, exporte ses données.")
+	}
+	list, err := s.Attempts(ctx, learnerID)
+	if err != nil {
+		return nil, err
+	}
+	out := []AttemptExport{}
+	for i := len(list) - 1; i >= 0; i-- {
+		a := list[i]
+		runs, err := s.Runs(ctx, a)
+		if err != nil {
+			return nil, err
+		}
+		ae := AttemptExport{ID: a.ID, Exercise: a.ExerciseID, Title: a.Reception.Title, Kind: KindLabel(a.Kind), State: "en cours",
+			Plan: a.Plan, Analysis: a.Analysis, Runs: []RunExport{}, OpenedAt: a.CreatedAt}
+		if a.Finished {
+			ae.State = "terminé"
+			at := a.ClosedAt
+			ae.ClosedAt = &at
+		}
+		for _, r := range runs {
+			ae.Runs = append(ae.Runs, RunExport{N: r.N, Plan: r.Plan, Figures: r.Figures, At: r.At})
+		}
+		out = append(out, ae)
+	}
+	return out, nil
+}
