@@ -3,12 +3,14 @@ package server
 import (
 	"fmt"
 	"html/template"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
 
+	"github.com/casp-cnam/casp/casework/reception"
 	"github.com/casp-cnam/casp/internal/french"
 
 	"github.com/gofiber/fiber/v2"
@@ -117,20 +119,41 @@ func (s *Server) fichePage(c *fiber.Ctx) error {
 	return s.render(c, "fiche", p)
 }
 
-// scenarios is the catalogue of simulated people.
+// scenarios is the catalogue of every sandbox exercise, filtered by kind
+// and by framework task (?type=, ?tache=).
 func (s *Server) scenarios(c *fiber.Ctx) error {
 	lib := s.cases.Library()
-	p := s.page(c, "Cas pratiques", views.Link{Label: "Cas pratiques"})
+	kind, task := strings.TrimSpace(c.Query("type")), strings.TrimSpace(c.Query("tache"))
+	var list []casework.Exercise
+	for _, e := range lib.Exercises() {
+		if (kind == "" || e.Kind == kind) && (task == "" || slices.Contains(e.Tasks, task)) {
+			list = append(list, e)
+		}
+	}
+	var tasks []taskRef
+	for _, id := range lib.TasksCovered() {
+		if t, ok := s.fw.Task(id); ok {
+			tasks = append(tasks, taskRef{t.ID, t.Title})
+		}
+	}
+	p := s.page(c, "Cas pratiques et exercices", views.Link{Label: "Cas pratiques"})
+	p.Form = map[string]string{"type": kind, "tache": task}
 	p.Data = struct {
 		Lib       *casework.Library
 		CanOpen   bool
-		Scenarios []*casework.Scenario
-	}{lib, currentUser(c) != nil && currentUser(c).Role == account.Learner, lib.Scenarios}
+		Exercises []casework.Exercise
+		Kinds     any
+		Tasks     []taskRef
+		All       int
+	}{lib, currentUser(c) != nil && currentUser(c).Role == account.Learner, list, casework.ExerciseKinds, tasks, len(lib.Exercises())}
 	return s.render(c, "cas", p)
 }
 
 func (s *Server) scenarioPage(c *fiber.Ctx) error {
 	lib := s.cases.Library()
+	if e, ok := lib.Reception(c.Params("id")); ok {
+		return s.receptionPresentation(c, e)
+	}
 	sc, ok := lib.Scenario(c.Params("id"))
 	if !ok {
 		return apperr.New(apperr.NotFound, "Ce cas n'existe pas.")
@@ -159,6 +182,9 @@ func (s *Server) scenarioPage(c *fiber.Ctx) error {
 type taskRef struct{ ID, Title string }
 
 func (s *Server) caseOpen(c *fiber.Ctx) error {
+	if e, ok := s.cases.Library().Reception(c.Params("id")); ok {
+		return s.receptionStart(c, e)
+	}
 	k, err := s.cases.Open(c.UserContext(), *currentUser(c), c.Params("id"))
 	if err != nil {
 		return err
@@ -175,8 +201,15 @@ func (s *Server) caseList(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	attempts, err := s.cases.Attempts(c.UserContext(), u.ID)
+	if err != nil {
+		return err
+	}
 	p := s.page(c, "Mes dossiers", views.Link{Label: "Mes dossiers"})
-	p.Data = cases
+	p.Data = struct {
+		Cases    []casework.Case
+		Attempts []casework.Attempt
+	}{cases, attempts}
 	return s.render(c, "dossiers", p)
 }
 
@@ -679,6 +712,10 @@ func labelFuncs(lib *casework.Library) template.FuncMap {
 			return s
 		},
 		"moveLabel":  func(s string) string { return casework.MoveLabels[s] },
+		"kindLabel":  casework.KindLabel,
+		"dayLabel":   func(s string) string { return reception.DayLabels[s] },
+		"halfLabel":  func(s string) string { return reception.HalfLabels[s] },
+		"clockLabel": reception.Clock,
 		"slotLabel":  casework.SlotLabel,
 		"styleOrder": func() []string { return casework.Styles },
 		"serviceType": func(s string) string {

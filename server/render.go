@@ -59,6 +59,9 @@ var notices = map[string]string{
 	"dossier-ouvert":         "Le dossier est ouvert. La personne vient d'arriver : commencez l'entretien.",
 	"dossier-enregistre":     "Enregistré dans le dossier.",
 	"dossier-clos":           "Le dossier est clos. Voici le débriefing.",
+	"exercice-ouvert":        "L'exercice est ouvert. Lisez la consigne, puis proposez le planning de la semaine.",
+	"semaine-simulee":        "La semaine a tourné avec votre planning : lisez le rapport, ajustez, recommencez.",
+	"exercice-termine":       "L'exercice est terminé. Voici le débriefing.",
 	"jury":                   "La décision du jury est enregistrée. Elle est définitive : une erreur se corrige par une décision rectificative.",
 }
 

@@ -155,6 +155,13 @@ func (s *Server) routes() {
 	a.Post("/dossiers/:id/clore", anyoneIn, s.onCase(caseClose))
 	a.Post("/dossiers/:id/commentaire", anyoneIn, s.onCase(caseAddComment))
 	a.Post("/dossiers/:id/portfolio", anyoneIn, s.onCase(caseToPiece))
+	// An « organiser l'accueil » exercise (server/reception.go).
+	a.Get("/exercices/:id", s.require(anyone...), s.attemptPage)
+	a.Get("/exercices/:id/debrief", s.require(anyone...), s.attemptDebrief)
+	a.Post("/exercices/:id/plan", anyoneIn, s.onAttempt(s.attemptPlan))
+	a.Post("/exercices/:id/analyse", anyoneIn, s.onAttempt(s.attemptAnalysis))
+	a.Post("/exercices/:id/terminer", anyoneIn, s.onAttempt(s.attemptFinish))
+	a.Post("/exercices/:id/portfolio", anyoneIn, s.onAttempt(s.attemptToPiece))
 
 	a.Get("/admin/comptes", s.require(account.Admin), s.userList)
 	a.Get("/admin/comptes/nouveau", s.require(account.Admin), s.userForm)

@@ -134,6 +134,18 @@ var funcs = template.FuncMap{
 		return out
 	},
 	"name": func(format string, args ...any) string { return fmt.Sprintf(format, args...) },
+	"list": func(items ...string) []string { return items },
+	// splitParagraphs cuts a text at its blank lines (a brief written in
+	// YAML with « | »).
+	"splitParagraphs": func(s string) []string {
+		var out []string
+		for _, p := range strings.Split(strings.ReplaceAll(s, "\r\n", "\n"), "\n\n") {
+			if p = strings.TrimSpace(p); p != "" {
+				out = append(out, p)
+			}
+		}
+		return out
+	},
 	"pct":  func(f float64) string { return strings.Replace(fmt.Sprintf("%.0f %%", f*100), " ", "\u00a0", 1) },
 	"dec2": func(f float64) string { return strings.Replace(fmt.Sprintf("%.2f", f), ".", ",", 1) },
 	"dec1": func(f float64) string { return strings.Replace(fmt.Sprintf("%.1f", f), ".", ",", 1) },

@@ -22,10 +22,11 @@ var stubFuncs = template.FuncMap{}
 
 func init() {
 	for _, name := range []string{"themeLabel", "publicLabel", "domainLabel", "urgencyLabel", "referralStatus", "goalStatus", "actionStatus",
-		"appointmentStatus", "partnerName", "styleLabel", "typologyLabel", "mobilisationLabel", "moveLabel", "slotLabel", "serviceType", "dateISO"} {
+		"appointmentStatus", "partnerName", "styleLabel", "typologyLabel", "mobilisationLabel", "moveLabel", "slotLabel", "serviceType", "dateISO", "kindLabel", "dayLabel", "halfLabel"} {
 		stubFuncs[name] = func(string) string { return "" }
 	}
 	stubFuncs["appointmentStatuses"] = func() map[string]string { return nil }
 	stubFuncs["productions"] = func() map[string]any { return nil }
 	stubFuncs["styleOrder"] = func() []string { return nil }
+	stubFuncs["clockLabel"] = func(int) string { return "" }
 }

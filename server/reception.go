@@ -1,0 +1,315 @@
+package server
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/casp-cnam/casp/account"
+	"github.com/casp-cnam/casp/assessment"
+	"github.com/casp-cnam/casp/casework"
+	"github.com/casp-cnam/casp/casework/reception"
+	"github.com/casp-cnam/casp/internal/apperr"
+	"github.com/casp-cnam/casp/views"
+)
+
+// The exercise « Organiser l'accueil » (casework/reception): its page in
+// the catalogue (/cas/:id), a learner's attempt (/exercices/:id) with the
+// plan's form, the simulated week and the runs made, and its debrief.
+
+func attemptURL(id int64) string { return "/exercices/" + strconv.FormatInt(id, 10) }
+
+// receptionPresentation is /cas/:id for an « organiser l'accueil » exercise.
+func (s *Server) receptionPresentation(c *fiber.Ctx, e *reception.Exercise) error {
+	lib := s.cases.Library()
+	st, _ := lib.Structure(e.Structure)
+	var tasks []taskRef
+	for _, id := range e.Tasks {
+		if t, ok := s.fw.Task(id); ok {
+			tasks = append(tasks, taskRef{t.ID, t.Title})
+		}
+	}
+	u := currentUser(c)
+	p := s.page(c, e.Title, scenariosCrumb, views.Link{Label: e.Title})
+	p.Data = struct {
+		E         *reception.Exercise
+		Structure *casework.Structure
+		Tasks     []taskRef
+		CanOpen   bool
+		Trainer   bool
+		Kind      string
+	}{e, st, tasks, u != nil && u.Role == account.Learner, u != nil && u.Role != account.Learner, casework.KindLabel(reception.Kind)}
+	return s.render(c, "accueil-presentation", p)
+}
+
+func (s *Server) receptionStart(c *fiber.Ctx, e *reception.Exercise) error {
+	id, err := s.cases.StartReception(c.UserContext(), *currentUser(c), e.ID)
+	if err != nil {
+		return err
+	}
+	return s.redirectWithNotice(c, attemptURL(id), "exercice-ouvert")
+}
+
+// loadAttempt reads the attempt of the path for the viewer; a staff read
+// is access-logged (batched, see auditRead).
+func (s *Server) loadAttempt(c *fiber.Ctx) (casework.Attempt, error) {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return casework.Attempt{}, err
+	}
+	a, err := s.cases.Attempt(c.UserContext(), *currentUser(c), id)
+	if err != nil {
+		return a, err
+	}
+	if u := currentUser(c); u.ID != a.LearnerID {
+		s.auditRead(c, a.LearnerID, fmt.Sprintf("exercice %d", a.ID))
+	}
+	return a, nil
+}
+
+// attemptData is what the attempt's page shows.
+type attemptData struct {
+	A         casework.Attempt
+	E         *reception.Exercise
+	Owner     bool
+	Runs      []casework.Run
+	Last      *reception.Report // the last run's week
+	Checks    []reception.Check // its figures against the bounds
+	Days      []string
+	Halves    []string
+	Structure *casework.Structure
+}
+
+func (s *Server) attemptPageData(c *fiber.Ctx, a casework.Attempt) (*views.Page, error) {
+	d := attemptData{A: a, E: a.Reception, Owner: currentUser(c).ID == a.LearnerID, Days: reception.Days, Halves: reception.Halves}
+	d.Structure, _ = s.cases.Library().Structure(a.Reception.Structure)
+	var err error
+	if d.Runs, err = s.cases.Runs(c.UserContext(), a); err != nil {
+		return nil, err
+	}
+	if n := len(d.Runs); n > 0 {
+		j := a.Reception.Judge(d.Runs[n-1].Plan, n, a.Analysis != "")
+		d.Last, d.Checks = &j.Yours, j.Checks
+	}
+	p := s.page(c, a.Reception.Title, casesCrumb, views.Link{Label: a.Reception.Title})
+	p.Data = d
+	p.Form = planForm(a.Plan)
+	p.Form["analyse"] = a.Analysis
+	return p, nil
+}
+
+// planForm writes a plan as the form's values.
+func planForm(p reception.Plan) map[string]string {
+	f := map[string]string{}
+	for _, d := range reception.Days {
+		for _, h := range reception.Halves {
+			hp := p.Days[d][h]
+			k := d + "-" + h
+			f[k+"-ouverture"], f[k+"-fermeture"] = hp.Open, hp.Close
+			f[k+"-accueil"], f[k+"-rdv"] = strconv.Itoa(hp.Desk), strconv.Itoa(hp.Appointments)
+		}
+	}
+	if p.Triage {
+		f["tri"] = "1"
+	}
+	for _, id := range p.Amenities {
+		f["amenagement-"+id] = "1"
+	}
+	return f
+}
+
+// planFromForm reads the form: a number that is not one is refused next
+// to its field.
+func planFromForm(c *fiber.Ctx, e *reception.Exercise) (reception.Plan, map[string]string) {
+	p := reception.Plan{Days: map[string]map[string]reception.Half{}, Triage: c.FormValue("tri") == "1"}
+	errs := map[string]string{}
+	count := func(name string) int {
+		v := strings.TrimSpace(c.FormValue(name))
+		if v == "" {
+			return 0
+		}
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 || n > 99 {
+			errs[name] = "Un nombre d'agents, de 0 à " + strconv.Itoa(e.Staff.Agents) + "."
+			return 0
+		}
+		return n
+	}
+	for _, d := range reception.Days {
+		p.Days[d] = map[string]reception.Half{}
+		for _, h := range reception.Halves {
+			k := d + "-" + h
+			p.Days[d][h] = reception.Half{
+				Open: strings.TrimSpace(c.FormValue(k + "-ouverture")), Close: strings.TrimSpace(c.FormValue(k + "-fermeture")),
+				Desk: count(k + "-accueil"), Appointments: count(k + "-rdv"),
+			}
+		}
+	}
+	for _, am := range e.Amenities {
+		if c.FormValue("amenagement-"+am.ID) == "1" {
+			p.Amenities = append(p.Amenities, am.ID)
+		}
+	}
+	return p, errs
+}
+
+func (s *Server) attemptPage(c *fiber.Ctx) error {
+	a, err := s.loadAttempt(c)
+	if err != nil {
+		return err
+	}
+	p, err := s.attemptPageData(c, a)
+	if err != nil {
+		return err
+	}
+	return s.render(c, "accueil-exercice", p)
+}
+
+// onAttempt runs an action on an attempt: a refused form comes back with
+// its messages and what was typed.
+func (s *Server) onAttempt(step func(c *fiber.Ctx, a casework.Attempt) (caseDone, error)) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		a, err := s.loadAttempt(c)
+		if err != nil {
+			return err
+		}
+		done, err := step(c, a)
+		if e, ok := apperr.As(err); ok && e.Fields != nil {
+			a, _ = s.cases.Attempt(c.UserContext(), *currentUser(c), a.ID)
+			p, perr := s.attemptPageData(c, a)
+			if perr != nil {
+				return perr
+			}
+			for key, v := range formValues(c) {
+				p.Form[key] = v
+			}
+			if c.FormValue("tri") != "1" && hasField(c, "lundi-matin-accueil") {
+				delete(p.Form, "tri")
+			}
+			for _, am := range a.Reception.Amenities {
+				if hasField(c, "lundi-matin-accueil") && c.FormValue("amenagement-"+am.ID) != "1" {
+					delete(p.Form, "amenagement-"+am.ID)
+				}
+			}
+			p.Errors = e.Fields
+			return s.renderStatus(c, fiber.StatusUnprocessableEntity, "accueil-exercice", p)
+		}
+		if err != nil || done.rendered {
+			return err
+		}
+		if done.notice == "" {
+			done.notice = "dossier-enregistre"
+		}
+		return s.redirectWithNotice(c, done.to, done.notice)
+	}
+}
+
+func (s *Server) attemptPlan(c *fiber.Ctx, a casework.Attempt) (caseDone, error) {
+	p, errs := planFromForm(c, a.Reception)
+	if len(errs) > 0 {
+		return caseDone{}, apperr.Fields(errs)
+	}
+	run := c.FormValue("action") == "simuler"
+	if err := s.cases.SavePlan(c.UserContext(), *currentUser(c), a.ID, p, run); err != nil {
+		return caseDone{}, err
+	}
+	if run {
+		return caseDone{to: attemptURL(a.ID) + "#semaine", notice: "semaine-simulee"}, nil
+	}
+	return caseDone{to: attemptURL(a.ID) + "#planning"}, nil
+}
+
+func (s *Server) attemptAnalysis(c *fiber.Ctx, a casework.Attempt) (caseDone, error) {
+	if err := s.cases.SaveAnalysis(c.UserContext(), *currentUser(c), a.ID, c.FormValue("analyse")); err != nil {
+		return caseDone{}, err
+	}
+	return caseDone{to: attemptURL(a.ID) + "#analyse"}, nil
+}
+
+// attemptFinish ends the attempt after a confirmation that says what it
+// does; the analysis typed is saved first (nothing lost).
+func (s *Server) attemptFinish(c *fiber.Ctx, a casework.Attempt) (caseDone, error) {
+	ctx, u := c.UserContext(), *currentUser(c)
+	if hasField(c, "analyse") {
+		if err := s.cases.SaveAnalysis(ctx, u, a.ID, c.FormValue("analyse")); err != nil {
+			return caseDone{}, err
+		}
+	}
+	if !confirmed(c) {
+		if a.Runs == 0 || (strings.TrimSpace(c.FormValue("analyse")) == "" && strings.TrimSpace(a.Analysis) == "") {
+			return caseDone{}, s.cases.Finish(ctx, u, a.ID) // says what is missing, next to its field
+		}
+		return caseDone{rendered: true}, s.askConfirmation(c, []views.Link{casesCrumb, {Href: attemptURL(a.ID), Label: a.Reception.Title}, {Label: "Terminer"}}, confirmation{
+			Heading: "Terminer l'exercice ?",
+			Object:  "« " + a.Reception.Title + " » — " + strconv.Itoa(a.Runs) + " semaine(s) simulée(s)",
+			Effects: []string{
+				"Votre planning, vos semaines simulées et votre analyse sont gardés tels qu'ils sont.",
+				"L'exercice passe en lecture seule : plus de modification ni de nouvelle semaine.",
+				"Le débriefing s'ouvre : votre semaine à côté de celle du plan d'un professionnel expérimenté, sur les mêmes arrivées.",
+			},
+			Action: attemptURL(a.ID) + "/terminer",
+			Button: "Terminer l'exercice",
+			Back:   attemptURL(a.ID) + "#analyse",
+		})
+	}
+	if err := s.cases.Finish(ctx, u, a.ID); err != nil {
+		return caseDone{}, err
+	}
+	return caseDone{to: attemptURL(a.ID) + "/debrief", notice: "exercice-termine"}, nil
+}
+
+func (s *Server) attemptDebrief(c *fiber.Ctx) error {
+	a, err := s.loadAttempt(c)
+	if err != nil {
+		return err
+	}
+	if !a.Finished {
+		return apperr.New(apperr.Conflict, "Le débriefing s'ouvre quand l'exercice est terminé.")
+	}
+	p := s.page(c, "Débriefing — "+a.Reception.Title, casesCrumb, views.Link{Href: attemptURL(a.ID), Label: a.Reception.Title}, views.Link{Label: "Débriefing"})
+	d := a.Reception.Judge(a.Plan, a.Runs, a.Analysis != "")
+	p.Data = struct {
+		A      casework.Attempt
+		E      *reception.Exercise
+		D      reception.Debrief
+		Owner  bool
+		Days   []string
+		Halves []string
+	}{a, a.Reception, d, currentUser(c).ID == a.LearnerID, reception.Days, reception.Halves}
+	return s.render(c, "accueil-debrief", p)
+}
+
+// attemptToPiece sends the « note d'organisation de l'accueil » to the
+// learner's portfolio, linked to the capacities of the tasks it works.
+func (s *Server) attemptToPiece(c *fiber.Ctx, a casework.Attempt) (caseDone, error) {
+	u := *currentUser(c)
+	if u.ID != a.LearnerID {
+		return caseDone{}, apperr.New(apperr.Forbidden, "Seul l'apprenant qui a fait l'exercice peut l'envoyer au portfolio.")
+	}
+	if !a.Finished {
+		return caseDone{}, apperr.New(apperr.Conflict, "Terminez l'exercice avant de l'envoyer au portfolio.")
+	}
+	ctx := c.UserContext()
+	piece, err := s.assess.Create(ctx, u, assessment.NewPiece{KindID: "note-ecrite", Title: "Note d'organisation de l'accueil — " + a.Reception.Title})
+	if err != nil {
+		return caseDone{}, err
+	}
+	if err := s.assess.SaveDraft(ctx, u, piece.ID, piece.Title, s.cases.AttemptMarkdown(a)); err != nil {
+		return caseDone{}, err
+	}
+	in := assessment.LinksInput{Justifications: map[string]string{}}
+	for _, tid := range []string{"6.1", "6.4", "6.7"} {
+		if t, ok := s.fw.Task(tid); ok {
+			for _, cap := range t.Capacities {
+				in.Capacities = append(in.Capacities, cap.ID)
+				in.Justifications[cap.ID] = "Exercice du bac à sable « " + a.Reception.Title + " » : planning, semaine simulée et analyse."
+			}
+		}
+	}
+	if err := s.assess.SetLinks(ctx, u, piece.ID, in); err != nil {
+		return caseDone{}, err
+	}
+	return caseDone{to: pieceURL(piece.ID), notice: "piece-creee"}, nil
+}
