@@ -11,8 +11,8 @@ import (
 type Figures struct {
 	Arrivals   int `json:"arrivees"`
 	Served     int `json:"recues"`
-	ClosedDoor int `json:"porte_close"`   // came while closed
-	GaveUp     int `json:"lasses"`        // left after waiting Patience
+	ClosedDoor int `json:"porte_close"`    // came while closed
+	GaveUp     int `json:"lasses"`         // left after waiting Patience
 	AtClosing  int `json:"a_la_fermeture"` // still waiting at closing time
 	Urgencies  int `json:"urgences"`
 	// UrgentInTime were seen within UrgentWait; UrgentLate later; the
