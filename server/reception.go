@@ -225,7 +225,7 @@ func (s *Server) attemptAnalysis(c *fiber.Ctx, a casework.Attempt) (caseDone, er
 	if err := s.cases.SaveAnalysis(c.UserContext(), *currentUser(c), a.ID, c.FormValue("analyse")); err != nil {
 		return caseDone{}, err
 	}
-	return caseDone{to: attemptURL(a.ID) + "#analyse"}, nil
+	return caseDone{to: attemptURL(a.ID) + "#partie-analyse"}, nil
 }
 
 // attemptFinish ends the attempt after a confirmation that says what it
@@ -251,7 +251,7 @@ func (s *Server) attemptFinish(c *fiber.Ctx, a casework.Attempt) (caseDone, erro
 			},
 			Action: attemptURL(a.ID) + "/terminer",
 			Button: "Terminer l'exercice",
-			Back:   attemptURL(a.ID) + "#analyse",
+			Back:   attemptURL(a.ID) + "#partie-analyse",
 		})
 	}
 	if err := s.cases.Finish(ctx, u, a.ID); err != nil {
