@@ -157,3 +157,40 @@ func firstService(lib *casework.Library, sc *casework.Scenario) (string, bool) {
 	}
 	return "", false
 }
+
+// seedExercises gives learners attempts at the other kinds of exercise: a
+// first week run and left there (the second learner), two weeks, an
+// analysis and the debrief (the first).
+func seedExercises(ctx context.Context, cs *casework.Store, learners []account.User) error {
+	lib := cs.Library()
+	if len(lib.Receptions) == 0 || len(learners) < 3 {
+		return nil
+	}
+	e := lib.Receptions[0]
+	// A first try: every half-day alike, no triage.
+	first := e.Key.Plan
+	first.Triage = false
+	first.Amenities = nil
+	for i, l := range []account.User{learners[0], learners[2]} {
+		id, err := cs.StartReception(ctx, l, e.ID)
+		if err != nil {
+			return err
+		}
+		if err := cs.SavePlan(ctx, l, id, first, true); err != nil {
+			return fmt.Errorf("exercice de démonstration %s : %w", e.ID, err)
+		}
+		if i > 0 {
+			continue
+		}
+		if err := cs.SavePlan(ctx, l, id, e.Key.Plan, true); err != nil {
+			return err
+		}
+		if err := cs.SaveAnalysis(ctx, l, id, "La première semaine, sans tri, deux urgences ont attendu leur tour. Avec un pré-accueil et trois agents le lundi matin, l'attente tombe et les urgences passent d'abord."); err != nil {
+			return err
+		}
+		if err := cs.Finish(ctx, l, id); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -81,5 +81,8 @@ func Seed(ctx context.Context, acc *account.Service, as *assessment.Service, cs 
 	if err := seedCases(ctx, cs, learners); err != nil {
 		return false, err
 	}
+	if err := seedExercises(ctx, cs, learners); err != nil {
+		return false, fmt.Errorf("exercices de démonstration : %w", err)
+	}
 	return true, nil
 }
