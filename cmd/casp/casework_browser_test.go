@@ -358,7 +358,7 @@ func TestBrowserSandboxJourney(t *testing.T) {
 
 	// --- The catalogue and the scenario page. ---
 	f = checkPage(t, ctx, "/cas")
-	if f.h1() != "Cas pratiques" {
+	if f.h1() != "Cas pratiques et exercices" {
 		t.Errorf("/cas : h1 %q", f.h1())
 	}
 	link := `main table a[href="/cas/` + sc.ID + `"]`
