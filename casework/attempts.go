@@ -325,3 +325,50 @@ func (s *Store) ExportAttempts(ctx context.Context, viewer account.User, learner
 	}
 	return out, nil
 }
+
+// AttemptMarkdown writes the « note d'organisation de l'accueil » of an
+// attempt: the plan, its last simulated week, the learner's analysis.
+func (s *Store) AttemptMarkdown(a Attempt) string {
+	var b strings.Builder
+	e := a.Reception
+	st, _ := s.lib.Structure(e.Structure)
+	name := e.Structure
+	if st != nil {
+		name = st.Name
+	}
+	fmt.Fprintf(&b, "*Exercice du bac à sable : %s — %s. Structure et public fictifs.*\n\n", e.Title, name)
+	b.WriteString("## Planning de la semaine\n\n| Jour | Demi-journée | Ouverture | Agents à l'accueil | Agents en rendez-vous |\n| --- | --- | --- | --- | --- |\n")
+	for _, d := range reception.Days {
+		for _, h := range reception.Halves {
+			hp := a.Plan.Days[d][h]
+			open := "fermé au public"
+			if hp.Opened() {
+				open = hp.Open + " – " + hp.Close
+			}
+			fmt.Fprintf(&b, "| %s | %s | %s | %d | %d |\n", reception.DayLabels[d], reception.HalfLabels[h], open, hp.Desk, hp.Appointments)
+		}
+	}
+	tri := "non"
+	if a.Plan.Triage {
+		tri = "oui"
+	}
+	fmt.Fprintf(&b, "\nPré-accueil qui repère les urgences à l'arrivée : %s.\n\n## Aménagement de l'espace\n\n", tri)
+	chosen := map[string]bool{}
+	for _, id := range a.Plan.Amenities {
+		chosen[id] = true
+	}
+	for _, am := range e.Amenities {
+		if chosen[am.ID] {
+			fmt.Fprintf(&b, "- %s\n", am.Label)
+		}
+	}
+	if len(a.Plan.Amenities) == 0 {
+		b.WriteString("- (aucun aménagement retenu)\n")
+	}
+	r := e.Simulate(a.Plan, e.Arrivals())
+	fmt.Fprintf(&b, "\n## La semaine simulée\n\n- Passages : %d, dont %d urgences\n- Personnes reçues : %d ; attente moyenne %s, maximale %d min\n- Lassées d'attendre ou renvoyées à la fermeture : %d ; venues porte close : %d\n- Urgences vues trop tard ou manquées : %d\n- Rendez-vous : %d demandés, %d créneaux, %d sans créneau\n- Charge de l'équipe : %d %% du temps disponible pour le public\n",
+		r.Total.Arrivals, r.Total.Urgencies, r.Total.Served, strings.Replace(fmt.Sprintf("%.1f min", r.Total.MeanWait()), ".", ",", 1), r.Total.WaitMax,
+		r.Total.GaveUp+r.Total.AtClosing, r.Total.ClosedDoor, r.Total.UrgentLate+r.Total.UrgentMissed, r.Requests, r.Slots, r.Unmet, r.LoadPercent)
+	fmt.Fprintf(&b, "\n## Analyse de ma pratique\n\n%s\n", orDash(a.Analysis))
+	return b.String()
+}
