@@ -134,18 +134,8 @@ func (s *Store) Attempt(ctx context.Context, viewer account.User, id int64) (Att
 	if err != nil {
 		return a, err
 	}
-	if viewer.ID == a.LearnerID || viewer.Role == account.Admin {
-		return a, nil
-	}
-	if viewer.Role == account.Manager || viewer.Role == account.Assessor {
-		var n int
-		if err := s.db.Read.QueryRowContext(ctx, `SELECT count(*) FROM cohort_members v JOIN cohort_members l ON l.cohort_id=v.cohort_id
-			WHERE v.user_id=? AND v.member_role IN ('manager','assessor') AND l.user_id=? AND l.member_role='learner'`, viewer.ID, a.LearnerID).Scan(&n); err != nil {
-			return a, err
-		}
-		if n > 0 {
-			return a, nil
-		}
+	if ok, err := s.mayRead(ctx, viewer, a.LearnerID); err != nil || ok {
+		return a, err
 	}
 	return Attempt{}, apperr.New(apperr.Forbidden, "Cet exercice est celui d'un autre apprenant.")
 }

@@ -213,20 +213,26 @@ func (s *Store) Case(ctx context.Context, viewer account.User, id int64) (Case, 
 	if err != nil {
 		return c, err
 	}
-	if viewer.ID == c.LearnerID || viewer.Role == account.Admin {
-		return c, nil
-	}
-	if viewer.Role == account.Manager || viewer.Role == account.Assessor {
-		var n int
-		if err := s.db.Read.QueryRowContext(ctx, `SELECT count(*) FROM cohort_members v JOIN cohort_members l ON l.cohort_id=v.cohort_id
-			WHERE v.user_id=? AND v.member_role IN ('manager','assessor') AND l.user_id=? AND l.member_role='learner'`, viewer.ID, c.LearnerID).Scan(&n); err != nil {
-			return c, err
-		}
-		if n > 0 {
-			return c, nil
-		}
+	if ok, err := s.mayRead(ctx, viewer, c.LearnerID); err != nil || ok {
+		return c, err
 	}
 	return Case{}, apperr.New(apperr.Forbidden, "Ce dossier est celui d'un autre apprenant.")
+}
+
+// mayRead tells whether a viewer reads a learner's sandbox work: the
+// learner, an administrator, a manager or assessor of a cohort the learner
+// is in.
+func (s *Store) mayRead(ctx context.Context, viewer account.User, learnerID int64) (bool, error) {
+	if viewer.ID == learnerID || viewer.Role == account.Admin {
+		return true, nil
+	}
+	if viewer.Role != account.Manager && viewer.Role != account.Assessor {
+		return false, nil
+	}
+	var n int
+	err := s.db.Read.QueryRowContext(ctx, `SELECT count(*) FROM cohort_members v JOIN cohort_members l ON l.cohort_id=v.cohort_id
+		WHERE v.user_id=? AND v.member_role IN ('manager','assessor') AND l.user_id=? AND l.member_role='learner'`, viewer.ID, learnerID).Scan(&n)
+	return n > 0, err
 }
 
 // own returns a case to its learner for a change, refusing closed cases.
