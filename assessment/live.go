@@ -107,10 +107,13 @@ type Slot struct {
 	WrittenID   int64  // the written piece the oral is about
 	WrittenName string // its title
 	WrittenAt   time.Time
-	PieceID     int64  // the slot's piece, once grading has begun
-	Status      Status // that piece's status
-	Decision    Decision
-	Sent        *ConvocationFacts // what the convocation said when sent
+	// WrittenAnonymous: the written piece is under anonymous marking
+	// (Piece.Anonymous); Session.For masks it from a marker.
+	WrittenAnonymous bool
+	PieceID          int64  // the slot's piece, once grading has begun
+	Status           Status // that piece's status
+	Decision         Decision
+	Sent             *ConvocationFacts // what the convocation said when sent
 }
 
 // ConvocationFacts are what a convocation says; kept as sent, so that a
@@ -722,7 +725,8 @@ func (s *Service) loadSessions(ctx context.Context, q db.Querier, where string, 
 		return nil, err
 	}
 	rows, err = q.QueryContext(ctx, `SELECT sl.id, sl.session_id, sl.learner_id, u.display_name, u.login, sl.position, sl.attendance,
-		coalesce(sl.written_piece_id,0), coalesce(w.title,''), coalesce(w.deposited_at,''), coalesce(p.id,0), coalesce(p.status,''), sl.sent_snapshot
+		coalesce(sl.written_piece_id,0), coalesce(w.title,''), coalesce(w.deposited_at,''), coalesce(p.id,0), coalesce(p.status,''), sl.sent_snapshot,
+		coalesce((SELECT `+anonymousExpr+` FROM pieces p WHERE p.id=sl.written_piece_id),0)
 		FROM eval_slots sl JOIN users u ON u.id=sl.learner_id LEFT JOIN pieces w ON w.id=sl.written_piece_id LEFT JOIN pieces p ON p.slot_id=sl.id
 		WHERE sl.session_id IN (`+sub+`) ORDER BY sl.session_id, sl.position`, args...)
 	if err != nil {
@@ -733,7 +737,7 @@ func (s *Service) loadSessions(ctx context.Context, q db.Querier, where string, 
 		var sl Slot
 		var att, wat, snap string
 		if err := rows.Scan(&sl.ID, &sl.SessionID, &sl.LearnerID, &sl.Learner, &sl.Login, &sl.Position, &att, &sl.WrittenID, &sl.WrittenName, &wat,
-			&sl.PieceID, &sl.Status, &snap); err != nil {
+			&sl.PieceID, &sl.Status, &snap, &sl.WrittenAnonymous); err != nil {
 			return nil, err
 		}
 		sl.Attendance = Attendance(att)
@@ -764,6 +768,29 @@ func (s *Service) loadSession(ctx context.Context, q db.Querier, id int64) (Sess
 		return Session{}, errNoSession
 	}
 	return list[0], nil
+}
+
+// For is the session as the viewer may read it: a written piece under
+// anonymous marking loses its title and deposit date for a marker, who
+// could otherwise match them with the anonymous copy in their queue.
+func (se Session) For(viewer account.User) Session {
+	if !marks(viewer) {
+		return se
+	}
+	out := se
+	out.Slots = make([]Slot, len(se.Slots))
+	for i, sl := range se.Slots {
+		out.Slots[i] = sl.For(viewer)
+	}
+	return out
+}
+
+// For is the passage as the viewer may read it (see Session.For).
+func (sl Slot) For(viewer account.User) Slot {
+	if sl.WrittenAnonymous && sl.WrittenID != 0 && marks(viewer) && viewer.ID != sl.LearnerID {
+		sl.WrittenName, sl.WrittenAt = MaskedTitle, time.Time{}
+	}
+	return sl
 }
 
 // SessionAccess is how a viewer relates to a session.
@@ -805,7 +832,7 @@ func (s *Service) SessionFor(ctx context.Context, viewer account.User, id int64)
 	if acc == SessionNone {
 		return Session{}, SessionNone, apperr.New(apperr.Forbidden, "Cette session d'épreuve ne vous concerne pas.")
 	}
-	return se, acc, nil
+	return se.For(viewer), acc, nil
 }
 
 // CohortSessions lists a cohort's sessions (the caller checks access).

@@ -121,7 +121,7 @@ func (s *Service) LiveSheet(ctx context.Context, viewer account.User, slotID int
 	if err != nil {
 		return LiveSheet{}, err
 	}
-	sh := LiveSheet{Session: se, Slot: sl}
+	sh := LiveSheet{Session: se.For(viewer), Slot: sl.For(viewer)}
 	if _, sh.Access, err = s.SessionFor(ctx, viewer, se.ID); err != nil {
 		return LiveSheet{}, err
 	}
@@ -571,15 +571,22 @@ func (s *Service) SetAttendance(ctx context.Context, actor account.User, slotID 
 
 // WrittenFor returns the written piece of a passage's candidate, latest
 // deposited version, to the session's jury (external members included:
-// it is the one piece their account reaches) and staff.
+// it is the one piece their account reaches), the cohort's managers and an
+// administrator; not to the cohort's other assessors, who would tie an
+// anonymous copy of their queue to its learner. The caller shows the
+// piece through Piece.LearnerLabel and Piece.HiddenFrom.
 func (s *Service) WrittenFor(ctx context.Context, viewer account.User, slotID int64) (Piece, Version, error) {
 	se, sl, err := s.slotOf(ctx, s.db.Read, viewer, slotID)
 	if err != nil {
 		return Piece{}, Version{}, err
 	}
 	if !se.IsJury(viewer.ID) {
-		if _, _, err := s.SessionFor(ctx, viewer, se.ID); err != nil {
+		_, acc, err := s.SessionFor(ctx, viewer, se.ID)
+		if err != nil {
 			return Piece{}, Version{}, err
+		}
+		if acc != SessionManage {
+			return Piece{}, Version{}, apperr.New(apperr.Forbidden, "Seuls le jury de la session et les responsables de la promotion lisent l'écrit du candidat.")
 		}
 	}
 	if sl.WrittenID == 0 {
@@ -593,6 +600,7 @@ func (s *Service) WrittenFor(ctx context.Context, viewer account.User, slotID in
 	if err != nil {
 		return p, v, err
 	}
-	v.Attachments, err = s.attachmentsOf(ctx, s.db.Read, p.ID, v.ID)
+	as, err := s.attachmentsOf(ctx, s.db.Read, p.ID, v.ID)
+	v.Attachments = p.MaskAttachments(viewer, as)
 	return p, v, err
 }

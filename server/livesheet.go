@@ -293,6 +293,10 @@ type writtenData struct {
 	Slot    int64
 	Piece   assessment.Piece
 	Version assessment.Version
+	// Who names the candidate, or the copy's pseudonym while the piece is
+	// under anonymous marking for the viewer (Hidden: no dates either).
+	Who    string
+	Hidden bool
 }
 
 // liveWritten shows the candidate's written piece to the jury, one tap from
@@ -311,9 +315,11 @@ func (s *Server) liveWritten(c *fiber.Ctx) error {
 	}
 	s.auditRead(c, piece.LearnerID, fmt.Sprintf("écrit du passage %d (pièce %d, version %d)", id, piece.ID, v.Number))
 	kind, _ := s.fw.Kind(piece.KindID)
-	d := writtenData{pieceData: pieceData{Kind: kind}, Slot: id, Piece: piece, Version: v}
+	me := *currentUser(c)
+	_, who := piece.LearnerLabel(me)
+	d := writtenData{pieceData: pieceData{Kind: kind}, Slot: id, Piece: piece, Version: v, Who: who, Hidden: piece.HiddenFrom(me)}
 	s.fillEditor(&d.pieceData, v.Body)
-	p := s.page(c, v.Title, views.Link{Href: "/epreuves", Label: "Mes épreuves"}, views.Link{Href: slotURL(id), Label: "Passage de " + piece.LearnerName},
+	p := s.page(c, v.Title, views.Link{Href: "/epreuves", Label: "Mes épreuves"}, views.Link{Href: slotURL(id), Label: "Passage de " + who},
 		views.Link{Label: "Écrit"})
 	p.Data = d
 	return s.render(c, "epreuve-ecrit", p)

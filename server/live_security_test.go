@@ -1,0 +1,85 @@
+package server_test
+
+import (
+	"context"
+	"net/http"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/casp-cnam/casp/account"
+	"github.com/casp-cnam/casp/internal/app/testenv"
+)
+
+// writtenSlot finds a demo passage with a written piece: the slot, its
+// session, the written piece, its learner's name and the copy's pseudonym.
+func writtenSlot(t *testing.T, env *testenv.Env) (slot, session, piece int64, learner, pseudonym string) {
+	t.Helper()
+	err := env.Platform.DB.Read.QueryRow(`SELECT sl.id, sl.session_id, p.id, u.display_name, p.pseudonym FROM eval_slots sl
+		JOIN pieces p ON p.id=sl.written_piece_id JOIN users u ON u.id=sl.learner_id ORDER BY sl.id LIMIT 1`).Scan(&slot, &session, &piece, &learner, &pseudonym)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return
+}
+
+// demoUser adds an account with the demo password, member of cohort 1 in
+// role (none when role is "").
+func demoUser(t *testing.T, env *testenv.Env, login, name string, role account.Role, member bool) account.User {
+	t.Helper()
+	ctx := context.Background()
+	u, err := env.Platform.Accounts.CreateDemo(ctx, account.NewUser{Login: login, DisplayName: name, Role: role, Password: "demo"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if member {
+		if err := env.Platform.Accounts.AddMember(ctx, 1, u.ID, role); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return u
+}
+
+// The written piece of a passage: the jury and the managers read it, not
+// the cohort's other assessors; under anonymous marking, a marker reads
+// the copy's pseudonym, never the learner's name nor the deposit dates.
+func TestLiveWrittenPieceStaysAnonymous(t *testing.T) {
+	t.Parallel()
+	env := testenv.Start(t, true)
+	slot, session, _, learner, pseudonym := writtenSlot(t, env)
+	written := "/epreuves/passages/" + strconv.FormatInt(slot, 10) + "/ecrit"
+	demoUser(t, env, "evaluateur3", "Odile Garnier", account.Assessor, true)
+	other := env.NewClient()
+	other.Login("evaluateur3", "demo")
+	if r := other.Get(written); r.Status != http.StatusForbidden {
+		t.Fatalf("évaluateur de la promotion hors jury sur l'écrit : %d", r.Status)
+	}
+	// The cohort marks anonymously and the written piece waits for marking.
+	if _, err := env.Platform.DB.Write.Exec(`UPDATE cohorts SET anonymous_marking=1 WHERE id=1`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := env.Platform.DB.Write.Exec(`UPDATE pieces SET status='depose' WHERE id IN (SELECT written_piece_id FROM eval_slots WHERE session_id=?)`, session); err != nil {
+		t.Fatal(err)
+	}
+	for _, login := range []string{"evaluateur1", "responsable"} {
+		c := env.NewClient()
+		c.Login(login, "demo")
+		r := c.Get(written)
+		txt := testenv.Text(r.Body)
+		if r.Status != http.StatusOK || !strings.Contains(txt, pseudonym) {
+			t.Fatalf("%s : écrit %d, pseudonyme %q absent : %s", login, r.Status, pseudonym, txt)
+		}
+		if strings.Contains(txt, learner) || strings.Contains(txt, "déposée le") {
+			t.Errorf("%s : l'écrit anonyme nomme l'apprenant ou sa date de dépôt : %s", login, txt)
+		}
+		page := testenv.Text(c.Get("/epreuves/" + strconv.FormatInt(session, 10)).Body)
+		if strings.Contains(page, "déposé le") {
+			t.Errorf("%s : la page de session date le dépôt d'un écrit anonyme", login)
+		}
+	}
+	admin := env.NewClient()
+	admin.Login("admin", "demo")
+	if r := admin.Get(written); r.Status != http.StatusOK || !strings.Contains(testenv.Text(r.Body), learner) {
+		t.Fatalf("administrateur : %d", r.Status)
+	}
+}
