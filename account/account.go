@@ -96,6 +96,10 @@ type User struct {
 	// MustChangePassword is set on accounts created with a temporary
 	// password (CSV import) until their owner chooses one.
 	MustChangePassword bool
+	// External: an external professional's account, created to sit on
+	// live-evaluation juries; it reaches only the sessions it sits on and
+	// is never a member of a cohort.
+	External bool
 }
 
 // Service is the accounts store.
@@ -159,6 +163,8 @@ type NewUser struct {
 	// Provisional marks a generated password, to be changed at the first
 	// sign-in.
 	Provisional bool `form:"-"`
+	// External marks an external jury member's account (an assessor).
+	External bool `form:"-"`
 }
 
 // MinDemoPassword lets the demo seed use the short password « demo »; every
@@ -188,6 +194,9 @@ func (s *Service) create(ctx context.Context, nu NewUser, demo bool, audit *Entr
 	nu.Login = strings.ToLower(strings.TrimSpace(nu.Login))
 	nu.DisplayName = strings.TrimSpace(nu.DisplayName)
 	nu.Email = strings.TrimSpace(nu.Email)
+	if nu.External && nu.Role != Assessor {
+		return User{}, apperr.New(apperr.Invalid, "Un membre extérieur du jury a un compte d'évaluateur.")
+	}
 	check := nu
 	if demo {
 		check.Password = strings.Repeat("x", 12)
@@ -215,8 +224,8 @@ func (s *Service) create(ctx context.Context, nu NewUser, demo bool, audit *Entr
 	now := s.now().UTC().Format(time.RFC3339)
 	var id int64
 	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `INSERT INTO users(login, display_name, email, role, password_hash, created_at, password_changed_at, must_change_password)
-			VALUES (?,?,?,?,?,?,?,?)`, nu.Login, nu.DisplayName, nu.Email, string(nu.Role), hash, now, now, nu.Provisional)
+		res, err := tx.ExecContext(ctx, `INSERT INTO users(login, display_name, email, role, password_hash, created_at, password_changed_at, must_change_password, external)
+			VALUES (?,?,?,?,?,?,?,?,?)`, nu.Login, nu.DisplayName, nu.Email, string(nu.Role), hash, now, now, nu.Provisional, nu.External)
 		if err != nil {
 			return err
 		}
@@ -226,6 +235,9 @@ func (s *Service) create(ctx context.Context, nu NewUser, demo bool, audit *Entr
 		}
 		e := *audit
 		e.At, e.SubjectUserID, e.Target = s.now(), id, "compte "+nu.Login
+		if nu.External && e.Detail == "" {
+			e.Detail = "membre extérieur du jury (évaluateur hors promotion)"
+		}
 		return AuditTx(ctx, tx, e)
 	})
 	if err != nil {
@@ -241,12 +253,12 @@ func isUnique(err error) bool {
 	return err != nil && strings.Contains(err.Error(), "UNIQUE constraint failed")
 }
 
-const userCols = `id, login, display_name, email, role, disabled, created_at, must_change_password`
+const userCols = `id, login, display_name, email, role, disabled, created_at, must_change_password, external`
 
 func scanUser(row interface{ Scan(...any) error }) (User, error) {
 	var u User
 	var role, created string
-	if err := row.Scan(&u.ID, &u.Login, &u.DisplayName, &u.Email, &role, &u.Disabled, &created, &u.MustChangePassword); err != nil {
+	if err := row.Scan(&u.ID, &u.Login, &u.DisplayName, &u.Email, &role, &u.Disabled, &created, &u.MustChangePassword, &u.External); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
 			return User{}, apperr.New(apperr.NotFound, "Compte introuvable.")
 		}

@@ -272,6 +272,9 @@ func (s *Service) memberOfRole(ctx context.Context, userID int64, role Role) (Us
 	if u.Role != role {
 		return User{}, apperr.New(apperr.Invalid, "Le compte %s n'a pas le rôle %s.", u.Login, strings.ToLower(role.Label()))
 	}
+	if u.External {
+		return User{}, apperr.New(apperr.Forbidden, "%s siège comme membre extérieur du jury : ce compte n'ouvre que les sessions d'épreuve où il siège et ne peut être inscrit dans une promotion.", u.DisplayName)
+	}
 	return u, nil
 }
 
@@ -432,7 +435,7 @@ func (s *Service) IsMember(ctx context.Context, cohortID, userID int64, roles ..
 // cohort in that role and that actor may add (see Enrol: not another
 // cohort's learner, unless actor is an administrator or manages it).
 func (s *Service) NonMembers(ctx context.Context, actor User, cohortID int64, role Role) ([]User, error) {
-	return s.users(ctx, `SELECT `+userCols+` FROM users u WHERE u.role=? AND u.disabled=0
+	return s.users(ctx, `SELECT `+userCols+` FROM users u WHERE u.role=? AND u.disabled=0 AND u.external=0
 		AND NOT EXISTS (SELECT 1 FROM cohort_members m WHERE m.cohort_id=? AND m.user_id=u.id AND m.member_role=?)
 		AND (?='admin' OR u.role<>'learner' OR NOT EXISTS (SELECT 1 FROM cohort_members l WHERE l.user_id=u.id AND l.member_role='learner'
 			AND NOT EXISTS (SELECT 1 FROM cohort_members a WHERE a.cohort_id=l.cohort_id AND a.user_id=? AND a.member_role='manager')))

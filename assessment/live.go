@@ -56,9 +56,12 @@ type JuryMember struct {
 	Name     string
 	Login    string
 	Position int
-	// External: a professional with no cohort of their own, whose account
-	// reaches only the sessions they sit on.
+	// External: an external professional's account (account.User.External),
+	// which reaches only the sessions it sits on.
 	External bool
+	// Left: a member of the cohort's staff who has left it since being put
+	// on the jury: they no longer reach the session (see IsJury).
+	Left bool
 }
 
 // Session is a session of a live evaluation (session d'épreuve).
@@ -88,9 +91,10 @@ func (s Session) Sent() bool { return !s.SentAt.IsZero() }
 // Marked says whether the jury grades with two grids and an agreed result.
 func (s Session) Marked() bool { return len(s.Jury) >= 2 }
 
-// IsJury says whether the user sits on the jury.
+// IsJury says whether the user sits on the jury: an external member, or a
+// member of the cohort's staff who still is one.
 func (s Session) IsJury(userID int64) bool {
-	return slices.ContainsFunc(s.Jury, func(m JuryMember) bool { return m.UserID == userID })
+	return slices.ContainsFunc(s.Jury, func(m JuryMember) bool { return m.UserID == userID && !m.Left })
 }
 
 // Slot is one candidate's passage.
@@ -338,11 +342,11 @@ func (s *Service) conflicts(ctx context.Context, q db.Querier, cohortID, self in
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	// External members: accounts with no cohort, already on one of this
-	// cohort's juries (added through AddExternalJury).
+	// External members: external accounts already on one of this cohort's
+	// juries (added through AddExternalJury).
 	ext := map[int64]string{}
 	rows, err = q.QueryContext(ctx, `SELECT DISTINCT u.id, u.display_name FROM eval_jury j JOIN eval_sessions s ON s.id=j.session_id JOIN users u ON u.id=j.user_id
-		WHERE s.cohort_id=? AND u.role='assessor' AND u.disabled=0 AND NOT EXISTS (SELECT 1 FROM cohort_members m WHERE m.user_id=u.id)`, cohortID)
+		WHERE s.cohort_id=? AND u.role='assessor' AND u.external=1 AND u.disabled=0`, cohortID)
 	if err != nil {
 		return nil, err
 	}
@@ -356,10 +360,16 @@ func (s *Service) conflicts(ctx context.Context, q db.Querier, cohortID, self in
 		ext[id] = name
 	}
 	rows.Close()
+	staff := 0
 	for _, id := range c.in.Jury {
 		if r := roles[id]; r != "assessor" && r != "manager" && ext[id] == "" {
 			f["jury"] = "Le jury se compose d'évaluateurs ou de responsables de la promotion, ou de professionnels extérieurs ajoutés à ses épreuves."
+		} else if ext[id] == "" {
+			staff++
 		}
+	}
+	if f["jury"] == "" && len(c.in.Jury) > 0 && staff == 0 {
+		f["jury"] = "Le jury compte au moins un évaluateur ou un responsable de la promotion : les professionnels extérieurs le complètent."
 	}
 	for _, id := range c.in.Learners {
 		if roles[id] != "learner" {
@@ -705,16 +715,17 @@ func (s *Service) loadSessions(ctx context.Context, q db.Querier, where string, 
 		return out, err
 	}
 	sub := `SELECT s.id FROM eval_sessions s WHERE ` + where
-	rows, err = q.QueryContext(ctx, `SELECT j.session_id, j.user_id, u.display_name, u.login, j.position,
-		NOT EXISTS (SELECT 1 FROM cohort_members m WHERE m.user_id=u.id)
-		FROM eval_jury j JOIN users u ON u.id=j.user_id WHERE j.session_id IN (`+sub+`) ORDER BY j.session_id, j.position`, args...)
+	rows, err = q.QueryContext(ctx, `SELECT j.session_id, j.user_id, u.display_name, u.login, j.position, u.external,
+		u.external=0 AND NOT EXISTS (SELECT 1 FROM cohort_members m WHERE m.user_id=u.id AND m.cohort_id=e.cohort_id AND m.member_role IN ('assessor','manager'))
+		FROM eval_jury j JOIN users u ON u.id=j.user_id JOIN eval_sessions e ON e.id=j.session_id
+		WHERE j.session_id IN (`+sub+`) ORDER BY j.session_id, j.position`, args...)
 	if err != nil {
 		return nil, err
 	}
 	for rows.Next() {
 		var sid int64
 		var m JuryMember
-		if err := rows.Scan(&sid, &m.UserID, &m.Name, &m.Login, &m.Position, &m.External); err != nil {
+		if err := rows.Scan(&sid, &m.UserID, &m.Name, &m.Login, &m.Position, &m.External, &m.Left); err != nil {
 			rows.Close()
 			return nil, err
 		}
@@ -840,9 +851,10 @@ func (s *Service) CohortSessions(ctx context.Context, cohortID int64) ([]Session
 	return s.loadSessions(ctx, s.db.Read, `s.cohort_id=?`, cohortID)
 }
 
-// JurySessions lists the sessions a user sits on.
+// JurySessions lists the sessions a user sits on (see Session.IsJury).
 func (s *Service) JurySessions(ctx context.Context, userID int64) ([]Session, error) {
-	return s.loadSessions(ctx, s.db.Read, `s.id IN (SELECT session_id FROM eval_jury WHERE user_id=?)`, userID)
+	return s.loadSessions(ctx, s.db.Read, `s.id IN (SELECT j.session_id FROM eval_jury j JOIN users u ON u.id=j.user_id WHERE j.user_id=?
+		AND (u.external=1 OR EXISTS (SELECT 1 FROM cohort_members m WHERE m.user_id=u.id AND m.cohort_id=s.cohort_id AND m.member_role IN ('assessor','manager'))))`, userID)
 }
 
 // Convocation is one candidate's convocation.
@@ -908,8 +920,8 @@ func (s *Service) ConvocationFor(ctx context.Context, viewer account.User, slotI
 }
 
 // AddExternalJury puts an external professional's account on a session's
-// jury (last in the order). The account must be an assessor's with no
-// cohort of its own: it reaches only the sessions it sits on (their
+// jury (last in the order). The account must be an external one
+// (account.User.External): it reaches only the sessions it sits on (their
 // passages, sheets and the candidates' written pieces), nothing else.
 func (s *Service) AddExternalJury(ctx context.Context, actor account.User, sessionID, userID int64, address string) error {
 	return s.db.Tx(ctx, func(tx *sql.Tx) error {
@@ -924,12 +936,11 @@ func (s *Service) AddExternalJury(ctx context.Context, actor account.User, sessi
 			return err
 		}
 		var ok int
-		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM users u WHERE u.id=? AND u.role='assessor' AND u.disabled=0
-			AND NOT EXISTS (SELECT 1 FROM cohort_members m WHERE m.user_id=u.id)`, userID).Scan(&ok); err != nil {
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM users u WHERE u.id=? AND u.role='assessor' AND u.external=1 AND u.disabled=0`, userID).Scan(&ok); err != nil {
 			return err
 		}
 		if ok == 0 {
-			return apperr.New(apperr.Forbidden, "Seul un compte de professionnel extérieur, sans promotion, rejoint un jury par ce formulaire.")
+			return apperr.New(apperr.Forbidden, "Seul un compte de professionnel extérieur rejoint un jury par ce formulaire.")
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO eval_jury(session_id, user_id, position)
 			VALUES (?, ?, coalesce((SELECT max(position) FROM eval_jury WHERE session_id=?),0)+1) ON CONFLICT DO NOTHING`, sessionID, userID, sessionID); err != nil {

@@ -71,6 +71,9 @@ func (s *Service) accessTo(ctx context.Context, viewer account.User, learnerID, 
 		}
 		return noAccess, nil
 	}
+	if viewer.External { // an external jury member reaches only their sessions (live.go)
+		return noAccess, nil
+	}
 	var role string
 	err := s.db.Read.QueryRowContext(ctx, `SELECT member_role FROM cohort_members WHERE cohort_id=? AND user_id=? AND member_role IN ('assessor','manager')
 		ORDER BY member_role='manager' DESC LIMIT 1`, cohortID, viewer.ID).Scan(&role)

@@ -491,7 +491,7 @@ func (s *Server) externalJury(c *fiber.Ctx) error {
 			login += strconv.Itoa(i + 1)
 		}
 		u, err = s.accounts.CreateBy(ctx, *me, account.NewUser{Login: login, DisplayName: name, Email: email, Role: account.Assessor,
-			Password: temp, Provisional: true}, s.clientIP(c))
+			Password: temp, Provisional: true, External: true}, s.clientIP(c))
 		if e, ok := apperr.As(err); ok && e.Fields != nil && e.Fields["login"] != "" {
 			continue // taken: the next number
 		}

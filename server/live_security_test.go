@@ -3,6 +3,7 @@ package server_test
 import (
 	"context"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"testing"
@@ -81,5 +82,50 @@ func TestLiveWrittenPieceStaysAnonymous(t *testing.T) {
 	admin.Login("admin", "demo")
 	if r := admin.Get(written); r.Status != http.StatusOK || !strings.Contains(testenv.Text(r.Body), learner) {
 		t.Fatalf("administrateur : %d", r.Status)
+	}
+}
+
+// An external jury member's account, created by a manager from the session
+// page, is flagged external: the manager cannot enrol it in the cohort as
+// an assessor (which would open the learners' files to it), and the
+// creation is in the audit log as such.
+func TestExternalJuryCannotBeEnrolled(t *testing.T) {
+	t.Parallel()
+	env := testenv.Start(t, true)
+	m := env.NewClient()
+	m.Login("responsable", "demo")
+	var session int64
+	if err := env.Platform.DB.Read.QueryRow(`SELECT id FROM eval_sessions WHERE title LIKE '%session 2'`).Scan(&session); err != nil {
+		t.Fatal(err)
+	}
+	page := "/epreuves/" + strconv.FormatInt(session, 10)
+	r := m.Submit(page, page+"/jury-exterieur", url.Values{"nom": {"Claire Vasseur"}, "email": {"claire.vasseur@mission-locale.example"}})
+	if r.Status != http.StatusOK {
+		t.Fatalf("création : %d", r.Status)
+	}
+	ext, err := env.Platform.Accounts.ByLogin(context.Background(), "jury.claire.vasseur")
+	if err != nil || !ext.External {
+		t.Fatalf("compte extérieur : %+v %v", ext, err)
+	}
+	r = m.Submit("/promotions/1", "/promotions/1/membres", url.Values{"action": {"ajouter"}, "role": {"assessor"}, "user": {strconv.FormatInt(ext.ID, 10)}})
+	if r.Status != http.StatusForbidden || !strings.Contains(testenv.Text(r.Body), "membre extérieur du jury") {
+		t.Fatalf("inscription du membre extérieur dans la promotion : %d %s", r.Status, testenv.Text(r.Body))
+	}
+	if ok, _ := env.Platform.Accounts.IsMember(context.Background(), 1, ext.ID); ok {
+		t.Fatal("le membre extérieur est inscrit dans la promotion")
+	}
+	if strings.Contains(m.Get("/promotions/1").Body, "Claire Vasseur") {
+		t.Error("le membre extérieur est proposé parmi les évaluateurs à ajouter")
+	}
+	entries, err := env.AuditLog(context.Background(), account.AuditFilter{Action: account.ActionUserCreated, Limit: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, e := range entries {
+		found = found || (e.SubjectUserID == ext.ID && strings.Contains(e.Detail, "membre extérieur du jury"))
+	}
+	if !found {
+		t.Error("la création du compte extérieur n'est pas journalisée comme telle")
 	}
 }

@@ -1,0 +1,71 @@
+package assessment_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/casp-cnam/casp/account"
+	"github.com/casp-cnam/casp/assessment"
+	"github.com/casp-cnam/casp/internal/apperr"
+)
+
+// An assessor withdrawn from the cohort loses the juries they sat on; an
+// external member (flagged as such, not merely without a cohort) keeps
+// theirs, and a jury of externals only is refused.
+func TestJuryNeedsCurrentMembership(t *testing.T) {
+	f, svc := newFixture(t)
+	ctx := context.Background()
+	svc.SetClock(func() time.Time { return time.Date(2026, 12, 10, 10, 0, 0, 0, time.UTC) })
+	mgr := account.User{ID: f.user("Maud Leroy", "manager", "manager"), Role: account.Manager, Login: "maud"}
+	ev := account.User{ID: f.user("Alice Martin", "assessor", "assessor"), Role: account.Assessor, Login: "alice"}
+	ext := account.User{ID: f.user("Claire Vasseur", "assessor", ""), Role: account.Assessor, Login: "jury.claire", External: true}
+	f.insert(`UPDATE users SET external=1 WHERE id=?`, ext.ID)
+	l := f.user("Léa Durand", "learner", "learner")
+	in := assessment.SessionInput{Kind: "mise-en-situation-entretien", Date: "2026-12-14", Time: "09:00", Minutes: 30, Place: "Salle 12",
+		Jury: []int64{ev.ID}, Learners: []int64{l}}
+	sid, err := svc.PlanSession(ctx, mgr, f.cohort, in, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := svc.AddExternalJury(ctx, mgr, sid, ext.ID, ""); err != nil {
+		t.Fatal(err)
+	}
+	// A jury made of externals alone is refused.
+	alone := in
+	alone.Date, alone.Jury = "2026-12-20", []int64{ext.ID}
+	_, err = svc.PlanSession(ctx, mgr, f.cohort, alone, "")
+	fieldErr(t, err, "jury", "au moins un évaluateur ou un responsable de la promotion")
+
+	se, _, err := svc.SessionFor(ctx, ev, sid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	slot := se.Slots[0].ID
+	if _, _, err := svc.SessionFor(ctx, ext, sid); err != nil {
+		t.Fatalf("membre extérieur : %v", err)
+	}
+	// Alice leaves the cohort: no more session, sheet nor grid.
+	f.insert(`DELETE FROM cohort_members WHERE user_id=?`, ev.ID)
+	if _, _, err := svc.SessionFor(ctx, ev, sid); apperr.CodeOf(err) != apperr.Forbidden {
+		t.Fatalf("évaluatrice retirée : session %v", err)
+	}
+	if _, err := svc.LiveSheet(ctx, ev, slot); apperr.CodeOf(err) != apperr.Forbidden {
+		t.Fatalf("évaluatrice retirée : feuille %v", err)
+	}
+	if _, err := svc.SaveLiveSheet(ctx, ev, slot, assessment.LiveInput{Notes: "x"}, false, ""); apperr.CodeOf(err) != apperr.Forbidden {
+		t.Fatalf("évaluatrice retirée : enregistrement %v", err)
+	}
+	if list, err := svc.JurySessions(ctx, ev.ID); err != nil || len(list) != 0 {
+		t.Fatalf("évaluatrice retirée : %d sessions, %v", len(list), err)
+	}
+	if list, err := svc.JurySessions(ctx, ext.ID); err != nil || len(list) != 1 {
+		t.Fatalf("membre extérieur : %d sessions, %v", len(list), err)
+	}
+	// An account with no cohort that is not flagged external cannot be
+	// added as an external member.
+	bare := f.user("Paul Sans", "assessor", "")
+	if err := svc.AddExternalJury(ctx, mgr, sid, bare, ""); apperr.CodeOf(err) != apperr.Forbidden {
+		t.Fatalf("compte sans promotion ajouté comme extérieur : %v", err)
+	}
+}
