@@ -88,6 +88,23 @@ type Session struct {
 // Sent says whether the convocations were sent.
 func (s Session) Sent() bool { return !s.SentAt.IsZero() }
 
+// Graded says whether the grading of a passage has begun (a grid saved, an
+// examination mark entered): the jury is then fixed (see gradingBegun).
+func (s Session) Graded() bool {
+	return slices.ContainsFunc(s.Slots, func(sl Slot) bool { return sl.PieceID != 0 || sl.HasMark })
+}
+
+// gradingBegun is Session.Graded read in a transaction.
+func gradingBegun(ctx context.Context, q db.Querier, sessionID int64) (bool, error) {
+	var yes bool
+	err := q.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM eval_slots sl WHERE sl.session_id=?
+		AND (EXISTS (SELECT 1 FROM pieces p WHERE p.slot_id=sl.id) OR EXISTS (SELECT 1 FROM exam_marks m WHERE m.slot_id=sl.id)))`, sessionID).Scan(&yes)
+	return yes, err
+}
+
+// juryFixed refuses a change of jury once grading has begun.
+const juryFixed = "L'évaluation de cette session a commencé : son jury ne change plus (les grilles et les notes sont celles de ses membres)."
+
 // Marked says whether the jury grades with two grids and an agreed result.
 func (s Session) Marked() bool { return len(s.Jury) >= 2 }
 
@@ -114,6 +131,7 @@ type Slot struct {
 	// WrittenAnonymous: the written piece is under anonymous marking
 	// (Piece.Anonymous); Session.For masks it from a marker.
 	WrittenAnonymous bool
+	HasMark          bool   // an examination mark is entered
 	PieceID          int64  // the slot's piece, once grading has begun
 	Status           Status // that piece's status
 	Decision         Decision
@@ -528,6 +546,30 @@ func (s *Service) saveSession(ctx context.Context, actor account.User, cohortID,
 			if err := tx.QueryRowContext(ctx, `SELECT kind_id FROM eval_sessions WHERE id=?`, sessionID).Scan(&kind); err != nil {
 				return err
 			}
+			begun, err := gradingBegun(ctx, tx, sessionID)
+			if err != nil {
+				return err
+			}
+			var jury []int64
+			rows, err := tx.QueryContext(ctx, `SELECT user_id FROM eval_jury WHERE session_id=? ORDER BY position`, sessionID)
+			if err != nil {
+				return err
+			}
+			for rows.Next() {
+				var id int64
+				if err := rows.Scan(&id); err != nil {
+					rows.Close()
+					return err
+				}
+				jury = append(jury, id)
+			}
+			rows.Close()
+			if err := rows.Err(); err != nil {
+				return err
+			}
+			if begun && !slices.Equal(jury, c.in.Jury) {
+				return apperr.Fields(map[string]string{"jury": juryFixed})
+			}
 			if kind != c.kind.ID {
 				var graded int
 				if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM pieces WHERE slot_id IN (SELECT id FROM eval_slots WHERE session_id=?)`, sessionID).Scan(&graded); err != nil {
@@ -737,7 +779,8 @@ func (s *Service) loadSessions(ctx context.Context, q db.Querier, where string, 
 	}
 	rows, err = q.QueryContext(ctx, `SELECT sl.id, sl.session_id, sl.learner_id, u.display_name, u.login, sl.position, sl.attendance,
 		coalesce(sl.written_piece_id,0), coalesce(w.title,''), coalesce(w.deposited_at,''), coalesce(p.id,0), coalesce(p.status,''), sl.sent_snapshot,
-		coalesce((SELECT `+anonymousExpr+` FROM pieces p WHERE p.id=sl.written_piece_id),0)
+		coalesce((SELECT `+anonymousExpr+` FROM pieces p WHERE p.id=sl.written_piece_id),0),
+		EXISTS (SELECT 1 FROM exam_marks m WHERE m.slot_id=sl.id)
 		FROM eval_slots sl JOIN users u ON u.id=sl.learner_id LEFT JOIN pieces w ON w.id=sl.written_piece_id LEFT JOIN pieces p ON p.slot_id=sl.id
 		WHERE sl.session_id IN (`+sub+`) ORDER BY sl.session_id, sl.position`, args...)
 	if err != nil {
@@ -748,7 +791,7 @@ func (s *Service) loadSessions(ctx context.Context, q db.Querier, where string, 
 		var sl Slot
 		var att, wat, snap string
 		if err := rows.Scan(&sl.ID, &sl.SessionID, &sl.LearnerID, &sl.Learner, &sl.Login, &sl.Position, &att, &sl.WrittenID, &sl.WrittenName, &wat,
-			&sl.PieceID, &sl.Status, &snap, &sl.WrittenAnonymous); err != nil {
+			&sl.PieceID, &sl.Status, &snap, &sl.WrittenAnonymous, &sl.HasMark); err != nil {
 			return nil, err
 		}
 		sl.Attendance = Attendance(att)
@@ -934,6 +977,11 @@ func (s *Service) AddExternalJury(ctx context.Context, actor account.User, sessi
 		}
 		if err := s.sessionAdmin(ctx, tx, actor, cohortID); err != nil {
 			return err
+		}
+		if begun, err := gradingBegun(ctx, tx, sessionID); err != nil {
+			return err
+		} else if begun {
+			return apperr.New(apperr.Conflict, juryFixed)
 		}
 		var ok int
 		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM users u WHERE u.id=? AND u.role='assessor' AND u.external=1 AND u.disabled=0`, userID).Scan(&ok); err != nil {

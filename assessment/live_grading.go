@@ -47,9 +47,34 @@ type LiveSheet struct {
 	Result    *Result  // the published result
 }
 
-// Editable says whether the member's own grid can still change.
+// Editable says whether the member's own grid can still change: not once
+// the two grids are compared (the jury then agrees one result), nor once
+// the result is published.
 func (l LiveSheet) Editable() bool {
-	return l.Role != "" && !l.Slot.Attendance.Missed() && (l.Mine == nil || l.Mine.State == Marking || l.Mine.State == Ready) && l.Result == nil
+	return l.Role != "" && !l.Slot.Attendance.Missed() && (l.Mine == nil || l.Mine.State == Marking || l.Mine.State == Ready) &&
+		!l.Agreement && l.Result == nil
+}
+
+// comparing says whether both grids of a double grading are complete: the
+// comparison is open, and neither grid changes any more.
+func comparing(gs []Grading) bool {
+	first, second := false, false
+	for _, g := range gs {
+		if g.State == Withdrawn || g.State == Marking {
+			continue
+		}
+		first = first || g.Role == First
+		second = second || g.Role == Second
+	}
+	return first && second
+}
+
+// published says whether a passage's piece has a published grading.
+func published(ctx context.Context, q db.Querier, pieceID int64) (bool, error) {
+	var yes bool
+	err := q.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM pieces p JOIN gradings g ON g.version_id=p.latest_version_id
+		WHERE p.id=? AND g.state='publie')`, pieceID).Scan(&yes)
+	return yes, err
 }
 
 // roleIn is the grid a jury member keeps: the first two members grade on
@@ -189,7 +214,7 @@ func (sh *LiveSheet) fill(gs []Grading, viewerID int64) {
 	if o := resolve(gs, m, sh.Settings.Discrepancy); o.result != nil {
 		sh.Result = o.result
 	}
-	if first != nil && second != nil && first.State != Marking && second.State != Marking {
+	if first != nil && second != nil && comparing(gs) {
 		sh.Agreement = true
 		sh.Grids = []Grading{*first, *second}
 		_, sh.Disagree = agreement.Discrepant(levelsOf(*first), levelsOf(*second), string(first.Decision), string(second.Decision), sh.Settings.Discrepancy)
@@ -229,6 +254,15 @@ func (s *Service) SaveLiveSheet(ctx context.Context, member account.User, slotID
 		if se.Kind.Form == "examen" {
 			return apperr.New(apperr.Conflict, "Un examen se note sur la page des notes de la session, pas sur une grille.")
 		}
+		if sl.PieceID != 0 {
+			done, err := published(ctx, tx, sl.PieceID)
+			if err != nil {
+				return err
+			}
+			if done {
+				return apperr.New(apperr.Conflict, "Le résultat de ce passage est publié : la feuille ne se modifie plus.")
+			}
+		}
 		now := s.now()
 		if _, err := tx.ExecContext(ctx, `INSERT INTO eval_notes(slot_id, user_id, notes, updated_at) VALUES (?,?,?,?)
 			ON CONFLICT(slot_id, user_id) DO UPDATE SET notes=excluded.notes, updated_at=excluded.updated_at`, slotID, member.ID, in.Notes, stamp(now)); err != nil {
@@ -243,6 +277,24 @@ func (s *Service) SaveLiveSheet(ctx context.Context, member account.User, slotID
 				return nil
 			}
 			return apperr.New(apperr.Conflict, "Le candidat est noté %s : il n'y a pas de grille à remplir. Corrigez la présence si besoin.", strings.ToLower(sl.Attendance.Label()))
+		}
+		if sl.PieceID != 0 {
+			var vid int64
+			if err := tx.QueryRowContext(ctx, `SELECT latest_version_id FROM pieces WHERE id=?`, sl.PieceID).Scan(&vid); err != nil {
+				return err
+			}
+			gs, err := gradingsOf(ctx, tx, vid)
+			if err != nil {
+				return err
+			}
+			if comparing(gs) {
+				// The frozen sheet still sends its read-only comments: only
+				// a level, a decision or « complete » is a change.
+				if ready || gradingChosen(in.Grading) {
+					return apperr.New(apperr.Conflict, "Les deux grilles sont complètes et comparées : elles ne se modifient plus. Le jury arrête le résultat commun.")
+				}
+				return nil // notes only
+			}
 		}
 		st, err := s.settingsFrom(ctx, tx, se.CohortID)
 		if err != nil {
@@ -324,6 +376,16 @@ func (s *Service) SaveLiveSheet(ctx context.Context, member account.User, slotID
 		}
 	}
 	return LiveSheet{}, nil
+}
+
+// gradingChosen says whether a grid input sets a level or a decision.
+func gradingChosen(in GradingInput) bool {
+	for _, l := range in.Levels {
+		if l >= 0 {
+			return true
+		}
+	}
+	return in.Decision != ""
 }
 
 func gradingEmpty(in GradingInput) bool {

@@ -69,3 +69,75 @@ func TestJuryNeedsCurrentMembership(t *testing.T) {
 		t.Fatalf("compte sans promotion ajouté comme extérieur : %v", err)
 	}
 }
+
+// Once grading has begun the jury is fixed; once both grids are complete
+// they are compared and frozen; once published the sheet takes nothing.
+func TestLiveGridsFreeze(t *testing.T) {
+	f, svc := newFixture(t)
+	ctx := context.Background()
+	svc.SetClock(func() time.Time { return time.Date(2026, 12, 10, 10, 0, 0, 0, time.UTC) })
+	mgr := account.User{ID: f.user("Maud Leroy", "manager", "manager"), Role: account.Manager, Login: "maud"}
+	ev1 := account.User{ID: f.user("Alice Martin", "assessor", "assessor"), Role: account.Assessor, Login: "alice"}
+	ev2 := account.User{ID: f.user("Bruno Petit", "assessor", "assessor"), Role: account.Assessor, Login: "bruno"}
+	ev3 := f.user("Chloé Roy", "assessor", "assessor")
+	ext := f.user("Claire Vasseur", "assessor", "")
+	f.insert(`UPDATE users SET external=1 WHERE id=?`, ext)
+	l := f.user("Léa Durand", "learner", "learner")
+	in := assessment.SessionInput{Kind: "mise-en-situation-entretien", Date: "2026-12-14", Time: "09:00", Minutes: 30, Place: "Salle 12",
+		Jury: []int64{ev1.ID, ev2.ID}, Learners: []int64{l}}
+	sid, err := svc.PlanSession(ctx, mgr, f.cohort, in, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	se, _, err := svc.SessionFor(ctx, mgr, sid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	slot := se.Slots[0].ID
+	sh, err := svc.LiveSheet(ctx, ev1, slot)
+	if err != nil || len(sh.Criteria) == 0 {
+		t.Fatalf("feuille : %v", err)
+	}
+	grid := func(level int) assessment.LiveInput {
+		g := assessment.GradingInput{Levels: map[string]int{}, Decision: assessment.Validated, Feedback: "Retour."}
+		for _, c := range sh.Criteria {
+			g.Levels[c] = level
+		}
+		return assessment.LiveInput{Notes: "Notes.", Grading: g}
+	}
+	if _, err := svc.SaveLiveSheet(ctx, ev1, slot, grid(2), true, ""); err != nil {
+		t.Fatal(err)
+	}
+	// The jury is fixed now.
+	changed := in
+	changed.Jury = []int64{ev1.ID, ev3}
+	fieldErr(t, svc.UpdateSession(ctx, mgr, sid, changed, ""), "jury", "son jury ne change plus")
+	if err := svc.AddExternalJury(ctx, mgr, sid, ext, ""); apperr.CodeOf(err) != apperr.Conflict {
+		t.Fatalf("membre extérieur ajouté après le début de la notation : %v", err)
+	}
+	if err := svc.UpdateSession(ctx, mgr, sid, in, ""); err != nil {
+		t.Fatalf("modification sans changer le jury : %v", err)
+	}
+	// Both grids complete: compared and frozen, notes still saved.
+	if _, err := svc.SaveLiveSheet(ctx, ev2, slot, grid(1), true, ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.SaveLiveSheet(ctx, ev1, slot, grid(1), false, ""); apperr.CodeOf(err) != apperr.Conflict {
+		t.Fatalf("grille modifiée pendant la comparaison : %v", err)
+	}
+	if sh, err := svc.LiveSheet(ctx, ev1, slot); err != nil || sh.Editable() || !sh.Agreement || sh.Mine.Scores[sh.Criteria[0]].Level != 2 {
+		t.Fatalf("grille pendant la comparaison : modifiable %v, %v", sh.Editable(), err)
+	}
+	if _, err := svc.SaveLiveSheet(ctx, ev1, slot, assessment.LiveInput{Notes: "Après délibération."}, false, ""); err != nil {
+		t.Fatalf("notes pendant la comparaison : %v", err)
+	}
+	if _, err := svc.AgreeLiveResult(ctx, ev1, slot, grid(1).Grading, true, ""); err != nil {
+		t.Fatal(err)
+	}
+	// Published: even with the positions swapped behind the form's back,
+	// no grid is accepted.
+	f.insert(`UPDATE eval_jury SET position=3-position WHERE session_id=?`, sid)
+	if _, err := svc.SaveLiveSheet(ctx, ev1, slot, grid(0), false, ""); apperr.CodeOf(err) != apperr.Conflict {
+		t.Fatalf("grille sur un passage publié : %v", err)
+	}
+}

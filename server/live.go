@@ -473,6 +473,9 @@ func (s *Server) externalJury(c *fiber.Ctx) error {
 	if !found || local == "" {
 		errs["email"] = "Indiquez son adresse électronique (prenom.nom@exemple.fr)."
 	}
+	if se.Graded() {
+		errs["nom"] = "L'évaluation de cette session a commencé : son jury ne change plus."
+	}
 	if len(errs) > 0 {
 		return s.renderSessionPage(c, se, acc, errs, map[string]string{"nom": name, "email": email}, nil)
 	}
