@@ -129,3 +129,25 @@ func TestExternalJuryCannotBeEnrolled(t *testing.T) {
 		t.Error("la création du compte extérieur n'est pas journalisée comme telle")
 	}
 }
+
+// A refused autosave says why with the right status: 403 for someone off
+// the jury (the script then drops its local copy), not 409.
+func TestLiveAutosaveForbiddenIs403(t *testing.T) {
+	t.Parallel()
+	env := testenv.Start(t, true)
+	var slot int64
+	if err := env.Platform.DB.Read.QueryRow(`SELECT sl.id FROM eval_slots sl JOIN eval_sessions s ON s.id=sl.session_id
+		WHERE s.title LIKE '%session 2' ORDER BY sl.position LIMIT 1`).Scan(&slot); err != nil {
+		t.Fatal(err)
+	}
+	m := env.NewClient()
+	m.Login("responsable", "demo")
+	sheet := "/epreuves/passages/" + strconv.FormatInt(slot, 10)
+	form := url.Values{"_csrf": {testenv.CSRFToken(m.Get(sheet).Body)}, "notes": {"hors jury"}}
+	req, _ := http.NewRequest(http.MethodPost, m.BaseURL()+sheet, strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("X-Enregistrement", "auto")
+	if r := m.Do(req); r.Status != http.StatusForbidden || !strings.Contains(r.Body, `"enregistre":false`) {
+		t.Fatalf("enregistrement automatique hors jury : %d %s", r.Status, r.Body)
+	}
+}

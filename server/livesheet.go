@@ -213,9 +213,16 @@ func (s *Server) liveSheetSave(c *fiber.Ctx) error {
 	sh, err := s.assess.SaveLiveSheet(c.UserContext(), *currentUser(c), id, in, ready, s.clientIP(c))
 	if autosave(c) {
 		if e, ok := apperr.As(err); ok {
+			// The script keeps its copy on 422 (to correct), drops it
+			// on 403, 404 and 409 (it will never be accepted).
 			status := fiber.StatusConflict
-			if e.Fields != nil {
+			switch {
+			case e.Fields != nil:
 				status = fiber.StatusUnprocessableEntity
+			case e.Code == apperr.Forbidden:
+				status = fiber.StatusForbidden
+			case e.Code == apperr.NotFound:
+				status = fiber.StatusNotFound
 			}
 			return c.Status(status).JSON(fiber.Map{"enregistre": false, "message": e.Message, "champs": e.Fields})
 		}

@@ -304,11 +304,16 @@
       body.set("action", "enregistrer");
       data.forEach(function (kv) { body.append(kv[0], kv[1]); });
       fetch(form.getAttribute("action"), { method: "POST", body: body, credentials: "same-origin", headers: { "X-Enregistrement": "auto" } })
-        .then(function (r) { return r.json().then(function (j) { return { ok: r.ok, j: j }; }); })
+        .then(function (r) { return r.json().then(function (j) { return { ok: r.ok, status: r.status, j: j }; }); })
         .then(function (res) {
           if (res.ok && res.j.enregistre) {
             if (store && !pending) { store.removeItem(key); }
             say("Enregistré à " + res.j.a + ".");
+          } else if (res.status === 403 || res.status === 404 || res.status === 409) {
+            // Refused for good (not on the jury, no such passage, sheet
+            // frozen): a copy kept here would come back over the page.
+            if (store) { store.removeItem(key); }
+            say("Non enregistré : " + (res.j.message || "cette feuille ne se modifie pas.") + " Rechargez la page.", true);
           } else {
             say("Non enregistré : " + (res.j.message || "vérifiez la saisie") + " Votre saisie reste sur cet appareil.", true);
           }
@@ -335,7 +340,7 @@
       try {
         JSON.parse(saved).forEach(function (kv) {
           Array.prototype.forEach.call(form.elements, function (el) {
-            if (el.name !== kv[0] || el.disabled) { return; }
+            if (el.name !== kv[0] || el.disabled || el.readOnly) { return; }
             if (el.type === "radio" || el.type === "checkbox") { el.checked = el.value === kv[1]; } else { el.value = kv[1]; }
           });
         });
