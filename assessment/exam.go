@@ -14,6 +14,7 @@ import (
 
 	"github.com/casp-cnam/casp/account"
 	"github.com/casp-cnam/casp/internal/apperr"
+	"github.com/casp-cnam/casp/internal/db"
 	"github.com/casp-cnam/casp/internal/french"
 )
 
@@ -129,24 +130,33 @@ func (s *Service) ExamSheet(ctx context.Context, viewer account.User, sessionID 
 	if _, ex.Criteria, err = s.liveCriteria(se.KindID); err != nil {
 		return ex, err
 	}
-	rows, err := s.db.Read.QueryContext(ctx, `SELECT m.slot_id, m.mark, m.out_of, m.pass_mark, m.comment, m.entered_at,
+	ex.Marks, err = examMarks(ctx, s.db.Read, sessionID)
+	for _, m := range ex.Marks {
+		ex.PassMark = m.PassMark
+	}
+	return ex, err
+}
+
+// examMarks reads a session's marks, by slot.
+func examMarks(ctx context.Context, q db.Querier, sessionID int64) (map[int64]ExamMark, error) {
+	rows, err := q.QueryContext(ctx, `SELECT m.slot_id, m.mark, m.out_of, m.pass_mark, m.comment, m.entered_at,
 		EXISTS (SELECT 1 FROM pieces p JOIN gradings g ON g.version_id=p.latest_version_id WHERE p.slot_id=m.slot_id AND g.state='publie')
 		FROM exam_marks m JOIN eval_slots sl ON sl.id=m.slot_id WHERE sl.session_id=?`, sessionID)
 	if err != nil {
-		return ex, err
+		return nil, err
 	}
 	defer rows.Close()
+	out := map[int64]ExamMark{}
 	for rows.Next() {
 		var m ExamMark
 		var at string
 		if err := rows.Scan(&m.SlotID, &m.Mark, &m.OutOf, &m.PassMark, &m.Comment, &at, &m.Published); err != nil {
-			return ex, err
+			return nil, err
 		}
 		m.EnteredAt = parseStamp(sql.NullString{String: at, Valid: true})
-		ex.Marks[m.SlotID] = m
-		ex.PassMark = m.PassMark
+		out[m.SlotID] = m
 	}
-	return ex, rows.Err()
+	return out, rows.Err()
 }
 
 // ExamEntry is one line of the results form (or of an imported file).
@@ -247,24 +257,34 @@ func (s *Service) SaveExamMarks(ctx context.Context, actor account.User, session
 // PublishExamMarks publishes every entered mark not yet published: each
 // becomes the passage's result (levels by MarkLevel, « Validé » from the
 // pass mark), which the candidate sees and which counts in their progress.
+// An absent candidate gets no result (an absence is not a fail: their
+// attendance says « absent »); an examination not yet sat is not published.
 func (s *Service) PublishExamMarks(ctx context.Context, actor account.User, sessionID int64, address string) (int, error) {
 	ex, err := s.ExamSheet(ctx, actor, sessionID)
 	if err != nil {
 		return 0, err
 	}
+	if now := s.now(); ex.Session.StartsAt.After(now) {
+		return 0, apperr.New(apperr.Conflict, "L'examen a lieu le %s : ses notes se publient une fois l'épreuve passée.", french.DateTime(ex.Session.StartsAt))
+	}
 	var learners []int64
 	n := 0
 	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
 		now := s.now()
-		// Read again in the writing transaction: two publications at once
-		// publish once.
+		// Read the passages and the marks in the writing transaction: two
+		// publications at once publish once, and a mark or an attendance
+		// changed meanwhile is the one published.
 		fresh, err := s.loadSession(ctx, tx, sessionID)
 		if err != nil {
 			return err
 		}
+		marks, err := examMarks(ctx, tx, sessionID)
+		if err != nil {
+			return err
+		}
 		for _, sl := range fresh.Slots {
-			m, ok := ex.Marks[sl.ID]
-			if !ok {
+			m, ok := marks[sl.ID]
+			if !ok || sl.Attendance.Missed() {
 				continue
 			}
 			var published bool

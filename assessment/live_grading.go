@@ -624,6 +624,9 @@ func (s *Service) SetAttendance(ctx context.Context, actor account.User, slotID 
 		if a.Missed() && sl.PieceID != 0 {
 			return apperr.Fields(map[string]string{"attendance": "La notation de ce passage a commencé : le candidat est présent."})
 		}
+		if a.Missed() && sl.HasMark {
+			return apperr.Fields(map[string]string{"attendance": "Une note est saisie pour ce candidat : effacez-la d'abord sur la page des notes, puis notez l'absence."})
+		}
 		if _, err := tx.ExecContext(ctx, `UPDATE eval_slots SET attendance=? WHERE id=?`, string(a), slotID); err != nil {
 			return err
 		}

@@ -141,3 +141,53 @@ func TestLiveGridsFreeze(t *testing.T) {
 		t.Fatalf("grille sur un passage publié : %v", err)
 	}
 }
+
+// An examination: an absent candidate is never published as a fail, the
+// absence is refused while a mark is entered, and an examination not yet
+// sat is not published.
+func TestExamAbsenceAndFuturePublication(t *testing.T) {
+	f, svc := newFixture(t)
+	ctx := context.Background()
+	now := time.Date(2026, 12, 10, 10, 0, 0, 0, time.UTC)
+	svc.SetClock(func() time.Time { return now })
+	mgr := account.User{ID: f.user("Maud Leroy", "manager", "manager"), Role: account.Manager, Login: "maud"}
+	ev := f.user("Alice Martin", "assessor", "assessor")
+	l1, l2, l3 := f.user("Léa Durand", "learner", "learner"), f.user("Noé Bernard", "learner", "learner"), f.user("Inès Robert", "learner", "learner")
+	sid, err := svc.PlanSession(ctx, mgr, f.cohort, assessment.SessionInput{Kind: "examen-connaissances", Date: "2026-12-14", Time: "09:00", Minutes: 120,
+		Place: "Amphi B", Jury: []int64{ev}, Learners: []int64{l1, l2, l3}}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	se, _, err := svc.SessionFor(ctx, mgr, sid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s1, s2, s3 := se.Slots[0].ID, se.Slots[1].ID, se.Slots[2].ID
+	if err := svc.SaveExamMarks(ctx, mgr, sid, "10", []assessment.ExamEntry{{SlotID: s1, Mark: "12"}, {SlotID: s2, Mark: "8"}}, ""); err != nil {
+		t.Fatal(err)
+	}
+	fieldErr(t, svc.SetAttendance(ctx, mgr, s2, assessment.Absent, ""), "attendance", "Une note est saisie pour ce candidat")
+	if _, err := svc.PublishExamMarks(ctx, mgr, sid, ""); apperr.CodeOf(err) != apperr.Conflict {
+		t.Fatalf("examen à venir publié : %v", err)
+	}
+	now = time.Date(2026, 12, 15, 10, 0, 0, 0, time.UTC)
+	// Inès was absent; a mark left for her (an older import) is not a fail.
+	if err := svc.SetAttendance(ctx, mgr, s3, assessment.Absent, ""); err != nil {
+		t.Fatal(err)
+	}
+	f.insert(`INSERT INTO exam_marks(slot_id, mark, out_of, pass_mark, entered_at) VALUES (?, 0, 20, 10, '2026-12-14T12:00:00Z')`, s3)
+	n, err := svc.PublishExamMarks(ctx, mgr, sid, "")
+	if err != nil || n != 2 {
+		t.Fatalf("publication : %d, %v", n, err)
+	}
+	se, _, err = svc.SessionFor(ctx, mgr, sid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if se.Slots[2].PieceID != 0 || se.Slots[2].Attendance != assessment.Absent {
+		t.Fatalf("absente publiée : pièce %d, présence %q", se.Slots[2].PieceID, se.Slots[2].Attendance)
+	}
+	if se.Slots[0].PieceID == 0 || se.Slots[1].PieceID == 0 {
+		t.Fatal("notes des présents non publiées")
+	}
+}
