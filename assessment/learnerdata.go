@@ -45,31 +45,71 @@ type PortfolioExport struct {
 	Scale     map[int64][]string `json:"echelles_par_promotion"`
 }
 
-// LiveExport is one passage of a live evaluation: the convocation as sent
-// and as it stands, the attendance, and the jury members' notes on it
-// (the result is in the passage's piece, under « pieces »).
+// LiveExport is one passage of a live evaluation whose convocation the
+// learner received: as sent and as it stands, and the attendance (the
+// result is in the passage's piece, under « pieces »). The jury members'
+// notes are theirs, private to each: they are in the member's export
+// (JuryNotes), not in the learner's.
 type LiveExport struct {
-	Session    string           `json:"session"`
-	Kind       Ref              `json:"epreuve"`
-	CohortID   int64            `json:"promotion"`
-	Position   int              `json:"passage"`
-	StartsAt   time.Time        `json:"debut"`
-	Minutes    int              `json:"duree_minutes"`
-	Place      string           `json:"lieu"`
-	Link       string           `json:"lien,omitempty"`
-	Jury       []string         `json:"jury"`
-	Attendance string           `json:"presence"`
-	Sent       bool             `json:"convocation_envoyee"`
-	Changes    []string         `json:"modifications_depuis_envoi,omitempty"`
-	Notes      []LiveNoteExport `json:"notes_du_jury"`
-	PieceID    int64            `json:"piece,omitempty"`
+	Session    string    `json:"session"`
+	Kind       Ref       `json:"epreuve"`
+	CohortID   int64     `json:"promotion"`
+	Position   int       `json:"passage"`
+	StartsAt   time.Time `json:"debut"`
+	Minutes    int       `json:"duree_minutes"`
+	Place      string    `json:"lieu"`
+	Link       string    `json:"lien,omitempty"`
+	Jury       []string  `json:"jury"`
+	Attendance string    `json:"presence"`
+	Sent       bool      `json:"convocation_envoyee"`
+	Changes    []string  `json:"modifications_depuis_envoi,omitempty"`
+	PieceID    int64     `json:"piece,omitempty"`
 }
 
-// LiveNoteExport is a jury member's notes on the passage.
-type LiveNoteExport struct {
-	Member string    `json:"membre"`
-	Notes  string    `json:"notes"`
-	At     time.Time `json:"le"`
+// JuryNoteExport is a jury member's own notes on a passage, for their
+// export.
+type JuryNoteExport struct {
+	Session   string    `json:"session"`
+	Kind      Ref       `json:"epreuve"`
+	CohortID  int64     `json:"promotion"`
+	Candidate string    `json:"candidat"`
+	Position  int       `json:"passage"`
+	StartsAt  time.Time `json:"debut"`
+	Notes     string    `json:"notes"`
+	At        time.Time `json:"enregistrees_le"`
+}
+
+// JuryNotes lists the notes a jury member took on passages, for their own
+// export (an administrator's, or theirs).
+func (s *Service) JuryNotes(ctx context.Context, viewer account.User, memberID int64) ([]JuryNoteExport, error) {
+	if viewer.Role != account.Admin && viewer.ID != memberID {
+		return nil, apperr.New(apperr.Forbidden, "Seul un administrateur, ou la personne elle-même, exporte ses données.")
+	}
+	fw := s.framework()
+	rows, err := s.db.Read.QueryContext(ctx, `SELECT s.title, s.kind_id, s.cohort_id, u.display_name, sl.position, s.starts_at, s.slot_minutes, n.notes, n.updated_at
+		FROM eval_notes n JOIN eval_slots sl ON sl.id=n.slot_id JOIN eval_sessions s ON s.id=sl.session_id JOIN users u ON u.id=sl.learner_id
+		WHERE n.user_id=? AND n.notes<>'' ORDER BY s.starts_at, sl.position, sl.id`, memberID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []JuryNoteExport{}
+	for rows.Next() {
+		var e JuryNoteExport
+		var kind, start, at string
+		var minutes int
+		if err := rows.Scan(&e.Session, &kind, &e.CohortID, &e.Candidate, &e.Position, &start, &minutes, &e.Notes, &at); err != nil {
+			return nil, err
+		}
+		e.Kind = Ref{ID: kind, Text: kind}
+		if k, ok := fw.LiveKind(kind); ok {
+			e.Kind.Text = k.Label
+		}
+		e.StartsAt = parseStamp(sql.NullString{String: start, Valid: true}).Add(time.Duration((e.Position-1)*minutes) * time.Minute).UTC()
+		e.At = parseStamp(sql.NullString{String: at, Valid: true})
+		out = append(out, e)
+	}
+	return out, rows.Err()
 }
 
 // PieceExport is one piece with its draft and every deposited version.
@@ -273,51 +313,23 @@ func (s *Service) ExportLearner(ctx context.Context, viewer account.User, learne
 	return out, nil
 }
 
-// exportLive lists the learner's passages, with the jury's notes on them.
+// exportLive lists the learner's passages as they see them: those whose
+// convocation they received (LearnerConvocations), without the jury's notes.
 func (s *Service) exportLive(ctx context.Context, learnerID int64) ([]LiveExport, error) {
-	sessions, err := s.loadSessions(ctx, s.db.Read, `s.id IN (SELECT session_id FROM eval_slots WHERE learner_id=?)`, learnerID)
+	convs, err := s.LearnerConvocations(ctx, learnerID)
 	if err != nil {
-		return nil, err
-	}
-	notes := map[int64][]LiveNoteExport{}
-	rows, err := s.db.Read.QueryContext(ctx, `SELECT n.slot_id, u.display_name, n.notes, n.updated_at FROM eval_notes n JOIN users u ON u.id=n.user_id
-		JOIN eval_slots sl ON sl.id=n.slot_id WHERE sl.learner_id=? AND n.notes<>'' ORDER BY n.slot_id, u.id`, learnerID)
-	if err != nil {
-		return nil, err
-	}
-	for rows.Next() {
-		var id int64
-		var n LiveNoteExport
-		var at string
-		if err := rows.Scan(&id, &n.Member, &n.Notes, &at); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		n.At = parseStamp(sql.NullString{String: at, Valid: true})
-		notes[id] = append(notes[id], n)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
 		return nil, err
 	}
 	out := []LiveExport{}
-	for _, se := range sessions {
+	for _, c := range convs {
+		se, sl := c.Session, c.Slot
 		var jury []string
 		for _, m := range se.Jury {
 			jury = append(jury, m.Name)
 		}
-		for _, sl := range se.Slots {
-			if sl.LearnerID != learnerID {
-				continue
-			}
-			e := LiveExport{Session: se.Title, Kind: Ref{se.Kind.ID, se.Kind.Label}, CohortID: se.CohortID, Position: sl.Position, StartsAt: sl.StartsAt.UTC(),
-				Minutes: se.SlotMinutes, Place: se.Place, Link: se.Link, Jury: jury, Attendance: sl.Attendance.Label(), Sent: sl.Sent != nil,
-				Changes: se.Changes(sl), Notes: notes[sl.ID], PieceID: sl.PieceID}
-			if e.Notes == nil {
-				e.Notes = []LiveNoteExport{}
-			}
-			out = append(out, e)
-		}
+		out = append(out, LiveExport{Session: se.Title, Kind: Ref{se.Kind.ID, se.Kind.Label}, CohortID: se.CohortID, Position: sl.Position, StartsAt: sl.StartsAt.UTC(),
+			Minutes: se.SlotMinutes, Place: se.Place, Link: se.Link, Jury: jury, Attendance: sl.Attendance.Label(), Sent: sl.Sent != nil,
+			Changes: c.Changes, PieceID: sl.PieceID})
 	}
 	return out, nil
 }

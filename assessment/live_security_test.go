@@ -2,6 +2,8 @@ package assessment_test
 
 import (
 	"context"
+	"encoding/json"
+	"strings"
 	"testing"
 	"time"
 
@@ -189,5 +191,51 @@ func TestExamAbsenceAndFuturePublication(t *testing.T) {
 	}
 	if se.Slots[0].PieceID == 0 || se.Slots[1].PieceID == 0 {
 		t.Fatal("notes des présents non publiées")
+	}
+}
+
+// A learner's export holds only what the learner may already see: the
+// passages whose convocation was sent, never the jury's personal notes;
+// those are in the jury member's own export.
+func TestLearnerExportLeavesJuryNotes(t *testing.T) {
+	f, svc := newFixture(t)
+	ctx := context.Background()
+	svc.SetClock(func() time.Time { return time.Date(2026, 12, 10, 10, 0, 0, 0, time.UTC) })
+	mgr := account.User{ID: f.user("Maud Leroy", "manager", "manager"), Role: account.Manager, Login: "maud"}
+	ev := account.User{ID: f.user("Alice Martin", "assessor", "assessor"), Role: account.Assessor, Login: "alice"}
+	l := account.User{ID: f.user("Léa Durand", "learner", "learner"), Role: account.Learner}
+	sid, err := svc.PlanSession(ctx, mgr, f.cohort, assessment.SessionInput{Kind: "mise-en-situation-entretien", Date: "2026-12-14", Time: "09:00",
+		Minutes: 30, Place: "Salle 12", Jury: []int64{ev.ID}, Learners: []int64{l.ID}}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	se, _, err := svc.SessionFor(ctx, mgr, sid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.SaveLiveSheet(ctx, ev, se.Slots[0].ID, assessment.LiveInput{Notes: "Semble fatiguée, hésite beaucoup."}, false, ""); err != nil {
+		t.Fatal(err)
+	}
+	ex, err := svc.ExportLearner(ctx, l, l.ID)
+	if err != nil || len(ex.Live) != 0 {
+		t.Fatalf("session non envoyée dans l'export de l'apprenante : %+v, %v", ex.Live, err)
+	}
+	if err := svc.SendConvocations(ctx, mgr, sid, ""); err != nil {
+		t.Fatal(err)
+	}
+	ex, err = svc.ExportLearner(ctx, l, l.ID)
+	if err != nil || len(ex.Live) != 1 {
+		t.Fatalf("convocation envoyée absente de l'export : %+v, %v", ex.Live, err)
+	}
+	b, _ := json.Marshal(ex)
+	if strings.Contains(string(b), "fatiguée") {
+		t.Fatal("les notes personnelles du jury sont dans l'export de l'apprenante")
+	}
+	notes, err := svc.JuryNotes(ctx, ev, ev.ID)
+	if err != nil || len(notes) != 1 || notes[0].Notes != "Semble fatiguée, hésite beaucoup." || notes[0].Candidate != "Léa Durand" {
+		t.Fatalf("notes de l'évaluatrice : %+v, %v", notes, err)
+	}
+	if _, err := svc.JuryNotes(ctx, l, ev.ID); apperr.CodeOf(err) != apperr.Forbidden {
+		t.Fatalf("notes du jury lues par l'apprenante : %v", err)
 	}
 }

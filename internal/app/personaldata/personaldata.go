@@ -82,6 +82,7 @@ type Archive struct {
 	Portfolio []byte
 	Cases     []byte
 	Audit     []byte
+	JuryNotes []byte // a jury member's own notes on passages
 	Files     []assessment.ExportFile
 	PDFs      []pdfFile
 }
@@ -141,6 +142,19 @@ func (s Services) gather(ctx context.Context, viewer, subject account.User) (Arc
 	if subject.Role == account.Learner {
 		if err := s.gatherLearner(ctx, viewer, subject, &ex); err != nil {
 			return ex, err
+		}
+	} else {
+		notes, err := s.Assessment.JuryNotes(ctx, viewer, subject.ID)
+		if err != nil {
+			return ex, err
+		}
+		if len(notes) > 0 {
+			if ex.JuryNotes, err = json.MarshalIndent(struct {
+				Note  string                      `json:"note"`
+				Notes []assessment.JuryNoteExport `json:"notes"`
+			}{"Vos notes personnelles prises pendant les passages où vous siégiez au jury : elles ne figurent pas dans l'export des candidats.", notes}, "", "  "); err != nil {
+				return ex, err
+			}
 		}
 	}
 	entries, err := s.Accounts.AuditAbout(ctx, subject)
@@ -284,6 +298,11 @@ dossiers.json (apprenants)
 journal-acces.json
   Qui a consulté ou modifié vos données, et quand ; vos connexions.
 
+notes-de-jury.json (membres de jury)
+  Vos notes personnelles prises pendant les passages des épreuves où vous
+  siégiez : session, candidat, horaire, notes. Elles ne figurent que dans
+  votre export.
+
 Dates au format ISO 8601 (temps universel). Pour demander la rectification
 ou l'effacement de vos données, adressez-vous à l'administrateur de la
 plateforme de votre organisme de formation.
@@ -306,7 +325,7 @@ func (ex Archive) Write(w io.Writer) error {
 		name string
 		body []byte
 	}{{"LISEZMOI.txt", []byte(readme)}, {"compte.json", ex.Account}, {"portfolio.json", ex.Portfolio},
-		{"dossiers.json", ex.Cases}, {"journal-acces.json", ex.Audit}} {
+		{"dossiers.json", ex.Cases}, {"journal-acces.json", ex.Audit}, {"notes-de-jury.json", ex.JuryNotes}} {
 		if f.body == nil {
 			continue // a staff account has no portfolio nor case files
 		}
