@@ -7,9 +7,12 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/casp-cnam/casp/account"
+	"github.com/casp-cnam/casp/assessment"
 	"github.com/casp-cnam/casp/internal/app/testenv"
+	"github.com/casp-cnam/casp/internal/french"
 )
 
 // writtenSlot finds a demo passage with a written piece: the slot, its
@@ -149,5 +152,52 @@ func TestLiveAutosaveForbiddenIs403(t *testing.T) {
 	req.Header.Set("X-Enregistrement", "auto")
 	if r := m.Do(req); r.Status != http.StatusForbidden || !strings.Contains(r.Body, `"enregistre":false`) {
 		t.Fatalf("enregistrement automatique hors jury : %d %s", r.Status, r.Body)
+	}
+}
+
+// The calendar file: lines end with CRLF, and a carriage return typed in
+// the place or in « à apporter » cannot start a property of its own.
+func TestConvocationICSIsSanitised(t *testing.T) {
+	t.Parallel()
+	env := testenv.Start(t, true)
+	ctx := context.Background()
+	mgr, err := env.Platform.Accounts.ByLogin(ctx, "responsable")
+	if err != nil {
+		t.Fatal(err)
+	}
+	jury, err := env.Platform.Accounts.ByLogin(ctx, "evaluateur1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	learner, err := env.Platform.Accounts.ByLogin(ctx, "apprenant01")
+	if err != nil {
+		t.Fatal(err)
+	}
+	date := time.Now().In(french.Paris).AddDate(0, 0, 90).Format("2006-01-02")
+	sid, err := env.Platform.Assessment.PlanSession(ctx, mgr, 1, assessment.SessionInput{Kind: "mise-en-situation-entretien", Date: date, Time: "16:00",
+		Minutes: 30, Place: "Salle 12\rATTENDEE:mailto:intrus@example.org", Bring: "Un stylo\r\nX-INTRUS:1", Jury: []int64{jury.ID}, Learners: []int64{learner.ID}}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := env.Platform.Assessment.SendConvocations(ctx, mgr, sid, ""); err != nil {
+		t.Fatal(err)
+	}
+	var slot int64
+	if err := env.Platform.DB.Read.QueryRow(`SELECT id FROM eval_slots WHERE session_id=?`, sid).Scan(&slot); err != nil {
+		t.Fatal(err)
+	}
+	c := env.NewClient()
+	c.Login("apprenant01", "demo")
+	r := c.Get("/epreuves/passages/" + strconv.FormatInt(slot, 10) + "/convocation.ics")
+	if r.Status != http.StatusOK || !strings.Contains(r.Body, "BEGIN:VEVENT") {
+		t.Fatalf("agenda : %d", r.Status)
+	}
+	if strings.Count(r.Body, "\n") != strings.Count(r.Body, "\r\n") || strings.Count(r.Body, "\r") != strings.Count(r.Body, "\r\n") {
+		t.Fatalf("fins de ligne hors CRLF : %q", r.Body)
+	}
+	for _, line := range strings.Split(r.Body, "\r\n") {
+		if strings.HasPrefix(line, "ATTENDEE") || strings.HasPrefix(line, "X-INTRUS") {
+			t.Fatalf("propriété injectée : %q", line)
+		}
 	}
 }

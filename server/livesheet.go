@@ -61,13 +61,13 @@ func (s *Server) convocationICS(c *fiber.Ctx) error {
 	ev.SetDtStampTime(time.Now().UTC())
 	ev.SetStartAt(sl.StartsAt.UTC())
 	ev.SetEndAt(sl.EndsAt.UTC())
-	ev.SetSummary(se.Kind.Label + " — " + se.Title)
+	ev.SetSummary(icsText(se.Kind.Label + " — " + se.Title))
 	loc := se.Place
 	if se.Link != "" {
 		loc = strings.TrimSpace(loc + " " + se.Link)
-		ev.SetURL(se.Link)
+		ev.SetURL(icsText(se.Link))
 	}
-	ev.SetLocation(loc)
+	ev.SetLocation(icsText(loc))
 	desc := fmt.Sprintf("Convocation : %s, passage n° %d, %d minutes.", se.Kind.Label, sl.Position, se.SlotMinutes)
 	if se.Bring != "" {
 		desc += " À apporter : " + se.Bring + "."
@@ -77,10 +77,27 @@ func (s *Server) convocationICS(c *fiber.Ctx) error {
 		ev.SetSequence(1)
 		ev.SetModifiedAt(se.ChangedAt.UTC())
 	}
-	ev.SetDescription(desc)
+	ev.SetDescription(icsText(desc))
 	c.Set(fiber.HeaderContentType, "text/calendar; charset=utf-8")
 	c.Set(fiber.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="convocation-%d.ics"`, sl.ID))
-	return c.SendString(cal.Serialize())
+	// RFC 5545 ends lines with CRLF.
+	return c.SendString(cal.Serialize(ics.WithNewLineWindows))
+}
+
+// icsText makes typed text safe in a calendar property: golang-ical escapes
+// line feeds but not a bare carriage return nor other control characters,
+// which would end the property early and let the text add properties of
+// its own (a place « Salle 12\rATTENDEE:… »). Line breaks become spaces.
+func icsText(s string) string {
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r == '\r' || r == '\n' || r == '\t':
+			return ' '
+		case r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) || r == '\u2028' || r == '\u2029':
+			return -1
+		}
+		return r
+	}, s)
 }
 
 // sheetRow is one criterion on the jury's sheet.
