@@ -378,10 +378,10 @@ func ParseExamCSV(r io.Reader, se Session) ([]ExamImportLine, error) {
 	}
 	cr := csv.NewReader(strings.NewReader(text))
 	cr.Comma, cr.FieldsPerRecord, cr.TrimLeadingSpace = sep, -1, true
-	byLogin, byName := map[string]Slot{}, map[string]Slot{}
+	byLogin, byName := map[string]Slot{}, map[string][]Slot{}
 	for _, sl := range se.Slots {
 		byLogin[strings.ToLower(sl.Login)] = sl
-		byName[french.Fold(sl.Learner)] = sl
+		byName[french.Fold(sl.Learner)] = append(byName[french.Fold(sl.Learner)], sl)
 	}
 	var out []ExamImportLine
 	seen := map[int64]int{}
@@ -408,10 +408,19 @@ func ParseExamCSV(r io.Reader, se Session) ([]ExamImportLine, error) {
 			continue // the header
 		}
 		sl, ok := byLogin[strings.ToLower(who)]
+		homonyms := 0
 		if !ok {
-			sl, ok = byName[french.Fold(who)]
+			// A name two candidates share names neither: the line is
+			// refused rather than given to the first one.
+			if same := byName[french.Fold(who)]; len(same) == 1 {
+				sl, ok = same[0], true
+			} else {
+				homonyms = len(same)
+			}
 		}
 		switch {
+		case homonyms > 1:
+			l.Problem = fmt.Sprintf("Ligne %d : %d candidats de cet examen s'appellent « %s » ; indiquez l'identifiant de connexion du candidat au lieu de son nom : ligne ignorée.", n, homonyms, who)
 		case !ok:
 			l.Problem = "Aucun candidat de cet examen ne porte cet identifiant ou ce nom : ligne ignorée."
 		case seen[sl.ID] > 0:

@@ -239,3 +239,21 @@ func TestLearnerExportLeavesJuryNotes(t *testing.T) {
 		t.Fatalf("notes du jury lues par l'apprenante : %v", err)
 	}
 }
+
+// Two candidates with the same name: a line naming them is refused (with
+// its number), not given to the first one; their logins still work.
+func TestExamCSVRefusesHomonyms(t *testing.T) {
+	se := assessment.Session{Slots: []assessment.Slot{{ID: 1, Login: "lea.martin", Learner: "Léa Martin"}, {ID: 2, Login: "lea.martin2", Learner: "Léa Martin"},
+		{ID: 3, Login: "noe.petit", Learner: "Noé Petit"}}}
+	lines, err := assessment.ParseExamCSV(strings.NewReader("identifiant;note\nlea martin;12\nlea.martin2;14\nnoe petit;9\n"), se)
+	if err != nil || len(lines) != 3 {
+		t.Fatalf("%+v, %v", lines, err)
+	}
+	if l := lines[0]; l.SlotID != 0 || !strings.Contains(l.Problem, "Ligne 2 : 2 candidats de cet examen s'appellent « lea martin »") ||
+		!strings.Contains(l.Problem, "identifiant de connexion") {
+		t.Errorf("homonymes : %+v", l)
+	}
+	if lines[1].SlotID != 2 || lines[1].Problem != "" || lines[2].SlotID != 3 || lines[2].Problem != "" {
+		t.Errorf("identifiant, nom unique : %+v %+v", lines[1], lines[2])
+	}
+}
