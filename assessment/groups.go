@@ -3,7 +3,6 @@ package assessment
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -242,21 +241,23 @@ func (s *Service) IndividualPart(ctx context.Context, learner account.User, coll
 	if g.GroupID == 0 || !g.Writer {
 		return Piece{}, apperr.New(apperr.Forbidden, "Seuls les membres du groupe rédigent une partie individuelle.")
 	}
-	var id int64
-	err = s.db.Read.QueryRowContext(ctx, `SELECT id FROM pieces WHERE part_of=? AND learner_id=?`, collectiveID, learner.ID).Scan(&id)
-	if errors.Is(err, sql.ErrNoRows) {
-		kind, _ := s.framework().Kind(g.KindID)
-		now := stamp(s.now())
-		res, err := s.db.Write.ExecContext(ctx, `INSERT INTO pieces(learner_id, cohort_id, kind_id, title, draft, draft_saved_at, pseudonym, created_at, part_of)
-			VALUES (?,?,?,?,?,?,?,?,?)`, learner.ID, g.CohortID, g.KindID, g.Title+" — partie individuelle", starterDraft(kind), now, newPseudonym(), now, collectiveID)
-		if err != nil {
-			return Piece{}, err
-		}
-		id, _ = res.LastInsertId()
+	// The unique index on (part_of, learner_id) makes the insert the check:
+	// of two requests at once, one starts the part, the other finds it.
+	kind, _ := s.framework().Kind(g.KindID)
+	now := stamp(s.now())
+	res, err := s.db.Write.ExecContext(ctx, `INSERT INTO pieces(learner_id, cohort_id, kind_id, title, draft, draft_saved_at, pseudonym, created_at, part_of)
+		VALUES (?,?,?,?,?,?,?,?,?) ON CONFLICT(part_of, learner_id) WHERE part_of IS NOT NULL DO NOTHING`,
+		learner.ID, g.CohortID, g.KindID, g.Title+" — partie individuelle", starterDraft(kind), now, newPseudonym(), now, collectiveID)
+	if err != nil {
+		return Piece{}, err
+	}
+	if n, _ := res.RowsAffected(); n > 0 {
 		if err := s.RefreshLearner(ctx, learner.ID); err != nil {
 			return Piece{}, err
 		}
-	} else if err != nil {
+	}
+	var id int64
+	if err := s.db.Write.QueryRowContext(ctx, `SELECT id FROM pieces WHERE part_of=? AND learner_id=?`, collectiveID, learner.ID).Scan(&id); err != nil {
 		return Piece{}, err
 	}
 	return s.Piece(ctx, learner, id)

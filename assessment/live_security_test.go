@@ -257,3 +257,17 @@ func TestExamCSVRefusesHomonyms(t *testing.T) {
 		t.Errorf("identifiant, nom unique : %+v %+v", lines[1], lines[2])
 	}
 }
+
+// A member has one individual part per collective piece: the database
+// refuses a second one, whatever two requests at once would do.
+func TestIndividualPartIsUnique(t *testing.T) {
+	f, _ := newFixture(t)
+	l := f.user("Léa Durand", "learner", "learner")
+	coll, _ := f.piece(l, "Enquête collective", "brouillon", false, "2026-11-01T10:00:00Z")
+	part := `INSERT INTO pieces(learner_id, cohort_id, kind_id, title, draft_saved_at, pseudonym, status, created_at, part_of)
+		VALUES (?,?,'guide-entretien','Partie','2026-11-02T10:00:00Z','Copie P','brouillon','2026-11-02T10:00:00Z',?)`
+	f.insert(part, l, f.cohort, coll)
+	if _, err := f.d.Write.Exec(part, l, f.cohort, coll); err == nil {
+		t.Fatal("deux parties individuelles pour le même membre")
+	}
+}
