@@ -10,7 +10,7 @@ import (
 
 // FS is every content file.
 //
-//go:embed demo territoire fiches scenarios exercices
+//go:embed demo territoire fiches scenarios exercices fonds
 var FS embed.FS
 
 // Sandbox is the tree the casework loader reads (territoire/, fiches/,
