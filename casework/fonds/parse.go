@@ -121,9 +121,10 @@ type richText struct {
 
 var rawElement = regexp.MustCompile(`<[A-Za-z]`)
 
-// plain is the text a reader shows. markup says the text is HTML (RSS,
-// Atom type="html"); raw child elements (Atom xhtml, or HTML a producer did
-// not escape) are always markup.
+// plain is the text a reader shows. markup says the text is HTML (RSS
+// descriptions, Atom type="html"); raw child elements (Atom xhtml, or HTML
+// a producer did not escape) are always markup. Titles are text: a « < » in
+// a title is a character, not a tag.
 func (t richText) plain(markup bool) string {
 	inner := strings.TrimSpace(t.Inner)
 	if rawElement.MatchString(inner) && !strings.HasPrefix(inner, "<![CDATA[") {
@@ -161,7 +162,7 @@ type rssItem struct {
 func rssItems(in []rssItem, base string) []Item {
 	out := make([]Item, 0, len(in))
 	for _, r := range in {
-		it := Item{Title: r.Title.plain(true)}
+		it := Item{Title: r.Title.plain(false)}
 		// The item's own <link>; an atom:link inside an item has an href.
 		it.Link = resolve(base, firstText(r.Links))
 		guid := strings.TrimSpace(r.GUID.Text)
