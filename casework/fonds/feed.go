@@ -81,7 +81,7 @@ func RSS(fd *Feed, day int) ([]byte, error) {
 	ch := rssChannelOut{
 		Title:         fd.Title,
 		Link:          fd.Link,
-		Self:          atomLinkOut{Rel: "self", Type: "application/rss+xml", Href: feedURL(fd)},
+		Self:          atomLinkOut{Rel: "self", Type: "application/rss+xml", Href: feedURL(fd, "rss")},
 		Description:   fd.Description,
 		Language:      "fr-FR",
 		LastBuildDate: fd.updated(items).Format(time.RFC1123Z),
@@ -152,7 +152,7 @@ func Atom(fd *Feed, day int) ([]byte, error) {
 		Author:   atomPersonOut{Name: fd.Publisher},
 		Links: []atomLinkOut{
 			{Rel: "alternate", Type: "text/html", Href: fd.Link},
-			{Rel: "self", Type: "application/atom+xml", Href: feedURL(fd)},
+			{Rel: "self", Type: "application/atom+xml", Href: feedURL(fd, "atom")},
 		},
 	}
 	for _, it := range items {
@@ -172,13 +172,14 @@ func Atom(fd *Feed, day int) ([]byte, error) {
 	return marshal(out)
 }
 
-// feedURL is where the feed itself would be served on its site.
-func feedURL(fd *Feed) string {
+// feedURL is where the feed itself would be served on its site, in the
+// format ext.
+func feedURL(fd *Feed, ext string) string {
 	u, err := url.Parse(fd.Link)
 	if err != nil {
 		return fd.Link
 	}
-	return u.ResolveReference(&url.URL{Path: "/flux/" + fd.ID + "." + fd.Format}).String()
+	return u.ResolveReference(&url.URL{Path: "/flux/" + fd.ID + "." + ext}).String()
 }
 
 func hostOf(link string) string {

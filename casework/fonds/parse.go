@@ -48,7 +48,7 @@ func ParseFeed(r io.Reader) ([]Item, error) {
 	}
 	dec := xml.NewDecoder(bytes.NewReader(raw))
 	dec.Strict = false
-	dec.AutoClose = xml.HTMLAutoClose
+	dec.AutoClose = voidElements
 	dec.Entity = xml.HTMLEntity
 	dec.CharsetReader = func(label string, in io.Reader) (io.Reader, error) {
 		if transcoded {
@@ -66,7 +66,7 @@ func ParseFeed(r io.Reader) ([]Item, error) {
 			return nil, errors.New("flux sans élément racine")
 		}
 		if err != nil {
-			return nil, fmt.Errorf("flux XML illisible : %v", err)
+			return nil, fmt.Errorf("flux XML illisible : %v", xmlFrench(err))
 		}
 		start, ok := tok.(xml.StartElement)
 		if !ok {
@@ -81,7 +81,7 @@ func ParseFeed(r io.Reader) ([]Item, error) {
 				} `xml:"channel"`
 			}
 			if err := dec.DecodeElement(&doc, &start); err != nil {
-				return nil, fmt.Errorf("flux RSS illisible : %v", err)
+				return nil, fmt.Errorf("flux RSS illisible : %v", xmlFrench(err))
 			}
 			return rssItems(doc.Channel.Items, firstText(doc.Channel.Link)), nil
 		case "rdf":
@@ -92,7 +92,7 @@ func ParseFeed(r io.Reader) ([]Item, error) {
 				Items []rssItem `xml:"item"`
 			}
 			if err := dec.DecodeElement(&doc, &start); err != nil {
-				return nil, fmt.Errorf("flux RSS 1.0 illisible : %v", err)
+				return nil, fmt.Errorf("flux RSS 1.0 illisible : %v", xmlFrench(err))
 			}
 			return rssItems(doc.Items, firstText(doc.Channel.Link)), nil
 		case "feed":
@@ -101,7 +101,7 @@ func ParseFeed(r io.Reader) ([]Item, error) {
 				Entries []atomEntry `xml:"entry"`
 			}
 			if err := dec.DecodeElement(&doc, &start); err != nil {
-				return nil, fmt.Errorf("flux Atom illisible : %v", err)
+				return nil, fmt.Errorf("flux Atom illisible : %v", xmlFrench(err))
 			}
 			return atomItems(doc.Entries, alternate(doc.Links)), nil
 		default:
@@ -109,6 +109,27 @@ func ParseFeed(r io.Reader) ([]Item, error) {
 		}
 	}
 }
+
+// xmlFrench says in French where the XML breaks; the decoder's own words
+// stay in parentheses for whoever debugs the feed.
+func xmlFrench(err error) string {
+	var se *xml.SyntaxError
+	if errors.As(err, &se) {
+		if strings.Contains(se.Msg, "unexpected EOF") {
+			return fmt.Sprintf("ligne %d : le document s'arrête avant la fin d'un élément", se.Line)
+		}
+		return fmt.Sprintf("ligne %d : syntaxe XML invalide (%s)", se.Line, se.Msg)
+	}
+	if errors.Is(err, io.ErrUnexpectedEOF) {
+		return "le document s'arrête avant la fin d'un élément"
+	}
+	return fmt.Sprintf("document illisible (%v)", err)
+}
+
+// voidElements are the HTML elements without an end tag that producers
+// leave unclosed in raw HTML; not xml.HTMLAutoClose, which holds « link »,
+// an element RSS closes.
+var voidElements = []string{"br", "hr", "img", "wbr", "col", "area", "input", "param"}
 
 // richText keeps both the character data (entities decoded, CDATA
 // included) and the raw inner XML (for markup that is not escaped).
