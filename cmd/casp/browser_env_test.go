@@ -52,13 +52,15 @@ import (
 	"github.com/casp-cnam/casp/internal/app/testenv"
 )
 
-// Browser tests run two at a time, the longest waiting first, beside the
+// Browser tests run three at a time, the longest waiting first, beside the
 // package's other tests: one at a time left a core idle about 40 % of the
 // time while the page and the server wait on each other (measured on the
-// whole suite: 79–104 s with two, 102–106 s with one), and the longest
-// first keeps one long test from running alone at the end. Each has its
+// whole suite: 102–106 s with one; with the README's command on 2 cores,
+// 92 s and 175 CPU-s with two, 83–86 s and 155–158 CPU-s with three — less
+// switching between tests that wait), and the longest first keeps one long
+// test from running alone at the end. Each has its
 // own server on a copy of the demo database (serverFor) and its own tabs.
-var browserSlots = newGate(2)
+var browserSlots = newGate(3)
 
 // browserSeconds is how long each browser test takes alone (measured on
 // these 2-core machines); a test not listed counts as short.
