@@ -11,6 +11,7 @@ import (
 	"github.com/casp-cnam/casp/account"
 	"github.com/casp-cnam/casp/internal/apperr"
 	"github.com/casp-cnam/casp/internal/db"
+	"github.com/casp-cnam/casp/referentiel"
 )
 
 // Groups and collective productions. A group writes a collective part (a
@@ -214,7 +215,7 @@ func (s *Service) NewCollectivePiece(ctx context.Context, learner account.User, 
 		}
 		for _, m := range members {
 			if _, err := tx.ExecContext(ctx, `INSERT INTO pieces(learner_id, cohort_id, kind_id, title, draft, draft_saved_at, pseudonym, created_at, part_of)
-				VALUES (?,?,?,?,?,?,?,?,?)`, m, cohortID, kindID, title+" — partie individuelle", starterDraft(kind), now, newPseudonym(), now, pid); err != nil {
+				VALUES (?,?,?,?,?,?,?,?,?)`, m, cohortID, kindID, individualTitle(kind), starterDraft(kind), now, newPseudonym(), now, pid); err != nil {
 				return err
 			}
 		}
@@ -229,6 +230,17 @@ func (s *Service) NewCollectivePiece(ctx context.Context, learner account.User, 
 		}
 	}
 	return s.Piece(ctx, learner, pid)
+}
+
+// individualTitle names an individual part by its kind only: the
+// collective part's title (often the group's subject, sometimes its name)
+// would tie an anonymous copy to its group, and a small group to its
+// members.
+func individualTitle(kind *referentiel.DeliverableKind) string {
+	if kind == nil {
+		return "Partie individuelle"
+	}
+	return "Partie individuelle — " + kind.Label
 }
 
 // IndividualPart starts the member's individual part of a collective piece
@@ -247,7 +259,7 @@ func (s *Service) IndividualPart(ctx context.Context, learner account.User, coll
 	now := stamp(s.now())
 	res, err := s.db.Write.ExecContext(ctx, `INSERT INTO pieces(learner_id, cohort_id, kind_id, title, draft, draft_saved_at, pseudonym, created_at, part_of)
 		VALUES (?,?,?,?,?,?,?,?,?) ON CONFLICT(part_of, learner_id) WHERE part_of IS NOT NULL DO NOTHING`,
-		learner.ID, g.CohortID, g.KindID, g.Title+" — partie individuelle", starterDraft(kind), now, newPseudonym(), now, collectiveID)
+		learner.ID, g.CohortID, g.KindID, individualTitle(kind), starterDraft(kind), now, newPseudonym(), now, collectiveID)
 	if err != nil {
 		return Piece{}, err
 	}

@@ -84,6 +84,11 @@ func TestGroupsAndCollectiveWork(t *testing.T) {
 	if txt := testenv.Text(b.Get(part.Location).Body); !strings.Contains(txt, "Partie individuelle") {
 		t.Fatalf("page de la partie individuelle : %s", txt)
 	}
+	// Its title does not repeat the collective one: an anonymous copy is
+	// not tied to its group by its title.
+	if body := b.Get(part.Location).Body; strings.Contains(body, "<h1>Exposé sur la médiation numérique") || !strings.Contains(body, "Partie individuelle — ") {
+		t.Errorf("la partie individuelle reprend le titre de la partie collective")
+	}
 	// B leaves: no more access to the collective part; the individual part stays B's.
 	r = m.Submit("/promotions/1/groupes", "/promotions/1/groupes/"+gid, url.Values{"nom": {"Binôme exposé"}, "membres": {learners[0], learners[3]}})
 	if r.Status != http.StatusSeeOther {
