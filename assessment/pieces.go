@@ -191,14 +191,23 @@ func (s *Service) SaveDraft(ctx context.Context, learner account.User, id int64,
 	}
 	now := stamp(s.now())
 	return s.db.Tx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `UPDATE pieces SET title=?, draft=?, draft_saved_at=? WHERE id=?`, title, draft, now, id); err != nil {
+		// The checks above read the pool; the write checks again what a
+		// request at the same moment may have changed: a deposit, or the
+		// writer leaving the group of a collective part.
+		res, err := tx.ExecContext(ctx, `UPDATE pieces SET title=?, draft=?, draft_saved_at=? WHERE id=? AND status IN (?,?)
+			AND (group_id IS NULL OR EXISTS (SELECT 1 FROM group_members m WHERE m.group_id=pieces.group_id AND m.learner_id=? AND m.left_at IS NULL))`,
+			title, draft, now, id, string(Draft), string(Rework), learner.ID)
+		if err != nil {
 			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return apperr.New(apperr.Conflict, "La pièce a changé entre-temps (déposée, ou vous avez quitté le groupe) : rechargez la page.")
 		}
 		if p.GroupID == 0 {
 			return nil
 		}
 		// A collective part counts each member's saves: who wrote what shows.
-		_, err := tx.ExecContext(ctx, `INSERT INTO piece_authors(piece_id, user_id, saves, first_at, last_at) VALUES (?,?,1,?,?)
+		_, err = tx.ExecContext(ctx, `INSERT INTO piece_authors(piece_id, user_id, saves, first_at, last_at) VALUES (?,?,1,?,?)
 			ON CONFLICT(piece_id, user_id) DO UPDATE SET saves=saves+1, last_at=excluded.last_at`, id, learner.ID, now, now)
 		return err
 	})
