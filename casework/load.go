@@ -12,6 +12,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/casp-cnam/casp/casework/fonds"
+
 	"github.com/casp-cnam/casp/casework/reception"
 
 	"github.com/go-playground/validator/v10"
@@ -28,6 +30,9 @@ type Library struct {
 	Scenarios  []*Scenario
 	// Receptions are the « organiser l'accueil » exercises.
 	Receptions []*reception.Exercise
+	// Fund is the documentary fund and its watch feeds (nil when the
+	// content tree has no fonds/ folder).
+	Fund *fonds.Fonds
 
 	structures map[string]*Structure
 	fiches     map[string]*Fiche
@@ -281,6 +286,11 @@ func Load(fsys fs.FS, fw *referentiel.Framework) (*Library, error) {
 	}
 	if err := l.loadReceptions(fsys, fw); err != nil {
 		return nil, err
+	}
+	if _, err := fs.Stat(fsys, fonds.Root); err == nil {
+		if l.Fund, err = fonds.Load(fsys); err != nil {
+			return nil, err
+		}
 	}
 	return l, nil
 }

@@ -26,7 +26,20 @@ func TestBrowserReceptionExercise(t *testing.T) {
 	browserTest(t)
 	ctx := newSession(t)
 	login(t, ctx, "apprenant12", "demo")
-	f := checkPage(t, ctx, "/cas")
+	// The documentary fund and its watch, from the catalogue.
+	f := checkPage(t, ctx, "/fonds?q=logement")
+	if f.h1() != "Fonds documentaire" || countOf(t, ctx, "ol.fund-list > li") == 0 {
+		t.Errorf("/fonds?q=logement : h1 %q, %d documents", f.h1(), countOf(t, ctx, "ol.fund-list > li"))
+	}
+	f = submitForm(t, ctx, "ol.fund-list > li:first-child > a")
+	if !strings.HasPrefix(f.Path, "/fonds/") || strings.Contains(f.Text, "la lecture de l'expert") {
+		t.Errorf("document du fonds : %s (la lecture de l'expert ne se montre pas à l'apprenant)", f.Path)
+	}
+	f = checkPage(t, ctx, "/veille?jour=30")
+	if countOf(t, ctx, "main section.card li") == 0 {
+		t.Errorf("/veille?jour=30 : aucun article lu dans les flux")
+	}
+	f = checkPage(t, ctx, "/cas")
 	chooseOption(t, ctx, "#type", "Organisation de l'accueil")
 	f = submitForm(t, ctx, `form[action="/cas"] button[type=submit]`)
 	rows := texts(t, ctx, "main table tbody tr")
