@@ -2,10 +2,12 @@ package server
 
 import (
 	"bytes"
+	"slices"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/casp-cnam/casp/casework"
 	"github.com/casp-cnam/casp/internal/apperr"
 	"github.com/casp-cnam/casp/referentiel"
 	"github.com/casp-cnam/casp/views"
@@ -91,6 +93,8 @@ type taskData struct {
 	Live  []*referentiel.LiveKind
 	Prev  *referentiel.Task
 	Next  *referentiel.Task
+	// Exercises of the sandbox that work the task.
+	Exercises []casework.Exercise
 }
 
 func (s *Server) frameworkTask(c *fiber.Ctx) error {
@@ -99,6 +103,13 @@ func (s *Server) frameworkTask(c *fiber.Ctx) error {
 		return apperr.New(apperr.NotFound, "Cette tâche n'existe pas dans le référentiel.")
 	}
 	d := taskData{FW: s.fw, Task: t, Kinds: s.fw.KindsFor(t.ID), Live: s.fw.LiveKindsFor(t.ID)}
+	if s.cases != nil {
+		for _, e := range s.cases.Library().Exercises() {
+			if slices.Contains(e.Tasks, t.ID) {
+				d.Exercises = append(d.Exercises, e)
+			}
+		}
+	}
 	tasks := s.fw.Tasks()
 	for i, x := range tasks {
 		if x == t {

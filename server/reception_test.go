@@ -75,6 +75,14 @@ func TestReceptionExerciseJourney(t *testing.T) {
 		t.Error("filtre par tâche 6.4 : attendu l'exercice d'accueil seul")
 	}
 
+	// Each task's page lists the exercises that work it.
+	if task := testenv.Text(c.Get("/referentiel/taches/6.4").Body); !strings.Contains(task, "S'exercer dans le bac à sable") || !strings.Contains(task, e.Title) {
+		t.Error("la tâche 6.4 ne mène pas à l'exercice qui la travaille")
+	}
+	if task := testenv.Text(c.Get("/referentiel/taches/4.2").Body); !strings.Contains(task, "Aucun exercice du bac à sable ne travaille encore cette tâche.") {
+		t.Error("la tâche 4.2, qu'aucun exercice ne travaille, ne le dit pas")
+	}
+
 	r := c.Submit("/cas/"+e.ID, "/cas/"+e.ID+"/ouvrir", url.Values{})
 	if r.Status != http.StatusSeeOther || !attemptURLRe.MatchString(r.Location) {
 		t.Fatalf("commencer l'exercice : %d %q", r.Status, r.Location)
