@@ -9,6 +9,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/casp-cnam/casp/casework/fonds"
+
 	"github.com/casp-cnam/casp/account"
 	"github.com/casp-cnam/casp/casework/reception"
 	"github.com/casp-cnam/casp/internal/apperr"
@@ -24,9 +26,11 @@ type Attempt struct {
 	LearnerName string
 	ExerciseID  string
 	Kind        string
-	Reception   *reception.Exercise
+	Reception   *reception.Exercise // an « organiser l'accueil » attempt
+	Theme       *fonds.Theme        // a documentary file (dossier documentaire)
 	Finished    bool
 	Plan        reception.Plan
+	Work        fonds.Work
 	Analysis    string
 	Runs        int
 	CreatedAt   time.Time
@@ -72,20 +76,56 @@ func (s *Store) scanAttempt(r db.Row) (Attempt, error) {
 		return a, err
 	}
 	a.Finished = state == "termine"
-	if err := json.Unmarshal([]byte(plan), &a.Plan); err != nil {
-		return a, err
+	work := &a.Plan
+	if a.Kind == fonds.Kind {
+		work = nil
+		if err := json.Unmarshal([]byte(plan), &a.Work); err != nil {
+			return a, err
+		}
+	}
+	if work != nil {
+		if err := json.Unmarshal([]byte(plan), work); err != nil {
+			return a, err
+		}
 	}
 	a.CreatedAt, _ = time.Parse(time.RFC3339Nano, created)
 	a.UpdatedAt, _ = time.Parse(time.RFC3339Nano, updated)
 	if closed != "" {
 		a.ClosedAt, _ = time.Parse(time.RFC3339Nano, closed)
 	}
+	gone := apperr.New(apperr.NotFound, "L'exercice de cette tentative n'existe plus.")
+	if a.Kind == fonds.Kind {
+		th, ok := s.lib.Theme(a.ExerciseID)
+		if !ok {
+			return a, gone
+		}
+		a.Theme = th
+		return a, nil
+	}
 	e, ok := s.lib.Reception(a.ExerciseID)
 	if !ok {
-		return a, apperr.New(apperr.NotFound, "L'exercice de cette tentative n'existe plus.")
+		return a, gone
 	}
 	a.Reception = e
 	return a, nil
+}
+
+// Title is the attempt's exercise title.
+func (a Attempt) Title() string {
+	if a.Theme != nil {
+		return "Dossier documentaire : " + a.Theme.Title
+	}
+	return a.Reception.Title
+}
+
+// Theme returns a collection theme of the documentary fund by its
+// exercise id (« fonds-… »).
+func (l *Library) Theme(exerciseID string) (*fonds.Theme, bool) {
+	id, ok := strings.CutPrefix(exerciseID, "fonds-")
+	if !ok || l.Fund == nil {
+		return nil, false
+	}
+	return l.Fund.Theme(id)
 }
 
 // StartReception opens an attempt at an « organiser l'accueil » exercise,
@@ -93,18 +133,31 @@ func (s *Store) scanAttempt(r db.Row) (Attempt, error) {
 // exercise, MaxAttemptsPerExercise in all, checked in the writing
 // transaction. A new attempt starts from a closed week the learner fills.
 func (s *Store) StartReception(ctx context.Context, learner account.User, exerciseID string) (int64, error) {
-	if learner.Role != account.Learner {
-		return 0, apperr.New(apperr.Forbidden, "Seuls les apprenants font les exercices du bac à sable.")
-	}
 	e, ok := s.lib.Reception(exerciseID)
 	if !ok {
 		return 0, apperr.New(apperr.NotFound, "Cet exercice n'existe pas.")
+	}
+	return s.start(ctx, learner, e.ID, reception.Kind)
+}
+
+// StartDossier opens an attempt at a documentary file on a theme (see
+// StartReception).
+func (s *Store) StartDossier(ctx context.Context, learner account.User, exerciseID string) (int64, error) {
+	if _, ok := s.lib.Theme(exerciseID); !ok {
+		return 0, apperr.New(apperr.NotFound, "Cet exercice n'existe pas.")
+	}
+	return s.start(ctx, learner, exerciseID, fonds.Kind)
+}
+
+func (s *Store) start(ctx context.Context, learner account.User, exerciseID, kind string) (int64, error) {
+	if learner.Role != account.Learner {
+		return 0, apperr.New(apperr.Forbidden, "Seuls les apprenants font les exercices du bac à sable.")
 	}
 	var id int64
 	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
 		var open, all int64
 		if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(CASE WHEN state='en_cours' THEN id END),0), count(*)
-			FROM exercise_attempts WHERE learner_id=? AND exercise_id=?`, learner.ID, e.ID).Scan(&open, &all); err != nil {
+			FROM exercise_attempts WHERE learner_id=? AND exercise_id=?`, learner.ID, exerciseID).Scan(&open, &all); err != nil {
 			return err
 		}
 		if open != 0 {
@@ -116,7 +169,7 @@ func (s *Store) StartReception(ctx context.Context, learner account.User, exerci
 		}
 		now := stamp(s.now())
 		res, err := tx.ExecContext(ctx, `INSERT INTO exercise_attempts(learner_id, exercise_id, kind, plan, created_at, updated_at) VALUES (?,?,?,?,?,?)`,
-			learner.ID, e.ID, reception.Kind, `{}`, now, now)
+			learner.ID, exerciseID, kind, `{}`, now, now)
 		if err != nil {
 			return err
 		}
@@ -165,6 +218,9 @@ func (s *Store) SavePlan(ctx context.Context, learner account.User, id int64, p 
 		a, err := s.ownAttempt(ctx, tx, learner, id)
 		if err != nil {
 			return err
+		}
+		if a.Reception == nil {
+			return apperr.New(apperr.NotFound, "Cet exercice n'a pas de planning.")
 		}
 		if errs := a.Reception.ValidatePlan(p); len(errs) > 0 {
 			return apperr.Fields(errs)
@@ -224,11 +280,21 @@ func (s *Store) Finish(ctx context.Context, learner account.User, id int64) erro
 			return err
 		}
 		errs := map[string]string{}
-		if a.Runs == 0 {
-			errs["simuler"] = "Faites tourner la semaine au moins une fois avant de terminer."
-		}
-		if strings.TrimSpace(a.Analysis) == "" {
-			errs["analyse"] = "Écrivez votre analyse avant de terminer."
+		switch {
+		case a.Theme != nil:
+			if len(a.Work.Documents) == 0 {
+				errs["documents"] = "Retenez au moins un document avant de terminer."
+			}
+			if strings.TrimSpace(a.Work.Leaflet) == "" {
+				errs["depliant"] = "Rédigez le document d'information avant de terminer."
+			}
+		default:
+			if a.Runs == 0 {
+				errs["simuler"] = "Faites tourner la semaine au moins une fois avant de terminer."
+			}
+			if strings.TrimSpace(a.Analysis) == "" {
+				errs["analyse"] = "Écrivez votre analyse avant de terminer."
+			}
 		}
 		if len(errs) > 0 {
 			return apperr.Fields(errs)
@@ -271,6 +337,7 @@ type AttemptExport struct {
 	Kind     string         `json:"type"`
 	State    string         `json:"etat"`
 	Plan     reception.Plan `json:"plan"`
+	Work     *fonds.Work    `json:"dossier,omitempty"`
 	Analysis string         `json:"analyse"`
 	Runs     []RunExport    `json:"semaines_simulees"`
 	OpenedAt time.Time      `json:"commence_le"`
@@ -301,8 +368,12 @@ func (s *Store) ExportAttempts(ctx context.Context, viewer account.User, learner
 		if err != nil {
 			return nil, err
 		}
-		ae := AttemptExport{ID: a.ID, Exercise: a.ExerciseID, Title: a.Reception.Title, Kind: KindLabel(a.Kind), State: "en cours",
+		ae := AttemptExport{ID: a.ID, Exercise: a.ExerciseID, Title: a.Title(), Kind: KindLabel(a.Kind), State: "en cours",
 			Plan: a.Plan, Analysis: a.Analysis, Runs: []RunExport{}, OpenedAt: a.CreatedAt}
+		if a.Theme != nil {
+			w := a.Work
+			ae.Work = &w
+		}
 		if a.Finished {
 			ae.State = "terminé"
 			at := a.ClosedAt
@@ -360,5 +431,64 @@ func (s *Store) AttemptMarkdown(a Attempt) string {
 		r.Total.Arrivals, r.Total.Urgencies, r.Total.Served, strings.Replace(fmt.Sprintf("%.1f min", r.Total.MeanWait()), ".", ",", 1), r.Total.WaitMax,
 		r.Total.GaveUp+r.Total.AtClosing, r.Total.ClosedDoor, r.Total.UrgentLate+r.Total.UrgentMissed, r.Requests, r.Slots, r.Unmet, r.LoadPercent)
 	fmt.Fprintf(&b, "\n## Analyse de ma pratique\n\n%s\n", orDash(a.Analysis))
+	return b.String()
+}
+
+// SaveWork checks and saves a documentary file: every document kept is in
+// the fund with a judgment of its reliability, the texts fit.
+func (s *Store) SaveWork(ctx context.Context, learner account.User, id int64, w fonds.Work) error {
+	errs := map[string]string{}
+	for _, c := range w.Documents {
+		if _, ok := s.lib.Fund.Document(c.Document); !ok {
+			errs["documents"] = "Un document retenu n'est pas dans le fonds : rechargez la page."
+		} else if _, ok := fonds.ReliabilityLabels[c.Reliability]; !ok {
+			errs["fiabilite-"+c.Document] = "Dites si ce document vous paraît fiable, à vérifier ou peu fiable."
+		}
+	}
+	for name, v := range map[string]string{"notices": w.Records, "depliant": w.Leaflet, "diffusion": w.Diffusion} {
+		if len(v) > fonds.MaxWorkText {
+			errs[name] = fmt.Sprintf("Le texte tient en %d caractères au plus.", fonds.MaxWorkText)
+		}
+	}
+	if len(errs) > 0 {
+		return apperr.Fields(errs)
+	}
+	raw, err := json.Marshal(w)
+	if err != nil {
+		return err
+	}
+	return s.db.Tx(ctx, func(tx *sql.Tx) error {
+		a, err := s.ownAttempt(ctx, tx, learner, id)
+		if err != nil {
+			return err
+		}
+		if a.Theme == nil {
+			return apperr.New(apperr.NotFound, "Cet exercice n'est pas un dossier documentaire.")
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE exercise_attempts SET plan=?, updated_at=? WHERE id=?`, string(raw), stamp(s.now()), a.ID)
+		return err
+	})
+}
+
+// DossierMarkdown writes a documentary file as a portfolio piece: the
+// documents kept with their records, the descriptors, the leaflet and its
+// diffusion.
+func (s *Store) DossierMarkdown(a Attempt) string {
+	var b strings.Builder
+	f := s.lib.Fund
+	fmt.Fprintf(&b, "*Exercice du bac à sable : dossier documentaire sur « %s ». Fonds et sources fictifs.*\n\n## Documents retenus\n\n| Document | Source | Date | Fiabilité jugée |\n| --- | --- | --- | --- |\n", a.Theme.Title)
+	for _, c := range a.Work.Documents {
+		if d, ok := f.Document(c.Document); ok {
+			fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", cell(d.Title), cell(d.Source.Name), d.Published, fonds.ReliabilityLabel(c.Reliability))
+		}
+	}
+	var labels []string
+	for _, id := range a.Work.Descriptors {
+		if d, ok := f.Thesaurus.Descriptor(id); ok {
+			labels = append(labels, d.Label)
+		}
+	}
+	fmt.Fprintf(&b, "\n## Indexation\n\n%s\n\n## Notices bibliographiques\n\n%s\n\n## Document d'information (%s)\n\n%s\n\n## Diffusion\n\n%s\n",
+		orDash(strings.Join(labels, ", ")), orDash(a.Work.Records), a.Theme.Audience, orDash(a.Work.Leaflet), orDash(a.Work.Diffusion))
 	return b.String()
 }

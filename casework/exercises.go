@@ -3,6 +3,8 @@ package casework
 import (
 	"sort"
 
+	"github.com/casp-cnam/casp/casework/fonds"
+
 	"github.com/casp-cnam/casp/casework/reception"
 )
 
@@ -13,6 +15,7 @@ const KindCase = "cas"
 var ExerciseKinds = []struct{ Value, Label string }{
 	{KindCase, "Cas : le dossier d'une personne"},
 	{reception.Kind, "Organisation de l'accueil"},
+	{fonds.Kind, "Dossier documentaire et veille"},
 }
 
 // KindLabel names a kind of exercise.
@@ -45,6 +48,11 @@ func (l *Library) Exercises() []Exercise {
 	}
 	for _, e := range l.Receptions {
 		out = append(out, Exercise{ID: e.ID, Kind: reception.Kind, Title: e.Title, Summary: e.Summary, Structure: e.Structure, Difficulty: e.Difficulty, Tasks: e.Tasks})
+	}
+	if l.Fund != nil {
+		for _, th := range l.Fund.Themes {
+			out = append(out, Exercise{ID: fonds.ExerciseID(th.ID), Kind: fonds.Kind, Title: "Dossier documentaire : " + th.Title, Summary: th.Task, Difficulty: 2, Tasks: th.Tasks})
+		}
 	}
 	return out
 }

@@ -154,6 +154,9 @@ func (s *Server) scenarioPage(c *fiber.Ctx) error {
 	if e, ok := lib.Reception(c.Params("id")); ok {
 		return s.receptionPresentation(c, e)
 	}
+	if th, ok := lib.Theme(c.Params("id")); ok {
+		return s.dossierPresentation(c, c.Params("id"), th)
+	}
 	sc, ok := lib.Scenario(c.Params("id"))
 	if !ok {
 		return apperr.New(apperr.NotFound, "Ce cas n'existe pas.")
@@ -184,6 +187,9 @@ type taskRef struct{ ID, Title string }
 func (s *Server) caseOpen(c *fiber.Ctx) error {
 	if e, ok := s.cases.Library().Reception(c.Params("id")); ok {
 		return s.receptionStart(c, e)
+	}
+	if _, ok := s.cases.Library().Theme(c.Params("id")); ok {
+		return s.dossierStart(c, c.Params("id"))
 	}
 	k, err := s.cases.Open(c.UserContext(), *currentUser(c), c.Params("id"))
 	if err != nil {

@@ -160,11 +160,22 @@ func (s *Server) attemptPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	p, err := s.attemptPageData(c, a)
+	p, tpl, err := s.attemptPageFor(c, a)
 	if err != nil {
 		return err
 	}
-	return s.render(c, "accueil-exercice", p)
+	return s.render(c, tpl, p)
+}
+
+// attemptPageFor builds the page of an attempt, whatever its kind, and
+// names its template.
+func (s *Server) attemptPageFor(c *fiber.Ctx, a casework.Attempt) (*views.Page, string, error) {
+	if a.Theme != nil {
+		p, err := s.dossierPageData(c, a)
+		return p, "dossier-documentaire", err
+	}
+	p, err := s.attemptPageData(c, a)
+	return p, "accueil-exercice", err
 }
 
 // onAttempt runs an action on an attempt: a refused form comes back with
@@ -178,23 +189,24 @@ func (s *Server) onAttempt(step func(c *fiber.Ctx, a casework.Attempt) (caseDone
 		done, err := step(c, a)
 		if e, ok := apperr.As(err); ok && e.Fields != nil {
 			a, _ = s.cases.Attempt(c.UserContext(), *currentUser(c), a.ID)
-			p, perr := s.attemptPageData(c, a)
+			p, tpl, perr := s.attemptPageFor(c, a)
 			if perr != nil {
 				return perr
+			}
+			// What was sent replaces what was saved; an unticked box sends
+			// nothing, and so unticks.
+			if hasField(c, "lundi-matin-accueil") || hasField(c, "depliant") {
+				for key := range p.Form {
+					if strings.HasPrefix(key, "amenagement-") || key == "tri" || strings.HasPrefix(key, "retenir-") {
+						delete(p.Form, key)
+					}
+				}
 			}
 			for key, v := range formValues(c) {
 				p.Form[key] = v
 			}
-			if c.FormValue("tri") != "1" && hasField(c, "lundi-matin-accueil") {
-				delete(p.Form, "tri")
-			}
-			for _, am := range a.Reception.Amenities {
-				if hasField(c, "lundi-matin-accueil") && c.FormValue("amenagement-"+am.ID) != "1" {
-					delete(p.Form, "amenagement-"+am.ID)
-				}
-			}
 			p.Errors = e.Fields
-			return s.renderStatus(c, fiber.StatusUnprocessableEntity, "accueil-exercice", p)
+			return s.renderStatus(c, fiber.StatusUnprocessableEntity, tpl, p)
 		}
 		if err != nil || done.rendered {
 			return err
@@ -237,6 +249,39 @@ func (s *Server) attemptFinish(c *fiber.Ctx, a casework.Attempt) (caseDone, erro
 			return caseDone{}, err
 		}
 	}
+	if a.Theme != nil {
+		if hasField(c, "depliant") {
+			w, errs := s.workFromForm(c)
+			if len(errs) > 0 {
+				return caseDone{}, apperr.Fields(errs)
+			}
+			if err := s.cases.SaveWork(ctx, u, a.ID, w); err != nil {
+				return caseDone{}, err
+			}
+			a.Work = w
+		}
+		if !confirmed(c) {
+			if len(a.Work.Documents) == 0 || strings.TrimSpace(a.Work.Leaflet) == "" {
+				return caseDone{}, s.cases.Finish(ctx, u, a.ID)
+			}
+			return caseDone{rendered: true}, s.askConfirmation(c, []views.Link{casesCrumb, {Href: attemptURL(a.ID), Label: a.Title()}, {Label: "Terminer"}}, confirmation{
+				Heading: "Terminer le dossier documentaire ?",
+				Object:  "« " + a.Theme.Title + " » — " + strconv.Itoa(len(a.Work.Documents)) + " document(s) retenu(s)",
+				Effects: []string{
+					"Vos documents, vos jugements de fiabilité, votre indexation, vos notices, votre document d'information et son plan de diffusion sont gardés tels qu'ils sont.",
+					"L'exercice passe en lecture seule.",
+					"Le débriefing s'ouvre : votre dossier à côté de celui d'un documentaliste expérimenté.",
+				},
+				Action: attemptURL(a.ID) + "/terminer",
+				Button: "Terminer le dossier",
+				Back:   attemptURL(a.ID) + "#partie-depliant",
+			})
+		}
+		if err := s.cases.Finish(ctx, u, a.ID); err != nil {
+			return caseDone{}, err
+		}
+		return caseDone{to: attemptURL(a.ID) + "/debrief", notice: "exercice-termine"}, nil
+	}
 	if !confirmed(c) {
 		if a.Runs == 0 || (strings.TrimSpace(c.FormValue("analyse")) == "" && strings.TrimSpace(a.Analysis) == "") {
 			return caseDone{}, s.cases.Finish(ctx, u, a.ID) // says what is missing, next to its field
@@ -268,6 +313,9 @@ func (s *Server) attemptDebrief(c *fiber.Ctx) error {
 	if !a.Finished {
 		return apperr.New(apperr.Conflict, "Le débriefing s'ouvre quand l'exercice est terminé.")
 	}
+	if a.Theme != nil {
+		return s.dossierDebrief(c, a)
+	}
 	p := s.page(c, "Débriefing — "+a.Reception.Title, casesCrumb, views.Link{Href: attemptURL(a.ID), Label: a.Reception.Title}, views.Link{Label: "Débriefing"})
 	d := a.Reception.Judge(a.Plan, a.Runs, a.Analysis != "")
 	p.Data = struct {
@@ -292,19 +340,27 @@ func (s *Server) attemptToPiece(c *fiber.Ctx, a casework.Attempt) (caseDone, err
 		return caseDone{}, apperr.New(apperr.Conflict, "Terminez l'exercice avant de l'envoyer au portfolio.")
 	}
 	ctx := c.UserContext()
-	piece, err := s.assess.Create(ctx, u, assessment.NewPiece{KindID: "note-ecrite", Title: "Note d'organisation de l'accueil — " + a.Reception.Title})
+	kind, title, body, tasks := "note-ecrite", "Note d'organisation de l'accueil — "+a.Title(), "", []string{"6.1", "6.4", "6.7"}
+	why := "Exercice du bac à sable « " + a.Title() + " » : planning, semaine simulée et analyse."
+	if a.Theme != nil {
+		kind, title, body, tasks = "dossier-thematique", "Dossier documentaire — "+a.Theme.Title, s.cases.DossierMarkdown(a), a.Theme.Tasks
+		why = "Exercice du bac à sable « " + a.Title() + " » : collecte, fiabilité, indexation, document d'information et diffusion."
+	} else {
+		body = s.cases.AttemptMarkdown(a)
+	}
+	piece, err := s.assess.Create(ctx, u, assessment.NewPiece{KindID: kind, Title: title})
 	if err != nil {
 		return caseDone{}, err
 	}
-	if err := s.assess.SaveDraft(ctx, u, piece.ID, piece.Title, s.cases.AttemptMarkdown(a)); err != nil {
+	if err := s.assess.SaveDraft(ctx, u, piece.ID, piece.Title, body); err != nil {
 		return caseDone{}, err
 	}
 	in := assessment.LinksInput{Justifications: map[string]string{}}
-	for _, tid := range []string{"6.1", "6.4", "6.7"} {
+	for _, tid := range tasks {
 		if t, ok := s.fw.Task(tid); ok {
 			for _, cap := range t.Capacities {
 				in.Capacities = append(in.Capacities, cap.ID)
-				in.Justifications[cap.ID] = "Exercice du bac à sable « " + a.Reception.Title + " » : planning, semaine simulée et analyse."
+				in.Justifications[cap.ID] = why
 			}
 		}
 	}

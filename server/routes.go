@@ -163,6 +163,7 @@ func (s *Server) routes() {
 	a.Get("/exercices/:id", s.require(anyone...), s.attemptPage)
 	a.Get("/exercices/:id/debrief", s.require(anyone...), s.attemptDebrief)
 	a.Post("/exercices/:id/plan", anyoneIn, s.onAttempt(s.attemptPlan))
+	a.Post("/exercices/:id/dossier", anyoneIn, s.onAttempt(s.dossierSave))
 	a.Post("/exercices/:id/analyse", anyoneIn, s.onAttempt(s.attemptAnalysis))
 	a.Post("/exercices/:id/terminer", anyoneIn, s.onAttempt(s.attemptFinish))
 	a.Post("/exercices/:id/portfolio", anyoneIn, s.onAttempt(s.attemptToPiece))
