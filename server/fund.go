@@ -20,17 +20,18 @@ import (
 
 var fundCrumb = views.Link{Href: "/fonds", Label: "Fonds documentaire"}
 
-// fundKinds names the kinds of document.
-var fundKinds = []struct{ Value, Label string }{
-	{"texte-officiel", "Texte officiel"}, {"presse-professionnelle", "Presse professionnelle"}, {"lettre-partenaire", "Lettre d'un partenaire"},
-	{"depliant", "Dépliant"}, {"rapport", "Rapport"}, {"guide-pratique", "Guide pratique"}, {"page-web", "Page web"}, {"compte-rendu", "Compte rendu"},
+// fundKinds are the kinds of document, in order, for the filter.
+func fundKinds() []struct{ Value, Label string } {
+	var out []struct{ Value, Label string }
+	for _, k := range fonds.Kinds {
+		out = append(out, struct{ Value, Label string }{k, fonds.KindLabels[k]})
+	}
+	return out
 }
 
 func fundKindLabel(k string) string {
-	for _, x := range fundKinds {
-		if x.Value == k {
-			return x.Label
-		}
+	if l, ok := fonds.KindLabels[k]; ok {
+		return l
 	}
 	return k
 }
@@ -74,7 +75,7 @@ func (s *Server) fundSearch(c *fiber.Ctx) error {
 		All   int
 		Kinds any
 		Query string
-	}{hits, len(f.Documents), fundKinds, q}
+	}{hits, len(f.Documents), fundKinds(), q}
 	return s.render(c, "fonds", p)
 }
 
