@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/casp-cnam/casp/casework/fonds"
+
 	"github.com/casp-cnam/casp/account"
 	"github.com/casp-cnam/casp/casework"
 )
@@ -190,6 +192,43 @@ func seedExercises(ctx context.Context, cs *casework.Store, learners []account.U
 		}
 		if err := cs.Finish(ctx, l, id); err != nil {
 			return err
+		}
+	}
+	return seedDossiers(ctx, cs, learners)
+}
+
+// seedDossiers gives the first learner a finished documentary file (the
+// expected documents, a trap kept, a short leaflet) and the third one begun.
+func seedDossiers(ctx context.Context, cs *casework.Store, learners []account.User) error {
+	f := cs.Library().Fund
+	if f == nil || len(f.Themes) < 2 {
+		return nil
+	}
+	for i, l := range []account.User{learners[0], learners[2]} {
+		th := f.Themes[i]
+		id, err := cs.StartDossier(ctx, l, fonds.ExerciseID(th.ID))
+		if err != nil {
+			return err
+		}
+		var w fonds.Work
+		for _, did := range th.Expected[:min(2, len(th.Expected))] {
+			if d, ok := f.Document(did); ok {
+				w.Documents = append(w.Documents, fonds.Choice{Document: did, Reliability: d.Reliability.Level})
+			}
+		}
+		w.Documents = append(w.Documents, fonds.Choice{Document: th.Traps[0].Document, Reliability: "fiable"})
+		w.Descriptors = th.Descriptors[:1]
+		if i == 0 {
+			w.Leaflet = "Un document d'information court pour le public du thème, rédigé à partir des documents retenus."
+			w.Diffusion = "Affichage en salle d'attente et présentation en réunion d'équipe."
+		}
+		if err := cs.SaveWork(ctx, l, id, w); err != nil {
+			return fmt.Errorf("dossier documentaire de démonstration %s : %w", th.ID, err)
+		}
+		if i == 0 {
+			if err := cs.Finish(ctx, l, id); err != nil {
+				return err
+			}
 		}
 	}
 	return nil
