@@ -33,7 +33,7 @@ func statementsPerPage(t *testing.T, learners int) map[string]int64 {
 			queue = queue[1:]
 			// The first view may fill a cache. An archive is warmed with
 			// HEAD: its handler runs (its reads, its access log), but the
-			// archive is not written a second time — 121 PDFs for the
+			// archive is not written a second time — 61 PDFs for the
 			// large cohort, 5 s of the test's 9 (the measured view below
 			// writes it whole).
 			if strings.HasSuffix(strings.SplitN(p, "?", 2)[0], ".zip") {
@@ -84,7 +84,7 @@ func statementsPerPage(t *testing.T, learners int) map[string]int64 {
 	return counts
 }
 
-// Every page reached from a cohort runs as many SQL statements with 120
+// Every page reached from a cohort runs as many SQL statements with 60
 // learners as with 10: nothing is read learner by learner.
 func TestCohortPagesStatementsDoNotGrow(t *testing.T) {
 	t.Parallel()
@@ -92,7 +92,7 @@ func TestCohortPagesStatementsDoNotGrow(t *testing.T) {
 	var small, large map[string]int64
 	t.Run("promotions", func(t *testing.T) {
 		t.Run("10", func(t *testing.T) { t.Parallel(); small = statementsPerPage(t, 10) })
-		t.Run("120", func(t *testing.T) { t.Parallel(); large = statementsPerPage(t, 120) })
+		t.Run("60", func(t *testing.T) { t.Parallel(); large = statementsPerPage(t, 60) })
 	})
 	if small == nil || large == nil {
 		t.FailNow()
@@ -106,11 +106,11 @@ func TestCohortPagesStatementsDoNotGrow(t *testing.T) {
 	for _, k := range kinds {
 		report = append(report, k+" "+strconv.FormatInt(large[k], 10))
 		if s, ok := small[k]; ok && large[k] > s {
-			t.Errorf("%s : %d requêtes SQL avec 120 apprenants, %d avec 10", k, large[k], s)
+			t.Errorf("%s : %d requêtes SQL avec 60 apprenants, %d avec 10", k, large[k], s)
 		}
 	}
 	if len(kinds) < 10 {
 		t.Errorf("%d sortes de pages seulement atteintes depuis la promotion : %q", len(kinds), kinds)
 	}
-	t.Logf("requêtes SQL par page (120 apprenants) : %s", strings.Join(report, ", "))
+	t.Logf("requêtes SQL par page (60 apprenants) : %s", strings.Join(report, ", "))
 }
