@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bytes"
 	"strconv"
 	"strings"
 
@@ -175,7 +176,7 @@ func (s *Server) watchPage(c *fiber.Ctx) error {
 			raw, err = fonds.RSS(fd, day)
 		}
 		if err == nil {
-			v.Items, err = fonds.ParseFeed(strings.NewReader(string(raw)))
+			v.Items, err = fonds.ParseFeed(bytes.NewReader(raw))
 		}
 		if err != nil {
 			v.Error = "Flux illisible : " + err.Error()

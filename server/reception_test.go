@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -22,8 +23,8 @@ func planValues(p reception.Plan, action string) url.Values {
 			k := d + "-" + h
 			v.Set(k+"-ouverture", hp.Open)
 			v.Set(k+"-fermeture", hp.Close)
-			v.Set(k+"-accueil", itoa(hp.Desk))
-			v.Set(k+"-rdv", itoa(hp.Appointments))
+			v.Set(k+"-accueil", strconv.Itoa(hp.Desk))
+			v.Set(k+"-rdv", strconv.Itoa(hp.Appointments))
 		}
 	}
 	if p.Triage {
@@ -33,17 +34,6 @@ func planValues(p reception.Plan, action string) url.Values {
 		v.Set("amenagement-"+id, "1")
 	}
 	return v
-}
-
-func itoa(n int) string {
-	if n == 0 {
-		return "0"
-	}
-	s := ""
-	for ; n > 0; n /= 10 {
-		s = string(rune('0'+n%10)) + s
-	}
-	return s
 }
 
 // « Organiser l'accueil », end to end over HTTP: from the catalogue, a
