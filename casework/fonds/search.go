@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/kljensen/snowball/french"
@@ -133,7 +134,7 @@ var stopWords = func() map[string]bool {
 // words dropped, words stemmed (« logements » → « log »). Numbers and
 // acronyms are kept.
 func Terms(s string) []string {
-	s = strings.NewReplacer("`", "'", "ʼ", "'").Replace(fr.Fold(s))
+	s = apostrophes.Replace(fr.Fold(s))
 	s = elision.ReplaceAllString(s, "")
 	var out []string
 	for _, w := range wordSplit.Split(s, -1) {
@@ -159,8 +160,21 @@ func stem(w string) string {
 	if len(w) <= 3 {
 		return w
 	}
-	return fr.Fold(french.Stem(w, true))
+	if s, ok := stems.Load(w); ok {
+		return s.(string)
+	}
+	s := fr.Fold(french.Stem(w, true))
+	stems.Store(w, s)
+	return s
 }
+
+var (
+	apostrophes = strings.NewReplacer("`", "'", "ʼ", "'")
+	// stems keeps each word's stem: the fund's index and the searches stem
+	// the same few thousand words again and again (the stemmer was two
+	// thirds of loading the content).
+	stems sync.Map
+)
 
 func isDigits(s string) bool {
 	for _, r := range s {

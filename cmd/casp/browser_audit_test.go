@@ -14,6 +14,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 )
@@ -235,7 +236,14 @@ func runAxe(t testing.TB, ctx context.Context, where string) {
 	if all {
 		fresh = nil // the whole document
 	}
-	if !checkWithAxe(t, ctx, where, fresh) {
+	began := time.Now()
+	passed := checkWithAxe(t, ctx, where, fresh)
+	stats.axe(t.Name(), time.Since(began))
+	if stats.detail {
+		n := eval[int](t, ctx, `document.getElementsByTagName('*').length`)
+		fmt.Fprintf(os.Stderr, "%s axe %5d ms %5d éléments %3d parties neuves  %s  %s\n", time.Now().Format("05.000"), time.Since(began).Milliseconds(), n, len(fresh), t.Name(), where)
+	}
+	if !passed {
 		return
 	}
 	for _, p := range parts {

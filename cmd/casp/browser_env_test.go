@@ -31,6 +31,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sort"
 	"strings"
 	"sync"
 	"testing"
@@ -136,7 +137,80 @@ func browserTest(t *testing.T) {
 	env(t)
 	t.Parallel()
 	browserSlots.enter(browserSeconds[t.Name()])
-	t.Cleanup(browserSlots.leave)
+	start := time.Now()
+	t.Cleanup(func() {
+		browserSlots.leave()
+		stats.held(t.Name(), time.Since(start))
+	})
+}
+
+// stats adds up, under CASP_BROWSER_STATS=1, how long each browser test
+// held its slot and how long axe took in it; TestMain prints them, to
+// choose what to cut when the suite grows.
+// CASP_BROWSER_STATS=2 also prints each axe check.
+var stats = browserStats{on: os.Getenv("CASP_BROWSER_STATS") != "", detail: os.Getenv("CASP_BROWSER_STATS") == "2", tests: map[string]*testStats{}}
+
+type browserStats struct {
+	on, detail bool
+	mu         sync.Mutex
+	tests      map[string]*testStats
+}
+
+type testStats struct {
+	held, axe time.Duration
+	checks    int
+}
+
+func (s *browserStats) get(name string) *testStats {
+	name, _, _ = strings.Cut(name, "/")
+	ts := s.tests[name]
+	if ts == nil {
+		ts = &testStats{}
+		s.tests[name] = ts
+	}
+	return ts
+}
+
+func (s *browserStats) held(name string, d time.Duration) {
+	if !s.on {
+		return
+	}
+	s.mu.Lock()
+	s.get(name).held += d
+	s.mu.Unlock()
+}
+
+func (s *browserStats) axe(name string, d time.Duration) {
+	if !s.on {
+		return
+	}
+	s.mu.Lock()
+	ts := s.get(name)
+	ts.axe += d
+	ts.checks++
+	s.mu.Unlock()
+}
+
+// step prints, under CASP_BROWSER_STATS=2, how long a page took to come.
+func (s *browserStats) step(name, what string, began time.Time) {
+	if s.detail {
+		fmt.Fprintf(os.Stderr, "%s pas %5d ms  %s  %s\n", time.Now().Format("05.000"), time.Since(began).Milliseconds(), name, what)
+	}
+}
+
+func (s *browserStats) print() {
+	if !s.on {
+		return
+	}
+	names := make([]string, 0, len(s.tests))
+	for n := range s.tests {
+		names = append(names, n)
+	}
+	sort.Slice(names, func(i, j int) bool { return s.tests[names[i]].held > s.tests[names[j]].held })
+	for _, n := range names {
+		ts := s.tests[n]
+		fmt.Fprintf(os.Stderr, "%-42s tenu %5.1f s  axe %5.1f s en %3d contrôles\n", n, ts.held.Seconds(), ts.axe.Seconds(), ts.checks)
+	}
 }
 
 // browserTestTimeout bounds each browser test (or each role of the login
@@ -150,6 +224,7 @@ func TestMain(m *testing.M) {
 	_ = flag.Set("test.parallel", "64")
 	code := m.Run()
 	browser.stop()
+	stats.print()
 	os.Exit(code)
 }
 

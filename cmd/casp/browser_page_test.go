@@ -20,17 +20,21 @@ import (
 func navigate(t *testing.T, ctx context.Context, path string) {
 	t.Helper()
 	base, _ := ctx.Value(baseKey{}).(string)
+	began := time.Now()
 	if err := chromedp.Do(ctx, chromedp.Navigate(base+path)); err != nil {
 		t.Fatalf("%s : navigation : %v", path, err)
 	}
+	stats.step(t.Name(), "aller à "+path, began)
 }
 
 // clickAndWait clicks an element and waits for the page it leads to.
 func clickAndWait(t *testing.T, ctx context.Context, sel string) {
 	t.Helper()
+	began := time.Now()
 	if _, err := chromedp.Run(ctx, chromedp.WaitEvent(page.LoadEventFired, nil, press(sel))); err != nil {
 		t.Fatalf("clic sur %s : %v (%s)", sel, err, pageState(ctx))
 	}
+	stats.step(t.Name(), "clic "+sel, began)
 }
 
 // pageState says where a tab is and what it shows, for the message of a

@@ -90,12 +90,24 @@ func SortByName[T any](items []T, name func(T) string, id func(T) int64) {
 // that « evaluation » finds « Évaluation », « l'équipe » finds « l’équipe »
 // and « Lea Moreau » is « Léa Moreau ».
 func Fold(s string) string {
+	if isASCII(s) { // most words and queries: nothing to strip
+		return strings.ToLower(s)
+	}
 	t := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
 	out, _, err := transform.String(t, s)
 	if err != nil {
 		out = s
 	}
-	out = strings.ToLower(out)
-	out = strings.NewReplacer("’", "'", "œ", "oe", "æ", "ae", "\u00a0", " ", "\u202f", " ").Replace(out)
-	return out
+	return foldMarks.Replace(strings.ToLower(out))
+}
+
+var foldMarks = strings.NewReplacer("’", "'", "œ", "oe", "æ", "ae", "\u00a0", " ", "\u202f", " ")
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
 }
