@@ -38,6 +38,31 @@ func (s *Service) RefreshLearner(ctx context.Context, learnerID int64) error {
 	}
 	now := stamp(s.now())
 	return s.db.Tx(ctx, func(tx *sql.Tx) error {
+		// Only the capacities whose state or count changed are written: a
+		// deposit or a grading moves a few of the hundred (read in the write
+		// transaction: no refresh slips between the read and the writes).
+		type stored struct {
+			state  string
+			pieces int
+		}
+		had := map[string]stored{}
+		rows, err := tx.QueryContext(ctx, `SELECT capacity_id, state, pieces FROM learner_capacities WHERE learner_id=?`, learnerID)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var id string
+			var st stored
+			if err := rows.Scan(&id, &st.state, &st.pieces); err != nil {
+				rows.Close()
+				return err
+			}
+			had[id] = st
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO learner_stats(learner_id, acquired, pending, returned, deposited_kinds, updated_at) VALUES (?,?,?,?,?,?)
 			ON CONFLICT(learner_id) DO UPDATE SET acquired=excluded.acquired, pending=excluded.pending, returned=excluded.returned,
 			deposited_kinds=excluded.deposited_kinds, updated_at=excluded.updated_at`,
@@ -47,6 +72,9 @@ func (s *Service) RefreshLearner(ctx context.Context, learnerID int64) error {
 		for _, a := range prog.Activities {
 			for _, t := range a.Tasks {
 				for _, cp := range t.Capacities {
+					if st, ok := had[cp.Capacity.ID]; ok && st.state == string(cp.State) && st.pieces == len(cp.Pieces) {
+						continue
+					}
 					if _, err := tx.ExecContext(ctx, `INSERT INTO learner_capacities(learner_id, capacity_id, state, pieces, updated_at) VALUES (?,?,?,?,?)
 						ON CONFLICT(learner_id, capacity_id) DO UPDATE SET state=excluded.state, pieces=excluded.pieces, updated_at=excluded.updated_at`,
 						learnerID, cp.Capacity.ID, string(cp.State), len(cp.Pieces), now); err != nil {
