@@ -152,3 +152,28 @@ func TestFrenchCollationOnEveryConnection(t *testing.T) {
 		}
 	}
 }
+
+// A served platform syncs every commit to disk (FULL); only a test binary
+// opens its temporary databases without syncing (see synchronous), and
+// every connection of the pools has the setting.
+func TestProductionSyncsEveryCommit(t *testing.T) {
+	t.Parallel()
+	if got := synchronousFor(false); got != "FULL" {
+		t.Errorf("hors des tests : synchronous=%s, attendu FULL", got)
+	}
+	d, err := Open(filepath.Join(t.TempDir(), "casp.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	want := map[string]int{"FULL": 2, "OFF": 0}[synchronous()]
+	for name, pool := range map[string]*sql.DB{"écriture": d.Write, "lecture": d.Read, "points de contrôle": d.checkpoint} {
+		var got int
+		if err := pool.QueryRow(`PRAGMA synchronous`).Scan(&got); err != nil {
+			t.Fatal(err)
+		}
+		if got != want {
+			t.Errorf("connexion %s : synchronous=%d, attendu %d (%s)", name, got, want, synchronous())
+		}
+	}
+}
