@@ -6,17 +6,18 @@ import (
 	"github.com/casp-cnam/casp/casework/fonds"
 
 	"github.com/casp-cnam/casp/casework/reception"
+	"github.com/casp-cnam/casp/casework/situation"
 )
 
 // KindCase is the kind of a case file exercise (a scenario).
 const KindCase = "cas"
 
 // ExerciseKinds names each kind of sandbox exercise, in catalogue order.
-var ExerciseKinds = []struct{ Value, Label string }{
+var ExerciseKinds = append([]struct{ Value, Label string }{
 	{KindCase, "Cas : le dossier d'une personne"},
 	{reception.Kind, "Organisation de l'accueil"},
 	{fonds.Kind, "Dossier documentaire et veille"},
-}
+}, situation.Kinds...)
 
 // KindLabel names a kind of exercise.
 func KindLabel(kind string) string {
@@ -48,6 +49,9 @@ func (l *Library) Exercises() []Exercise {
 	}
 	for _, e := range l.Receptions {
 		out = append(out, Exercise{ID: e.ID, Kind: reception.Kind, Title: e.Title, Summary: e.Summary, Structure: e.Structure, Difficulty: e.Difficulty, Tasks: e.Tasks})
+	}
+	for _, e := range l.Situations {
+		out = append(out, Exercise{ID: e.ID, Kind: e.Kind, Title: e.Title, Summary: e.Summary, Structure: e.Structure, Difficulty: e.Difficulty, Tasks: e.Tasks})
 	}
 	if l.Fund != nil {
 		for _, th := range l.Fund.Themes {

@@ -13,6 +13,7 @@ import (
 	"github.com/casp-cnam/casp/casework/fonds"
 
 	"github.com/casp-cnam/casp/casework/reception"
+	"github.com/casp-cnam/casp/casework/situation"
 
 	"github.com/casp-cnam/casp/referentiel"
 )
@@ -28,11 +29,15 @@ type Library struct {
 	// Fund is the documentary fund and its watch feeds (nil when the
 	// content tree has no fonds/ folder).
 	Fund *fonds.Fonds
+	// Situations are the « mises en situation » (collective session,
+	// partnership, synthesis meeting…).
+	Situations []*situation.Exercise
 
 	structures map[string]*Structure
 	fiches     map[string]*Fiche
 	scenarios  map[string]*Scenario
 	receptions map[string]*reception.Exercise
+	situations map[string]*situation.Exercise
 	hours      map[string]Hours
 }
 
@@ -114,7 +119,7 @@ func CheckFiction(where, text string) error {
 // Load reads and checks every content file of the sandbox. fw is the
 // framework scenarios refer to (task ids).
 func Load(fsys fs.FS, fw *referentiel.Framework) (*Library, error) {
-	l := &Library{structures: map[string]*Structure{}, fiches: map[string]*Fiche{}, scenarios: map[string]*Scenario{}, receptions: map[string]*reception.Exercise{}, hours: map[string]Hours{}}
+	l := &Library{structures: map[string]*Structure{}, fiches: map[string]*Fiche{}, scenarios: map[string]*Scenario{}, receptions: map[string]*reception.Exercise{}, situations: map[string]*situation.Exercise{}, hours: map[string]Hours{}}
 	raw, err := fs.ReadFile(fsys, "territoire/territoire.yaml")
 	if err != nil {
 		return nil, err
@@ -154,6 +159,9 @@ func Load(fsys fs.FS, fw *referentiel.Framework) (*Library, error) {
 		if l.Fund, err = fonds.Load(fsys); err != nil {
 			return nil, err
 		}
+	}
+	if err := l.loadSituations(fsys, fw); err != nil {
+		return nil, err
 	}
 	return l, nil
 }

@@ -1,0 +1,104 @@
+package casework
+
+import (
+	"fmt"
+	"io/fs"
+	"path"
+
+	"github.com/casp-cnam/casp/casework/situation"
+	"github.com/casp-cnam/casp/referentiel"
+)
+
+// Situation returns a « mise en situation » by id.
+func (l *Library) Situation(id string) (*situation.Exercise, bool) {
+	e, ok := l.situations[id]
+	return e, ok
+}
+
+// loadSituations reads exercices/situations/*.yaml: each checked like the
+// cases (strict YAML, French messages naming the file and the field,
+// fictional people), its structure, fiches, tasks and production kind
+// known, and its expert key working every task it names.
+func (l *Library) loadSituations(fsys fs.FS, fw *referentiel.Framework) error {
+	names, err := sortedGlob(fsys, situation.Dir+"/*.yaml")
+	if err != nil {
+		return err
+	}
+	for _, n := range names {
+		where := path.Base(n)
+		raw, err := fs.ReadFile(fsys, n)
+		if err != nil {
+			return err
+		}
+		var e situation.Exercise
+		if err := decodeStrict(raw, &e); err != nil {
+			return fmt.Errorf("%s : %w", where, err)
+		}
+		if err := checkStruct(where, &e); err != nil {
+			return err
+		}
+		if err := e.Check(); err != nil {
+			return fmt.Errorf("%s : %w", where, err)
+		}
+		if err := CheckFiction(where, string(raw)); err != nil {
+			return err
+		}
+		if _, ok := l.structures[e.Structure]; !ok {
+			return fmt.Errorf("%s : structure : %q n'est pas une structure du territoire", where, e.Structure)
+		}
+		for _, f := range e.Fiches {
+			if _, ok := l.fiches[f]; !ok {
+				return fmt.Errorf("%s : fiches : %q n'est pas une fiche dispositif", where, f)
+			}
+		}
+		if fw != nil {
+			task := func(field, id string) error {
+				if _, ok := fw.Task(id); !ok {
+					return fmt.Errorf("%s : %s : %q n'est pas une tâche du référentiel", where, field, id)
+				}
+				return nil
+			}
+			for _, t := range e.Tasks {
+				if err := task("taches", t); err != nil {
+					return err
+				}
+			}
+			for _, s := range e.Scenes {
+				if err := task("scenes ("+s.ID+").tache", s.Task); err != nil {
+					return err
+				}
+			}
+			for _, p := range e.Points() {
+				if err := task("points (« "+p.Text+" »).tache", p.Task); err != nil {
+					return err
+				}
+			}
+			if _, ok := fw.Kind(e.Production.Kind); !ok {
+				return fmt.Errorf("%s : production.type : %q n'est pas un type de production du référentiel", where, e.Production.Kind)
+			}
+		}
+		for _, t := range e.Judge(e.Expert()).Tasks {
+			if !t.Worked {
+				return fmt.Errorf("%s : cle_expert : le travail de l'expert ne travaille pas la tâche %s (%d sur %d)", where, t.ID, t.Met, t.Of)
+			}
+		}
+		if _, dup := l.scenarios[e.ID]; dup {
+			return fmt.Errorf("%s : l'identifiant %q est déjà celui d'un cas", where, e.ID)
+		}
+		if _, dup := l.receptions[e.ID]; dup {
+			return fmt.Errorf("%s : l'identifiant %q est déjà celui d'un exercice", where, e.ID)
+		}
+		if l.Fund != nil {
+			if _, dup := l.Theme(e.ID); dup {
+				return fmt.Errorf("%s : l'identifiant %q est déjà celui d'un dossier documentaire", where, e.ID)
+			}
+		}
+		if _, dup := l.situations[e.ID]; dup {
+			return fmt.Errorf("%s : exercice %q en double", where, e.ID)
+		}
+		l.situations[e.ID] = &e
+		l.Situations = append(l.Situations, &e)
+	}
+	return nil
+}
+
