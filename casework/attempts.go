@@ -13,6 +13,7 @@ import (
 
 	"github.com/casp-cnam/casp/account"
 	"github.com/casp-cnam/casp/casework/reception"
+	"github.com/casp-cnam/casp/casework/situation"
 	"github.com/casp-cnam/casp/internal/apperr"
 	"github.com/casp-cnam/casp/internal/db"
 )
@@ -28,9 +29,11 @@ type Attempt struct {
 	Kind        string
 	Reception   *reception.Exercise // an « organiser l'accueil » attempt
 	Theme       *fonds.Theme        // a documentary file (dossier documentaire)
+	Situation   *situation.Exercise // a « mise en situation »
 	Finished    bool
 	Plan        reception.Plan
 	Work        fonds.Work
+	Played      situation.Work // a « mise en situation »'s work
 	Analysis    string
 	Runs        int
 	CreatedAt   time.Time
@@ -76,17 +79,15 @@ func (s *Store) scanAttempt(r db.Row) (Attempt, error) {
 		return a, err
 	}
 	a.Finished = state == "termine"
-	work := &a.Plan
-	if a.Kind == fonds.Kind {
-		work = nil
-		if err := json.Unmarshal([]byte(plan), &a.Work); err != nil {
-			return a, err
-		}
+	var work any = &a.Plan
+	switch {
+	case a.Kind == fonds.Kind:
+		work = &a.Work
+	case situation.IsKind(a.Kind):
+		work = &a.Played
 	}
-	if work != nil {
-		if err := json.Unmarshal([]byte(plan), work); err != nil {
-			return a, err
-		}
+	if err := json.Unmarshal([]byte(plan), work); err != nil {
+		return a, err
 	}
 	a.CreatedAt, _ = time.Parse(time.RFC3339Nano, created)
 	a.UpdatedAt, _ = time.Parse(time.RFC3339Nano, updated)
@@ -94,6 +95,14 @@ func (s *Store) scanAttempt(r db.Row) (Attempt, error) {
 		a.ClosedAt, _ = time.Parse(time.RFC3339Nano, closed)
 	}
 	gone := apperr.New(apperr.NotFound, "L'exercice de cette tentative n'existe plus.")
+	if situation.IsKind(a.Kind) {
+		e, ok := s.lib.Situation(a.ExerciseID)
+		if !ok {
+			return a, gone
+		}
+		a.Situation = e
+		return a, nil
+	}
 	if a.Kind == fonds.Kind {
 		th, ok := s.lib.Theme(a.ExerciseID)
 		if !ok {
@@ -112,6 +121,9 @@ func (s *Store) scanAttempt(r db.Row) (Attempt, error) {
 
 // Title is the attempt's exercise title.
 func (a Attempt) Title() string {
+	if a.Situation != nil {
+		return a.Situation.Title
+	}
 	if a.Theme != nil {
 		return "Dossier documentaire : " + a.Theme.Title
 	}
@@ -147,6 +159,41 @@ func (s *Store) StartDossier(ctx context.Context, learner account.User, exercise
 		return 0, apperr.New(apperr.NotFound, "Cet exercice n'existe pas.")
 	}
 	return s.start(ctx, learner, exerciseID, fonds.Kind)
+}
+
+// StartSituation opens an attempt at a « mise en situation » (see
+// StartReception).
+func (s *Store) StartSituation(ctx context.Context, learner account.User, exerciseID string) (int64, error) {
+	e, ok := s.lib.Situation(exerciseID)
+	if !ok {
+		return 0, apperr.New(apperr.NotFound, "Cet exercice n'existe pas.")
+	}
+	return s.start(ctx, learner, e.ID, e.Kind)
+}
+
+// UpdateSituation changes a « mise en situation » in progress, in the
+// writing transaction: change edits the work and returns a message per
+// field it refuses (then nothing is saved).
+func (s *Store) UpdateSituation(ctx context.Context, learner account.User, id int64, change func(e *situation.Exercise, w *situation.Work) map[string]string) error {
+	return s.db.Tx(ctx, func(tx *sql.Tx) error {
+		a, err := s.ownAttempt(ctx, tx, learner, id)
+		if err != nil {
+			return err
+		}
+		if a.Situation == nil {
+			return apperr.New(apperr.NotFound, "Cet exercice n'est pas une mise en situation.")
+		}
+		w := a.Played
+		if errs := change(a.Situation, &w); len(errs) > 0 {
+			return apperr.Fields(errs)
+		}
+		raw, err := json.Marshal(w)
+		if err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE exercise_attempts SET plan=?, updated_at=? WHERE id=?`, string(raw), stamp(s.now()), a.ID)
+		return err
+	})
 }
 
 func (s *Store) start(ctx context.Context, learner account.User, exerciseID, kind string) (int64, error) {
@@ -281,6 +328,12 @@ func (s *Store) Finish(ctx context.Context, learner account.User, id int64) erro
 		}
 		errs := map[string]string{}
 		switch {
+		case a.Situation != nil:
+			if a.Situation.StageOf(a.Played) != situation.StageWrite {
+				errs["production"] = "Jouez la situation jusqu'au bout avant de terminer."
+			} else if msg := a.Situation.CheckProduction(a.Played.Production); msg != "" {
+				errs["production"] = msg
+			}
 		case a.Theme != nil:
 			if len(a.Work.Documents) == 0 {
 				errs["documents"] = "Retenez au moins un document avant de terminer."
@@ -331,17 +384,18 @@ func (s *Store) Attempts(ctx context.Context, learnerID int64) ([]Attempt, error
 
 // AttemptExport is an attempt as exported (French keys).
 type AttemptExport struct {
-	ID       int64          `json:"id"`
-	Exercise string         `json:"exercice"`
-	Title    string         `json:"titre"`
-	Kind     string         `json:"type"`
-	State    string         `json:"etat"`
-	Plan     reception.Plan `json:"plan"`
-	Work     *fonds.Work    `json:"dossier,omitempty"`
-	Analysis string         `json:"analyse"`
-	Runs     []RunExport    `json:"semaines_simulees"`
-	OpenedAt time.Time      `json:"commence_le"`
-	ClosedAt *time.Time     `json:"termine_le,omitempty"`
+	ID       int64           `json:"id"`
+	Exercise string          `json:"exercice"`
+	Title    string          `json:"titre"`
+	Kind     string          `json:"type"`
+	State    string          `json:"etat"`
+	Plan     reception.Plan  `json:"plan"`
+	Work     *fonds.Work     `json:"dossier,omitempty"`
+	Played   *situation.Work `json:"mise_en_situation,omitempty"`
+	Analysis string          `json:"analyse"`
+	Runs     []RunExport     `json:"semaines_simulees"`
+	OpenedAt time.Time       `json:"commence_le"`
+	ClosedAt *time.Time      `json:"termine_le,omitempty"`
 }
 
 // RunExport is one simulated week as exported.
@@ -373,6 +427,10 @@ func (s *Store) ExportAttempts(ctx context.Context, viewer account.User, learner
 		if a.Theme != nil {
 			w := a.Work
 			ae.Work = &w
+		}
+		if a.Situation != nil {
+			w := a.Played
+			ae.Played = &w
 		}
 		if a.Finished {
 			ae.State = "terminé"

@@ -101,4 +101,3 @@ func (l *Library) loadSituations(fsys fs.FS, fw *referentiel.Framework) error {
 	}
 	return nil
 }
-

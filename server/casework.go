@@ -154,6 +154,9 @@ func (s *Server) scenarioPage(c *fiber.Ctx) error {
 	if e, ok := lib.Reception(c.Params("id")); ok {
 		return s.receptionPresentation(c, e)
 	}
+	if e, ok := lib.Situation(c.Params("id")); ok {
+		return s.situationPresentation(c, e)
+	}
 	if th, ok := lib.Theme(c.Params("id")); ok {
 		return s.dossierPresentation(c, c.Params("id"), th)
 	}
@@ -187,6 +190,9 @@ type taskRef struct{ ID, Title string }
 func (s *Server) caseOpen(c *fiber.Ctx) error {
 	if e, ok := s.cases.Library().Reception(c.Params("id")); ok {
 		return s.receptionStart(c, e)
+	}
+	if e, ok := s.cases.Library().Situation(c.Params("id")); ok {
+		return s.situationStart(c, e)
 	}
 	if _, ok := s.cases.Library().Theme(c.Params("id")); ok {
 		return s.dossierStart(c, c.Params("id"))

@@ -170,6 +170,9 @@ func (s *Server) attemptPage(c *fiber.Ctx) error {
 // attemptPageFor builds the page of an attempt, whatever its kind, and
 // names its template.
 func (s *Server) attemptPageFor(c *fiber.Ctx, a casework.Attempt) (*views.Page, string, error) {
+	if a.Situation != nil {
+		return s.situationPageData(c, a), "situation", nil
+	}
 	if a.Theme != nil {
 		p, err := s.dossierPageData(c, a)
 		return p, "dossier-documentaire", err
@@ -243,6 +246,9 @@ func (s *Server) attemptAnalysis(c *fiber.Ctx, a casework.Attempt) (caseDone, er
 // attemptFinish ends the attempt after a confirmation that says what it
 // does; the analysis typed is saved first (nothing lost).
 func (s *Server) attemptFinish(c *fiber.Ctx, a casework.Attempt) (caseDone, error) {
+	if a.Situation != nil {
+		return s.situationFinish(c, a)
+	}
 	ctx, u := c.UserContext(), *currentUser(c)
 	if hasField(c, "analyse") {
 		if err := s.cases.SaveAnalysis(ctx, u, a.ID, c.FormValue("analyse")); err != nil {
@@ -316,6 +322,9 @@ func (s *Server) attemptDebrief(c *fiber.Ctx) error {
 	if a.Theme != nil {
 		return s.dossierDebrief(c, a)
 	}
+	if a.Situation != nil {
+		return s.situationDebrief(c, a)
+	}
 	p := s.page(c, "Débriefing — "+a.Reception.Title, casesCrumb, views.Link{Href: attemptURL(a.ID), Label: a.Reception.Title}, views.Link{Label: "Débriefing"})
 	d := a.Reception.Judge(a.Plan, a.Runs, a.Analysis != "")
 	p.Data = struct {
@@ -342,7 +351,10 @@ func (s *Server) attemptToPiece(c *fiber.Ctx, a casework.Attempt) (caseDone, err
 	ctx := c.UserContext()
 	kind, title, body, tasks := "note-ecrite", "Note d'organisation de l'accueil — "+a.Title(), "", []string{"6.1", "6.4", "6.7"}
 	why := "Exercice du bac à sable « " + a.Title() + " » : planning, semaine simulée et analyse."
-	if a.Theme != nil {
+	if e := a.Situation; e != nil {
+		kind, title, body, tasks = e.Production.Kind, e.Production.Title+" — "+e.Title, s.cases.SituationMarkdown(a), e.Tasks
+		why = "Mise en situation du bac à sable « " + e.Title + " » : préparation, déroulé et « " + e.Production.Title + " »."
+	} else if a.Theme != nil {
 		kind, title, body, tasks = "dossier-thematique", "Dossier documentaire — "+a.Theme.Title, s.cases.DossierMarkdown(a), a.Theme.Tasks
 		why = "Exercice du bac à sable « " + a.Title() + " » : collecte, fiabilité, indexation, document d'information et diffusion."
 	} else {

@@ -165,6 +165,9 @@ func (s *Server) routes() {
 	a.Post("/exercices/:id/plan", anyoneIn, s.onAttempt(s.attemptPlan))
 	a.Post("/exercices/:id/dossier", anyoneIn, s.onAttempt(s.dossierSave))
 	a.Post("/exercices/:id/analyse", anyoneIn, s.onAttempt(s.attemptAnalysis))
+	a.Post("/exercices/:id/preparation", anyoneIn, s.onAttempt(s.situationPrepare))
+	a.Post("/exercices/:id/scene", anyoneIn, s.onAttempt(s.situationPlay))
+	a.Post("/exercices/:id/production", anyoneIn, s.onAttempt(s.situationProduction))
 	a.Post("/exercices/:id/terminer", anyoneIn, s.onAttempt(s.attemptFinish))
 	a.Post("/exercices/:id/portfolio", anyoneIn, s.onAttempt(s.attemptToPiece))
 

@@ -135,6 +135,13 @@ var funcs = template.FuncMap{
 	},
 	"name": func(format string, args ...any) string { return fmt.Sprintf(format, args...) },
 	"list": func(items ...string) []string { return items },
+	// signed writes a change with its sign: « +2 », « −1 » (a true minus).
+	"signed": func(n int) string {
+		if n < 0 {
+			return "\u2212" + strconv.Itoa(-n)
+		}
+		return "+" + strconv.Itoa(n)
+	},
 	// splitParagraphs cuts a text at its blank lines (a brief written in
 	// YAML with « | »).
 	"splitParagraphs": func(s string) []string {
