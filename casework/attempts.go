@@ -394,6 +394,7 @@ type AttemptExport struct {
 	Played   *situation.Work `json:"mise_en_situation,omitempty"`
 	Analysis string          `json:"analyse"`
 	Runs     []RunExport     `json:"semaines_simulees"`
+	Comments []CommentExport `json:"commentaires_des_formateurs"`
 	OpenedAt time.Time       `json:"commence_le"`
 	ClosedAt *time.Time      `json:"termine_le,omitempty"`
 }
@@ -423,7 +424,14 @@ func (s *Store) ExportAttempts(ctx context.Context, viewer account.User, learner
 			return nil, err
 		}
 		ae := AttemptExport{ID: a.ID, Exercise: a.ExerciseID, Title: a.Title(), Kind: KindLabel(a.Kind), State: "en cours",
-			Plan: a.Plan, Analysis: a.Analysis, Runs: []RunExport{}, OpenedAt: a.CreatedAt}
+			Plan: a.Plan, Analysis: a.Analysis, Runs: []RunExport{}, Comments: []CommentExport{}, OpenedAt: a.CreatedAt}
+		comments, err := s.AttemptComments(ctx, a)
+		if err != nil {
+			return nil, err
+		}
+		for _, k := range comments {
+			ae.Comments = append(ae.Comments, CommentExport{Author: k.Author, At: k.At, Text: k.Text})
+		}
 		if a.Theme != nil {
 			w := a.Work
 			ae.Work = &w

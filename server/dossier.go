@@ -46,6 +46,7 @@ func (s *Server) dossierStart(c *fiber.Ctx, id string) error {
 
 type docFileData struct {
 	A         casework.Attempt
+	Notes     attemptNotes
 	T         *fonds.Theme
 	Owner     bool
 	Documents []*fonds.Document
@@ -61,7 +62,11 @@ func (s *Server) dossierPageData(c *fiber.Ctx, a casework.Attempt) (*views.Page,
 		return nil, err
 	}
 	p := s.page(c, a.Title(), casesCrumb, views.Link{Label: a.Title()})
-	p.Data = docFileData{A: a, T: a.Theme, Owner: currentUser(c).ID == a.LearnerID, Documents: f.Documents, Kinds: fonds.KindLabels,
+	notes, err := s.attemptNotes(c, a)
+	if err != nil {
+		return nil, err
+	}
+	p.Data = docFileData{A: a, Notes: notes, T: a.Theme, Owner: currentUser(c).ID == a.LearnerID, Documents: f.Documents, Kinds: fonds.KindLabels,
 		Levels: fonds.Reliabilities, Labels: fonds.ReliabilityLabels, Thesaurus: f.Thesaurus.Descriptors()}
 	p.Form = map[string]string{"notices": a.Work.Records, "depliant": a.Work.Leaflet, "diffusion": a.Work.Diffusion}
 	for _, ch := range a.Work.Documents {
@@ -116,12 +121,17 @@ func (s *Server) dossierDebrief(c *fiber.Ctx, a casework.Attempt) error {
 	if err != nil {
 		return err
 	}
+	notes, err := s.attemptNotes(c, a)
+	if err != nil {
+		return err
+	}
 	p := s.page(c, "Débriefing — "+a.Title(), casesCrumb, views.Link{Href: attemptURL(a.ID), Label: a.Title()}, views.Link{Label: "Débriefing"})
 	p.Data = struct {
 		A      casework.Attempt
+		Notes  attemptNotes
 		D      fonds.Debrief
 		Owner  bool
 		Labels map[string]string
-	}{a, f.Judge(a.Theme, a.Work), currentUser(c).ID == a.LearnerID, fonds.ReliabilityLabels}
+	}{a, notes, f.Judge(a.Theme, a.Work), currentUser(c).ID == a.LearnerID, fonds.ReliabilityLabels}
 	return s.render(c, "dossier-documentaire-debrief", p)
 }

@@ -72,6 +72,7 @@ func (s *Server) loadAttempt(c *fiber.Ctx) (casework.Attempt, error) {
 // attemptData is what the attempt's page shows.
 type attemptData struct {
 	A         casework.Attempt
+	Notes     attemptNotes
 	E         *reception.Exercise
 	Owner     bool
 	Runs      []casework.Run
@@ -83,9 +84,12 @@ type attemptData struct {
 }
 
 func (s *Server) attemptPageData(c *fiber.Ctx, a casework.Attempt) (*views.Page, error) {
-	d := attemptData{A: a, E: a.Reception, Owner: currentUser(c).ID == a.LearnerID, Days: reception.Days, Halves: reception.Halves}
+	notes, err := s.attemptNotes(c, a)
+	if err != nil {
+		return nil, err
+	}
+	d := attemptData{A: a, Notes: notes, E: a.Reception, Owner: currentUser(c).ID == a.LearnerID, Days: reception.Days, Halves: reception.Halves}
 	d.Structure, _ = s.cases.Library().Structure(a.Reception.Structure)
-	var err error
 	if d.Runs, err = s.cases.Runs(c.UserContext(), a); err != nil {
 		return nil, err
 	}
@@ -171,7 +175,8 @@ func (s *Server) attemptPage(c *fiber.Ctx) error {
 // names its template.
 func (s *Server) attemptPageFor(c *fiber.Ctx, a casework.Attempt) (*views.Page, string, error) {
 	if a.Situation != nil {
-		return s.situationPageData(c, a), "situation", nil
+		p, err := s.situationPageData(c, a)
+		return p, "situation", err
 	}
 	if a.Theme != nil {
 		p, err := s.dossierPageData(c, a)
@@ -327,14 +332,19 @@ func (s *Server) attemptDebrief(c *fiber.Ctx) error {
 	}
 	p := s.page(c, "Débriefing — "+a.Reception.Title, casesCrumb, views.Link{Href: attemptURL(a.ID), Label: a.Reception.Title}, views.Link{Label: "Débriefing"})
 	d := a.Reception.Judge(a.Plan, a.Runs, a.Analysis != "")
+	notes, err := s.attemptNotes(c, a)
+	if err != nil {
+		return err
+	}
 	p.Data = struct {
 		A      casework.Attempt
+		Notes  attemptNotes
 		E      *reception.Exercise
 		D      reception.Debrief
 		Owner  bool
 		Days   []string
 		Halves []string
-	}{a, a.Reception, d, currentUser(c).ID == a.LearnerID, reception.Days, reception.Halves}
+	}{a, notes, a.Reception, d, currentUser(c).ID == a.LearnerID, reception.Days, reception.Halves}
 	return s.render(c, "accueil-debrief", p)
 }
 

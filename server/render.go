@@ -62,6 +62,7 @@ var notices = map[string]string{
 	"exercice-ouvert":        "L'exercice est ouvert. Lisez la consigne, puis proposez le planning de la semaine.",
 	"semaine-simulee":        "La semaine a tourné avec votre planning : lisez le rapport, ajustez, recommencez.",
 	"preparation-validee":    "Préparation validée : la situation commence.",
+	"commentaire-publie":     "Commentaire publié : l'apprenant le lit sur son exercice.",
 	"scene-jouee":            "Réponse enregistrée : voyez ce qu'elle a produit, puis la suite.",
 	"exercice-termine":       "L'exercice est terminé. Voici le débriefing.",
 	"jury":                   "La décision du jury est enregistrée. Elle est définitive : une erreur se corrige par une décision rectificative.",

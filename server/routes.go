@@ -168,6 +168,7 @@ func (s *Server) routes() {
 	a.Post("/exercices/:id/preparation", anyoneIn, s.onAttempt(s.situationPrepare))
 	a.Post("/exercices/:id/scene", anyoneIn, s.onAttempt(s.situationPlay))
 	a.Post("/exercices/:id/production", anyoneIn, s.onAttempt(s.situationProduction))
+	a.Post("/exercices/:id/commentaire", anyoneIn, s.onAttempt(s.attemptComment))
 	a.Post("/exercices/:id/terminer", anyoneIn, s.onAttempt(s.attemptFinish))
 	a.Post("/exercices/:id/portfolio", anyoneIn, s.onAttempt(s.attemptToPiece))
 

@@ -62,6 +62,7 @@ func (s *Server) situationStart(c *fiber.Ctx, e *situation.Exercise) error {
 // situationData is what the attempt's page shows.
 type situationData struct {
 	A         casework.Attempt
+	Notes     attemptNotes
 	E         *situation.Exercise
 	Owner     bool
 	Edit      bool
@@ -72,9 +73,13 @@ type situationData struct {
 	Kind      string
 }
 
-func (s *Server) situationPageData(c *fiber.Ctx, a casework.Attempt) *views.Page {
+func (s *Server) situationPageData(c *fiber.Ctx, a casework.Attempt) (*views.Page, error) {
 	e := a.Situation
-	d := situationData{A: a, E: e, Owner: currentUser(c).ID == a.LearnerID, Stage: e.StageOf(a.Played), State: e.StateOf(a.Played),
+	notes, err := s.attemptNotes(c, a)
+	if err != nil {
+		return nil, err
+	}
+	d := situationData{A: a, Notes: notes, E: e, Owner: currentUser(c).ID == a.LearnerID, Stage: e.StageOf(a.Played), State: e.StateOf(a.Played),
 		Next: e.Next(a.Played), Kind: situation.KindLabel(e.Kind)}
 	d.Edit = d.Owner && !a.Finished
 	d.Structure, _ = s.cases.Library().Structure(e.Structure)
@@ -84,7 +89,7 @@ func (s *Server) situationPageData(c *fiber.Ctx, a casework.Attempt) *views.Page
 	for id, v := range a.Played.Preparation {
 		p.Form["prep-"+id] = v
 	}
-	return p
+	return p, nil
 }
 
 // situationPrepare saves the preparation; « Valider » also checks it and
@@ -208,6 +213,10 @@ func (s *Server) situationDebrief(c *fiber.Ctx, a casework.Attempt) error {
 	e := a.Situation
 	p := s.page(c, "Débriefing — "+e.Title, casesCrumb, views.Link{Href: attemptURL(a.ID), Label: e.Title}, views.Link{Label: "Débriefing"})
 	d := e.Judge(a.Played)
+	notes, err := s.attemptNotes(c, a)
+	if err != nil {
+		return err
+	}
 	good, played := 0, 0
 	for _, st := range d.Steps {
 		played++
@@ -217,14 +226,37 @@ func (s *Server) situationDebrief(c *fiber.Ctx, a casework.Attempt) error {
 	}
 	p.Data = struct {
 		A      casework.Attempt
+		Notes  attemptNotes
 		E      *situation.Exercise
 		D      situation.Debrief
 		Owner  bool
 		Good   int
 		Played int
 		Tasks  map[string]string
-	}{a, e, d, currentUser(c).ID == a.LearnerID, good, played, s.taskTitles(d.Tasks)}
+	}{a, notes, e, d, currentUser(c).ID == a.LearnerID, good, played, s.taskTitles(d.Tasks)}
 	return s.render(c, "situation-debrief", p)
+}
+
+// attemptNotes is the comments section of an attempt's pages: the
+// trainers' comments, and the form for staff.
+type attemptNotes struct {
+	ID       int64
+	Comments []casework.Comment
+	Staff    bool
+}
+
+func (s *Server) attemptNotes(c *fiber.Ctx, a casework.Attempt) (attemptNotes, error) {
+	list, err := s.cases.AttemptComments(c.UserContext(), a)
+	u := currentUser(c)
+	return attemptNotes{ID: a.ID, Comments: list, Staff: u.Role == account.Assessor || u.Role == account.Manager || u.Role == account.Admin}, err
+}
+
+// attemptComment adds a trainer's comment to an attempt.
+func (s *Server) attemptComment(c *fiber.Ctx, a casework.Attempt) (caseDone, error) {
+	if err := s.cases.AddAttemptComment(c.UserContext(), *currentUser(c), a.ID, c.FormValue("commentaire")); err != nil {
+		return caseDone{}, err
+	}
+	return caseDone{to: attemptURL(a.ID) + "#commentaires", notice: "commentaire-publie"}, nil
 }
 
 func (s *Server) taskTitles(tasks []situation.TaskResult) map[string]string {

@@ -111,6 +111,12 @@ type Renderer struct {
 	pages map[string]bool
 }
 
+// Pair is a partial's arguments: the page and one value.
+type Pair struct {
+	P *Page
+	V any
+}
+
 var funcs = template.FuncMap{
 	"date":     french.Date,
 	"datetime": french.DateTime,
@@ -135,6 +141,8 @@ var funcs = template.FuncMap{
 	},
 	"name": func(format string, args ...any) string { return fmt.Sprintf(format, args...) },
 	"list": func(items ...string) []string { return items },
+	// pair gives a partial the page and one value (.P and .V).
+	"pair": func(p *Page, v any) Pair { return Pair{P: p, V: v} },
 	// signed writes a change with its sign: « +2 », « −1 » (a true minus).
 	"signed": func(n int) string {
 		if n < 0 {
