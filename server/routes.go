@@ -134,6 +134,8 @@ func (s *Server) routes() {
 	a.Get("/cas/:id", s.scenarioPage)
 	a.Post("/cas/:id/ouvrir", learner, s.caseOpen)
 	a.Get("/dossiers", learner, s.caseList)
+	a.Get("/pratique", learner, s.practicePage)
+	a.Post("/pratique/portfolio", learner, s.practiceToPiece)
 	a.Get("/dossiers/:id", s.require(anyone...), s.casePage)
 	a.Get("/dossiers/:id/debrief", s.require(anyone...), s.caseDebrief)
 	a.Get("/dossiers/:id/contrat", s.require(anyone...), s.contractPrint)
