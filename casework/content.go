@@ -116,7 +116,18 @@ type Fiche struct {
 	Sources []Source `yaml:"sources" validate:"min=1,dive"`
 	// Amounts are the figures a trainee needs, each dated.
 	Amounts []Amount `yaml:"montants" validate:"dive"`
-	Body    string   `yaml:"-"`
+	// Changes are the fiche's changes a learner who used it must know,
+	// each with the exercise that checks their understanding (task 6.5).
+	Changes []FicheChange `yaml:"changements" validate:"dive"`
+	Body    string        `yaml:"-"`
+}
+
+// FicheChange is a dated change of a fiche: what changes, from when, and
+// the « actualisation » exercise that checks it is understood.
+type FicheChange struct {
+	On       string `yaml:"le" validate:"required,datetime=2006-01-02"`
+	Summary  string `yaml:"resume" validate:"required"`
+	Exercise string `yaml:"exercice"`
 }
 
 // Source is an official source of a fiche: its name, address and the day it

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
+	"slices"
+	"time"
 
 	"github.com/casp-cnam/casp/casework/situation"
 	"github.com/casp-cnam/casp/referentiel"
@@ -99,5 +101,42 @@ func (l *Library) loadSituations(fsys fs.FS, fw *referentiel.Framework) error {
 		l.situations[e.ID] = &e
 		l.Situations = append(l.Situations, &e)
 	}
+	for _, f := range l.Fiches {
+		for _, ch := range f.Changes {
+			if ch.Exercise == "" {
+				continue
+			}
+			if e, ok := l.situations[ch.Exercise]; !ok || e.Kind != "actualisation" {
+				return fmt.Errorf("%s.md : changements (%s).exercice : %q n'est pas un exercice d'actualisation des connaissances", f.ID, ch.On, ch.Exercise)
+			}
+		}
+	}
 	return nil
+}
+
+// FichesOf lists the fiches a scenario leads the trainee to read: those of
+// its facts, of its expected orientations and of the orientations to avoid.
+func (sc *Scenario) FichesOf() []string {
+	var out []string
+	add := func(id string) {
+		if id != "" && !slices.Contains(out, id) {
+			out = append(out, id)
+		}
+	}
+	for _, f := range sc.Facts {
+		add(f.Fiche)
+	}
+	for _, o := range sc.Key.Orientations {
+		add(o.Fiche)
+	}
+	for _, o := range sc.Key.Avoid {
+		add(o.Fiche)
+	}
+	return out
+}
+
+// Date is the day the change applies.
+func (c FicheChange) Date() time.Time {
+	t, _ := time.ParseInLocation("2006-01-02", c.On, time.UTC)
+	return t.Add(12 * time.Hour) // midday: the same day in Paris
 }

@@ -180,3 +180,70 @@ type doneEntry struct {
 	e      PracticeEntry
 	worked []string
 }
+
+// FicheNews is a change of a fiche the learner used (in a case, an
+// exercise), with the exercise that checks it is understood (task 6.5).
+type FicheNews struct {
+	Fiche    *Fiche
+	Change   FicheChange
+	Exercise *situation.Exercise // nil when the change has none
+	Done     bool                // the learner finished it
+}
+
+// FicheNews lists the changes of the fiches the learner used: in a case
+// on a scenario that leads to the fiche, or in a mise en situation built
+// on it. A change stays listed until its exercise is finished. Two reads,
+// whatever the learner's work.
+func (s *Store) FicheNews(ctx context.Context, learnerID int64) ([]FicheNews, error) {
+	var changed []*Fiche
+	for _, f := range s.lib.Fiches {
+		if len(f.Changes) > 0 {
+			changed = append(changed, f)
+		}
+	}
+	if len(changed) == 0 {
+		return nil, nil
+	}
+	used := map[string]bool{}
+	cases, err := s.Cases(ctx, learnerID)
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range cases {
+		for _, id := range c.Scenario.FichesOf() {
+			used[id] = true
+		}
+	}
+	attempts, err := s.Attempts(ctx, learnerID)
+	if err != nil {
+		return nil, err
+	}
+	finished := map[string]bool{}
+	for _, a := range attempts {
+		if a.Situation != nil {
+			for _, id := range a.Situation.Fiches {
+				used[id] = true
+			}
+		}
+		if a.Finished {
+			finished[a.ExerciseID] = true
+		}
+	}
+	var out []FicheNews
+	for _, f := range changed {
+		if !used[f.ID] {
+			continue
+		}
+		for _, ch := range f.Changes {
+			n := FicheNews{Fiche: f, Change: ch}
+			if ch.Exercise != "" {
+				n.Exercise, _ = s.lib.Situation(ch.Exercise)
+				n.Done = finished[ch.Exercise]
+			}
+			if !n.Done {
+				out = append(out, n)
+			}
+		}
+	}
+	return out, nil
+}

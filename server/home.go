@@ -39,6 +39,7 @@ type learnerTodo struct {
 	Drafts            []assessment.Piece        // never deposited
 	Cases             []casework.Case           // not closed
 	Convocations      []assessment.Convocation  // épreuves to come
+	FicheNews         []casework.FicheNews      // fiches used that changed
 	Acquired, Total   int
 }
 
@@ -109,6 +110,9 @@ func (s *Server) home(c *fiber.Ctx) error {
 	}
 	if u.Role == account.Learner {
 		if d.Todo, err = s.learnerTodo(ctx, u.ID); err != nil {
+			return err
+		}
+		if d.Todo.FicheNews, err = s.cases.FicheNews(ctx, u.ID); err != nil {
 			return err
 		}
 	}
