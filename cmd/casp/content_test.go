@@ -20,7 +20,8 @@ func TestContentCheck(t *testing.T) {
 	if err := run(context.Background(), []string{"content", "check", "../../content/exemple"}, nil, &out, &out); err != nil {
 		t.Fatalf("l'exemple du guide ne se charge pas : %v", err)
 	}
-	if !strings.Contains(out.String(), "Contenus valides") || !strings.Contains(out.String(), "1\u00a0autre exercice") || !strings.Contains(out.String(), "fonds documentaire de") {
+	if !strings.Contains(out.String(), "Contenus valides") || !strings.Contains(out.String(), "1\u00a0autre exercice") || !strings.Contains(out.String(), "fonds documentaire de") ||
+		!strings.Contains(out.String(), "en situation") {
 		t.Fatalf("sortie inattendue : %q", out.String())
 	}
 	lib, err := app.LoadContent("../../content/exemple")

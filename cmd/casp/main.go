@@ -458,7 +458,8 @@ func contentCheck(dir string, stdout io.Writer) error {
 	if lib.Fund != nil {
 		fund = fmt.Sprintf(", fonds documentaire de %d documents et %d flux", len(lib.Fund.Documents), len(lib.Fund.Feeds))
 	}
-	fmt.Fprintf(stdout, "Contenus valides : %d cas, %s, %d fiches, %d structures%s.\n", len(lib.Scenarios), french.Plural(len(lib.Receptions), "autre exercice", "autres exercices"), len(lib.Fiches), len(lib.Structures), fund)
+	fmt.Fprintf(stdout, "Contenus valides : %d cas, %s, %s, %d fiches, %d structures%s.\n", len(lib.Scenarios), french.Plural(len(lib.Receptions), "autre exercice", "autres exercices"),
+		french.Plural(len(lib.Situations), "mise en situation", "mises en situation"), len(lib.Fiches), len(lib.Structures), fund)
 	for _, f := range lib.StaleFiches(time.Now()) {
 		fmt.Fprintf(stdout, "À relire : la fiche %s (%s) a été revue le %s, il y a plus de six mois.\n", f.ID, f.Title, f.UpdatedOn)
 	}
