@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/casp-cnam/casp/casework/fonds"
+	"github.com/casp-cnam/casp/casework/situation"
 
 	"github.com/casp-cnam/casp/account"
 	"github.com/casp-cnam/casp/casework"
@@ -224,6 +225,62 @@ func seedDossiers(ctx context.Context, cs *casework.Store, learners []account.Us
 		}
 		if err := cs.SaveWork(ctx, l, id, w); err != nil {
 			return fmt.Errorf("dossier documentaire de démonstration %s : %w", th.ID, err)
+		}
+		if i == 0 {
+			if err := cs.Finish(ctx, l, id); err != nil {
+				return err
+			}
+		}
+	}
+	return seedSituations(ctx, cs, learners)
+}
+
+// seedSituations puts learners at several stages of the « mises en
+// situation »: the first learner has finished the first one (mixed
+// responses: the expert's, then one to avoid), the third is in the
+// middle of the second (preparation validated, one scene played), the
+// fifth has only drafted the preparation of the third.
+func seedSituations(ctx context.Context, cs *casework.Store, learners []account.User) error {
+	list := cs.Library().Situations
+	if len(list) < 3 || len(learners) < 5 {
+		return nil
+	}
+	for i, l := range []account.User{learners[0], learners[2], learners[4]} {
+		e := list[i]
+		id, err := cs.StartSituation(ctx, l, e.ID)
+		if err != nil {
+			return err
+		}
+		expert := e.Expert()
+		err = cs.UpdateSituation(ctx, l, id, func(e *situation.Exercise, w *situation.Work) map[string]string {
+			w.Preparation = expert.Preparation
+			if i == 2 {
+				return nil // a draft
+			}
+			w.Prepared = true
+			for j, sc := range e.Scenes {
+				if i == 1 && j == 1 {
+					break
+				}
+				choice := expert.Answers[sc.ID]
+				if j == 1 && !sc.Sorting() {
+					for _, c := range sc.Choices {
+						if c.Quality == situation.Avoid {
+							choice = c.ID
+						}
+					}
+				}
+				if errs := e.Play(w, sc.ID, choice, expert.Sorting[sc.ID]); len(errs) > 0 {
+					return errs
+				}
+			}
+			if i == 0 {
+				w.Production = expert.Production
+			}
+			return nil
+		})
+		if err != nil {
+			return fmt.Errorf("mise en situation de démonstration %s : %w", e.ID, err)
 		}
 		if i == 0 {
 			if err := cs.Finish(ctx, l, id); err != nil {
