@@ -1,6 +1,9 @@
 package situation
 
-import "slices"
+import (
+	"slices"
+	"strings"
+)
 
 // Debrief is what a finished attempt teaches: each part against the
 // expert key, and the framework tasks worked.
@@ -171,8 +174,10 @@ func expertText(points []Point, minWords int) string {
 	for _, p := range points {
 		s += p.Text + " (" + p.Words[0] + "). "
 	}
-	for Words(s) < minWords {
-		s += "Texte de l'expert. "
+	// Long enough with the reasons of the points, as an expert would
+	// argue them.
+	for i := 0; Words(s) < minWords && len(points) > 0; i++ {
+		s += points[i%len(points)].Why + " "
 	}
-	return s
+	return strings.TrimSpace(s)
 }
