@@ -67,7 +67,7 @@ var browserSlots = newGate(3)
 // these 2-core machines); a test not listed counts as short.
 var browserSeconds = map[string]float64{
 	"TestBrowserLiveSoutenance": 16, "TestBrowserSandboxJourney": 12, "TestBrowserGuideJourney": 11, "TestBrowserRolesLogin": 10,
-	"TestBrowserActorMapJourney": 10, "TestBrowserSandboxPoorPlays": 8, "TestBrowserReceptionExercise": 5, "TestBrowserDossierDocumentaire": 3, "TestBrowserHeatmapToEvidenceAndJury": 6, "TestBrowserCohortImportAndAssessor": 6,
+	"TestBrowserActorMapJourney": 10, "TestBrowserSandboxPoorPlays": 8, "TestBrowserReceptionExercise": 5, "TestBrowserSituations": 6, "TestBrowserDossierDocumentaire": 3, "TestBrowserHeatmapToEvidenceAndJury": 6, "TestBrowserCohortImportAndAssessor": 6,
 	"TestBrowserReportPreview": 4.5, "TestBrowserPersonalDataErasure": 3, "TestBrowserVisitorPages": 3,
 	"TestBrowserCoverageExportAndAssessors": 2, "TestBrowserSearch": 1.5,
 }
