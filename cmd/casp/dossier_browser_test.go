@@ -2,7 +2,7 @@ package main
 
 // Browser journey of a documentary file: the theme's page, the file with
 // a document kept and judged, a descriptor, the leaflet, the end confirmed
-// in its dialog, the debrief. Every page state goes through audit.
+// in its dialog, the debrief, the file sent to the portfolio. Every page state goes through audit.
 
 import (
 	"strings"
@@ -35,4 +35,10 @@ func TestBrowserDossierDocumentaire(t *testing.T) {
 		t.Fatalf("terminer : %s ; erreurs %q", f.URL, textOf(t, ctx, ".error-summary"))
 	}
 	wantText(t, f, "Les documents", "Indexation", "Tâches du référentiel travaillées")
+	// The file goes to the portfolio as a « dossier thématique ».
+	f = submitForm(t, ctx, `form[action$="/portfolio"] button[type=submit]`)
+	if !strings.HasPrefix(f.Path, "/portfolio/") {
+		t.Fatalf("envoi au portfolio : %s (h1 %q)", f.URL, f.h1())
+	}
+	wantText(t, f, "Dossier documentaire", "Dossier thématique")
 }

@@ -16,6 +16,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"testing"
@@ -24,6 +25,16 @@ import (
 	"github.com/casp-cnam/casp/account"
 	"github.com/casp-cnam/casp/internal/app"
 )
+
+// Test binaries that start platforms (server, cmd/casp, cmd/charge)
+// collect garbage four times less often than the default, unless GOGC is
+// set: their heaps stay small next to the machine, and the collector was a
+// third of the server package's CPU (measured: 23 CPU-s, 16 with 400).
+func init() {
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(400)
+	}
+}
 
 // Env is a running platform.
 type Env struct {
