@@ -18,14 +18,19 @@ type Comment struct {
 
 // Comments lists the comments on a case.
 func (s *Store) Comments(ctx context.Context, c Case) ([]Comment, error) {
+	return s.comments(ctx, `SELECT u.display_name, k.at, k.text FROM case_comments k JOIN users u ON u.id=k.author_id
+		WHERE k.case_id=? ORDER BY k.id`, c.ID)
+}
+
+// comments reads comments (author, time, text) by a query on one id.
+func (s *Store) comments(ctx context.Context, query string, id int64) ([]Comment, error) {
 	return db.Collect(ctx, s.db.Read, func(r db.Row) (Comment, error) {
 		var k Comment
 		var at string
 		err := r.Scan(&k.Author, &at, &k.Text)
 		k.At, _ = time.Parse(time.RFC3339Nano, at)
 		return k, err
-	}, `SELECT u.display_name, k.at, k.text FROM case_comments k JOIN users u ON u.id=k.author_id
-		WHERE k.case_id=? ORDER BY k.id`, c.ID)
+	}, query, id)
 }
 
 // AddComment lets staff of the learner's cohort comment on a case.
@@ -47,13 +52,7 @@ func (s *Store) AddComment(ctx context.Context, staff account.User, caseID int64
 
 // AttemptComments lists the comments on an exercise attempt.
 func (s *Store) AttemptComments(ctx context.Context, a Attempt) ([]Comment, error) {
-	return db.Collect(ctx, s.db.Read, func(r db.Row) (Comment, error) {
-		var k Comment
-		var at string
-		err := r.Scan(&k.Author, &at, &k.Text)
-		k.At, _ = time.Parse(time.RFC3339Nano, at)
-		return k, err
-	}, `SELECT u.display_name, k.at, k.text FROM attempt_comments k JOIN users u ON u.id=k.author_id
+	return s.comments(ctx, `SELECT u.display_name, k.at, k.text FROM attempt_comments k JOIN users u ON u.id=k.author_id
 		WHERE k.attempt_id=? ORDER BY k.id`, a.ID)
 }
 

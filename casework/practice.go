@@ -192,9 +192,10 @@ type FicheNews struct {
 
 // FicheNews lists the changes of the fiches the learner used: in a case
 // on a scenario that leads to the fiche, or in a mise en situation built
-// on it. A change stays listed until its exercise is finished. Two reads,
-// whatever the learner's work.
-func (s *Store) FicheNews(ctx context.Context, learnerID int64) ([]FicheNews, error) {
+// on it. A change stays listed until its exercise is finished. cases are
+// the learner's cases, already read by the caller; one more read, whatever
+// the learner's work.
+func (s *Store) FicheNews(ctx context.Context, learnerID int64, cases []Case) ([]FicheNews, error) {
 	var changed []*Fiche
 	for _, f := range s.lib.Fiches {
 		if len(f.Changes) > 0 {
@@ -205,10 +206,6 @@ func (s *Store) FicheNews(ctx context.Context, learnerID int64) ([]FicheNews, er
 		return nil, nil
 	}
 	used := map[string]bool{}
-	cases, err := s.Cases(ctx, learnerID)
-	if err != nil {
-		return nil, err
-	}
 	for _, c := range cases {
 		for _, id := range c.Scenario.FichesOf() {
 			used[id] = true

@@ -112,9 +112,7 @@ func (s *Server) home(c *fiber.Ctx) error {
 		if d.Todo, err = s.learnerTodo(ctx, u.ID); err != nil {
 			return err
 		}
-		if d.Todo.FicheNews, err = s.cases.FicheNews(ctx, u.ID); err != nil {
-			return err
-		}
+
 	}
 	p := s.page(c, "Accueil")
 	p.Data = d
@@ -135,6 +133,9 @@ func (s *Server) learnerTodo(ctx context.Context, learnerID int64) (*learnerTodo
 	}
 	now := time.Now().In(french.Paris)
 	td := &learnerTodo{Acquired: pr.Acquired, Total: pr.Capacities}
+	if td.FicheNews, err = s.cases.FicheNews(ctx, learnerID, cases); err != nil {
+		return nil, err
+	}
 	for _, dl := range pr.Deadlines {
 		if dl.Done {
 			continue
