@@ -32,7 +32,19 @@ func TestBrowserPhoneLayout(t *testing.T) {
 	j := newJourney(t)
 	learner := j.as("apprenant01")
 	atPhoneWidth(t, learner)
-	for _, p := range []string{"/", "/portfolio", "/progression", "/dossiers/1", "/territoire"} {
+	for _, p := range []string{"/", "/portfolio", "/progression", "/dossiers/1", "/territoire", "/pratique", "/dossiers"} {
+		checkPage(t, learner, p)
+		if px := overflow(t, learner); px > 0 {
+			t.Errorf("%s à 390 px : la page déborde de %d px", p, px)
+		}
+	}
+	// The learner's last exercise (a finished « mise en situation » in the
+	// demo), and its debrief.
+	last := eval[string](t, learner, `(document.querySelector('main a[href^="/exercices/"]') || {getAttribute: () => ''}).getAttribute('href')`)
+	if last == "" {
+		t.Fatal("/dossiers : aucun exercice listé")
+	}
+	for _, p := range []string{last, last + "/debrief"} {
 		checkPage(t, learner, p)
 		if px := overflow(t, learner); px > 0 {
 			t.Errorf("%s à 390 px : la page déborde de %d px", p, px)
