@@ -21,12 +21,7 @@ import (
 func (s *Server) situationPresentation(c *fiber.Ctx, e *situation.Exercise) error {
 	lib := s.cases.Library()
 	st, _ := lib.Structure(e.Structure)
-	var fiches []*casework.Fiche
-	for _, id := range e.Fiches {
-		if f, ok := lib.Fiche(id); ok {
-			fiches = append(fiches, f)
-		}
-	}
+	fiches := s.fichesOf(e.Fiches)
 	u := currentUser(c)
 	p := s.page(c, e.Title, scenariosCrumb, views.Link{Label: e.Title})
 	p.Data = struct {
@@ -233,7 +228,8 @@ func (s *Server) situationDebrief(c *fiber.Ctx, a casework.Attempt) error {
 		Good   int
 		Played int
 		Tasks  map[string]string
-	}{a, notes, e, d, currentUser(c).ID == a.LearnerID, good, played, s.taskTitles(d.Tasks)}
+		Fiches []*casework.Fiche
+	}{a, notes, e, d, currentUser(c).ID == a.LearnerID, good, played, s.taskTitles(d.Tasks), s.fichesOf(e.Fiches)}
 	return s.render(c, "situation-debrief", p)
 }
 
@@ -257,6 +253,16 @@ func (s *Server) attemptComment(c *fiber.Ctx, a casework.Attempt) (caseDone, err
 		return caseDone{}, err
 	}
 	return caseDone{to: attemptURL(a.ID) + "#commentaires", notice: "commentaire-publie"}, nil
+}
+
+func (s *Server) fichesOf(ids []string) []*casework.Fiche {
+	var out []*casework.Fiche
+	for _, id := range ids {
+		if f, ok := s.cases.Library().Fiche(id); ok {
+			out = append(out, f)
+		}
+	}
+	return out
 }
 
 func (s *Server) taskTitles(tasks []situation.TaskResult) map[string]string {

@@ -179,6 +179,9 @@ func TestSituationsJourney(t *testing.T) {
 		if !expert && !strings.Contains(deb, "✗ à éviter") && !strings.Contains(deb, "✗") {
 			t.Errorf("%s : le débriefing d'un mauvais déroulé ne dit rien de faux", e.ID)
 		}
+		if len(e.Fiches) > 0 && !strings.Contains(deb, "Les fiches à relire") {
+			t.Errorf("%s : le débriefing ne renvoie pas aux fiches de l'exercice", e.ID)
+		}
 		for _, p := range e.People {
 			if !strings.Contains(deb, p.Name) {
 				t.Errorf("%s : l'avis de %s manque au débriefing", e.ID, p.Name)
