@@ -175,27 +175,14 @@ func (l *Library) loadReceptions(fsys fs.FS, fw *referentiel.Framework) error {
 	}
 	for _, n := range names {
 		where := path.Base(n)
-		raw, err := fs.ReadFile(fsys, n)
-		if err != nil {
-			return err
-		}
 		var e reception.Exercise
-		if err := decodeStrict(raw, &e); err != nil {
-			return fmt.Errorf("%s : %w", where, err)
-		}
-		if err := checkStruct(where, &e); err != nil {
+		if err := readExercise(fsys, n, &e); err != nil {
 			return err
-		}
-		if err := e.Check(); err != nil {
-			return fmt.Errorf("%s : %w", where, err)
 		}
 		for _, c := range e.Judge(e.Key.Plan, 2, true).Checks {
 			if !c.OK {
 				return fmt.Errorf("%s : cle_expert.plan : le plan de l'expert ne tient pas ses propres seuils (%s : %s, borne %s)", where, c.Label, c.Yours, c.Bound)
 			}
-		}
-		if err := CheckFiction(where, string(raw)); err != nil {
-			return err
 		}
 		if _, ok := l.structures[e.Structure]; !ok {
 			return fmt.Errorf("%s : structure : %q n'est pas une structure du territoire", where, e.Structure)

@@ -11,6 +11,27 @@ import (
 	"github.com/casp-cnam/casp/referentiel"
 )
 
+// readExercise reads an exercise file strictly (an unknown field is an
+// error), checks its fields' rules, its own consistency and that it holds
+// only fictional people; every message names the file and the field.
+func readExercise(fsys fs.FS, name string, e interface{ Check() error }) error {
+	where := path.Base(name)
+	raw, err := fs.ReadFile(fsys, name)
+	if err != nil {
+		return err
+	}
+	if err := decodeStrict(raw, e); err != nil {
+		return fmt.Errorf("%s : %w", where, err)
+	}
+	if err := checkStruct(where, e); err != nil {
+		return err
+	}
+	if err := e.Check(); err != nil {
+		return fmt.Errorf("%s : %w", where, err)
+	}
+	return CheckFiction(where, string(raw))
+}
+
 // Situation returns a « mise en situation » by id.
 func (l *Library) Situation(id string) (*situation.Exercise, bool) {
 	e, ok := l.situations[id]
@@ -28,21 +49,8 @@ func (l *Library) loadSituations(fsys fs.FS, fw *referentiel.Framework) error {
 	}
 	for _, n := range names {
 		where := path.Base(n)
-		raw, err := fs.ReadFile(fsys, n)
-		if err != nil {
-			return err
-		}
 		var e situation.Exercise
-		if err := decodeStrict(raw, &e); err != nil {
-			return fmt.Errorf("%s : %w", where, err)
-		}
-		if err := checkStruct(where, &e); err != nil {
-			return err
-		}
-		if err := e.Check(); err != nil {
-			return fmt.Errorf("%s : %w", where, err)
-		}
-		if err := CheckFiction(where, string(raw)); err != nil {
+		if err := readExercise(fsys, n, &e); err != nil {
 			return err
 		}
 		if _, ok := l.structures[e.Structure]; !ok {

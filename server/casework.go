@@ -130,12 +130,7 @@ func (s *Server) scenarios(c *fiber.Ctx) error {
 			list = append(list, e)
 		}
 	}
-	var tasks []taskRef
-	for _, id := range lib.TasksCovered() {
-		if t, ok := s.fw.Task(id); ok {
-			tasks = append(tasks, taskRef{t.ID, t.Title})
-		}
-	}
+	tasks := s.taskRefs(lib.TasksCovered())
 	p := s.page(c, "Cas pratiques et exercices", views.Link{Label: "Cas pratiques"})
 	p.Form = map[string]string{"type": kind, "tache": task}
 	p.Data = struct {
@@ -165,12 +160,7 @@ func (s *Server) scenarioPage(c *fiber.Ctx) error {
 		return apperr.New(apperr.NotFound, "Ce cas n'existe pas.")
 	}
 	st, _ := lib.Structure(sc.Structure)
-	var tasks []taskRef
-	for _, id := range sc.Tasks {
-		if t, ok := s.fw.Task(id); ok {
-			tasks = append(tasks, taskRef{t.ID, t.Title})
-		}
-	}
+	tasks := s.taskRefs(sc.Tasks)
 	p := s.page(c, sc.Title, scenariosCrumb, views.Link{Label: sc.Title})
 	u := currentUser(c)
 	p.Data = struct {

@@ -19,12 +19,7 @@ import (
 // debrief against the theme's key.
 
 func (s *Server) dossierPresentation(c *fiber.Ctx, id string, th *fonds.Theme) error {
-	var tasks []taskRef
-	for _, tid := range th.Tasks {
-		if t, ok := s.fw.Task(tid); ok {
-			tasks = append(tasks, taskRef{t.ID, t.Title})
-		}
-	}
+	tasks := s.taskRefs(th.Tasks)
 	u := currentUser(c)
 	p := s.page(c, "Dossier documentaire : "+th.Title, scenariosCrumb, views.Link{Label: th.Title})
 	p.Data = struct {

@@ -10,7 +10,6 @@ import (
 	"github.com/casp-cnam/casp/assessment"
 	"github.com/casp-cnam/casp/casework"
 	"github.com/casp-cnam/casp/internal/french"
-	"github.com/casp-cnam/casp/referentiel"
 	"github.com/casp-cnam/casp/views"
 )
 
@@ -45,7 +44,7 @@ func (s *Server) practicePageData(c *fiber.Ctx) (*views.Page, error) {
 		P      casework.Practice
 		Titles map[string]string
 		All    int
-	}{pr, titles, taskCount(s.fw)}
+	}{pr, titles, len(s.fw.Tasks())}
 	return p, nil
 }
 
@@ -101,12 +100,4 @@ func (s *Server) practiceToPiece(c *fiber.Ctx) error {
 		return err
 	}
 	return s.redirectWithNotice(c, pieceURL(piece.ID), "piece-creee")
-}
-
-func taskCount(fw *referentiel.Framework) int {
-	n := 0
-	for _, a := range fw.Activities {
-		n += len(a.Tasks)
-	}
-	return n
 }

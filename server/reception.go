@@ -25,12 +25,7 @@ func attemptURL(id int64) string { return "/exercices/" + strconv.FormatInt(id, 
 func (s *Server) receptionPresentation(c *fiber.Ctx, e *reception.Exercise) error {
 	lib := s.cases.Library()
 	st, _ := lib.Structure(e.Structure)
-	var tasks []taskRef
-	for _, id := range e.Tasks {
-		if t, ok := s.fw.Task(id); ok {
-			tasks = append(tasks, taskRef{t.ID, t.Title})
-		}
-	}
+	tasks := s.taskRefs(e.Tasks)
 	u := currentUser(c)
 	p := s.page(c, e.Title, scenariosCrumb, views.Link{Label: e.Title})
 	p.Data = struct {
